@@ -1,0 +1,55 @@
+import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js'
+
+/** SHA-256 of the concatenation of the given parts (pure JS, identical on every engine). */
+export function sha256 (...parts: Uint8Array[]): Uint8Array {
+  const h = nobleSha256.create()
+  for (const part of parts) h.update(part)
+  return h.digest()
+}
+
+const encoder = new TextEncoder()
+
+/** UTF-8 bytes of a string. */
+export function utf8 (text: string): Uint8Array {
+  return encoder.encode(text)
+}
+
+/** Lower-case hex of bytes; ids are shown and keyed this way. */
+export function toHex (bytes: Uint8Array): string {
+  let out = ''
+  for (const b of bytes) out += b.toString(16).padStart(2, '0')
+  return out
+}
+
+/** Bytes of a hex string; throws RangeError on odd length or a non-hex digit. */
+export function fromHex (hex: string): Uint8Array {
+  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) throw new RangeError('not a hex string')
+  const out = new Uint8Array(hex.length / 2)
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16)
+  return out
+}
+
+/** Byte-wise comparison, the canonical order of ids everywhere in the protocol. */
+export function compareBytes (a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length)
+  for (let i = 0; i < n; i++) {
+    if (a[i] !== b[i]) return a[i] - b[i]
+  }
+  return a.length - b.length
+}
+
+export function equalBytes (a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && compareBytes(a, b) === 0
+}
+
+/** Big-endian 8-byte encoding of a non-negative safe integer (for hashing counters and heights). */
+export function uint64Bytes (value: number): Uint8Array {
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`not a uint64: ${value}`)
+  const out = new Uint8Array(8)
+  let v = value
+  for (let i = 7; i >= 0; i--) {
+    out[i] = v % 256
+    v = Math.floor(v / 256)
+  }
+  return out
+}

@@ -1,0 +1,4644 @@
+/* eslint-disable require-yield */
+
+import { decodeMessage, encodeMessage, enumeration, MaxLengthError, message, streamMessage } from 'protons-runtime'
+import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
+import type { Codec, DecodeOptions } from 'protons-runtime'
+import type { Uint8ArrayList } from 'uint8arraylist'
+
+export interface SignedEnvelope {
+  payload: Uint8Array<ArrayBuffer>
+  signer: Uint8Array<ArrayBuffer>
+  signature: Uint8Array<ArrayBuffer>
+}
+
+export namespace SignedEnvelope {
+  let _codec: Codec<SignedEnvelope>
+
+  export const codec = (): Codec<SignedEnvelope> => {
+    if (_codec == null) {
+      _codec = message<SignedEnvelope>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.payload != null && obj.payload.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.payload)
+        }
+
+        if ((obj.signer != null && obj.signer.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.signer)
+        }
+
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.signature)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          payload: uint8ArrayAlloc(0),
+          signer: uint8ArrayAlloc(0),
+          signature: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.payload = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.signer = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.signature = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.payload`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.signer`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.signature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SignedEnvelopePayloadFieldEvent {
+    field: '$.payload'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SignedEnvelopeSignerFieldEvent {
+    field: '$.signer'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SignedEnvelopeSignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<SignedEnvelope>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SignedEnvelope.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SignedEnvelope>): SignedEnvelope {
+    return decodeMessage(buf, SignedEnvelope.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SignedEnvelope>): Generator<SignedEnvelopePayloadFieldEvent | SignedEnvelopeSignerFieldEvent | SignedEnvelopeSignatureFieldEvent> {
+    return streamMessage(buf, SignedEnvelope.codec(), opts)
+  }
+}
+
+export interface Payload {
+  networkId: Uint8Array<ArrayBuffer>
+  query?: Query
+  answerCommit?: AnswerCommit
+  answerReveal?: AnswerReveal
+  comparisonCommit?: ComparisonCommit
+  comparisonReveal?: ComparisonReveal
+  blockProposal?: BlockProposal
+  vote?: Vote
+}
+
+export namespace Payload {
+  let _codec: Codec<Payload>
+
+  export const codec = (): Codec<Payload> => {
+    if (_codec == null) {
+      _codec = message<Payload>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        obj = { ...obj }
+
+        if (obj.vote != null) {
+          obj.blockProposal = undefined
+          obj.comparisonReveal = undefined
+          obj.comparisonCommit = undefined
+          obj.answerReveal = undefined
+          obj.answerCommit = undefined
+          obj.query = undefined
+        }
+
+        if (obj.blockProposal != null) {
+          obj.vote = undefined
+          obj.comparisonReveal = undefined
+          obj.comparisonCommit = undefined
+          obj.answerReveal = undefined
+          obj.answerCommit = undefined
+          obj.query = undefined
+        }
+
+        if (obj.comparisonReveal != null) {
+          obj.vote = undefined
+          obj.blockProposal = undefined
+          obj.comparisonCommit = undefined
+          obj.answerReveal = undefined
+          obj.answerCommit = undefined
+          obj.query = undefined
+        }
+
+        if (obj.comparisonCommit != null) {
+          obj.vote = undefined
+          obj.blockProposal = undefined
+          obj.comparisonReveal = undefined
+          obj.answerReveal = undefined
+          obj.answerCommit = undefined
+          obj.query = undefined
+        }
+
+        if (obj.answerReveal != null) {
+          obj.vote = undefined
+          obj.blockProposal = undefined
+          obj.comparisonReveal = undefined
+          obj.comparisonCommit = undefined
+          obj.answerCommit = undefined
+          obj.query = undefined
+        }
+
+        if (obj.answerCommit != null) {
+          obj.vote = undefined
+          obj.blockProposal = undefined
+          obj.comparisonReveal = undefined
+          obj.comparisonCommit = undefined
+          obj.answerReveal = undefined
+          obj.query = undefined
+        }
+
+        if (obj.query != null) {
+          obj.vote = undefined
+          obj.blockProposal = undefined
+          obj.comparisonReveal = undefined
+          obj.comparisonCommit = undefined
+          obj.answerReveal = undefined
+          obj.answerCommit = undefined
+        }
+
+        if ((obj.networkId != null && obj.networkId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.networkId)
+        }
+
+        if (obj.query != null) {
+          w.uint32(82)
+          Query.codec().encode(obj.query, w)
+        }
+
+        if (obj.answerCommit != null) {
+          w.uint32(90)
+          AnswerCommit.codec().encode(obj.answerCommit, w)
+        }
+
+        if (obj.answerReveal != null) {
+          w.uint32(98)
+          AnswerReveal.codec().encode(obj.answerReveal, w)
+        }
+
+        if (obj.comparisonCommit != null) {
+          w.uint32(106)
+          ComparisonCommit.codec().encode(obj.comparisonCommit, w)
+        }
+
+        if (obj.comparisonReveal != null) {
+          w.uint32(114)
+          ComparisonReveal.codec().encode(obj.comparisonReveal, w)
+        }
+
+        if (obj.blockProposal != null) {
+          w.uint32(122)
+          BlockProposal.codec().encode(obj.blockProposal, w)
+        }
+
+        if (obj.vote != null) {
+          w.uint32(130)
+          Vote.codec().encode(obj.vote, w)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          networkId: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.networkId = reader.bytes()
+              break
+            }
+            case 10: {
+              obj.query = Query.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.query
+              })
+              break
+            }
+            case 11: {
+              obj.answerCommit = AnswerCommit.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.answerCommit
+              })
+              break
+            }
+            case 12: {
+              obj.answerReveal = AnswerReveal.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.answerReveal
+              })
+              break
+            }
+            case 13: {
+              obj.comparisonCommit = ComparisonCommit.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.comparisonCommit
+              })
+              break
+            }
+            case 14: {
+              obj.comparisonReveal = ComparisonReveal.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.comparisonReveal
+              })
+              break
+            }
+            case 15: {
+              obj.blockProposal = BlockProposal.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.blockProposal
+              })
+              break
+            }
+            case 16: {
+              obj.vote = Vote.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.vote
+              })
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        if (obj.vote != null) {
+          delete obj.blockProposal
+          delete obj.comparisonReveal
+          delete obj.comparisonCommit
+          delete obj.answerReveal
+          delete obj.answerCommit
+          delete obj.query
+        }
+
+        if (obj.blockProposal != null) {
+          delete obj.vote
+          delete obj.comparisonReveal
+          delete obj.comparisonCommit
+          delete obj.answerReveal
+          delete obj.answerCommit
+          delete obj.query
+        }
+
+        if (obj.comparisonReveal != null) {
+          delete obj.vote
+          delete obj.blockProposal
+          delete obj.comparisonCommit
+          delete obj.answerReveal
+          delete obj.answerCommit
+          delete obj.query
+        }
+
+        if (obj.comparisonCommit != null) {
+          delete obj.vote
+          delete obj.blockProposal
+          delete obj.comparisonReveal
+          delete obj.answerReveal
+          delete obj.answerCommit
+          delete obj.query
+        }
+
+        if (obj.answerReveal != null) {
+          delete obj.vote
+          delete obj.blockProposal
+          delete obj.comparisonReveal
+          delete obj.comparisonCommit
+          delete obj.answerCommit
+          delete obj.query
+        }
+
+        if (obj.answerCommit != null) {
+          delete obj.vote
+          delete obj.blockProposal
+          delete obj.comparisonReveal
+          delete obj.comparisonCommit
+          delete obj.answerReveal
+          delete obj.query
+        }
+
+        if (obj.query != null) {
+          delete obj.vote
+          delete obj.blockProposal
+          delete obj.comparisonReveal
+          delete obj.comparisonCommit
+          delete obj.answerReveal
+          delete obj.answerCommit
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.networkId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 10: {
+              yield * Query.codec().stream(reader, reader.uint32(), `${prefix}.query`, {
+                limits: opts.limits?.query
+              })
+
+              break
+            }
+            case 11: {
+              yield * AnswerCommit.codec().stream(reader, reader.uint32(), `${prefix}.answerCommit`, {
+                limits: opts.limits?.answerCommit
+              })
+
+              break
+            }
+            case 12: {
+              yield * AnswerReveal.codec().stream(reader, reader.uint32(), `${prefix}.answerReveal`, {
+                limits: opts.limits?.answerReveal
+              })
+
+              break
+            }
+            case 13: {
+              yield * ComparisonCommit.codec().stream(reader, reader.uint32(), `${prefix}.comparisonCommit`, {
+                limits: opts.limits?.comparisonCommit
+              })
+
+              break
+            }
+            case 14: {
+              yield * ComparisonReveal.codec().stream(reader, reader.uint32(), `${prefix}.comparisonReveal`, {
+                limits: opts.limits?.comparisonReveal
+              })
+
+              break
+            }
+            case 15: {
+              yield * BlockProposal.codec().stream(reader, reader.uint32(), `${prefix}.blockProposal`, {
+                limits: opts.limits?.blockProposal
+              })
+
+              break
+            }
+            case 16: {
+              yield * Vote.codec().stream(reader, reader.uint32(), `${prefix}.vote`, {
+                limits: opts.limits?.vote
+              })
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface PayloadNetworkIdFieldEvent {
+    field: '$.networkId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PayloadQueryPromptFieldEvent {
+    field: '$.query.prompt'
+    value: string
+  }
+
+  export interface PayloadQueryAnchorHeightFieldEvent {
+    field: '$.query.anchorHeight'
+    value: number
+  }
+
+  export interface PayloadQueryCreatedAtFieldEvent {
+    field: '$.query.createdAt'
+    value: number
+  }
+
+  export interface PayloadQueryNonceFieldEvent {
+    field: '$.query.nonce'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PayloadAnswerCommitQueryIdFieldEvent {
+    field: '$.answerCommit.queryId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PayloadAnswerCommitCommitmentFieldEvent {
+    field: '$.answerCommit.commitment'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PayloadAnswerRevealQueryIdFieldEvent {
+    field: '$.answerReveal.queryId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PayloadAnswerRevealAnswerFieldEvent {
+    field: '$.answerReveal.answer'
+    value: string
+  }
+
+  export interface PayloadAnswerRevealSaltFieldEvent {
+    field: '$.answerReveal.salt'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PayloadComparisonCommitQueryIdFieldEvent {
+    field: '$.comparisonCommit.queryId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PayloadComparisonCommitCommitmentFieldEvent {
+    field: '$.comparisonCommit.commitment'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PayloadComparisonRevealQueryIdFieldEvent {
+    field: '$.comparisonReveal.queryId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PayloadComparisonRevealBodyAnswerIdsSeenFieldEvent {
+    field: '$.comparisonReveal.body.answerIdsSeen[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PayloadComparisonRevealBodyComparisonsAFieldEvent {
+    field: '$.comparisonReveal.body.comparisons[].a'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface PayloadComparisonRevealBodyComparisonsBFieldEvent {
+    field: '$.comparisonReveal.body.comparisons[].b'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface PayloadComparisonRevealBodyComparisonsVerdictFieldEvent {
+    field: '$.comparisonReveal.body.comparisons[].verdict'
+    value: Verdict
+    index: number
+  }
+
+  export interface PayloadComparisonRevealBodyComparisonsReasonFieldEvent {
+    field: '$.comparisonReveal.body.comparisons[].reason'
+    value: string
+    index: number
+  }
+
+  export interface PayloadComparisonRevealSaltFieldEvent {
+    field: '$.comparisonReveal.salt'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PayloadBlockProposalHeightFieldEvent {
+    field: '$.blockProposal.height'
+    value: number
+  }
+
+  export interface PayloadBlockProposalRoundFieldEvent {
+    field: '$.blockProposal.round'
+    value: number
+  }
+
+  export interface PayloadBlockProposalBlockHeaderHeightFieldEvent {
+    field: '$.blockProposal.block.header.height'
+    value: number
+  }
+
+  export interface PayloadBlockProposalBlockHeaderPrevHashFieldEvent {
+    field: '$.blockProposal.block.header.prevHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PayloadBlockProposalBlockHeaderRecordsRootFieldEvent {
+    field: '$.blockProposal.block.header.recordsRoot'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PayloadBlockProposalBlockHeaderStateRootFieldEvent {
+    field: '$.blockProposal.block.header.stateRoot'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PayloadBlockProposalBlockHeaderTimeFieldEvent {
+    field: '$.blockProposal.block.header.time'
+    value: number
+  }
+
+  export interface PayloadBlockProposalBlockHeaderProposerFieldEvent {
+    field: '$.blockProposal.block.header.proposer'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PayloadBlockProposalBlockRecordsQueryIdFieldEvent {
+    field: '$.blockProposal.block.records[].queryId'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface PayloadBlockProposalBlockRecordsIncludedMessageIdsFieldEvent {
+    field: '$.blockProposal.block.records[].includedMessageIds[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PayloadBlockProposalBlockRecordsCandidatesFieldEvent {
+    field: '$.blockProposal.block.records[].candidates[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PayloadBlockProposalBlockRecordsStrengthsPpmFieldEvent {
+    field: '$.blockProposal.block.records[].strengthsPpm[]'
+    index: number
+    value: number
+  }
+
+  export interface PayloadBlockProposalBlockRecordsWinnerFieldEvent {
+    field: '$.blockProposal.block.records[].winner'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface PayloadBlockProposalBlockRecordsDeltasNodeFieldEvent {
+    field: '$.blockProposal.block.records[].deltas[].node'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface PayloadBlockProposalBlockRecordsDeltasDeltaPpmFieldEvent {
+    field: '$.blockProposal.block.records[].deltas[].deltaPpm'
+    value: number
+    index: number
+  }
+
+  export interface PayloadBlockProposalValidRoundFieldEvent {
+    field: '$.blockProposal.validRound'
+    value: number
+  }
+
+  export interface PayloadVoteTypeFieldEvent {
+    field: '$.vote.type'
+    value: VoteType
+  }
+
+  export interface PayloadVoteHeightFieldEvent {
+    field: '$.vote.height'
+    value: number
+  }
+
+  export interface PayloadVoteRoundFieldEvent {
+    field: '$.vote.round'
+    value: number
+  }
+
+  export interface PayloadVoteBlockHashFieldEvent {
+    field: '$.vote.blockHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<Payload>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Payload.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Payload>): Payload {
+    return decodeMessage(buf, Payload.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Payload>): Generator<PayloadNetworkIdFieldEvent | PayloadQueryPromptFieldEvent | PayloadQueryAnchorHeightFieldEvent | PayloadQueryCreatedAtFieldEvent | PayloadQueryNonceFieldEvent | PayloadAnswerCommitQueryIdFieldEvent | PayloadAnswerCommitCommitmentFieldEvent | PayloadAnswerRevealQueryIdFieldEvent | PayloadAnswerRevealAnswerFieldEvent | PayloadAnswerRevealSaltFieldEvent | PayloadComparisonCommitQueryIdFieldEvent | PayloadComparisonCommitCommitmentFieldEvent | PayloadComparisonRevealQueryIdFieldEvent | PayloadComparisonRevealBodyAnswerIdsSeenFieldEvent | PayloadComparisonRevealBodyComparisonsAFieldEvent | PayloadComparisonRevealBodyComparisonsBFieldEvent | PayloadComparisonRevealBodyComparisonsVerdictFieldEvent | PayloadComparisonRevealBodyComparisonsReasonFieldEvent | PayloadComparisonRevealSaltFieldEvent | PayloadBlockProposalHeightFieldEvent | PayloadBlockProposalRoundFieldEvent | PayloadBlockProposalBlockHeaderHeightFieldEvent | PayloadBlockProposalBlockHeaderPrevHashFieldEvent | PayloadBlockProposalBlockHeaderRecordsRootFieldEvent | PayloadBlockProposalBlockHeaderStateRootFieldEvent | PayloadBlockProposalBlockHeaderTimeFieldEvent | PayloadBlockProposalBlockHeaderProposerFieldEvent | PayloadBlockProposalBlockRecordsQueryIdFieldEvent | PayloadBlockProposalBlockRecordsIncludedMessageIdsFieldEvent | PayloadBlockProposalBlockRecordsCandidatesFieldEvent | PayloadBlockProposalBlockRecordsStrengthsPpmFieldEvent | PayloadBlockProposalBlockRecordsWinnerFieldEvent | PayloadBlockProposalBlockRecordsDeltasNodeFieldEvent | PayloadBlockProposalBlockRecordsDeltasDeltaPpmFieldEvent | PayloadBlockProposalValidRoundFieldEvent | PayloadVoteTypeFieldEvent | PayloadVoteHeightFieldEvent | PayloadVoteRoundFieldEvent | PayloadVoteBlockHashFieldEvent> {
+    return streamMessage(buf, Payload.codec(), opts)
+  }
+}
+
+export interface Query {
+  prompt: string
+  anchorHeight: number
+  createdAt: number
+  nonce: Uint8Array<ArrayBuffer>
+}
+
+export namespace Query {
+  let _codec: Codec<Query>
+
+  export const codec = (): Codec<Query> => {
+    if (_codec == null) {
+      _codec = message<Query>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.prompt != null && obj.prompt !== '')) {
+          w.uint32(10)
+          w.string(obj.prompt)
+        }
+
+        if ((obj.anchorHeight != null && obj.anchorHeight !== 0)) {
+          w.uint32(16)
+          w.uint64Number(obj.anchorHeight)
+        }
+
+        if ((obj.createdAt != null && obj.createdAt !== 0)) {
+          w.uint32(24)
+          w.uint64Number(obj.createdAt)
+        }
+
+        if ((obj.nonce != null && obj.nonce.byteLength > 0)) {
+          w.uint32(34)
+          w.bytes(obj.nonce)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          prompt: '',
+          anchorHeight: 0,
+          createdAt: 0,
+          nonce: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.prompt = reader.string()
+              break
+            }
+            case 2: {
+              obj.anchorHeight = reader.uint64Number()
+              break
+            }
+            case 3: {
+              obj.createdAt = reader.uint64Number()
+              break
+            }
+            case 4: {
+              obj.nonce = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.prompt`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.anchorHeight`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.createdAt`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.nonce`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface QueryPromptFieldEvent {
+    field: '$.prompt'
+    value: string
+  }
+
+  export interface QueryAnchorHeightFieldEvent {
+    field: '$.anchorHeight'
+    value: number
+  }
+
+  export interface QueryCreatedAtFieldEvent {
+    field: '$.createdAt'
+    value: number
+  }
+
+  export interface QueryNonceFieldEvent {
+    field: '$.nonce'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<Query>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Query.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Query>): Query {
+    return decodeMessage(buf, Query.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Query>): Generator<QueryPromptFieldEvent | QueryAnchorHeightFieldEvent | QueryCreatedAtFieldEvent | QueryNonceFieldEvent> {
+    return streamMessage(buf, Query.codec(), opts)
+  }
+}
+
+export interface AnswerCommit {
+  queryId: Uint8Array<ArrayBuffer>
+  commitment: Uint8Array<ArrayBuffer>
+}
+
+export namespace AnswerCommit {
+  let _codec: Codec<AnswerCommit>
+
+  export const codec = (): Codec<AnswerCommit> => {
+    if (_codec == null) {
+      _codec = message<AnswerCommit>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.queryId != null && obj.queryId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.queryId)
+        }
+
+        if ((obj.commitment != null && obj.commitment.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.commitment)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          queryId: uint8ArrayAlloc(0),
+          commitment: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.queryId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.commitment = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.queryId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.commitment`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface AnswerCommitQueryIdFieldEvent {
+    field: '$.queryId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AnswerCommitCommitmentFieldEvent {
+    field: '$.commitment'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<AnswerCommit>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, AnswerCommit.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AnswerCommit>): AnswerCommit {
+    return decodeMessage(buf, AnswerCommit.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AnswerCommit>): Generator<AnswerCommitQueryIdFieldEvent | AnswerCommitCommitmentFieldEvent> {
+    return streamMessage(buf, AnswerCommit.codec(), opts)
+  }
+}
+
+export interface AnswerReveal {
+  queryId: Uint8Array<ArrayBuffer>
+  answer: string
+  salt: Uint8Array<ArrayBuffer>
+}
+
+export namespace AnswerReveal {
+  let _codec: Codec<AnswerReveal>
+
+  export const codec = (): Codec<AnswerReveal> => {
+    if (_codec == null) {
+      _codec = message<AnswerReveal>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.queryId != null && obj.queryId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.queryId)
+        }
+
+        if ((obj.answer != null && obj.answer !== '')) {
+          w.uint32(18)
+          w.string(obj.answer)
+        }
+
+        if ((obj.salt != null && obj.salt.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.salt)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          queryId: uint8ArrayAlloc(0),
+          answer: '',
+          salt: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.queryId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.answer = reader.string()
+              break
+            }
+            case 3: {
+              obj.salt = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.queryId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.answer`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.salt`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface AnswerRevealQueryIdFieldEvent {
+    field: '$.queryId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AnswerRevealAnswerFieldEvent {
+    field: '$.answer'
+    value: string
+  }
+
+  export interface AnswerRevealSaltFieldEvent {
+    field: '$.salt'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<AnswerReveal>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, AnswerReveal.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AnswerReveal>): AnswerReveal {
+    return decodeMessage(buf, AnswerReveal.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AnswerReveal>): Generator<AnswerRevealQueryIdFieldEvent | AnswerRevealAnswerFieldEvent | AnswerRevealSaltFieldEvent> {
+    return streamMessage(buf, AnswerReveal.codec(), opts)
+  }
+}
+
+export interface ComparisonCommit {
+  queryId: Uint8Array<ArrayBuffer>
+  commitment: Uint8Array<ArrayBuffer>
+}
+
+export namespace ComparisonCommit {
+  let _codec: Codec<ComparisonCommit>
+
+  export const codec = (): Codec<ComparisonCommit> => {
+    if (_codec == null) {
+      _codec = message<ComparisonCommit>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.queryId != null && obj.queryId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.queryId)
+        }
+
+        if ((obj.commitment != null && obj.commitment.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.commitment)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          queryId: uint8ArrayAlloc(0),
+          commitment: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.queryId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.commitment = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.queryId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.commitment`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ComparisonCommitQueryIdFieldEvent {
+    field: '$.queryId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ComparisonCommitCommitmentFieldEvent {
+    field: '$.commitment'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<ComparisonCommit>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ComparisonCommit.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ComparisonCommit>): ComparisonCommit {
+    return decodeMessage(buf, ComparisonCommit.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ComparisonCommit>): Generator<ComparisonCommitQueryIdFieldEvent | ComparisonCommitCommitmentFieldEvent> {
+    return streamMessage(buf, ComparisonCommit.codec(), opts)
+  }
+}
+
+export enum Verdict {
+  VERDICT_UNSPECIFIED = 'VERDICT_UNSPECIFIED',
+  A = 'A',
+  B = 'B',
+  TIE = 'TIE'
+}
+
+enum __VerdictValues {
+  VERDICT_UNSPECIFIED = 0,
+  A = 1,
+  B = 2,
+  TIE = 3
+}
+
+export namespace Verdict {
+  export const codec = (): Codec<Verdict> => {
+    return enumeration<Verdict>(__VerdictValues)
+  }
+}
+
+export interface Comparison {
+  a: Uint8Array<ArrayBuffer>
+  b: Uint8Array<ArrayBuffer>
+  verdict: Verdict
+  reason: string
+}
+
+export namespace Comparison {
+  let _codec: Codec<Comparison>
+
+  export const codec = (): Codec<Comparison> => {
+    if (_codec == null) {
+      _codec = message<Comparison>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.a != null && obj.a.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.a)
+        }
+
+        if ((obj.b != null && obj.b.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.b)
+        }
+
+        if (obj.verdict != null && __VerdictValues[obj.verdict] !== 0) {
+          w.uint32(24)
+          Verdict.codec().encode(obj.verdict, w)
+        }
+
+        if ((obj.reason != null && obj.reason !== '')) {
+          w.uint32(34)
+          w.string(obj.reason)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          a: uint8ArrayAlloc(0),
+          b: uint8ArrayAlloc(0),
+          verdict: Verdict.VERDICT_UNSPECIFIED,
+          reason: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.a = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.b = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.verdict = Verdict.codec().decode(reader)
+              break
+            }
+            case 4: {
+              obj.reason = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.a`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.b`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.verdict`,
+                value: Verdict.codec().decode(reader)
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.reason`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ComparisonAFieldEvent {
+    field: '$.a'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ComparisonBFieldEvent {
+    field: '$.b'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ComparisonVerdictFieldEvent {
+    field: '$.verdict'
+    value: Verdict
+  }
+
+  export interface ComparisonReasonFieldEvent {
+    field: '$.reason'
+    value: string
+  }
+
+  export function encode (obj: Partial<Comparison>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Comparison.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Comparison>): Comparison {
+    return decodeMessage(buf, Comparison.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Comparison>): Generator<ComparisonAFieldEvent | ComparisonBFieldEvent | ComparisonVerdictFieldEvent | ComparisonReasonFieldEvent> {
+    return streamMessage(buf, Comparison.codec(), opts)
+  }
+}
+
+export interface ComparisonBody {
+  answerIdsSeen: Uint8Array<ArrayBuffer>[]
+  comparisons: Comparison[]
+}
+
+export namespace ComparisonBody {
+  let _codec: Codec<ComparisonBody>
+
+  export const codec = (): Codec<ComparisonBody> => {
+    if (_codec == null) {
+      _codec = message<ComparisonBody>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.answerIdsSeen != null && obj.answerIdsSeen.length > 0) {
+          for (const value of obj.answerIdsSeen) {
+            w.uint32(10)
+            w.bytes(value)
+          }
+        }
+
+        if (obj.comparisons != null && obj.comparisons.length > 0) {
+          for (const value of obj.comparisons) {
+            w.uint32(18)
+            Comparison.codec().encode(value, w)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          answerIdsSeen: [],
+          comparisons: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.answerIdsSeen != null && obj.answerIdsSeen.length === opts.limits.answerIdsSeen) {
+                throw new MaxLengthError('Decode error - repeated field "answerIdsSeen" had too many elements')
+              }
+
+              if (obj.answerIdsSeen.length === 64) {
+                throw new MaxLengthError('Decode error - repeated field "answerIdsSeen" had too many elements')
+              }
+
+              obj.answerIdsSeen.push(reader.bytes())
+              break
+            }
+            case 2: {
+              if (opts.limits?.comparisons != null && obj.comparisons.length === opts.limits.comparisons) {
+                throw new MaxLengthError('Decode error - repeated field "comparisons" had too many elements')
+              }
+
+              if (obj.comparisons.length === 256) {
+                throw new MaxLengthError('Decode error - repeated field "comparisons" had too many elements')
+              }
+
+              obj.comparisons.push(Comparison.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.comparisons$
+              }))
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          answerIdsSeen: 64,
+          comparisons: 256
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.answerIdsSeen != null && obj.answerIdsSeen === opts.limits.answerIdsSeen) {
+                throw new MaxLengthError('Streaming decode error - repeated field "answerIdsSeen" had too many elements')
+              }
+
+              if (obj.answerIdsSeen === 64) {
+                throw new MaxLengthError('Streaming decode error - repeated field "answerIdsSeen" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.answerIdsSeen[]`,
+                index: obj.answerIdsSeen,
+                value: reader.bytes()
+              }
+
+              obj.answerIdsSeen++
+
+              break
+            }
+            case 2: {
+              if (opts.limits?.comparisons != null && obj.comparisons === opts.limits.comparisons) {
+                throw new MaxLengthError('Streaming decode error - repeated field "comparisons" had too many elements')
+              }
+
+              if (obj.comparisons === 256) {
+                throw new MaxLengthError('Streaming decode error - repeated field "comparisons" had too many elements')
+              }
+
+              for (const evt of Comparison.codec().stream(reader, reader.uint32(), `${prefix}.comparisons[]`, {
+                limits: opts.limits?.comparisons$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.comparisons
+                }
+              }
+
+              obj.comparisons++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ComparisonBodyAnswerIdsSeenFieldEvent {
+    field: '$.answerIdsSeen[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ComparisonBodyComparisonsAFieldEvent {
+    field: '$.comparisons[].a'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface ComparisonBodyComparisonsBFieldEvent {
+    field: '$.comparisons[].b'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface ComparisonBodyComparisonsVerdictFieldEvent {
+    field: '$.comparisons[].verdict'
+    value: Verdict
+    index: number
+  }
+
+  export interface ComparisonBodyComparisonsReasonFieldEvent {
+    field: '$.comparisons[].reason'
+    value: string
+    index: number
+  }
+
+  export function encode (obj: Partial<ComparisonBody>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ComparisonBody.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ComparisonBody>): ComparisonBody {
+    return decodeMessage(buf, ComparisonBody.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ComparisonBody>): Generator<ComparisonBodyAnswerIdsSeenFieldEvent | ComparisonBodyComparisonsAFieldEvent | ComparisonBodyComparisonsBFieldEvent | ComparisonBodyComparisonsVerdictFieldEvent | ComparisonBodyComparisonsReasonFieldEvent> {
+    return streamMessage(buf, ComparisonBody.codec(), opts)
+  }
+}
+
+export interface ComparisonReveal {
+  queryId: Uint8Array<ArrayBuffer>
+  body?: ComparisonBody
+  salt: Uint8Array<ArrayBuffer>
+}
+
+export namespace ComparisonReveal {
+  let _codec: Codec<ComparisonReveal>
+
+  export const codec = (): Codec<ComparisonReveal> => {
+    if (_codec == null) {
+      _codec = message<ComparisonReveal>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.queryId != null && obj.queryId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.queryId)
+        }
+
+        if (obj.body != null) {
+          w.uint32(18)
+          ComparisonBody.codec().encode(obj.body, w)
+        }
+
+        if ((obj.salt != null && obj.salt.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.salt)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          queryId: uint8ArrayAlloc(0),
+          salt: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.queryId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.body = ComparisonBody.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.body
+              })
+              break
+            }
+            case 3: {
+              obj.salt = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.queryId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield * ComparisonBody.codec().stream(reader, reader.uint32(), `${prefix}.body`, {
+                limits: opts.limits?.body
+              })
+
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.salt`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ComparisonRevealQueryIdFieldEvent {
+    field: '$.queryId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ComparisonRevealBodyAnswerIdsSeenFieldEvent {
+    field: '$.body.answerIdsSeen[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ComparisonRevealBodyComparisonsAFieldEvent {
+    field: '$.body.comparisons[].a'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface ComparisonRevealBodyComparisonsBFieldEvent {
+    field: '$.body.comparisons[].b'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface ComparisonRevealBodyComparisonsVerdictFieldEvent {
+    field: '$.body.comparisons[].verdict'
+    value: Verdict
+    index: number
+  }
+
+  export interface ComparisonRevealBodyComparisonsReasonFieldEvent {
+    field: '$.body.comparisons[].reason'
+    value: string
+    index: number
+  }
+
+  export interface ComparisonRevealSaltFieldEvent {
+    field: '$.salt'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<ComparisonReveal>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ComparisonReveal.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ComparisonReveal>): ComparisonReveal {
+    return decodeMessage(buf, ComparisonReveal.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ComparisonReveal>): Generator<ComparisonRevealQueryIdFieldEvent | ComparisonRevealBodyAnswerIdsSeenFieldEvent | ComparisonRevealBodyComparisonsAFieldEvent | ComparisonRevealBodyComparisonsBFieldEvent | ComparisonRevealBodyComparisonsVerdictFieldEvent | ComparisonRevealBodyComparisonsReasonFieldEvent | ComparisonRevealSaltFieldEvent> {
+    return streamMessage(buf, ComparisonReveal.codec(), opts)
+  }
+}
+
+export interface ReputationDelta {
+  node: Uint8Array<ArrayBuffer>
+  deltaPpm: number
+}
+
+export namespace ReputationDelta {
+  let _codec: Codec<ReputationDelta>
+
+  export const codec = (): Codec<ReputationDelta> => {
+    if (_codec == null) {
+      _codec = message<ReputationDelta>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.node != null && obj.node.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.node)
+        }
+
+        if ((obj.deltaPpm != null && obj.deltaPpm !== 0)) {
+          w.uint32(16)
+          w.sint64Number(obj.deltaPpm)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          node: uint8ArrayAlloc(0),
+          deltaPpm: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.node = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.deltaPpm = reader.sint64Number()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.node`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.deltaPpm`,
+                value: reader.sint64Number()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ReputationDeltaNodeFieldEvent {
+    field: '$.node'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ReputationDeltaDeltaPpmFieldEvent {
+    field: '$.deltaPpm'
+    value: number
+  }
+
+  export function encode (obj: Partial<ReputationDelta>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ReputationDelta.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReputationDelta>): ReputationDelta {
+    return decodeMessage(buf, ReputationDelta.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReputationDelta>): Generator<ReputationDeltaNodeFieldEvent | ReputationDeltaDeltaPpmFieldEvent> {
+    return streamMessage(buf, ReputationDelta.codec(), opts)
+  }
+}
+
+export interface RoundRecord {
+  queryId: Uint8Array<ArrayBuffer>
+  includedMessageIds: Uint8Array<ArrayBuffer>[]
+  candidates: Uint8Array<ArrayBuffer>[]
+  strengthsPpm: number[]
+  winner: Uint8Array<ArrayBuffer>
+  deltas: ReputationDelta[]
+}
+
+export namespace RoundRecord {
+  let _codec: Codec<RoundRecord>
+
+  export const codec = (): Codec<RoundRecord> => {
+    if (_codec == null) {
+      _codec = message<RoundRecord>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.queryId != null && obj.queryId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.queryId)
+        }
+
+        if (obj.includedMessageIds != null && obj.includedMessageIds.length > 0) {
+          for (const value of obj.includedMessageIds) {
+            w.uint32(18)
+            w.bytes(value)
+          }
+        }
+
+        if (obj.candidates != null && obj.candidates.length > 0) {
+          for (const value of obj.candidates) {
+            w.uint32(26)
+            w.bytes(value)
+          }
+        }
+
+        if (obj.strengthsPpm != null && obj.strengthsPpm.length > 0) {
+          for (const value of obj.strengthsPpm) {
+            w.uint32(32)
+            w.uint64Number(value)
+          }
+        }
+
+        if ((obj.winner != null && obj.winner.byteLength > 0)) {
+          w.uint32(42)
+          w.bytes(obj.winner)
+        }
+
+        if (obj.deltas != null && obj.deltas.length > 0) {
+          for (const value of obj.deltas) {
+            w.uint32(50)
+            ReputationDelta.codec().encode(value, w)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          queryId: uint8ArrayAlloc(0),
+          includedMessageIds: [],
+          candidates: [],
+          strengthsPpm: [],
+          winner: uint8ArrayAlloc(0),
+          deltas: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.queryId = reader.bytes()
+              break
+            }
+            case 2: {
+              if (opts.limits?.includedMessageIds != null && obj.includedMessageIds.length === opts.limits.includedMessageIds) {
+                throw new MaxLengthError('Decode error - repeated field "includedMessageIds" had too many elements')
+              }
+
+              if (obj.includedMessageIds.length === 1024) {
+                throw new MaxLengthError('Decode error - repeated field "includedMessageIds" had too many elements')
+              }
+
+              obj.includedMessageIds.push(reader.bytes())
+              break
+            }
+            case 3: {
+              if (opts.limits?.candidates != null && obj.candidates.length === opts.limits.candidates) {
+                throw new MaxLengthError('Decode error - repeated field "candidates" had too many elements')
+              }
+
+              if (obj.candidates.length === 64) {
+                throw new MaxLengthError('Decode error - repeated field "candidates" had too many elements')
+              }
+
+              obj.candidates.push(reader.bytes())
+              break
+            }
+            case 4: {
+              if (opts.limits?.strengthsPpm != null && obj.strengthsPpm.length === opts.limits.strengthsPpm) {
+                throw new MaxLengthError('Decode error - repeated field "strengthsPpm" had too many elements')
+              }
+
+              if (obj.strengthsPpm.length === 64) {
+                throw new MaxLengthError('Decode error - repeated field "strengthsPpm" had too many elements')
+              }
+
+              obj.strengthsPpm.push(reader.uint64Number())
+              break
+            }
+            case 5: {
+              obj.winner = reader.bytes()
+              break
+            }
+            case 6: {
+              if (opts.limits?.deltas != null && obj.deltas.length === opts.limits.deltas) {
+                throw new MaxLengthError('Decode error - repeated field "deltas" had too many elements')
+              }
+
+              if (obj.deltas.length === 512) {
+                throw new MaxLengthError('Decode error - repeated field "deltas" had too many elements')
+              }
+
+              obj.deltas.push(ReputationDelta.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.deltas$
+              }))
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          includedMessageIds: 1024,
+          candidates: 64,
+          strengthsPpm: 64,
+          deltas: 512
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.queryId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              if (opts.limits?.includedMessageIds != null && obj.includedMessageIds === opts.limits.includedMessageIds) {
+                throw new MaxLengthError('Streaming decode error - repeated field "includedMessageIds" had too many elements')
+              }
+
+              if (obj.includedMessageIds === 1024) {
+                throw new MaxLengthError('Streaming decode error - repeated field "includedMessageIds" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.includedMessageIds[]`,
+                index: obj.includedMessageIds,
+                value: reader.bytes()
+              }
+
+              obj.includedMessageIds++
+
+              break
+            }
+            case 3: {
+              if (opts.limits?.candidates != null && obj.candidates === opts.limits.candidates) {
+                throw new MaxLengthError('Streaming decode error - repeated field "candidates" had too many elements')
+              }
+
+              if (obj.candidates === 64) {
+                throw new MaxLengthError('Streaming decode error - repeated field "candidates" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.candidates[]`,
+                index: obj.candidates,
+                value: reader.bytes()
+              }
+
+              obj.candidates++
+
+              break
+            }
+            case 4: {
+              if (opts.limits?.strengthsPpm != null && obj.strengthsPpm === opts.limits.strengthsPpm) {
+                throw new MaxLengthError('Streaming decode error - repeated field "strengthsPpm" had too many elements')
+              }
+
+              if (obj.strengthsPpm === 64) {
+                throw new MaxLengthError('Streaming decode error - repeated field "strengthsPpm" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.strengthsPpm[]`,
+                index: obj.strengthsPpm,
+                value: reader.uint64Number()
+              }
+
+              obj.strengthsPpm++
+
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.winner`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 6: {
+              if (opts.limits?.deltas != null && obj.deltas === opts.limits.deltas) {
+                throw new MaxLengthError('Streaming decode error - repeated field "deltas" had too many elements')
+              }
+
+              if (obj.deltas === 512) {
+                throw new MaxLengthError('Streaming decode error - repeated field "deltas" had too many elements')
+              }
+
+              for (const evt of ReputationDelta.codec().stream(reader, reader.uint32(), `${prefix}.deltas[]`, {
+                limits: opts.limits?.deltas$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.deltas
+                }
+              }
+
+              obj.deltas++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface RoundRecordQueryIdFieldEvent {
+    field: '$.queryId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RoundRecordIncludedMessageIdsFieldEvent {
+    field: '$.includedMessageIds[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RoundRecordCandidatesFieldEvent {
+    field: '$.candidates[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RoundRecordStrengthsPpmFieldEvent {
+    field: '$.strengthsPpm[]'
+    index: number
+    value: number
+  }
+
+  export interface RoundRecordWinnerFieldEvent {
+    field: '$.winner'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RoundRecordDeltasNodeFieldEvent {
+    field: '$.deltas[].node'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface RoundRecordDeltasDeltaPpmFieldEvent {
+    field: '$.deltas[].deltaPpm'
+    value: number
+    index: number
+  }
+
+  export function encode (obj: Partial<RoundRecord>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, RoundRecord.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RoundRecord>): RoundRecord {
+    return decodeMessage(buf, RoundRecord.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RoundRecord>): Generator<RoundRecordQueryIdFieldEvent | RoundRecordIncludedMessageIdsFieldEvent | RoundRecordCandidatesFieldEvent | RoundRecordStrengthsPpmFieldEvent | RoundRecordWinnerFieldEvent | RoundRecordDeltasNodeFieldEvent | RoundRecordDeltasDeltaPpmFieldEvent> {
+    return streamMessage(buf, RoundRecord.codec(), opts)
+  }
+}
+
+export interface BlockHeader {
+  height: number
+  prevHash: Uint8Array<ArrayBuffer>
+  recordsRoot: Uint8Array<ArrayBuffer>
+  stateRoot: Uint8Array<ArrayBuffer>
+  time: number
+  proposer: Uint8Array<ArrayBuffer>
+}
+
+export namespace BlockHeader {
+  let _codec: Codec<BlockHeader>
+
+  export const codec = (): Codec<BlockHeader> => {
+    if (_codec == null) {
+      _codec = message<BlockHeader>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.height != null && obj.height !== 0)) {
+          w.uint32(8)
+          w.uint64Number(obj.height)
+        }
+
+        if ((obj.prevHash != null && obj.prevHash.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.prevHash)
+        }
+
+        if ((obj.recordsRoot != null && obj.recordsRoot.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.recordsRoot)
+        }
+
+        if ((obj.stateRoot != null && obj.stateRoot.byteLength > 0)) {
+          w.uint32(34)
+          w.bytes(obj.stateRoot)
+        }
+
+        if ((obj.time != null && obj.time !== 0)) {
+          w.uint32(40)
+          w.uint64Number(obj.time)
+        }
+
+        if ((obj.proposer != null && obj.proposer.byteLength > 0)) {
+          w.uint32(50)
+          w.bytes(obj.proposer)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          height: 0,
+          prevHash: uint8ArrayAlloc(0),
+          recordsRoot: uint8ArrayAlloc(0),
+          stateRoot: uint8ArrayAlloc(0),
+          time: 0,
+          proposer: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.height = reader.uint64Number()
+              break
+            }
+            case 2: {
+              obj.prevHash = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.recordsRoot = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.stateRoot = reader.bytes()
+              break
+            }
+            case 5: {
+              obj.time = reader.uint64Number()
+              break
+            }
+            case 6: {
+              obj.proposer = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.height`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.prevHash`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.recordsRoot`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.stateRoot`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.time`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.proposer`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface BlockHeaderHeightFieldEvent {
+    field: '$.height'
+    value: number
+  }
+
+  export interface BlockHeaderPrevHashFieldEvent {
+    field: '$.prevHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BlockHeaderRecordsRootFieldEvent {
+    field: '$.recordsRoot'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BlockHeaderStateRootFieldEvent {
+    field: '$.stateRoot'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BlockHeaderTimeFieldEvent {
+    field: '$.time'
+    value: number
+  }
+
+  export interface BlockHeaderProposerFieldEvent {
+    field: '$.proposer'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<BlockHeader>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, BlockHeader.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlockHeader>): BlockHeader {
+    return decodeMessage(buf, BlockHeader.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlockHeader>): Generator<BlockHeaderHeightFieldEvent | BlockHeaderPrevHashFieldEvent | BlockHeaderRecordsRootFieldEvent | BlockHeaderStateRootFieldEvent | BlockHeaderTimeFieldEvent | BlockHeaderProposerFieldEvent> {
+    return streamMessage(buf, BlockHeader.codec(), opts)
+  }
+}
+
+export interface Block {
+  header?: BlockHeader
+  records: RoundRecord[]
+}
+
+export namespace Block {
+  let _codec: Codec<Block>
+
+  export const codec = (): Codec<Block> => {
+    if (_codec == null) {
+      _codec = message<Block>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.header != null) {
+          w.uint32(10)
+          BlockHeader.codec().encode(obj.header, w)
+        }
+
+        if (obj.records != null && obj.records.length > 0) {
+          for (const value of obj.records) {
+            w.uint32(18)
+            RoundRecord.codec().encode(value, w)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          records: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.header = BlockHeader.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.header
+              })
+              break
+            }
+            case 2: {
+              if (opts.limits?.records != null && obj.records.length === opts.limits.records) {
+                throw new MaxLengthError('Decode error - repeated field "records" had too many elements')
+              }
+
+              if (obj.records.length === 256) {
+                throw new MaxLengthError('Decode error - repeated field "records" had too many elements')
+              }
+
+              obj.records.push(RoundRecord.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.records$
+              }))
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          records: 256
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield * BlockHeader.codec().stream(reader, reader.uint32(), `${prefix}.header`, {
+                limits: opts.limits?.header
+              })
+
+              break
+            }
+            case 2: {
+              if (opts.limits?.records != null && obj.records === opts.limits.records) {
+                throw new MaxLengthError('Streaming decode error - repeated field "records" had too many elements')
+              }
+
+              if (obj.records === 256) {
+                throw new MaxLengthError('Streaming decode error - repeated field "records" had too many elements')
+              }
+
+              for (const evt of RoundRecord.codec().stream(reader, reader.uint32(), `${prefix}.records[]`, {
+                limits: opts.limits?.records$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.records
+                }
+              }
+
+              obj.records++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface BlockHeaderHeightFieldEvent {
+    field: '$.header.height'
+    value: number
+  }
+
+  export interface BlockHeaderPrevHashFieldEvent {
+    field: '$.header.prevHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BlockHeaderRecordsRootFieldEvent {
+    field: '$.header.recordsRoot'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BlockHeaderStateRootFieldEvent {
+    field: '$.header.stateRoot'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BlockHeaderTimeFieldEvent {
+    field: '$.header.time'
+    value: number
+  }
+
+  export interface BlockHeaderProposerFieldEvent {
+    field: '$.header.proposer'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BlockRecordsQueryIdFieldEvent {
+    field: '$.records[].queryId'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface BlockRecordsIncludedMessageIdsFieldEvent {
+    field: '$.records[].includedMessageIds[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BlockRecordsCandidatesFieldEvent {
+    field: '$.records[].candidates[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BlockRecordsStrengthsPpmFieldEvent {
+    field: '$.records[].strengthsPpm[]'
+    index: number
+    value: number
+  }
+
+  export interface BlockRecordsWinnerFieldEvent {
+    field: '$.records[].winner'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface BlockRecordsDeltasNodeFieldEvent {
+    field: '$.records[].deltas[].node'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface BlockRecordsDeltasDeltaPpmFieldEvent {
+    field: '$.records[].deltas[].deltaPpm'
+    value: number
+    index: number
+  }
+
+  export function encode (obj: Partial<Block>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Block.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Block>): Block {
+    return decodeMessage(buf, Block.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Block>): Generator<BlockHeaderHeightFieldEvent | BlockHeaderPrevHashFieldEvent | BlockHeaderRecordsRootFieldEvent | BlockHeaderStateRootFieldEvent | BlockHeaderTimeFieldEvent | BlockHeaderProposerFieldEvent | BlockRecordsQueryIdFieldEvent | BlockRecordsIncludedMessageIdsFieldEvent | BlockRecordsCandidatesFieldEvent | BlockRecordsStrengthsPpmFieldEvent | BlockRecordsWinnerFieldEvent | BlockRecordsDeltasNodeFieldEvent | BlockRecordsDeltasDeltaPpmFieldEvent> {
+    return streamMessage(buf, Block.codec(), opts)
+  }
+}
+
+export interface BlockProposal {
+  height: number
+  round: number
+  block?: Block
+  validRound: number
+}
+
+export namespace BlockProposal {
+  let _codec: Codec<BlockProposal>
+
+  export const codec = (): Codec<BlockProposal> => {
+    if (_codec == null) {
+      _codec = message<BlockProposal>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.height != null && obj.height !== 0)) {
+          w.uint32(8)
+          w.uint64Number(obj.height)
+        }
+
+        if ((obj.round != null && obj.round !== 0)) {
+          w.uint32(16)
+          w.uint32(obj.round)
+        }
+
+        if (obj.block != null) {
+          w.uint32(26)
+          Block.codec().encode(obj.block, w)
+        }
+
+        if ((obj.validRound != null && obj.validRound !== 0)) {
+          w.uint32(32)
+          w.sint32(obj.validRound)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          height: 0,
+          round: 0,
+          validRound: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.height = reader.uint64Number()
+              break
+            }
+            case 2: {
+              obj.round = reader.uint32()
+              break
+            }
+            case 3: {
+              obj.block = Block.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.block
+              })
+              break
+            }
+            case 4: {
+              obj.validRound = reader.sint32()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.height`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.round`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 3: {
+              yield * Block.codec().stream(reader, reader.uint32(), `${prefix}.block`, {
+                limits: opts.limits?.block
+              })
+
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.validRound`,
+                value: reader.sint32()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface BlockProposalHeightFieldEvent {
+    field: '$.height'
+    value: number
+  }
+
+  export interface BlockProposalRoundFieldEvent {
+    field: '$.round'
+    value: number
+  }
+
+  export interface BlockProposalBlockHeaderHeightFieldEvent {
+    field: '$.block.header.height'
+    value: number
+  }
+
+  export interface BlockProposalBlockHeaderPrevHashFieldEvent {
+    field: '$.block.header.prevHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BlockProposalBlockHeaderRecordsRootFieldEvent {
+    field: '$.block.header.recordsRoot'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BlockProposalBlockHeaderStateRootFieldEvent {
+    field: '$.block.header.stateRoot'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BlockProposalBlockHeaderTimeFieldEvent {
+    field: '$.block.header.time'
+    value: number
+  }
+
+  export interface BlockProposalBlockHeaderProposerFieldEvent {
+    field: '$.block.header.proposer'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BlockProposalBlockRecordsQueryIdFieldEvent {
+    field: '$.block.records[].queryId'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface BlockProposalBlockRecordsIncludedMessageIdsFieldEvent {
+    field: '$.block.records[].includedMessageIds[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BlockProposalBlockRecordsCandidatesFieldEvent {
+    field: '$.block.records[].candidates[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BlockProposalBlockRecordsStrengthsPpmFieldEvent {
+    field: '$.block.records[].strengthsPpm[]'
+    index: number
+    value: number
+  }
+
+  export interface BlockProposalBlockRecordsWinnerFieldEvent {
+    field: '$.block.records[].winner'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface BlockProposalBlockRecordsDeltasNodeFieldEvent {
+    field: '$.block.records[].deltas[].node'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface BlockProposalBlockRecordsDeltasDeltaPpmFieldEvent {
+    field: '$.block.records[].deltas[].deltaPpm'
+    value: number
+    index: number
+  }
+
+  export interface BlockProposalValidRoundFieldEvent {
+    field: '$.validRound'
+    value: number
+  }
+
+  export function encode (obj: Partial<BlockProposal>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, BlockProposal.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlockProposal>): BlockProposal {
+    return decodeMessage(buf, BlockProposal.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlockProposal>): Generator<BlockProposalHeightFieldEvent | BlockProposalRoundFieldEvent | BlockProposalBlockHeaderHeightFieldEvent | BlockProposalBlockHeaderPrevHashFieldEvent | BlockProposalBlockHeaderRecordsRootFieldEvent | BlockProposalBlockHeaderStateRootFieldEvent | BlockProposalBlockHeaderTimeFieldEvent | BlockProposalBlockHeaderProposerFieldEvent | BlockProposalBlockRecordsQueryIdFieldEvent | BlockProposalBlockRecordsIncludedMessageIdsFieldEvent | BlockProposalBlockRecordsCandidatesFieldEvent | BlockProposalBlockRecordsStrengthsPpmFieldEvent | BlockProposalBlockRecordsWinnerFieldEvent | BlockProposalBlockRecordsDeltasNodeFieldEvent | BlockProposalBlockRecordsDeltasDeltaPpmFieldEvent | BlockProposalValidRoundFieldEvent> {
+    return streamMessage(buf, BlockProposal.codec(), opts)
+  }
+}
+
+export enum VoteType {
+  VOTE_TYPE_UNSPECIFIED = 'VOTE_TYPE_UNSPECIFIED',
+  PREVOTE = 'PREVOTE',
+  PRECOMMIT = 'PRECOMMIT'
+}
+
+enum __VoteTypeValues {
+  VOTE_TYPE_UNSPECIFIED = 0,
+  PREVOTE = 1,
+  PRECOMMIT = 2
+}
+
+export namespace VoteType {
+  export const codec = (): Codec<VoteType> => {
+    return enumeration<VoteType>(__VoteTypeValues)
+  }
+}
+
+export interface Vote {
+  type: VoteType
+  height: number
+  round: number
+  blockHash: Uint8Array<ArrayBuffer>
+}
+
+export namespace Vote {
+  let _codec: Codec<Vote>
+
+  export const codec = (): Codec<Vote> => {
+    if (_codec == null) {
+      _codec = message<Vote>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.type != null && __VoteTypeValues[obj.type] !== 0) {
+          w.uint32(8)
+          VoteType.codec().encode(obj.type, w)
+        }
+
+        if ((obj.height != null && obj.height !== 0)) {
+          w.uint32(16)
+          w.uint64Number(obj.height)
+        }
+
+        if ((obj.round != null && obj.round !== 0)) {
+          w.uint32(24)
+          w.uint32(obj.round)
+        }
+
+        if ((obj.blockHash != null && obj.blockHash.byteLength > 0)) {
+          w.uint32(34)
+          w.bytes(obj.blockHash)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          type: VoteType.VOTE_TYPE_UNSPECIFIED,
+          height: 0,
+          round: 0,
+          blockHash: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.type = VoteType.codec().decode(reader)
+              break
+            }
+            case 2: {
+              obj.height = reader.uint64Number()
+              break
+            }
+            case 3: {
+              obj.round = reader.uint32()
+              break
+            }
+            case 4: {
+              obj.blockHash = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.type`,
+                value: VoteType.codec().decode(reader)
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.height`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.round`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.blockHash`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface VoteTypeFieldEvent {
+    field: '$.type'
+    value: VoteType
+  }
+
+  export interface VoteHeightFieldEvent {
+    field: '$.height'
+    value: number
+  }
+
+  export interface VoteRoundFieldEvent {
+    field: '$.round'
+    value: number
+  }
+
+  export interface VoteBlockHashFieldEvent {
+    field: '$.blockHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<Vote>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Vote.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Vote>): Vote {
+    return decodeMessage(buf, Vote.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Vote>): Generator<VoteTypeFieldEvent | VoteHeightFieldEvent | VoteRoundFieldEvent | VoteBlockHashFieldEvent> {
+    return streamMessage(buf, Vote.codec(), opts)
+  }
+}
+
+export interface CommitCertificate {
+  header?: BlockHeader
+  round: number
+  precommits: Uint8Array<ArrayBuffer>[]
+}
+
+export namespace CommitCertificate {
+  let _codec: Codec<CommitCertificate>
+
+  export const codec = (): Codec<CommitCertificate> => {
+    if (_codec == null) {
+      _codec = message<CommitCertificate>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.header != null) {
+          w.uint32(10)
+          BlockHeader.codec().encode(obj.header, w)
+        }
+
+        if ((obj.round != null && obj.round !== 0)) {
+          w.uint32(16)
+          w.uint32(obj.round)
+        }
+
+        if (obj.precommits != null && obj.precommits.length > 0) {
+          for (const value of obj.precommits) {
+            w.uint32(26)
+            w.bytes(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          round: 0,
+          precommits: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.header = BlockHeader.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.header
+              })
+              break
+            }
+            case 2: {
+              obj.round = reader.uint32()
+              break
+            }
+            case 3: {
+              if (opts.limits?.precommits != null && obj.precommits.length === opts.limits.precommits) {
+                throw new MaxLengthError('Decode error - repeated field "precommits" had too many elements')
+              }
+
+              if (obj.precommits.length === 1024) {
+                throw new MaxLengthError('Decode error - repeated field "precommits" had too many elements')
+              }
+
+              obj.precommits.push(reader.bytes())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          precommits: 1024
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield * BlockHeader.codec().stream(reader, reader.uint32(), `${prefix}.header`, {
+                limits: opts.limits?.header
+              })
+
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.round`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 3: {
+              if (opts.limits?.precommits != null && obj.precommits === opts.limits.precommits) {
+                throw new MaxLengthError('Streaming decode error - repeated field "precommits" had too many elements')
+              }
+
+              if (obj.precommits === 1024) {
+                throw new MaxLengthError('Streaming decode error - repeated field "precommits" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.precommits[]`,
+                index: obj.precommits,
+                value: reader.bytes()
+              }
+
+              obj.precommits++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface CommitCertificateHeaderHeightFieldEvent {
+    field: '$.header.height'
+    value: number
+  }
+
+  export interface CommitCertificateHeaderPrevHashFieldEvent {
+    field: '$.header.prevHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface CommitCertificateHeaderRecordsRootFieldEvent {
+    field: '$.header.recordsRoot'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface CommitCertificateHeaderStateRootFieldEvent {
+    field: '$.header.stateRoot'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface CommitCertificateHeaderTimeFieldEvent {
+    field: '$.header.time'
+    value: number
+  }
+
+  export interface CommitCertificateHeaderProposerFieldEvent {
+    field: '$.header.proposer'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface CommitCertificateRoundFieldEvent {
+    field: '$.round'
+    value: number
+  }
+
+  export interface CommitCertificatePrecommitsFieldEvent {
+    field: '$.precommits[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<CommitCertificate>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, CommitCertificate.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CommitCertificate>): CommitCertificate {
+    return decodeMessage(buf, CommitCertificate.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CommitCertificate>): Generator<CommitCertificateHeaderHeightFieldEvent | CommitCertificateHeaderPrevHashFieldEvent | CommitCertificateHeaderRecordsRootFieldEvent | CommitCertificateHeaderStateRootFieldEvent | CommitCertificateHeaderTimeFieldEvent | CommitCertificateHeaderProposerFieldEvent | CommitCertificateRoundFieldEvent | CommitCertificatePrecommitsFieldEvent> {
+    return streamMessage(buf, CommitCertificate.codec(), opts)
+  }
+}
+
+export interface StatusRequest {}
+
+export namespace StatusRequest {
+  let _codec: Codec<StatusRequest>
+
+  export const codec = (): Codec<StatusRequest> => {
+    if (_codec == null) {
+      _codec = message<StatusRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {}
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export function encode (obj: Partial<StatusRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, StatusRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<StatusRequest>): StatusRequest {
+    return decodeMessage(buf, StatusRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<StatusRequest>): Generator<{}> {
+    return streamMessage(buf, StatusRequest.codec(), opts)
+  }
+}
+
+export interface BlocksRequest {
+  fromHeight: number
+  max: number
+}
+
+export namespace BlocksRequest {
+  let _codec: Codec<BlocksRequest>
+
+  export const codec = (): Codec<BlocksRequest> => {
+    if (_codec == null) {
+      _codec = message<BlocksRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.fromHeight != null && obj.fromHeight !== 0)) {
+          w.uint32(8)
+          w.uint64Number(obj.fromHeight)
+        }
+
+        if ((obj.max != null && obj.max !== 0)) {
+          w.uint32(16)
+          w.uint32(obj.max)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          fromHeight: 0,
+          max: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.fromHeight = reader.uint64Number()
+              break
+            }
+            case 2: {
+              obj.max = reader.uint32()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.fromHeight`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.max`,
+                value: reader.uint32()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface BlocksRequestFromHeightFieldEvent {
+    field: '$.fromHeight'
+    value: number
+  }
+
+  export interface BlocksRequestMaxFieldEvent {
+    field: '$.max'
+    value: number
+  }
+
+  export function encode (obj: Partial<BlocksRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, BlocksRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlocksRequest>): BlocksRequest {
+    return decodeMessage(buf, BlocksRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlocksRequest>): Generator<BlocksRequestFromHeightFieldEvent | BlocksRequestMaxFieldEvent> {
+    return streamMessage(buf, BlocksRequest.codec(), opts)
+  }
+}
+
+export interface MessagesRequest {
+  ids: Uint8Array<ArrayBuffer>[]
+}
+
+export namespace MessagesRequest {
+  let _codec: Codec<MessagesRequest>
+
+  export const codec = (): Codec<MessagesRequest> => {
+    if (_codec == null) {
+      _codec = message<MessagesRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.ids != null && obj.ids.length > 0) {
+          for (const value of obj.ids) {
+            w.uint32(10)
+            w.bytes(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          ids: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.ids != null && obj.ids.length === opts.limits.ids) {
+                throw new MaxLengthError('Decode error - repeated field "ids" had too many elements')
+              }
+
+              if (obj.ids.length === 256) {
+                throw new MaxLengthError('Decode error - repeated field "ids" had too many elements')
+              }
+
+              obj.ids.push(reader.bytes())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          ids: 256
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.ids != null && obj.ids === opts.limits.ids) {
+                throw new MaxLengthError('Streaming decode error - repeated field "ids" had too many elements')
+              }
+
+              if (obj.ids === 256) {
+                throw new MaxLengthError('Streaming decode error - repeated field "ids" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.ids[]`,
+                index: obj.ids,
+                value: reader.bytes()
+              }
+
+              obj.ids++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface MessagesRequestIdsFieldEvent {
+    field: '$.ids[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<MessagesRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, MessagesRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<MessagesRequest>): MessagesRequest {
+    return decodeMessage(buf, MessagesRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<MessagesRequest>): Generator<MessagesRequestIdsFieldEvent> {
+    return streamMessage(buf, MessagesRequest.codec(), opts)
+  }
+}
+
+export interface SyncRequest {
+  status?: StatusRequest
+  blocks?: BlocksRequest
+  messages?: MessagesRequest
+}
+
+export namespace SyncRequest {
+  let _codec: Codec<SyncRequest>
+
+  export const codec = (): Codec<SyncRequest> => {
+    if (_codec == null) {
+      _codec = message<SyncRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        obj = { ...obj }
+
+        if (obj.messages != null) {
+          obj.blocks = undefined
+          obj.status = undefined
+        }
+
+        if (obj.blocks != null) {
+          obj.messages = undefined
+          obj.status = undefined
+        }
+
+        if (obj.status != null) {
+          obj.messages = undefined
+          obj.blocks = undefined
+        }
+
+        if (obj.status != null) {
+          w.uint32(10)
+          StatusRequest.codec().encode(obj.status, w)
+        }
+
+        if (obj.blocks != null) {
+          w.uint32(18)
+          BlocksRequest.codec().encode(obj.blocks, w)
+        }
+
+        if (obj.messages != null) {
+          w.uint32(26)
+          MessagesRequest.codec().encode(obj.messages, w)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {}
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.status = StatusRequest.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.status
+              })
+              break
+            }
+            case 2: {
+              obj.blocks = BlocksRequest.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.blocks
+              })
+              break
+            }
+            case 3: {
+              obj.messages = MessagesRequest.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.messages
+              })
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        if (obj.messages != null) {
+          delete obj.blocks
+          delete obj.status
+        }
+
+        if (obj.blocks != null) {
+          delete obj.messages
+          delete obj.status
+        }
+
+        if (obj.status != null) {
+          delete obj.messages
+          delete obj.blocks
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield * StatusRequest.codec().stream(reader, reader.uint32(), `${prefix}.status`, {
+                limits: opts.limits?.status
+              })
+
+              break
+            }
+            case 2: {
+              yield * BlocksRequest.codec().stream(reader, reader.uint32(), `${prefix}.blocks`, {
+                limits: opts.limits?.blocks
+              })
+
+              break
+            }
+            case 3: {
+              yield * MessagesRequest.codec().stream(reader, reader.uint32(), `${prefix}.messages`, {
+                limits: opts.limits?.messages
+              })
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SyncRequestBlocksFromHeightFieldEvent {
+    field: '$.blocks.fromHeight'
+    value: number
+  }
+
+  export interface SyncRequestBlocksMaxFieldEvent {
+    field: '$.blocks.max'
+    value: number
+  }
+
+  export interface SyncRequestMessagesIdsFieldEvent {
+    field: '$.messages.ids[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<SyncRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SyncRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncRequest>): SyncRequest {
+    return decodeMessage(buf, SyncRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncRequest>): Generator<SyncRequestBlocksFromHeightFieldEvent | SyncRequestBlocksMaxFieldEvent | SyncRequestMessagesIdsFieldEvent> {
+    return streamMessage(buf, SyncRequest.codec(), opts)
+  }
+}
+
+export interface StatusResponse {
+  height: number
+  headHash: Uint8Array<ArrayBuffer>
+}
+
+export namespace StatusResponse {
+  let _codec: Codec<StatusResponse>
+
+  export const codec = (): Codec<StatusResponse> => {
+    if (_codec == null) {
+      _codec = message<StatusResponse>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.height != null && obj.height !== 0)) {
+          w.uint32(8)
+          w.uint64Number(obj.height)
+        }
+
+        if ((obj.headHash != null && obj.headHash.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.headHash)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          height: 0,
+          headHash: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.height = reader.uint64Number()
+              break
+            }
+            case 2: {
+              obj.headHash = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.height`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.headHash`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface StatusResponseHeightFieldEvent {
+    field: '$.height'
+    value: number
+  }
+
+  export interface StatusResponseHeadHashFieldEvent {
+    field: '$.headHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<StatusResponse>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, StatusResponse.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<StatusResponse>): StatusResponse {
+    return decodeMessage(buf, StatusResponse.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<StatusResponse>): Generator<StatusResponseHeightFieldEvent | StatusResponseHeadHashFieldEvent> {
+    return streamMessage(buf, StatusResponse.codec(), opts)
+  }
+}
+
+export interface CertifiedBlock {
+  block?: Block
+  certificate?: CommitCertificate
+}
+
+export namespace CertifiedBlock {
+  let _codec: Codec<CertifiedBlock>
+
+  export const codec = (): Codec<CertifiedBlock> => {
+    if (_codec == null) {
+      _codec = message<CertifiedBlock>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.block != null) {
+          w.uint32(10)
+          Block.codec().encode(obj.block, w)
+        }
+
+        if (obj.certificate != null) {
+          w.uint32(18)
+          CommitCertificate.codec().encode(obj.certificate, w)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {}
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.block = Block.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.block
+              })
+              break
+            }
+            case 2: {
+              obj.certificate = CommitCertificate.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.certificate
+              })
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield * Block.codec().stream(reader, reader.uint32(), `${prefix}.block`, {
+                limits: opts.limits?.block
+              })
+
+              break
+            }
+            case 2: {
+              yield * CommitCertificate.codec().stream(reader, reader.uint32(), `${prefix}.certificate`, {
+                limits: opts.limits?.certificate
+              })
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface CertifiedBlockBlockHeaderHeightFieldEvent {
+    field: '$.block.header.height'
+    value: number
+  }
+
+  export interface CertifiedBlockBlockHeaderPrevHashFieldEvent {
+    field: '$.block.header.prevHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface CertifiedBlockBlockHeaderRecordsRootFieldEvent {
+    field: '$.block.header.recordsRoot'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface CertifiedBlockBlockHeaderStateRootFieldEvent {
+    field: '$.block.header.stateRoot'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface CertifiedBlockBlockHeaderTimeFieldEvent {
+    field: '$.block.header.time'
+    value: number
+  }
+
+  export interface CertifiedBlockBlockHeaderProposerFieldEvent {
+    field: '$.block.header.proposer'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface CertifiedBlockBlockRecordsQueryIdFieldEvent {
+    field: '$.block.records[].queryId'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface CertifiedBlockBlockRecordsIncludedMessageIdsFieldEvent {
+    field: '$.block.records[].includedMessageIds[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface CertifiedBlockBlockRecordsCandidatesFieldEvent {
+    field: '$.block.records[].candidates[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface CertifiedBlockBlockRecordsStrengthsPpmFieldEvent {
+    field: '$.block.records[].strengthsPpm[]'
+    index: number
+    value: number
+  }
+
+  export interface CertifiedBlockBlockRecordsWinnerFieldEvent {
+    field: '$.block.records[].winner'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface CertifiedBlockBlockRecordsDeltasNodeFieldEvent {
+    field: '$.block.records[].deltas[].node'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface CertifiedBlockBlockRecordsDeltasDeltaPpmFieldEvent {
+    field: '$.block.records[].deltas[].deltaPpm'
+    value: number
+    index: number
+  }
+
+  export interface CertifiedBlockCertificateHeaderHeightFieldEvent {
+    field: '$.certificate.header.height'
+    value: number
+  }
+
+  export interface CertifiedBlockCertificateHeaderPrevHashFieldEvent {
+    field: '$.certificate.header.prevHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface CertifiedBlockCertificateHeaderRecordsRootFieldEvent {
+    field: '$.certificate.header.recordsRoot'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface CertifiedBlockCertificateHeaderStateRootFieldEvent {
+    field: '$.certificate.header.stateRoot'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface CertifiedBlockCertificateHeaderTimeFieldEvent {
+    field: '$.certificate.header.time'
+    value: number
+  }
+
+  export interface CertifiedBlockCertificateHeaderProposerFieldEvent {
+    field: '$.certificate.header.proposer'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface CertifiedBlockCertificateRoundFieldEvent {
+    field: '$.certificate.round'
+    value: number
+  }
+
+  export interface CertifiedBlockCertificatePrecommitsFieldEvent {
+    field: '$.certificate.precommits[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<CertifiedBlock>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, CertifiedBlock.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CertifiedBlock>): CertifiedBlock {
+    return decodeMessage(buf, CertifiedBlock.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CertifiedBlock>): Generator<CertifiedBlockBlockHeaderHeightFieldEvent | CertifiedBlockBlockHeaderPrevHashFieldEvent | CertifiedBlockBlockHeaderRecordsRootFieldEvent | CertifiedBlockBlockHeaderStateRootFieldEvent | CertifiedBlockBlockHeaderTimeFieldEvent | CertifiedBlockBlockHeaderProposerFieldEvent | CertifiedBlockBlockRecordsQueryIdFieldEvent | CertifiedBlockBlockRecordsIncludedMessageIdsFieldEvent | CertifiedBlockBlockRecordsCandidatesFieldEvent | CertifiedBlockBlockRecordsStrengthsPpmFieldEvent | CertifiedBlockBlockRecordsWinnerFieldEvent | CertifiedBlockBlockRecordsDeltasNodeFieldEvent | CertifiedBlockBlockRecordsDeltasDeltaPpmFieldEvent | CertifiedBlockCertificateHeaderHeightFieldEvent | CertifiedBlockCertificateHeaderPrevHashFieldEvent | CertifiedBlockCertificateHeaderRecordsRootFieldEvent | CertifiedBlockCertificateHeaderStateRootFieldEvent | CertifiedBlockCertificateHeaderTimeFieldEvent | CertifiedBlockCertificateHeaderProposerFieldEvent | CertifiedBlockCertificateRoundFieldEvent | CertifiedBlockCertificatePrecommitsFieldEvent> {
+    return streamMessage(buf, CertifiedBlock.codec(), opts)
+  }
+}
+
+export interface BlocksResponse {
+  blocks: CertifiedBlock[]
+}
+
+export namespace BlocksResponse {
+  let _codec: Codec<BlocksResponse>
+
+  export const codec = (): Codec<BlocksResponse> => {
+    if (_codec == null) {
+      _codec = message<BlocksResponse>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.blocks != null && obj.blocks.length > 0) {
+          for (const value of obj.blocks) {
+            w.uint32(10)
+            CertifiedBlock.codec().encode(value, w)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          blocks: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.blocks != null && obj.blocks.length === opts.limits.blocks) {
+                throw new MaxLengthError('Decode error - repeated field "blocks" had too many elements')
+              }
+
+              if (obj.blocks.length === 64) {
+                throw new MaxLengthError('Decode error - repeated field "blocks" had too many elements')
+              }
+
+              obj.blocks.push(CertifiedBlock.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.blocks$
+              }))
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          blocks: 64
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.blocks != null && obj.blocks === opts.limits.blocks) {
+                throw new MaxLengthError('Streaming decode error - repeated field "blocks" had too many elements')
+              }
+
+              if (obj.blocks === 64) {
+                throw new MaxLengthError('Streaming decode error - repeated field "blocks" had too many elements')
+              }
+
+              for (const evt of CertifiedBlock.codec().stream(reader, reader.uint32(), `${prefix}.blocks[]`, {
+                limits: opts.limits?.blocks$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.blocks
+                }
+              }
+
+              obj.blocks++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface BlocksResponseBlocksBlockHeaderHeightFieldEvent {
+    field: '$.blocks[].block.header.height'
+    value: number
+    index: number
+  }
+
+  export interface BlocksResponseBlocksBlockHeaderPrevHashFieldEvent {
+    field: '$.blocks[].block.header.prevHash'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface BlocksResponseBlocksBlockHeaderRecordsRootFieldEvent {
+    field: '$.blocks[].block.header.recordsRoot'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface BlocksResponseBlocksBlockHeaderStateRootFieldEvent {
+    field: '$.blocks[].block.header.stateRoot'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface BlocksResponseBlocksBlockHeaderTimeFieldEvent {
+    field: '$.blocks[].block.header.time'
+    value: number
+    index: number
+  }
+
+  export interface BlocksResponseBlocksBlockHeaderProposerFieldEvent {
+    field: '$.blocks[].block.header.proposer'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface BlocksResponseBlocksBlockRecordsQueryIdFieldEvent {
+    field: '$.blocks[].block.records[].queryId'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface BlocksResponseBlocksBlockRecordsIncludedMessageIdsFieldEvent {
+    field: '$.blocks[].block.records[].includedMessageIds[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BlocksResponseBlocksBlockRecordsCandidatesFieldEvent {
+    field: '$.blocks[].block.records[].candidates[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BlocksResponseBlocksBlockRecordsStrengthsPpmFieldEvent {
+    field: '$.blocks[].block.records[].strengthsPpm[]'
+    index: number
+    value: number
+  }
+
+  export interface BlocksResponseBlocksBlockRecordsWinnerFieldEvent {
+    field: '$.blocks[].block.records[].winner'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface BlocksResponseBlocksBlockRecordsDeltasNodeFieldEvent {
+    field: '$.blocks[].block.records[].deltas[].node'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface BlocksResponseBlocksBlockRecordsDeltasDeltaPpmFieldEvent {
+    field: '$.blocks[].block.records[].deltas[].deltaPpm'
+    value: number
+    index: number
+  }
+
+  export interface BlocksResponseBlocksCertificateHeaderHeightFieldEvent {
+    field: '$.blocks[].certificate.header.height'
+    value: number
+    index: number
+  }
+
+  export interface BlocksResponseBlocksCertificateHeaderPrevHashFieldEvent {
+    field: '$.blocks[].certificate.header.prevHash'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface BlocksResponseBlocksCertificateHeaderRecordsRootFieldEvent {
+    field: '$.blocks[].certificate.header.recordsRoot'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface BlocksResponseBlocksCertificateHeaderStateRootFieldEvent {
+    field: '$.blocks[].certificate.header.stateRoot'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface BlocksResponseBlocksCertificateHeaderTimeFieldEvent {
+    field: '$.blocks[].certificate.header.time'
+    value: number
+    index: number
+  }
+
+  export interface BlocksResponseBlocksCertificateHeaderProposerFieldEvent {
+    field: '$.blocks[].certificate.header.proposer'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface BlocksResponseBlocksCertificateRoundFieldEvent {
+    field: '$.blocks[].certificate.round'
+    value: number
+    index: number
+  }
+
+  export interface BlocksResponseBlocksCertificatePrecommitsFieldEvent {
+    field: '$.blocks[].certificate.precommits[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<BlocksResponse>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, BlocksResponse.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlocksResponse>): BlocksResponse {
+    return decodeMessage(buf, BlocksResponse.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlocksResponse>): Generator<BlocksResponseBlocksBlockHeaderHeightFieldEvent | BlocksResponseBlocksBlockHeaderPrevHashFieldEvent | BlocksResponseBlocksBlockHeaderRecordsRootFieldEvent | BlocksResponseBlocksBlockHeaderStateRootFieldEvent | BlocksResponseBlocksBlockHeaderTimeFieldEvent | BlocksResponseBlocksBlockHeaderProposerFieldEvent | BlocksResponseBlocksBlockRecordsQueryIdFieldEvent | BlocksResponseBlocksBlockRecordsIncludedMessageIdsFieldEvent | BlocksResponseBlocksBlockRecordsCandidatesFieldEvent | BlocksResponseBlocksBlockRecordsStrengthsPpmFieldEvent | BlocksResponseBlocksBlockRecordsWinnerFieldEvent | BlocksResponseBlocksBlockRecordsDeltasNodeFieldEvent | BlocksResponseBlocksBlockRecordsDeltasDeltaPpmFieldEvent | BlocksResponseBlocksCertificateHeaderHeightFieldEvent | BlocksResponseBlocksCertificateHeaderPrevHashFieldEvent | BlocksResponseBlocksCertificateHeaderRecordsRootFieldEvent | BlocksResponseBlocksCertificateHeaderStateRootFieldEvent | BlocksResponseBlocksCertificateHeaderTimeFieldEvent | BlocksResponseBlocksCertificateHeaderProposerFieldEvent | BlocksResponseBlocksCertificateRoundFieldEvent | BlocksResponseBlocksCertificatePrecommitsFieldEvent> {
+    return streamMessage(buf, BlocksResponse.codec(), opts)
+  }
+}
+
+export interface MessagesResponse {
+  envelopes: Uint8Array<ArrayBuffer>[]
+}
+
+export namespace MessagesResponse {
+  let _codec: Codec<MessagesResponse>
+
+  export const codec = (): Codec<MessagesResponse> => {
+    if (_codec == null) {
+      _codec = message<MessagesResponse>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.envelopes != null && obj.envelopes.length > 0) {
+          for (const value of obj.envelopes) {
+            w.uint32(10)
+            w.bytes(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          envelopes: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.envelopes != null && obj.envelopes.length === opts.limits.envelopes) {
+                throw new MaxLengthError('Decode error - repeated field "envelopes" had too many elements')
+              }
+
+              if (obj.envelopes.length === 256) {
+                throw new MaxLengthError('Decode error - repeated field "envelopes" had too many elements')
+              }
+
+              obj.envelopes.push(reader.bytes())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          envelopes: 256
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.envelopes != null && obj.envelopes === opts.limits.envelopes) {
+                throw new MaxLengthError('Streaming decode error - repeated field "envelopes" had too many elements')
+              }
+
+              if (obj.envelopes === 256) {
+                throw new MaxLengthError('Streaming decode error - repeated field "envelopes" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.envelopes[]`,
+                index: obj.envelopes,
+                value: reader.bytes()
+              }
+
+              obj.envelopes++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface MessagesResponseEnvelopesFieldEvent {
+    field: '$.envelopes[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<MessagesResponse>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, MessagesResponse.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<MessagesResponse>): MessagesResponse {
+    return decodeMessage(buf, MessagesResponse.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<MessagesResponse>): Generator<MessagesResponseEnvelopesFieldEvent> {
+    return streamMessage(buf, MessagesResponse.codec(), opts)
+  }
+}
+
+export interface SyncResponse {
+  status?: StatusResponse
+  blocks?: BlocksResponse
+  messages?: MessagesResponse
+  error?: string
+}
+
+export namespace SyncResponse {
+  let _codec: Codec<SyncResponse>
+
+  export const codec = (): Codec<SyncResponse> => {
+    if (_codec == null) {
+      _codec = message<SyncResponse>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        obj = { ...obj }
+
+        if (obj.error != null) {
+          obj.messages = undefined
+          obj.blocks = undefined
+          obj.status = undefined
+        }
+
+        if (obj.messages != null) {
+          obj.error = undefined
+          obj.blocks = undefined
+          obj.status = undefined
+        }
+
+        if (obj.blocks != null) {
+          obj.error = undefined
+          obj.messages = undefined
+          obj.status = undefined
+        }
+
+        if (obj.status != null) {
+          obj.error = undefined
+          obj.messages = undefined
+          obj.blocks = undefined
+        }
+
+        if (obj.status != null) {
+          w.uint32(10)
+          StatusResponse.codec().encode(obj.status, w)
+        }
+
+        if (obj.blocks != null) {
+          w.uint32(18)
+          BlocksResponse.codec().encode(obj.blocks, w)
+        }
+
+        if (obj.messages != null) {
+          w.uint32(26)
+          MessagesResponse.codec().encode(obj.messages, w)
+        }
+
+        if (obj.error != null) {
+          w.uint32(34)
+          w.string(obj.error)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {}
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.status = StatusResponse.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.status
+              })
+              break
+            }
+            case 2: {
+              obj.blocks = BlocksResponse.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.blocks
+              })
+              break
+            }
+            case 3: {
+              obj.messages = MessagesResponse.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.messages
+              })
+              break
+            }
+            case 4: {
+              obj.error = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        if (obj.error != null) {
+          delete obj.messages
+          delete obj.blocks
+          delete obj.status
+        }
+
+        if (obj.messages != null) {
+          delete obj.error
+          delete obj.blocks
+          delete obj.status
+        }
+
+        if (obj.blocks != null) {
+          delete obj.error
+          delete obj.messages
+          delete obj.status
+        }
+
+        if (obj.status != null) {
+          delete obj.error
+          delete obj.messages
+          delete obj.blocks
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield * StatusResponse.codec().stream(reader, reader.uint32(), `${prefix}.status`, {
+                limits: opts.limits?.status
+              })
+
+              break
+            }
+            case 2: {
+              yield * BlocksResponse.codec().stream(reader, reader.uint32(), `${prefix}.blocks`, {
+                limits: opts.limits?.blocks
+              })
+
+              break
+            }
+            case 3: {
+              yield * MessagesResponse.codec().stream(reader, reader.uint32(), `${prefix}.messages`, {
+                limits: opts.limits?.messages
+              })
+
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.error`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SyncResponseStatusHeightFieldEvent {
+    field: '$.status.height'
+    value: number
+  }
+
+  export interface SyncResponseStatusHeadHashFieldEvent {
+    field: '$.status.headHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SyncResponseBlocksBlocksBlockHeaderHeightFieldEvent {
+    field: '$.blocks.blocks[].block.header.height'
+    value: number
+    index: number
+  }
+
+  export interface SyncResponseBlocksBlocksBlockHeaderPrevHashFieldEvent {
+    field: '$.blocks.blocks[].block.header.prevHash'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SyncResponseBlocksBlocksBlockHeaderRecordsRootFieldEvent {
+    field: '$.blocks.blocks[].block.header.recordsRoot'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SyncResponseBlocksBlocksBlockHeaderStateRootFieldEvent {
+    field: '$.blocks.blocks[].block.header.stateRoot'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SyncResponseBlocksBlocksBlockHeaderTimeFieldEvent {
+    field: '$.blocks.blocks[].block.header.time'
+    value: number
+    index: number
+  }
+
+  export interface SyncResponseBlocksBlocksBlockHeaderProposerFieldEvent {
+    field: '$.blocks.blocks[].block.header.proposer'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SyncResponseBlocksBlocksBlockRecordsQueryIdFieldEvent {
+    field: '$.blocks.blocks[].block.records[].queryId'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SyncResponseBlocksBlocksBlockRecordsIncludedMessageIdsFieldEvent {
+    field: '$.blocks.blocks[].block.records[].includedMessageIds[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SyncResponseBlocksBlocksBlockRecordsCandidatesFieldEvent {
+    field: '$.blocks.blocks[].block.records[].candidates[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SyncResponseBlocksBlocksBlockRecordsStrengthsPpmFieldEvent {
+    field: '$.blocks.blocks[].block.records[].strengthsPpm[]'
+    index: number
+    value: number
+  }
+
+  export interface SyncResponseBlocksBlocksBlockRecordsWinnerFieldEvent {
+    field: '$.blocks.blocks[].block.records[].winner'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SyncResponseBlocksBlocksBlockRecordsDeltasNodeFieldEvent {
+    field: '$.blocks.blocks[].block.records[].deltas[].node'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SyncResponseBlocksBlocksBlockRecordsDeltasDeltaPpmFieldEvent {
+    field: '$.blocks.blocks[].block.records[].deltas[].deltaPpm'
+    value: number
+    index: number
+  }
+
+  export interface SyncResponseBlocksBlocksCertificateHeaderHeightFieldEvent {
+    field: '$.blocks.blocks[].certificate.header.height'
+    value: number
+    index: number
+  }
+
+  export interface SyncResponseBlocksBlocksCertificateHeaderPrevHashFieldEvent {
+    field: '$.blocks.blocks[].certificate.header.prevHash'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SyncResponseBlocksBlocksCertificateHeaderRecordsRootFieldEvent {
+    field: '$.blocks.blocks[].certificate.header.recordsRoot'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SyncResponseBlocksBlocksCertificateHeaderStateRootFieldEvent {
+    field: '$.blocks.blocks[].certificate.header.stateRoot'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SyncResponseBlocksBlocksCertificateHeaderTimeFieldEvent {
+    field: '$.blocks.blocks[].certificate.header.time'
+    value: number
+    index: number
+  }
+
+  export interface SyncResponseBlocksBlocksCertificateHeaderProposerFieldEvent {
+    field: '$.blocks.blocks[].certificate.header.proposer'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SyncResponseBlocksBlocksCertificateRoundFieldEvent {
+    field: '$.blocks.blocks[].certificate.round'
+    value: number
+    index: number
+  }
+
+  export interface SyncResponseBlocksBlocksCertificatePrecommitsFieldEvent {
+    field: '$.blocks.blocks[].certificate.precommits[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SyncResponseMessagesEnvelopesFieldEvent {
+    field: '$.messages.envelopes[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SyncResponseErrorFieldEvent {
+    field: '$.error'
+    value: string
+  }
+
+  export function encode (obj: Partial<SyncResponse>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SyncResponse.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncResponse>): SyncResponse {
+    return decodeMessage(buf, SyncResponse.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncResponse>): Generator<SyncResponseStatusHeightFieldEvent | SyncResponseStatusHeadHashFieldEvent | SyncResponseBlocksBlocksBlockHeaderHeightFieldEvent | SyncResponseBlocksBlocksBlockHeaderPrevHashFieldEvent | SyncResponseBlocksBlocksBlockHeaderRecordsRootFieldEvent | SyncResponseBlocksBlocksBlockHeaderStateRootFieldEvent | SyncResponseBlocksBlocksBlockHeaderTimeFieldEvent | SyncResponseBlocksBlocksBlockHeaderProposerFieldEvent | SyncResponseBlocksBlocksBlockRecordsQueryIdFieldEvent | SyncResponseBlocksBlocksBlockRecordsIncludedMessageIdsFieldEvent | SyncResponseBlocksBlocksBlockRecordsCandidatesFieldEvent | SyncResponseBlocksBlocksBlockRecordsStrengthsPpmFieldEvent | SyncResponseBlocksBlocksBlockRecordsWinnerFieldEvent | SyncResponseBlocksBlocksBlockRecordsDeltasNodeFieldEvent | SyncResponseBlocksBlocksBlockRecordsDeltasDeltaPpmFieldEvent | SyncResponseBlocksBlocksCertificateHeaderHeightFieldEvent | SyncResponseBlocksBlocksCertificateHeaderPrevHashFieldEvent | SyncResponseBlocksBlocksCertificateHeaderRecordsRootFieldEvent | SyncResponseBlocksBlocksCertificateHeaderStateRootFieldEvent | SyncResponseBlocksBlocksCertificateHeaderTimeFieldEvent | SyncResponseBlocksBlocksCertificateHeaderProposerFieldEvent | SyncResponseBlocksBlocksCertificateRoundFieldEvent | SyncResponseBlocksBlocksCertificatePrecommitsFieldEvent | SyncResponseMessagesEnvelopesFieldEvent | SyncResponseErrorFieldEvent> {
+    return streamMessage(buf, SyncResponse.codec(), opts)
+  }
+}

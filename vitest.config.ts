@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config'
+
+// Tests by layer (CONVENTIONS §7): `unit` is the pure protocol and runs in seconds;
+// `e2e` starts the CLI as child processes from the compiled dist/ (npm test builds first).
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] } },
+      { test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts'], testTimeout: 60_000 } }
+    ]
+  }
+})
