@@ -1,17 +1,25 @@
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js'
 
+/** Bytes backed by a plain ArrayBuffer, the type the generated codecs take. */
+export type Bytes = Uint8Array<ArrayBuffer>
+
+/** The same bytes typed as `Bytes`; copies only when they live in a SharedArrayBuffer. */
+export function asBytes (data: Uint8Array): Bytes {
+  return data.buffer instanceof ArrayBuffer ? data as Bytes : new Uint8Array(data)
+}
+
 /** SHA-256 of the concatenation of the given parts (pure JS, identical on every engine). */
-export function sha256 (...parts: Uint8Array[]): Uint8Array {
+export function sha256 (...parts: Uint8Array[]): Bytes {
   const h = nobleSha256.create()
   for (const part of parts) h.update(part)
-  return h.digest()
+  return asBytes(h.digest())
 }
 
 const encoder = new TextEncoder()
 
 /** UTF-8 bytes of a string. */
-export function utf8 (text: string): Uint8Array {
-  return encoder.encode(text)
+export function utf8 (text: string): Bytes {
+  return asBytes(encoder.encode(text))
 }
 
 /** Lower-case hex of bytes; ids are shown and keyed this way. */
@@ -22,7 +30,7 @@ export function toHex (bytes: Uint8Array): string {
 }
 
 /** Bytes of a hex string; throws RangeError on odd length or a non-hex digit. */
-export function fromHex (hex: string): Uint8Array {
+export function fromHex (hex: string): Bytes {
   if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) throw new RangeError('not a hex string')
   const out = new Uint8Array(hex.length / 2)
   for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16)
@@ -43,7 +51,7 @@ export function equalBytes (a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** Big-endian 8-byte encoding of a non-negative safe integer (for hashing counters and heights). */
-export function uint64Bytes (value: number): Uint8Array {
+export function uint64Bytes (value: number): Bytes {
   if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`not a uint64: ${value}`)
   const out = new Uint8Array(8)
   let v = value

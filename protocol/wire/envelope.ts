@@ -1,0 +1,65 @@
+import { publicKeyFromProtobuf, publicKeyToProtobuf } from '@libp2p/crypto/keys'
+import { peerIdFromPublicKey } from '@libp2p/peer-id'
+import type { PrivateKey, PublicKey } from '@libp2p/interface'
+import { asBytes, sha256, toHex, utf8 } from '../hash.js'
+import type { Bytes } from '../hash.js'
+import { encodeEnvelope, encodePayload } from './codec.js'
+import type { Payload } from './messages.js'
+
+/**
+ * Domain separation for envelope signatures: a signature made for swarmrank can never be
+ * replayed as a signature over some other protocol's bytes, and vice versa. The network id
+ * travels inside the signed payload, so a signature is also bound to one network.
+ */
+const ENVELOPE_DOMAIN = utf8('swarmrank/envelope/1\n')
+
+/** A protocol message whose envelope decoded, is canonical and carries a valid signature. */
+export interface SignedMessage {
+  /** messageId = sha256(envelope bytes) */
+  id: Bytes
+  idHex: string
+  /** The envelope bytes exactly as signed and gossiped. */
+  bytes: Bytes
+  /** The signer's libp2p peer id (base58), the node's name in the ledger. */
+  signerId: string
+  /** protobuf-encoded public key of the signer */
+  signer: Bytes
+  payload: Payload
+}
+
+/** The bytes an envelope signature covers. */
+export function signingBytes (payloadBytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(ENVELOPE_DOMAIN.length + payloadBytes.length)
+  out.set(ENVELOPE_DOMAIN, 0)
+  out.set(payloadBytes, ENVELOPE_DOMAIN.length)
+  return out
+}
+
+export function messageId (envelopeBytes: Uint8Array): Bytes {
+  return sha256(envelopeBytes)
+}
+
+/** Sign a payload with a node's Ed25519 key and wrap it in a canonical envelope. */
+export async function signMessage (key: PrivateKey, payload: Payload): Promise<SignedMessage> {
+  const payloadBytes = encodePayload(payload)
+  const signature = asBytes(await key.sign(signingBytes(payloadBytes)))
+  const signer = asBytes(publicKeyToProtobuf(key.publicKey))
+  const bytes = encodeEnvelope({ payload: payloadBytes, signer, signature })
+  const id = messageId(bytes)
+  return { id, idHex: toHex(id), bytes, signerId: peerIdFromPublicKey(key.publicKey).toString(), signer, payload }
+}
+
+/** The signer's public key, or undefined when the bytes are not an Ed25519 key. */
+export function parseSignerKey (signer: Uint8Array): PublicKey | undefined {
+  try {
+    const key = publicKeyFromProtobuf(signer)
+    return key.type === 'Ed25519' ? key : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Node id (peer id string) for a protobuf-encoded public key. */
+export function nodeIdOf (key: PublicKey): string {
+  return peerIdFromPublicKey(key).toString()
+}

@@ -1,0 +1,65 @@
+import { asBytes, equalBytes, toHex } from '../hash.js'
+import { decodeEnvelope, decodePayload } from './codec.js'
+import { messageId, nodeIdOf, parseSignerKey, signingBytes } from './envelope.js'
+import { WireDecodeError } from './limits.js'
+import type { SignedMessage } from './envelope.js'
+
+/**
+ * The verdict on one untrusted input (CONVENTIONS §3):
+ * ACCEPT — valid, process and relay; IGNORE — harmless but useless (stale, duplicate, unknown
+ * round), drop without penalty; REJECT — provably bad (malformed, over a limit, bad signature,
+ * wrong network, equivocation), drop and score the sender down.
+ */
+export type Validation<T> =
+  | { result: 'ACCEPT', value: T }
+  | { result: 'IGNORE', reason: string }
+  | { result: 'REJECT', reason: string }
+
+export const accept = <T>(value: T): Validation<T> => ({ result: 'ACCEPT', value })
+export const ignore = <T>(reason: string): Validation<T> => ({ result: 'IGNORE', reason })
+export const reject = <T>(reason: string): Validation<T> => ({ result: 'REJECT', reason })
+
+export interface EnvelopeValidationContext {
+  /** This node's network id: sha256 of the canonical genesis. */
+  networkId: Uint8Array
+  /** The validator's clock in ms since the epoch (protocol code never reads a clock itself). */
+  now: number
+  /** Queries older than this are stale. Default 10 minutes: longer than any round's deadlines. */
+  maxQueryAgeMs?: number
+  /** Queries dated further ahead than this are from a bad clock. Default 30 s of skew. */
+  maxClockSkewMs?: number
+}
+
+export const defaultEnvelopeValidation = { maxQueryAgeMs: 10 * 60_000, maxClockSkewMs: 30_000 }
+
+/**
+ * Stateless validation of one envelope from the network: everything that can be checked without
+ * knowing the round or the ledger. Never throws; the order puts cheap checks first.
+ */
+export async function validateEnvelope (bytes: Uint8Array, ctx: EnvelopeValidationContext): Promise<Validation<SignedMessage>> {
+  const opts = { ...defaultEnvelopeValidation, ...ctx }
+  try {
+    // [REJECT] oversized, malformed, non-canonical or over a field limit
+    const envelope = decodeEnvelope(bytes)
+    const payload = decodePayload(envelope.payload)
+    // [REJECT] the message belongs to another network
+    if (!equalBytes(payload.networkId, opts.networkId)) {
+      return reject(`wrong network: ${toHex(payload.networkId).slice(0, 16)}… is not ${toHex(opts.networkId).slice(0, 16)}…`)
+    }
+    // [REJECT] the signer is not an Ed25519 key, or the signature does not verify
+    const key = parseSignerKey(envelope.signer)
+    if (key === undefined) return reject('signer is not an Ed25519 public key')
+    const valid = await key.verify(signingBytes(envelope.payload), envelope.signature)
+    if (!valid) return reject('bad signature')
+    // [IGNORE] a query from too far in the past or the future
+    if (payload.query !== undefined) {
+      if (payload.query.createdAt > opts.now + opts.maxClockSkewMs) return ignore('query is dated in the future')
+      if (payload.query.createdAt + opts.maxQueryAgeMs < opts.now) return ignore('query is stale')
+    }
+    const id = messageId(bytes)
+    return accept({ id, idHex: toHex(id), bytes: asBytes(bytes), signerId: nodeIdOf(key), signer: envelope.signer, payload })
+  } catch (err) {
+    if (err instanceof WireDecodeError) return reject(`${err.code.toLowerCase()}: ${err.message}`)
+    return reject(`invalid: ${(err as Error)?.message ?? String(err)}`)
+  }
+}

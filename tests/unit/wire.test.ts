@@ -1,0 +1,193 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { publicKeyToProtobuf } from '@libp2p/crypto/keys'
+import { asBytes, toHex } from '../../protocol/hash.js'
+import { decodeEnvelope, encodeEnvelope, encodePayload, wireDecoders } from '../../protocol/wire/codec.js'
+import { signingBytes, signMessage } from '../../protocol/wire/envelope.js'
+import { WireDecodeError, wireLimits } from '../../protocol/wire/limits.js'
+import { Block, CommitCertificate, ComparisonBody, RoundRecord, SyncRequest, SyncResponse } from '../../protocol/wire/messages.js'
+import type { Payload } from '../../protocol/wire/messages.js'
+import { validateEnvelope } from '../../protocol/wire/validate.js'
+import { id, networkId, otherNetworkId, samplePayloads, testKey } from '../helpers/wire-fixtures.js'
+
+const now = 1_700_000_000_000
+const ctx = { networkId, now }
+
+async function signed (payload: Payload): Promise<Uint8Array> {
+  return (await signMessage(await testKey(1), payload)).bytes
+}
+
+describe('signed envelopes', () => {
+  for (const [kind, payload] of Object.entries(samplePayloads())) {
+    it(`round-trips a ${kind}`, async () => {
+      const msg = await signMessage(await testKey(1), payload)
+      const v = await validateEnvelope(msg.bytes, ctx)
+      expect(v.result).toBe('ACCEPT')
+      if (v.result !== 'ACCEPT') return
+      expect(v.value.idHex).toBe(msg.idHex)
+      expect(v.value.signerId).toBe(msg.signerId)
+      expect(encodePayload(v.value.payload)).toEqual(encodePayload(payload))
+    })
+  }
+
+  it('gives the same bytes and id for the same message on every call', async () => {
+    const p = samplePayloads().comparisonReveal
+    const [x, y] = await Promise.all([signMessage(await testKey(2), p), signMessage(await testKey(2), p)])
+    expect(toHex(x.bytes)).toBe(toHex(y.bytes))
+    expect(x.idHex).toBe(y.idHex)
+  })
+
+  it('rejects a tampered signature', async () => {
+    const bytes = await signed(samplePayloads().answerReveal)
+    const env = decodeEnvelope(bytes)
+    env.signature[5] ^= 1
+    const v = await validateEnvelope(encodeEnvelope(env), ctx)
+    expect(v).toEqual({ result: 'REJECT', reason: 'bad signature' })
+  })
+
+  it('rejects a payload changed after signing', async () => {
+    const bytes = await signed(samplePayloads().answerReveal)
+    const env = decodeEnvelope(bytes)
+    const other = await signed({ ...samplePayloads().answerReveal, answerReveal: { ...samplePayloads().answerReveal.answerReveal!, answer: '6' } })
+    env.payload = decodeEnvelope(other).payload
+    expect((await validateEnvelope(encodeEnvelope(env), ctx)).result).toBe('REJECT')
+  })
+
+  it('rejects a signer that is not an Ed25519 key', async () => {
+    const env = decodeEnvelope(await signed(samplePayloads().vote))
+    env.signer = id('not a key')
+    const v = await validateEnvelope(encodeEnvelope(env), ctx)
+    expect(v).toEqual({ result: 'REJECT', reason: 'signer is not an Ed25519 public key' })
+  })
+
+  it('rejects a message of another network', async () => {
+    const bytes = await signed(samplePayloads(otherNetworkId).query)
+    const v = await validateEnvelope(bytes, ctx)
+    expect(v.result).toBe('REJECT')
+    if (v.result === 'REJECT') expect(v.reason).toMatch(/^wrong network/)
+  })
+
+  it('ignores stale and future queries', async () => {
+    const bytes = await signed(samplePayloads().query)
+    expect(await validateEnvelope(bytes, { ...ctx, now: now + 11 * 60_000 })).toEqual({ result: 'IGNORE', reason: 'query is stale' })
+    expect(await validateEnvelope(bytes, { ...ctx, now: now - 60_000 })).toEqual({ result: 'IGNORE', reason: 'query is dated in the future' })
+  })
+
+  it('rejects a non-canonical encoding (an unknown field appended)', async () => {
+    const bytes = await signed(samplePayloads().vote)
+    const padded = new Uint8Array([...bytes, 0x78, 0x01]) // field 15, varint 1
+    const v = await validateEnvelope(padded, ctx)
+    expect(v.result).toBe('REJECT')
+    if (v.result === 'REJECT') expect(v.reason).toMatch(/^non_canonical/)
+  })
+})
+
+describe('decode limits', () => {
+  const base = samplePayloads()
+  const cases: Array<[string, Payload, RegExp]> = [
+    ['a prompt over the limit', { networkId, query: { ...base.query.query!, prompt: 'x'.repeat(wireLimits.maxPromptBytes + 1) } }, /prompt/],
+    ['an empty prompt', { networkId, query: { ...base.query.query!, prompt: '' } }, /prompt/],
+    ['a multi-byte prompt over the byte limit', { networkId, query: { ...base.query.query!, prompt: 'é'.repeat(wireLimits.maxPromptBytes / 2 + 1) } }, /prompt/],
+    ['an answer over the limit', { networkId, answerReveal: { ...base.answerReveal.answerReveal!, answer: 'y'.repeat(wireLimits.maxAnswerBytes + 1) } }, /answer/],
+    ['a short salt', { networkId, answerReveal: { ...base.answerReveal.answerReveal!, salt: new Uint8Array(8) } }, /salt/],
+    ['a long nonce', { networkId, query: { ...base.query.query!, nonce: new Uint8Array(33) } }, /nonce/],
+    ['a short query id', { networkId, answerCommit: { queryId: new Uint8Array(31), commitment: id('c') } }, /32 bytes/],
+    ['a short network id', { networkId: new Uint8Array(4), vote: base.vote.vote }, /networkId/],
+    ['no body', { networkId }, /exactly one/],
+    ['a reason over the limit', withComparison(c => ({ ...c, reason: 'r'.repeat(wireLimits.maxReasonBytes + 1) })), /reason/],
+    ['an unordered pair', withComparison(c => ({ ...c, a: c.b, b: c.a })), /smaller id/],
+    ['a missing verdict', withComparison(c => ({ ...c, verdict: 'VERDICT_UNSPECIFIED' as never })), /verdict/],
+    ['unsorted candidates', { networkId, comparisonReveal: { ...base.comparisonReveal.comparisonReveal!, body: { answerIdsSeen: [...base.comparisonReveal.comparisonReveal!.body!.answerIdsSeen].reverse(), comparisons: [] } } }, /sorted/],
+    ['too many candidates', { networkId, comparisonReveal: { ...base.comparisonReveal.comparisonReveal!, body: { answerIdsSeen: Array.from({ length: 65 }, (_, i) => id(`c${i}`)), comparisons: [] } } }, /limit|length/i],
+    ['a nil-or-hash violation', { networkId, vote: { ...base.vote.vote!, blockHash: new Uint8Array(5) } }, /blockHash/],
+    ['a zero height', { networkId, vote: { ...base.vote.vote!, height: 0 } }, /height/],
+    ['a validRound not below round', { networkId, blockProposal: { ...base.blockProposal.blockProposal!, validRound: 1 } }, /validRound/]
+  ]
+  for (const [what, payload, reason] of cases) {
+    it(`rejects ${what}`, async () => {
+      const v = await validateEnvelope(await signed(payload), ctx)
+      expect(v.result).toBe('REJECT')
+      if (v.result === 'REJECT') expect(v.reason).toMatch(reason)
+    })
+  }
+
+  it('rejects a payload carrying two bodies (crafted by hand; the encoder cannot produce one)', async () => {
+    const key = await testKey(1)
+    const vote = encodePayload({ networkId, vote: base.vote.vote })
+    const commit = encodePayload({ networkId: new Uint8Array(0), answerCommit: base.answerCommit.answerCommit })
+    const raw = new Uint8Array([...vote, ...commit])
+    const signature = await key.sign(signingBytes(raw))
+    const bytes = encodeEnvelope({ payload: raw, signer: asBytes(publicKeyToProtobuf(key.publicKey)), signature: asBytes(signature) })
+    expect((await validateEnvelope(bytes, ctx)).result).toBe('REJECT')
+  })
+
+  it('rejects an oversized envelope before decoding it', async () => {
+    const v = await validateEnvelope(new Uint8Array(wireLimits.maxEnvelopeBytes + 1), ctx)
+    expect(v.result).toBe('REJECT')
+    if (v.result === 'REJECT') expect(v.reason).toMatch(/^oversized/)
+  })
+
+  it('enforces the compiled repeated-field limits on every container message', () => {
+    const many = Array.from({ length: 2000 }, (_, i) => id(`m${i}`)).sort(Buffer.compare)
+    const over: Array<[string, Uint8Array]> = [
+      ['RoundRecord', RoundRecord.encode({ queryId: id('q'), includedMessageIds: many, candidates: [], strengthsPpm: [], winner: new Uint8Array(0), deltas: [] })],
+      ['ComparisonBody', ComparisonBody.encode({ answerIdsSeen: many.slice(0, 65), comparisons: [] })],
+      ['SyncRequest', SyncRequest.encode({ messages: { ids: many.slice(0, 257) } })],
+      ['SyncResponse', SyncResponse.encode({ messages: { envelopes: many.slice(0, 257) } })],
+      ['CommitCertificate', CommitCertificate.encode({ header: samplePayloads().blockProposal.blockProposal!.block!.header, round: 0, precommits: many.slice(0, 1025) })],
+      ['Block', Block.encode({ header: samplePayloads().blockProposal.blockProposal!.block!.header, records: Array.from({ length: 257 }, () => ({ queryId: id('q'), includedMessageIds: [], candidates: [], strengthsPpm: [], winner: new Uint8Array(0), deltas: [] })) })]
+    ]
+    for (const [name, bytes] of over) {
+      expect(() => wireDecoders[name](bytes), name).toThrow(WireDecodeError)
+      try { wireDecoders[name](bytes) } catch (err) { expect((err as WireDecodeError).code, name).toBe('LIMIT') }
+    }
+  })
+
+  function withComparison (change: (c: ComparisonBody['comparisons'][number]) => ComparisonBody['comparisons'][number]): Payload {
+    const r = base.comparisonReveal.comparisonReveal!
+    return { networkId, comparisonReveal: { ...r, body: { ...r.body!, comparisons: r.body!.comparisons.map(change) } } }
+  }
+})
+
+describe('fuzzing every decoder', () => {
+  const onlyTypedErrors = (decode: (b: Uint8Array) => unknown, bytes: Uint8Array): void => {
+    try {
+      decode(bytes)
+    } catch (err) {
+      if (!(err instanceof WireDecodeError)) throw new Error(`decoder threw ${(err as Error)?.name}: ${(err as Error)?.message}`)
+    }
+  }
+
+  for (const [name, decode] of Object.entries(wireDecoders)) {
+    it(`${name} throws nothing but WireDecodeError on random bytes`, () => {
+      fc.assert(fc.property(fc.uint8Array({ maxLength: 512 }), bytes => onlyTypedErrors(decode, bytes)), { numRuns: 1000 })
+    })
+  }
+
+  it('every decoder survives mutations of valid messages, and validation never throws or accepts a mutant', async () => {
+    const seeds = await Promise.all(Object.values(samplePayloads()).map(signed))
+    const inner = seeds.map(s => decodeEnvelope(s).payload)
+    const mutant = fc.record({
+      seed: fc.nat({ max: seeds.length - 1 }),
+      inner: fc.boolean(),
+      edits: fc.array(fc.record({ at: fc.nat(), value: fc.integer({ min: 0, max: 255 }), op: fc.constantFrom('set', 'insert', 'delete', 'truncate') }), { minLength: 1, maxLength: 4 })
+    })
+    await fc.assert(fc.asyncProperty(mutant, async ({ seed, inner: useInner, edits }) => {
+      const original = useInner ? inner[seed] : seeds[seed]
+      const bytes = [...original]
+      for (const e of edits) {
+        const at = bytes.length === 0 ? 0 : e.at % bytes.length
+        if (e.op === 'set') bytes[at] = e.value
+        else if (e.op === 'insert') bytes.splice(at, 0, e.value)
+        else if (e.op === 'delete') bytes.splice(at, 1)
+        else bytes.length = at
+      }
+      const mutated = new Uint8Array(bytes)
+      for (const decode of Object.values(wireDecoders)) onlyTypedErrors(decode, mutated)
+      if (!useInner) {
+        const v = await validateEnvelope(mutated, ctx)
+        if (toHex(mutated) !== toHex(original)) expect(v.result).not.toBe('ACCEPT')
+      }
+    }), { numRuns: 1500 })
+  })
+})
