@@ -1,0 +1,158 @@
+/**
+ * Reputation (DESIGN §4.5). All values are integers in parts per million, so every node computes
+ * the same numbers: only integer arithmetic with Math.floor/Math.trunc, all far below 2^53.
+ *
+ * - A round scores each ranker by its agreement with the final order and each answerer by its
+ *   candidate's position in that order. Identical answers are one candidate, so every answerer
+ *   of it gets the same score: copying never earns more than the original.
+ * - Reputation follows an exponential moving average of those scores (gain 0.1, as Yuma bonds),
+ *   falls faster than it rises, decays while a node is assigned but absent, and pays a fixed
+ *   penalty for withholding (commit without reveal) and for invalid messages.
+ * - Proof of capability: a new identity is on probation with voting power 0 until it has taken
+ *   part in `probationRounds` rounds scoring at least `probationScorePpm`.
+ */
+
+export const PPM = 1_000_000
+
+export interface ReputationParams {
+  /** Reputation of a new identity; it carries no weight until probation ends. Default 0.5. */
+  initialPpm: number
+  /** EMA gain for a rise. Default 0.1, the Bittensor Yuma bond rate. */
+  gainPpm: number
+  /** A fall moves `lossFactor` times faster than a rise. Default 2: trust is lost faster than won. */
+  lossFactor: number
+  /** Share of reputation lost per round a node was assigned to and missed. Default 2%. */
+  absenceDecayPpm: number
+  /** Flat penalty for committing and never revealing. Default 0.05: worse than a bad answer. */
+  withholdPenaltyPpm: number
+  /** Flat penalty for a provably invalid message in a round. Default 0.1. */
+  invalidPenaltyPpm: number
+  /** Qualifying rounds needed to leave probation. Default 5. */
+  probationRounds: number
+  /** Score a round must reach to count toward probation. Default 0.6: better than a coin flip. */
+  probationScorePpm: number
+}
+
+export const defaultReputationParams: ReputationParams = {
+  initialPpm: 500_000,
+  gainPpm: 100_000,
+  lossFactor: 2,
+  absenceDecayPpm: 20_000,
+  withholdPenaltyPpm: 50_000,
+  invalidPenaltyPpm: 100_000,
+  probationRounds: 5,
+  probationScorePpm: 600_000
+}
+
+export interface ReputationEntry {
+  reputationPpm: number
+  /** Rounds that counted toward leaving probation. */
+  qualifiedRounds: number
+  onProbation: boolean
+}
+
+export function newcomer (params: ReputationParams = defaultReputationParams): ReputationEntry {
+  return { reputationPpm: params.initialPpm, qualifiedRounds: 0, onProbation: true }
+}
+
+/** A founding validator from genesis: trusted from the start. */
+export function genesisValidator (reputationPpm: number): ReputationEntry {
+  return { reputationPpm: clampPpm(reputationPpm), qualifiedRounds: 0, onProbation: false }
+}
+
+/** Weight in ranking and finality: reputation once past probation, else nothing. */
+export function votingPower (entry: ReputationEntry | undefined): number {
+  return entry === undefined || entry.onProbation ? 0 : entry.reputationPpm
+}
+
+function clampPpm (value: number): number {
+  return value < 0 ? 0 : value > PPM ? PPM : value
+}
+
+/** One EMA step toward `scorePpm`, falling `lossFactor` times faster than rising. */
+export function emaStep (currentPpm: number, scorePpm: number, params: ReputationParams = defaultReputationParams): number {
+  const delta = scorePpm - currentPpm
+  const gain = delta >= 0 ? params.gainPpm : Math.min(PPM, params.gainPpm * params.lossFactor)
+  return clampPpm(currentPpm + Math.trunc(gain * delta / PPM))
+}
+
+export type VerdictChoice = 'A' | 'B' | 'TIE'
+
+export interface ScoredVerdict {
+  /** candidate ids, a < b */
+  a: string
+  b: string
+  verdict: VerdictChoice
+}
+
+/**
+ * A ranker's agreement with the final order: the share of its verdicts that agree, each weighted
+ * by how clearly the final strengths separate the pair (|sₐ − s_b|), so disagreeing on a near-tie
+ * costs little. A tie verdict, or a pair the final order ties, counts half. No information → 0.5.
+ */
+export function agreementPpm (verdicts: Iterable<ScoredVerdict>, strengthPpm: ReadonlyMap<string, number>): number {
+  let agreeing = 0 // in half-units of weight
+  let total = 0
+  for (const v of verdicts) {
+    const sa = strengthPpm.get(v.a)
+    const sb = strengthPpm.get(v.b)
+    if (sa === undefined || sb === undefined) continue
+    const weight = Math.abs(sa - sb)
+    total += 2 * weight
+    if (v.verdict === 'TIE' || sa === sb) agreeing += weight
+    else if ((v.verdict === 'A') === (sa > sb)) agreeing += 2 * weight
+  }
+  return total === 0 ? PPM / 2 : Math.floor(agreeing * PPM / total)
+}
+
+/**
+ * Candidates in final order: strength descending, ties by id. Returns each candidate's score:
+ * 1 for the best, 0 for the worst, evenly spaced between (1 when it is the only one).
+ */
+export function positionScoresPpm (strengthPpm: ReadonlyMap<string, number>): Map<string, number> {
+  const order = [...strengthPpm].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))
+  const k = order.length
+  return new Map(order.map(([id], rank) => [id, k === 1 ? PPM : Math.floor(PPM * (k - 1 - rank) / (k - 1))]))
+}
+
+/** What happened to one node in one round. */
+export type RoundParticipation =
+  | { node: string, kind: 'scored', scorePpm: number }
+  | { node: string, kind: 'absent' }
+  | { node: string, kind: 'withheld' }
+  | { node: string, kind: 'invalid' }
+
+/**
+ * Apply one round's participations to the reputation table (pure: returns a new table and the
+ * per-node deltas). Nodes are processed in sorted order; a node listed twice (answerer and
+ * ranker) gets both updates in that order.
+ */
+export function applyRound (
+  table: ReadonlyMap<string, ReputationEntry>,
+  participations: readonly RoundParticipation[],
+  params: ReputationParams = defaultReputationParams
+): { table: Map<string, ReputationEntry>, deltas: Map<string, number> } {
+  const next = new Map(table)
+  const deltas = new Map<string, number>()
+  const ordered = [...participations].sort((x, y) => (x.node < y.node ? -1 : x.node > y.node ? 1 : 0))
+  for (const p of ordered) {
+    const before = next.get(p.node) ?? newcomer(params)
+    const after = { ...before }
+    if (p.kind === 'scored') {
+      after.reputationPpm = emaStep(before.reputationPpm, p.scorePpm, params)
+      if (before.onProbation && p.scorePpm >= params.probationScorePpm) {
+        after.qualifiedRounds = before.qualifiedRounds + 1
+        if (after.qualifiedRounds >= params.probationRounds) after.onProbation = false
+      }
+    } else if (p.kind === 'absent') {
+      after.reputationPpm = clampPpm(before.reputationPpm - Math.floor(before.reputationPpm * params.absenceDecayPpm / PPM))
+    } else if (p.kind === 'withheld') {
+      after.reputationPpm = clampPpm(before.reputationPpm - params.withholdPenaltyPpm)
+    } else {
+      after.reputationPpm = clampPpm(before.reputationPpm - params.invalidPenaltyPpm)
+    }
+    next.set(p.node, after)
+    deltas.set(p.node, (deltas.get(p.node) ?? 0) + after.reputationPpm - before.reputationPpm)
+  }
+  return { table: next, deltas }
+}

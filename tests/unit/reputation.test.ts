@@ -1,0 +1,79 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import {
+  agreementPpm, applyRound, defaultReputationParams, emaStep, genesisValidator, newcomer, positionScoresPpm, PPM, votingPower
+} from '../../protocol/reputation.js'
+import type { ReputationEntry } from '../../protocol/reputation.js'
+
+const strengths = new Map([['a', 600_000], ['b', 300_000], ['c', 100_000]])
+
+describe('scores', () => {
+  it('agreement is 1 for a ranker that matches the final order and 0 for one that inverts it', () => {
+    const right = [{ a: 'a', b: 'b', verdict: 'A' as const }, { a: 'b', b: 'c', verdict: 'A' as const }]
+    const wrong = [{ a: 'a', b: 'b', verdict: 'B' as const }, { a: 'b', b: 'c', verdict: 'B' as const }]
+    expect(agreementPpm(right, strengths)).toBe(PPM)
+    expect(agreementPpm(wrong, strengths)).toBe(0)
+    expect(agreementPpm([{ a: 'a', b: 'c', verdict: 'TIE' }], strengths)).toBe(PPM / 2)
+    expect(agreementPpm([], strengths)).toBe(PPM / 2)
+  })
+
+  it('weights a verdict by how clearly the final order separates its pair', () => {
+    // wrong on the clear pair (a,c: gap 500k), right on the close one (b,c: gap 200k)
+    const mixed = [{ a: 'a', b: 'c', verdict: 'B' as const }, { a: 'b', b: 'c', verdict: 'A' as const }]
+    expect(agreementPpm(mixed, strengths)).toBe(Math.floor(200_000 * PPM / 700_000))
+  })
+
+  it('position scores run from 1 (best) to 0 (worst), ties broken by id', () => {
+    expect(positionScoresPpm(strengths)).toEqual(new Map([['a', PPM], ['b', PPM / 2], ['c', 0]]))
+    expect(positionScoresPpm(new Map([['x', 5]]))).toEqual(new Map([['x', PPM]]))
+    expect(positionScoresPpm(new Map([['y', 5], ['x', 5]]))).toEqual(new Map([['x', PPM], ['y', 0]]))
+  })
+})
+
+describe('reputation updates', () => {
+  it('EMA rises by 10% of the gap and falls twice as fast', () => {
+    expect(emaStep(500_000, PPM)).toBe(550_000)
+    expect(emaStep(500_000, 0)).toBe(400_000)
+    expect(emaStep(PPM, PPM)).toBe(PPM)
+    fc.assert(fc.property(fc.nat({ max: PPM }), fc.nat({ max: PPM }), (cur, score) => {
+      const next = emaStep(cur, score)
+      expect(Number.isInteger(next) && next >= 0 && next <= PPM).toBe(true)
+      if (score >= cur) expect(next).toBeGreaterThanOrEqual(cur)
+      else expect(next).toBeLessThanOrEqual(cur)
+    }))
+  })
+
+  it('a newcomer carries no voting power until it passes probation with good rounds', () => {
+    let table = new Map<string, ReputationEntry>([['new', newcomer()]])
+    expect(votingPower(table.get('new'))).toBe(0)
+    for (let r = 0; r < defaultReputationParams.probationRounds - 1; r++) {
+      table = applyRound(table, [{ node: 'new', kind: 'scored', scorePpm: 900_000 }]).table
+      expect(votingPower(table.get('new'))).toBe(0)
+    }
+    // a bad round does not count toward probation
+    table = applyRound(table, [{ node: 'new', kind: 'scored', scorePpm: 100_000 }]).table
+    expect(table.get('new')?.onProbation).toBe(true)
+    table = applyRound(table, [{ node: 'new', kind: 'scored', scorePpm: 900_000 }]).table
+    expect(table.get('new')?.onProbation).toBe(false)
+    expect(votingPower(table.get('new'))).toBe(table.get('new')?.reputationPpm)
+  })
+
+  it('penalises withholding, invalid messages and absence, and reports exact deltas', () => {
+    const table = new Map([['w', genesisValidator(500_000)], ['i', genesisValidator(500_000)], ['a', genesisValidator(500_000)], ['g', genesisValidator(500_000)]])
+    const { table: next, deltas } = applyRound(table, [
+      { node: 'w', kind: 'withheld' }, { node: 'i', kind: 'invalid' }, { node: 'a', kind: 'absent' }, { node: 'g', kind: 'scored', scorePpm: PPM }
+    ])
+    expect(deltas).toEqual(new Map([['a', -10_000], ['g', 50_000], ['i', -100_000], ['w', -50_000]]))
+    for (const [node, d] of deltas) expect(next.get(node)!.reputationPpm).toBe(500_000 + d)
+    expect(table.get('w')!.reputationPpm).toBe(500_000) // input untouched
+  })
+
+  it('a consistently wrong node sinks and a consistently right one rises over 20 rounds', () => {
+    let table = new Map([['good', genesisValidator(500_000)], ['bad', genesisValidator(500_000)]])
+    for (let r = 0; r < 20; r++) {
+      table = applyRound(table, [{ node: 'good', kind: 'scored', scorePpm: 900_000 }, { node: 'bad', kind: 'scored', scorePpm: 100_000 }]).table
+    }
+    expect(table.get('good')!.reputationPpm).toBeGreaterThan(850_000)
+    expect(table.get('bad')!.reputationPpm).toBeLessThan(110_000)
+  })
+})
