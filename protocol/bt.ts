@@ -18,11 +18,20 @@
  *
  * Determinism: the fit uses only + − × ÷ and comparisons (exactly rounded in IEEE-754), a fixed
  * candidate order (callers pass sorted ids), neighbours summed in ascending index order, and this
- * stopping rule: after each sweep (and, for α = 0, rescaling so Σπ = n) stop when the largest
+ * stopping rule: after each sweep and its rescaling, stop when the largest
  * relative change of any strength is below `tolerance`, or after `maxIterations` sweeps. If
- * Newman's iteration has not converged by then (or produced a non-finite value), the fit restarts
- * from π = 1 with MM for up to `maxFallbackIterations` sweeps. The same input therefore gives the
- * same bits on every node.
+ * Newman's iteration has not converged by then, MM continues from Newman's last iterate (or from
+ * π = 1 if that was not finite) for up to `maxFallbackIterations` sweeps. The same input
+ * therefore gives the same bits on every node.
+ *
+ * The overall scale: the likelihood is scale-free and only the prior fixes the scale, weakly.
+ * After each sweep the strengths are multiplied by the scale that maximises the prior along that
+ * direction (`rescaleToPrior`), an exact ascent step that leaves the fixed point unchanged and
+ * keeps Newman's iteration at ~15 sweeps whatever the weights' magnitude. Without a prior the
+ * scale is simply pinned to Σπ = n.
+ *
+ * The prior is worth α verdicts of weight 1, so consensus callers give each verdict a weight in
+ * [0, 1] (the ranker's voting power as a fraction).
  */
 
 export type BradleyTerryMethod = 'newman' | 'mm'
@@ -156,20 +165,31 @@ export function fitBradleyTerry (input: WinMatrix | ComparisonGraph, options: Br
   if (graph.size === 0) return { strengths: new Float64Array(0), iterations: 0, converged: true, method: opts.method }
 
   if (opts.method === 'mm') {
-    const run = iterate(graph, opts.prior, opts.tolerance, opts.maxIterations, mmSweep)
-    return { ...run, method: 'mm' }
+    const { strengths, iterations, converged } = iterate(graph, opts.prior, opts.tolerance, opts.maxIterations, mmSweep)
+    return { strengths, iterations, converged, method: 'mm' }
   }
   const first = iterate(graph, opts.prior, opts.tolerance, opts.maxIterations, newmanSweep)
-  if (first.converged) return { ...first, method: 'newman' }
-  const fallback = iterate(graph, opts.prior, opts.tolerance, opts.maxFallbackIterations, mmSweep)
-  return { ...fallback, iterations: first.iterations + fallback.iterations, method: 'mm' }
+  if (first.converged) return { strengths: first.strengths, iterations: first.iterations, converged: true, method: 'newman' }
+  // MM continues from where Newman stopped when that point is finite (it usually is close),
+  // and starts again from π = 1 when it is not.
+  const fallback = iterate(graph, opts.prior, opts.tolerance, opts.maxFallbackIterations, mmSweep, first.finite ? first.unscaled : undefined)
+  return { strengths: fallback.strengths, iterations: first.iterations + fallback.iterations, converged: fallback.converged, method: 'mm' }
 }
 
 type Sweep = (graph: ComparisonGraph, prior: number, strength: Float64Array, totalWins: Float64Array) => void
 
-function iterate (graph: ComparisonGraph, prior: number, tolerance: number, maxIterations: number, sweep: Sweep): Omit<BradleyTerryFit, 'method'> {
+interface IterationResult {
+  strengths: Float64Array
+  iterations: number
+  converged: boolean
+  finite: boolean
+  /** The last iterate before normalising to sum 1 (the state a fallback can continue from). */
+  unscaled: Float64Array
+}
+
+function iterate (graph: ComparisonGraph, prior: number, tolerance: number, maxIterations: number, sweep: Sweep, start?: Float64Array): IterationResult {
   const n = graph.size
-  const strength = new Float64Array(n).fill(1)
+  const strength = start === undefined ? new Float64Array(n).fill(1) : start.slice()
   const previous = new Float64Array(n)
   const totalWins = new Float64Array(n)
   for (let i = 0; i < n; i++) {
@@ -183,8 +203,12 @@ function iterate (graph: ComparisonGraph, prior: number, tolerance: number, maxI
     previous.set(strength)
     sweep(graph, prior, strength, totalWins)
     iterations++
-    // Without a prior the likelihood is scale-free: pin the scale so Σπ = n.
+    // The likelihood is scale-free, so only the prior decides the overall scale, and it does so
+    // weakly: left to the sweeps, the scale drifts toward its optimum at a rate ~α/(data) and
+    // dominates convergence. Step straight to the optimal scale instead (exact ascent along that
+    // direction, so the fixed point is unchanged); without a prior just pin Σπ = n.
     if (prior === 0) rescale(strength, n)
+    else rescaleToPrior(strength)
     const change = maxRelativeChange(previous, strength)
     if (!Number.isFinite(change)) break
     if (change < tolerance) {
@@ -194,11 +218,12 @@ function iterate (graph: ComparisonGraph, prior: number, tolerance: number, maxI
   }
   const finite = strength.every(Number.isFinite)
   if (!finite) strength.fill(1)
+  const unscaled = strength.slice()
   rescale(strength, 1)
   // Without a prior the MLE exists only on a strongly connected graph; elsewhere the iteration
   // may settle numerically while the true optimum lies at 0 or infinity.
   const exists = prior > 0 || isStronglyConnected(graph)
-  return { strengths: strength, iterations, converged: converged && finite && exists }
+  return { strengths: strength, iterations, converged: converged && finite && exists, finite, unscaled }
 }
 
 /** Whether every candidate beats (with positive weight) its way to every other, directly or not. */
@@ -259,6 +284,39 @@ const mmSweep: Sweep = (graph, prior, p, totalWins) => {
     }
     if (prior > 0) denominator += 2 * prior / (pi + 1)
     if (denominator > 0) p[i] = (totalWins[i] + prior) / denominator
+  }
+}
+
+/**
+ * Multiply all strengths by the c > 0 that maximises the prior's log-density along the scale
+ * direction, Σᵢ [log cπᵢ − 2 log(1 + cπᵢ)]: the root of g(c) = Σᵢ (1 − cπᵢ)/(1 + cπᵢ), which
+ * falls from n at c = 0 to −n as c → ∞. Newton's method kept inside a shrinking bracket,
+ * arithmetic only, at most 100 steps.
+ */
+function rescaleToPrior (p: Float64Array): void {
+  let lo = 0
+  let hi = Number.POSITIVE_INFINITY
+  let c = 1
+  for (let step = 0; step < 100; step++) {
+    let g = 0
+    let slope = 0
+    for (let i = 0; i < p.length; i++) {
+      const x = c * p[i]
+      const d = 1 + x
+      g += (1 - x) / d
+      slope -= 2 * p[i] / (d * d)
+    }
+    if (g > 0) lo = c
+    else if (g < 0) hi = c
+    else break
+    let next = slope < 0 ? c - g / slope : Number.NaN
+    if (!(next > lo && next < hi)) next = hi === Number.POSITIVE_INFINITY ? 2 * c : (lo + hi) / 2
+    const change = next > c ? next - c : c - next
+    c = next
+    if (change <= 1e-15 * c) break
+  }
+  if (c > 0 && Number.isFinite(c) && c !== 1) {
+    for (let i = 0; i < p.length; i++) p[i] = p[i] * c
   }
 }
 

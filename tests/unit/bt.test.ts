@@ -127,7 +127,7 @@ describe('weighted Bradley–Terry', () => {
   })
 
   it('property: disconnected or empty input gives finite positive strengths with α > 0', () => {
-    const sparse = fc.integer({ min: 1, max: 12 }).chain(n => fc.record({ n: fc.constant(n), duels: n < 2 ? fc.constant([]) : duelsFor(n, 4) }))
+    const sparse = fc.integer({ min: 1, max: 12 }).chain(n => fc.record({ n: fc.constant(n), duels: n < 2 ? fc.constant([] as Duel[]) : duelsFor(n, 4) }))
     fc.assert(fc.property(sparse, fc.double({ min: 0.01, max: 5, noNaN: true }), ({ n, duels }, prior) => {
       const fit = fitBradleyTerry(matrixOf(n, duels), { prior })
       expect(fit.converged).toBe(true)
