@@ -5,35 +5,12 @@ import { assignPairs } from '../protocol/pairs.js'
 import { HashStream } from '../protocol/random.js'
 import { agreementPpm, applyRound, genesisValidator, positionScoresPpm, PPM, votingPower } from '../protocol/reputation.js'
 import type { ReputationEntry, RoundParticipation, ScoredVerdict } from '../protocol/reputation.js'
-import { drawTask } from './tasks.js'
+import { agentProfiles, builtinAnswer, builtinJudge, clusterProfileOrder } from '../protocol/agents/builtin.js'
+import type { AgentProfile } from '../protocol/agents/builtin.js'
+import { drawTask } from '../protocol/agents/tasks.js'
 
-/**
- * A node of the demo swarm: how often it answers right, how often it judges a pair right, and
- * how often it calls a pair a tie. The demo runs the protocol core (pairs, weighted
- * Bradley–Terry, reputation) in one process, without the network.
- */
-export interface DemoNode {
-  name: string
-  answerSkill: number
-  judgeSkill: number
-  tieRate: number
-}
-
-/**
- * Judging is easier than answering (the Fortytwo paper's premise): most nodes answer right less
- * than half the time but judge a pair well. `gus` is a poor, contrarian judge.
- */
-export const demoNodes: DemoNode[] = [
-  { name: 'ada', answerSkill: 0.7, judgeSkill: 0.95, tieRate: 0.02 },
-  { name: 'bo', answerSkill: 0.5, judgeSkill: 0.9, tieRate: 0.05 },
-  { name: 'cy', answerSkill: 0.45, judgeSkill: 0.9, tieRate: 0.05 },
-  { name: 'dee', answerSkill: 0.4, judgeSkill: 0.85, tieRate: 0.05 },
-  { name: 'eli', answerSkill: 0.35, judgeSkill: 0.85, tieRate: 0.1 },
-  { name: 'fox', answerSkill: 0.35, judgeSkill: 0.8, tieRate: 0.1 },
-  { name: 'gia', answerSkill: 0.3, judgeSkill: 0.8, tieRate: 0.1 },
-  { name: 'hal', answerSkill: 0.3, judgeSkill: 0.7, tieRate: 0.1 },
-  { name: 'gus', answerSkill: 0.1, judgeSkill: 0.2, tieRate: 0 }
-]
+/** The demo swarm: the honest builtin profiles (judging easier than answering) and `gus`, a poor judge. */
+export const demoNodes: AgentProfile[] = clusterProfileOrder.map(name => agentProfiles[name])
 
 /** Nodes answering each round; the rest rank (committees are disjoint in the demo). */
 const ANSWERERS_PER_ROUND = 5
@@ -52,10 +29,9 @@ export interface DemoRound {
 
 /**
  * Run `rounds` demo rounds from `seed`. Each round a seeded draw picks the answerers; the other
- * nodes rank. A wrong answer is the task's most common mistake half the time, so wrong answers
- * coincide and can outvote the right one, as with real models.
+ * nodes rank, with the builtin agents' answers and verdicts (protocol/agents/builtin.ts).
  */
-export function runDemo (rounds: number, seed: string, nodes: DemoNode[] = demoNodes): DemoRound[] {
+export function runDemo (rounds: number, seed: string, nodes: AgentProfile[] = demoNodes): DemoRound[] {
   const rng = new HashStream(sha256(utf8(`swarmrank-demo/${seed}`)))
   let table = new Map<string, ReputationEntry>(nodes.map(n => [n.name, genesisValidator(500_000)]))
   const out: DemoRound[] = []
@@ -65,12 +41,7 @@ export function runDemo (rounds: number, seed: string, nodes: DemoNode[] = demoN
     const order = rng.shuffle(nodes)
     const answerers = order.slice(0, ANSWERERS_PER_ROUND)
     const rankers = order.slice(ANSWERERS_PER_ROUND)
-    const answers = answerers.map(n => ({
-      node: n.name,
-      answer: rng.nextFloat() < n.answerSkill
-        ? task.answer
-        : rng.nextFloat() < 0.5 ? task.distractors[0] : task.distractors[rng.nextInt(task.distractors.length)]
-    }))
+    const answers = answerers.map(n => ({ node: n.name, answer: builtinAnswer(n, n.name, queryId, task.prompt) }))
     const idOf = (answer: string): string => toHex(sha256(utf8(answer)))
     const textOf = new Map(answers.map(a => [idOf(a.answer), a.answer]))
     const candidateIds = [...textOf.keys()]
@@ -79,11 +50,7 @@ export function runDemo (rounds: number, seed: string, nodes: DemoNode[] = demoN
     for (const ranker of rankers) {
       const mine: ScoredVerdict[] = []
       for (const [a, b] of assignPairs({ queryId, ranker: ranker.name, candidates: candidateIds })) {
-        const better = textOf.get(a) === task.answer ? 'A' : textOf.get(b) === task.answer ? 'B' : undefined
-        let verdict: 'A' | 'B' | 'TIE'
-        if (better === undefined) verdict = rng.nextFloat() < ranker.judgeSkill ? 'TIE' : rng.nextFloat() < 0.5 ? 'A' : 'B' // both wrong
-        else if (rng.nextFloat() < ranker.tieRate) verdict = 'TIE'
-        else verdict = rng.nextFloat() < ranker.judgeSkill ? better : (better === 'A' ? 'B' : 'A')
+        const { verdict } = builtinJudge(ranker, ranker.name, queryId, task.prompt, textOf.get(a)!, textOf.get(b)!)
         mine.push({ a, b, verdict })
         verdicts.push({ a, b, outcome: verdict === 'A' ? 'a' : verdict === 'B' ? 'b' : 'tie', weight: votingPower(table.get(ranker.name)) / PPM })
       }
