@@ -654,6 +654,12 @@ export namespace Payload {
     index: number
   }
 
+  export interface PayloadBlockProposalBlockRecordsDeltasQualifiesFieldEvent {
+    field: '$.blockProposal.block.records[].deltas[].qualifies'
+    value: boolean
+    index: number
+  }
+
   export interface PayloadBlockProposalValidRoundFieldEvent {
     field: '$.blockProposal.validRound'
     value: number
@@ -687,7 +693,7 @@ export namespace Payload {
     return decodeMessage(buf, Payload.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Payload>): Generator<PayloadNetworkIdFieldEvent | PayloadQueryPromptFieldEvent | PayloadQueryAnchorHeightFieldEvent | PayloadQueryCreatedAtFieldEvent | PayloadQueryNonceFieldEvent | PayloadAnswerCommitQueryIdFieldEvent | PayloadAnswerCommitCommitmentFieldEvent | PayloadAnswerRevealQueryIdFieldEvent | PayloadAnswerRevealAnswerFieldEvent | PayloadAnswerRevealSaltFieldEvent | PayloadComparisonCommitQueryIdFieldEvent | PayloadComparisonCommitCommitmentFieldEvent | PayloadComparisonRevealQueryIdFieldEvent | PayloadComparisonRevealBodyAnswerIdsSeenFieldEvent | PayloadComparisonRevealBodyComparisonsAFieldEvent | PayloadComparisonRevealBodyComparisonsBFieldEvent | PayloadComparisonRevealBodyComparisonsVerdictFieldEvent | PayloadComparisonRevealBodyComparisonsReasonFieldEvent | PayloadComparisonRevealSaltFieldEvent | PayloadBlockProposalHeightFieldEvent | PayloadBlockProposalRoundFieldEvent | PayloadBlockProposalBlockHeaderHeightFieldEvent | PayloadBlockProposalBlockHeaderPrevHashFieldEvent | PayloadBlockProposalBlockHeaderRecordsRootFieldEvent | PayloadBlockProposalBlockHeaderStateRootFieldEvent | PayloadBlockProposalBlockHeaderTimeFieldEvent | PayloadBlockProposalBlockHeaderProposerFieldEvent | PayloadBlockProposalBlockRecordsQueryIdFieldEvent | PayloadBlockProposalBlockRecordsIncludedMessageIdsFieldEvent | PayloadBlockProposalBlockRecordsCandidatesFieldEvent | PayloadBlockProposalBlockRecordsStrengthsPpmFieldEvent | PayloadBlockProposalBlockRecordsWinnerFieldEvent | PayloadBlockProposalBlockRecordsDeltasNodeFieldEvent | PayloadBlockProposalBlockRecordsDeltasDeltaPpmFieldEvent | PayloadBlockProposalValidRoundFieldEvent | PayloadVoteTypeFieldEvent | PayloadVoteHeightFieldEvent | PayloadVoteRoundFieldEvent | PayloadVoteBlockHashFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Payload>): Generator<PayloadNetworkIdFieldEvent | PayloadQueryPromptFieldEvent | PayloadQueryAnchorHeightFieldEvent | PayloadQueryCreatedAtFieldEvent | PayloadQueryNonceFieldEvent | PayloadAnswerCommitQueryIdFieldEvent | PayloadAnswerCommitCommitmentFieldEvent | PayloadAnswerRevealQueryIdFieldEvent | PayloadAnswerRevealAnswerFieldEvent | PayloadAnswerRevealSaltFieldEvent | PayloadComparisonCommitQueryIdFieldEvent | PayloadComparisonCommitCommitmentFieldEvent | PayloadComparisonRevealQueryIdFieldEvent | PayloadComparisonRevealBodyAnswerIdsSeenFieldEvent | PayloadComparisonRevealBodyComparisonsAFieldEvent | PayloadComparisonRevealBodyComparisonsBFieldEvent | PayloadComparisonRevealBodyComparisonsVerdictFieldEvent | PayloadComparisonRevealBodyComparisonsReasonFieldEvent | PayloadComparisonRevealSaltFieldEvent | PayloadBlockProposalHeightFieldEvent | PayloadBlockProposalRoundFieldEvent | PayloadBlockProposalBlockHeaderHeightFieldEvent | PayloadBlockProposalBlockHeaderPrevHashFieldEvent | PayloadBlockProposalBlockHeaderRecordsRootFieldEvent | PayloadBlockProposalBlockHeaderStateRootFieldEvent | PayloadBlockProposalBlockHeaderTimeFieldEvent | PayloadBlockProposalBlockHeaderProposerFieldEvent | PayloadBlockProposalBlockRecordsQueryIdFieldEvent | PayloadBlockProposalBlockRecordsIncludedMessageIdsFieldEvent | PayloadBlockProposalBlockRecordsCandidatesFieldEvent | PayloadBlockProposalBlockRecordsStrengthsPpmFieldEvent | PayloadBlockProposalBlockRecordsWinnerFieldEvent | PayloadBlockProposalBlockRecordsDeltasNodeFieldEvent | PayloadBlockProposalBlockRecordsDeltasDeltaPpmFieldEvent | PayloadBlockProposalBlockRecordsDeltasQualifiesFieldEvent | PayloadBlockProposalValidRoundFieldEvent | PayloadVoteTypeFieldEvent | PayloadVoteHeightFieldEvent | PayloadVoteRoundFieldEvent | PayloadVoteBlockHashFieldEvent> {
     return streamMessage(buf, Payload.codec(), opts)
   }
 }
@@ -1737,6 +1743,7 @@ export namespace ComparisonReveal {
 export interface ReputationDelta {
   node: Uint8Array<ArrayBuffer>
   deltaPpm: number
+  qualifies: boolean
 }
 
 export namespace ReputationDelta {
@@ -1759,13 +1766,19 @@ export namespace ReputationDelta {
           w.sint64Number(obj.deltaPpm)
         }
 
+        if ((obj.qualifies != null && obj.qualifies !== false)) {
+          w.uint32(24)
+          w.bool(obj.qualifies)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
           node: uint8ArrayAlloc(0),
-          deltaPpm: 0
+          deltaPpm: 0,
+          qualifies: false
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1780,6 +1793,10 @@ export namespace ReputationDelta {
             }
             case 2: {
               obj.deltaPpm = reader.sint64Number()
+              break
+            }
+            case 3: {
+              obj.qualifies = reader.bool()
               break
             }
             default: {
@@ -1811,6 +1828,13 @@ export namespace ReputationDelta {
               }
               break
             }
+            case 3: {
+              yield {
+                field: `${prefix}.qualifies`,
+                value: reader.bool()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1833,6 +1857,11 @@ export namespace ReputationDelta {
     value: number
   }
 
+  export interface ReputationDeltaQualifiesFieldEvent {
+    field: '$.qualifies'
+    value: boolean
+  }
+
   export function encode (obj: Partial<ReputationDelta>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ReputationDelta.codec())
   }
@@ -1841,7 +1870,7 @@ export namespace ReputationDelta {
     return decodeMessage(buf, ReputationDelta.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReputationDelta>): Generator<ReputationDeltaNodeFieldEvent | ReputationDeltaDeltaPpmFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ReputationDelta>): Generator<ReputationDeltaNodeFieldEvent | ReputationDeltaDeltaPpmFieldEvent | ReputationDeltaQualifiesFieldEvent> {
     return streamMessage(buf, ReputationDelta.codec(), opts)
   }
 }
@@ -2147,6 +2176,12 @@ export namespace RoundRecord {
     index: number
   }
 
+  export interface RoundRecordDeltasQualifiesFieldEvent {
+    field: '$.deltas[].qualifies'
+    value: boolean
+    index: number
+  }
+
   export function encode (obj: Partial<RoundRecord>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, RoundRecord.codec())
   }
@@ -2155,7 +2190,7 @@ export namespace RoundRecord {
     return decodeMessage(buf, RoundRecord.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RoundRecord>): Generator<RoundRecordQueryIdFieldEvent | RoundRecordIncludedMessageIdsFieldEvent | RoundRecordCandidatesFieldEvent | RoundRecordStrengthsPpmFieldEvent | RoundRecordWinnerFieldEvent | RoundRecordDeltasNodeFieldEvent | RoundRecordDeltasDeltaPpmFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RoundRecord>): Generator<RoundRecordQueryIdFieldEvent | RoundRecordIncludedMessageIdsFieldEvent | RoundRecordCandidatesFieldEvent | RoundRecordStrengthsPpmFieldEvent | RoundRecordWinnerFieldEvent | RoundRecordDeltasNodeFieldEvent | RoundRecordDeltasDeltaPpmFieldEvent | RoundRecordDeltasQualifiesFieldEvent> {
     return streamMessage(buf, RoundRecord.codec(), opts)
   }
 }
@@ -2557,6 +2592,12 @@ export namespace Block {
     index: number
   }
 
+  export interface BlockRecordsDeltasQualifiesFieldEvent {
+    field: '$.records[].deltas[].qualifies'
+    value: boolean
+    index: number
+  }
+
   export function encode (obj: Partial<Block>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Block.codec())
   }
@@ -2565,7 +2606,7 @@ export namespace Block {
     return decodeMessage(buf, Block.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Block>): Generator<BlockHeaderHeightFieldEvent | BlockHeaderPrevHashFieldEvent | BlockHeaderRecordsRootFieldEvent | BlockHeaderStateRootFieldEvent | BlockHeaderTimeFieldEvent | BlockHeaderProposerFieldEvent | BlockRecordsQueryIdFieldEvent | BlockRecordsIncludedMessageIdsFieldEvent | BlockRecordsCandidatesFieldEvent | BlockRecordsStrengthsPpmFieldEvent | BlockRecordsWinnerFieldEvent | BlockRecordsDeltasNodeFieldEvent | BlockRecordsDeltasDeltaPpmFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Block>): Generator<BlockHeaderHeightFieldEvent | BlockHeaderPrevHashFieldEvent | BlockHeaderRecordsRootFieldEvent | BlockHeaderStateRootFieldEvent | BlockHeaderTimeFieldEvent | BlockHeaderProposerFieldEvent | BlockRecordsQueryIdFieldEvent | BlockRecordsIncludedMessageIdsFieldEvent | BlockRecordsCandidatesFieldEvent | BlockRecordsStrengthsPpmFieldEvent | BlockRecordsWinnerFieldEvent | BlockRecordsDeltasNodeFieldEvent | BlockRecordsDeltasDeltaPpmFieldEvent | BlockRecordsDeltasQualifiesFieldEvent> {
     return streamMessage(buf, Block.codec(), opts)
   }
 }
@@ -2778,6 +2819,12 @@ export namespace BlockProposal {
     index: number
   }
 
+  export interface BlockProposalBlockRecordsDeltasQualifiesFieldEvent {
+    field: '$.block.records[].deltas[].qualifies'
+    value: boolean
+    index: number
+  }
+
   export interface BlockProposalValidRoundFieldEvent {
     field: '$.validRound'
     value: number
@@ -2791,7 +2838,7 @@ export namespace BlockProposal {
     return decodeMessage(buf, BlockProposal.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlockProposal>): Generator<BlockProposalHeightFieldEvent | BlockProposalRoundFieldEvent | BlockProposalBlockHeaderHeightFieldEvent | BlockProposalBlockHeaderPrevHashFieldEvent | BlockProposalBlockHeaderRecordsRootFieldEvent | BlockProposalBlockHeaderStateRootFieldEvent | BlockProposalBlockHeaderTimeFieldEvent | BlockProposalBlockHeaderProposerFieldEvent | BlockProposalBlockRecordsQueryIdFieldEvent | BlockProposalBlockRecordsIncludedMessageIdsFieldEvent | BlockProposalBlockRecordsCandidatesFieldEvent | BlockProposalBlockRecordsStrengthsPpmFieldEvent | BlockProposalBlockRecordsWinnerFieldEvent | BlockProposalBlockRecordsDeltasNodeFieldEvent | BlockProposalBlockRecordsDeltasDeltaPpmFieldEvent | BlockProposalValidRoundFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlockProposal>): Generator<BlockProposalHeightFieldEvent | BlockProposalRoundFieldEvent | BlockProposalBlockHeaderHeightFieldEvent | BlockProposalBlockHeaderPrevHashFieldEvent | BlockProposalBlockHeaderRecordsRootFieldEvent | BlockProposalBlockHeaderStateRootFieldEvent | BlockProposalBlockHeaderTimeFieldEvent | BlockProposalBlockHeaderProposerFieldEvent | BlockProposalBlockRecordsQueryIdFieldEvent | BlockProposalBlockRecordsIncludedMessageIdsFieldEvent | BlockProposalBlockRecordsCandidatesFieldEvent | BlockProposalBlockRecordsStrengthsPpmFieldEvent | BlockProposalBlockRecordsWinnerFieldEvent | BlockProposalBlockRecordsDeltasNodeFieldEvent | BlockProposalBlockRecordsDeltasDeltaPpmFieldEvent | BlockProposalBlockRecordsDeltasQualifiesFieldEvent | BlockProposalValidRoundFieldEvent> {
     return streamMessage(buf, BlockProposal.codec(), opts)
   }
 }
@@ -3896,6 +3943,12 @@ export namespace CertifiedBlock {
     index: number
   }
 
+  export interface CertifiedBlockBlockRecordsDeltasQualifiesFieldEvent {
+    field: '$.block.records[].deltas[].qualifies'
+    value: boolean
+    index: number
+  }
+
   export interface CertifiedBlockCertificateHeaderHeightFieldEvent {
     field: '$.certificate.header.height'
     value: number
@@ -3945,7 +3998,7 @@ export namespace CertifiedBlock {
     return decodeMessage(buf, CertifiedBlock.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CertifiedBlock>): Generator<CertifiedBlockBlockHeaderHeightFieldEvent | CertifiedBlockBlockHeaderPrevHashFieldEvent | CertifiedBlockBlockHeaderRecordsRootFieldEvent | CertifiedBlockBlockHeaderStateRootFieldEvent | CertifiedBlockBlockHeaderTimeFieldEvent | CertifiedBlockBlockHeaderProposerFieldEvent | CertifiedBlockBlockRecordsQueryIdFieldEvent | CertifiedBlockBlockRecordsIncludedMessageIdsFieldEvent | CertifiedBlockBlockRecordsCandidatesFieldEvent | CertifiedBlockBlockRecordsStrengthsPpmFieldEvent | CertifiedBlockBlockRecordsWinnerFieldEvent | CertifiedBlockBlockRecordsDeltasNodeFieldEvent | CertifiedBlockBlockRecordsDeltasDeltaPpmFieldEvent | CertifiedBlockCertificateHeaderHeightFieldEvent | CertifiedBlockCertificateHeaderPrevHashFieldEvent | CertifiedBlockCertificateHeaderRecordsRootFieldEvent | CertifiedBlockCertificateHeaderStateRootFieldEvent | CertifiedBlockCertificateHeaderTimeFieldEvent | CertifiedBlockCertificateHeaderProposerFieldEvent | CertifiedBlockCertificateRoundFieldEvent | CertifiedBlockCertificatePrecommitsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CertifiedBlock>): Generator<CertifiedBlockBlockHeaderHeightFieldEvent | CertifiedBlockBlockHeaderPrevHashFieldEvent | CertifiedBlockBlockHeaderRecordsRootFieldEvent | CertifiedBlockBlockHeaderStateRootFieldEvent | CertifiedBlockBlockHeaderTimeFieldEvent | CertifiedBlockBlockHeaderProposerFieldEvent | CertifiedBlockBlockRecordsQueryIdFieldEvent | CertifiedBlockBlockRecordsIncludedMessageIdsFieldEvent | CertifiedBlockBlockRecordsCandidatesFieldEvent | CertifiedBlockBlockRecordsStrengthsPpmFieldEvent | CertifiedBlockBlockRecordsWinnerFieldEvent | CertifiedBlockBlockRecordsDeltasNodeFieldEvent | CertifiedBlockBlockRecordsDeltasDeltaPpmFieldEvent | CertifiedBlockBlockRecordsDeltasQualifiesFieldEvent | CertifiedBlockCertificateHeaderHeightFieldEvent | CertifiedBlockCertificateHeaderPrevHashFieldEvent | CertifiedBlockCertificateHeaderRecordsRootFieldEvent | CertifiedBlockCertificateHeaderStateRootFieldEvent | CertifiedBlockCertificateHeaderTimeFieldEvent | CertifiedBlockCertificateHeaderProposerFieldEvent | CertifiedBlockCertificateRoundFieldEvent | CertifiedBlockCertificatePrecommitsFieldEvent> {
     return streamMessage(buf, CertifiedBlock.codec(), opts)
   }
 }
@@ -4130,6 +4183,12 @@ export namespace BlocksResponse {
     index: number
   }
 
+  export interface BlocksResponseBlocksBlockRecordsDeltasQualifiesFieldEvent {
+    field: '$.blocks[].block.records[].deltas[].qualifies'
+    value: boolean
+    index: number
+  }
+
   export interface BlocksResponseBlocksCertificateHeaderHeightFieldEvent {
     field: '$.blocks[].certificate.header.height'
     value: number
@@ -4186,7 +4245,7 @@ export namespace BlocksResponse {
     return decodeMessage(buf, BlocksResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlocksResponse>): Generator<BlocksResponseBlocksBlockHeaderHeightFieldEvent | BlocksResponseBlocksBlockHeaderPrevHashFieldEvent | BlocksResponseBlocksBlockHeaderRecordsRootFieldEvent | BlocksResponseBlocksBlockHeaderStateRootFieldEvent | BlocksResponseBlocksBlockHeaderTimeFieldEvent | BlocksResponseBlocksBlockHeaderProposerFieldEvent | BlocksResponseBlocksBlockRecordsQueryIdFieldEvent | BlocksResponseBlocksBlockRecordsIncludedMessageIdsFieldEvent | BlocksResponseBlocksBlockRecordsCandidatesFieldEvent | BlocksResponseBlocksBlockRecordsStrengthsPpmFieldEvent | BlocksResponseBlocksBlockRecordsWinnerFieldEvent | BlocksResponseBlocksBlockRecordsDeltasNodeFieldEvent | BlocksResponseBlocksBlockRecordsDeltasDeltaPpmFieldEvent | BlocksResponseBlocksCertificateHeaderHeightFieldEvent | BlocksResponseBlocksCertificateHeaderPrevHashFieldEvent | BlocksResponseBlocksCertificateHeaderRecordsRootFieldEvent | BlocksResponseBlocksCertificateHeaderStateRootFieldEvent | BlocksResponseBlocksCertificateHeaderTimeFieldEvent | BlocksResponseBlocksCertificateHeaderProposerFieldEvent | BlocksResponseBlocksCertificateRoundFieldEvent | BlocksResponseBlocksCertificatePrecommitsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlocksResponse>): Generator<BlocksResponseBlocksBlockHeaderHeightFieldEvent | BlocksResponseBlocksBlockHeaderPrevHashFieldEvent | BlocksResponseBlocksBlockHeaderRecordsRootFieldEvent | BlocksResponseBlocksBlockHeaderStateRootFieldEvent | BlocksResponseBlocksBlockHeaderTimeFieldEvent | BlocksResponseBlocksBlockHeaderProposerFieldEvent | BlocksResponseBlocksBlockRecordsQueryIdFieldEvent | BlocksResponseBlocksBlockRecordsIncludedMessageIdsFieldEvent | BlocksResponseBlocksBlockRecordsCandidatesFieldEvent | BlocksResponseBlocksBlockRecordsStrengthsPpmFieldEvent | BlocksResponseBlocksBlockRecordsWinnerFieldEvent | BlocksResponseBlocksBlockRecordsDeltasNodeFieldEvent | BlocksResponseBlocksBlockRecordsDeltasDeltaPpmFieldEvent | BlocksResponseBlocksBlockRecordsDeltasQualifiesFieldEvent | BlocksResponseBlocksCertificateHeaderHeightFieldEvent | BlocksResponseBlocksCertificateHeaderPrevHashFieldEvent | BlocksResponseBlocksCertificateHeaderRecordsRootFieldEvent | BlocksResponseBlocksCertificateHeaderStateRootFieldEvent | BlocksResponseBlocksCertificateHeaderTimeFieldEvent | BlocksResponseBlocksCertificateHeaderProposerFieldEvent | BlocksResponseBlocksCertificateRoundFieldEvent | BlocksResponseBlocksCertificatePrecommitsFieldEvent> {
     return streamMessage(buf, BlocksResponse.codec(), opts)
   }
 }
@@ -4571,6 +4630,12 @@ export namespace SyncResponse {
     index: number
   }
 
+  export interface SyncResponseBlocksBlocksBlockRecordsDeltasQualifiesFieldEvent {
+    field: '$.blocks.blocks[].block.records[].deltas[].qualifies'
+    value: boolean
+    index: number
+  }
+
   export interface SyncResponseBlocksBlocksCertificateHeaderHeightFieldEvent {
     field: '$.blocks.blocks[].certificate.header.height'
     value: number
@@ -4638,7 +4703,7 @@ export namespace SyncResponse {
     return decodeMessage(buf, SyncResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncResponse>): Generator<SyncResponseStatusHeightFieldEvent | SyncResponseStatusHeadHashFieldEvent | SyncResponseBlocksBlocksBlockHeaderHeightFieldEvent | SyncResponseBlocksBlocksBlockHeaderPrevHashFieldEvent | SyncResponseBlocksBlocksBlockHeaderRecordsRootFieldEvent | SyncResponseBlocksBlocksBlockHeaderStateRootFieldEvent | SyncResponseBlocksBlocksBlockHeaderTimeFieldEvent | SyncResponseBlocksBlocksBlockHeaderProposerFieldEvent | SyncResponseBlocksBlocksBlockRecordsQueryIdFieldEvent | SyncResponseBlocksBlocksBlockRecordsIncludedMessageIdsFieldEvent | SyncResponseBlocksBlocksBlockRecordsCandidatesFieldEvent | SyncResponseBlocksBlocksBlockRecordsStrengthsPpmFieldEvent | SyncResponseBlocksBlocksBlockRecordsWinnerFieldEvent | SyncResponseBlocksBlocksBlockRecordsDeltasNodeFieldEvent | SyncResponseBlocksBlocksBlockRecordsDeltasDeltaPpmFieldEvent | SyncResponseBlocksBlocksCertificateHeaderHeightFieldEvent | SyncResponseBlocksBlocksCertificateHeaderPrevHashFieldEvent | SyncResponseBlocksBlocksCertificateHeaderRecordsRootFieldEvent | SyncResponseBlocksBlocksCertificateHeaderStateRootFieldEvent | SyncResponseBlocksBlocksCertificateHeaderTimeFieldEvent | SyncResponseBlocksBlocksCertificateHeaderProposerFieldEvent | SyncResponseBlocksBlocksCertificateRoundFieldEvent | SyncResponseBlocksBlocksCertificatePrecommitsFieldEvent | SyncResponseMessagesEnvelopesFieldEvent | SyncResponseErrorFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncResponse>): Generator<SyncResponseStatusHeightFieldEvent | SyncResponseStatusHeadHashFieldEvent | SyncResponseBlocksBlocksBlockHeaderHeightFieldEvent | SyncResponseBlocksBlocksBlockHeaderPrevHashFieldEvent | SyncResponseBlocksBlocksBlockHeaderRecordsRootFieldEvent | SyncResponseBlocksBlocksBlockHeaderStateRootFieldEvent | SyncResponseBlocksBlocksBlockHeaderTimeFieldEvent | SyncResponseBlocksBlocksBlockHeaderProposerFieldEvent | SyncResponseBlocksBlocksBlockRecordsQueryIdFieldEvent | SyncResponseBlocksBlocksBlockRecordsIncludedMessageIdsFieldEvent | SyncResponseBlocksBlocksBlockRecordsCandidatesFieldEvent | SyncResponseBlocksBlocksBlockRecordsStrengthsPpmFieldEvent | SyncResponseBlocksBlocksBlockRecordsWinnerFieldEvent | SyncResponseBlocksBlocksBlockRecordsDeltasNodeFieldEvent | SyncResponseBlocksBlocksBlockRecordsDeltasDeltaPpmFieldEvent | SyncResponseBlocksBlocksBlockRecordsDeltasQualifiesFieldEvent | SyncResponseBlocksBlocksCertificateHeaderHeightFieldEvent | SyncResponseBlocksBlocksCertificateHeaderPrevHashFieldEvent | SyncResponseBlocksBlocksCertificateHeaderRecordsRootFieldEvent | SyncResponseBlocksBlocksCertificateHeaderStateRootFieldEvent | SyncResponseBlocksBlocksCertificateHeaderTimeFieldEvent | SyncResponseBlocksBlocksCertificateHeaderProposerFieldEvent | SyncResponseBlocksBlocksCertificateRoundFieldEvent | SyncResponseBlocksBlocksCertificatePrecommitsFieldEvent | SyncResponseMessagesEnvelopesFieldEvent | SyncResponseErrorFieldEvent> {
     return streamMessage(buf, SyncResponse.codec(), opts)
   }
 }

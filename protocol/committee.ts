@@ -1,0 +1,39 @@
+import { sha256, utf8 } from './hash.js'
+import { HashStream } from './random.js'
+import type { ReputationEntry } from './reputation.js'
+
+/**
+ * Committees (DESIGN §4.3): `size` distinct nodes drawn without replacement by a hash lottery
+ * seeded with the query id and the committee's role, weighted by reputation, so the committee
+ * is the same on every node that holds the same ledger state. Nodes on probation take part
+ * (newcomers must be able to prove themselves) but their ranking verdicts weigh nothing.
+ *
+ * Every node gets a floor weight, so one at zero reputation is still drawn now and then and can
+ * climb back.
+ */
+export const COMMITTEE_FLOOR_PPM = 10_000
+
+export type CommitteeRole = 'answer' | 'rank'
+
+export function drawCommittee (queryId: Uint8Array, role: CommitteeRole, table: ReadonlyMap<string, ReputationEntry>, size: number): string[] {
+  const nodes = [...table.keys()].sort()
+  const weights = nodes.map(n => Math.max(table.get(n)!.reputationPpm, COMMITTEE_FLOOR_PPM))
+  if (size >= nodes.length) return nodes
+  const rng = new HashStream(sha256(utf8(`swarmrank/committee/${role}/1`), queryId))
+  let total = weights.reduce((s, w) => s + w, 0)
+  const chosen: string[] = []
+  for (let k = 0; k < size; k++) {
+    // An integer ticket in [0, total): total stays far below 2^32 for up to ~4,000 nodes at full
+    // reputation; above that nextInt's bound check throws rather than draw with bias.
+    let ticket = rng.nextInt(total)
+    let pick = 0
+    while (ticket >= weights[pick]) {
+      ticket -= weights[pick]
+      pick++
+    }
+    chosen.push(nodes[pick])
+    total -= weights[pick]
+    weights[pick] = 0
+  }
+  return chosen.sort()
+}

@@ -1,0 +1,154 @@
+import { peerIdFromString } from '@libp2p/peer-id'
+import { sha256, toHex, utf8 } from './hash.js'
+import type { Bytes } from './hash.js'
+import { defaultReputationParams } from './reputation.js'
+import type { ReputationParams } from './reputation.js'
+
+/**
+ * A network is defined by its genesis (DESIGN §4.1): name, protocol parameters and the initial
+ * validators. networkId = sha256(canonical genesis JSON) goes into every topic and protocol id,
+ * so nodes of different networks never mix.
+ */
+export interface ProtocolParams {
+  /** Answer committee size m. Default 5: enough distinct answers to rank, few enough to be cheap. */
+  answerers: number
+  /** Ranking committee size. Default 5. */
+  rankers: number
+  /** Deadline for answer commits, from the query's createdAt. Default 30 s: a local model's answer. */
+  answerCommitMs: number
+  /** Further time for reveals after that. Default 5 s: reveals need no model call. */
+  answerRevealMs: number
+  /** Further time for comparison commits. Default 30 s: several pairwise judgements. */
+  compareCommitMs: number
+  /** Further time for comparison reveals. Default 5 s. */
+  compareRevealMs: number
+  /** Bradley–Terry prior α. Default 1: a verdict of full weight counts as much as the prior. */
+  btPrior: number
+  reputation: ReputationParams
+}
+
+export interface GenesisValidator {
+  /** libp2p peer id (Ed25519) */
+  peerId: string
+  /** starting reputation, parts per million */
+  reputationPpm: number
+}
+
+export interface Genesis {
+  network: string
+  params: ProtocolParams
+  validators: GenesisValidator[]
+}
+
+export const defaultProtocolParams: ProtocolParams = {
+  answerers: 5,
+  rankers: 5,
+  answerCommitMs: 30_000,
+  answerRevealMs: 5_000,
+  compareCommitMs: 30_000,
+  compareRevealMs: 5_000,
+  btPrior: 1,
+  reputation: defaultReputationParams
+}
+
+/** A genesis file that is not valid; the message names the field and what it must be. */
+export class GenesisError extends Error {
+  override name = 'GenesisError'
+}
+
+/** JSON with object keys sorted at every level and no whitespace: one genesis, one byte string. */
+export function canonicalJson (value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`
+  }
+  return JSON.stringify(value)
+}
+
+export function networkIdOf (genesis: Genesis): Bytes {
+  return sha256(utf8(canonicalJson(genesis)))
+}
+
+export const networkIdHex = (genesis: Genesis): string => toHex(networkIdOf(genesis))
+
+function fail (path: string, wants: string): never {
+  throw new GenesisError(`genesis ${path} ${wants}`)
+}
+
+function expectObject (value: unknown, path: string, keys: string[]): Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(path, 'must be an object')
+  const extra = Object.keys(value as object).filter(k => !keys.includes(k))
+  if (extra.length > 0) fail(path, `has unknown field${extra.length > 1 ? 's' : ''} ${extra.join(', ')}`)
+  const missing = keys.filter(k => !(k in (value as object)))
+  if (missing.length > 0) fail(path, `is missing ${missing.join(', ')}`)
+  return value as Record<string, unknown>
+}
+
+function int (value: unknown, path: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) fail(path, `must be an integer from ${min} to ${max}`)
+  return value
+}
+
+function num (value: unknown, path: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) fail(path, `must be a number from ${min} to ${max}`)
+  return value
+}
+
+/** Parse and check a genesis document (already JSON-decoded). Strict: unknown fields are errors. */
+export function parseGenesis (doc: unknown): Genesis {
+  const g = expectObject(doc, '(top level)', ['network', 'params', 'validators'])
+  if (typeof g.network !== 'string' || !/^[a-z0-9][a-z0-9._-]{0,63}$/.test(g.network)) fail('network', 'must be 1–64 characters of a-z, 0-9, ".", "_" or "-"')
+  const p = expectObject(g.params, 'params', Object.keys(defaultProtocolParams))
+  const r = expectObject(p.reputation, 'params.reputation', Object.keys(defaultReputationParams))
+  const ppm = (key: string): number => int(r[key], `params.reputation.${key}`, 0, 1_000_000)
+  const reputation: ReputationParams = {
+    initialPpm: ppm('initialPpm'),
+    gainPpm: ppm('gainPpm'),
+    lossFactor: int(r.lossFactor, 'params.reputation.lossFactor', 1, 100),
+    absenceDecayPpm: ppm('absenceDecayPpm'),
+    withholdPenaltyPpm: ppm('withholdPenaltyPpm'),
+    invalidPenaltyPpm: ppm('invalidPenaltyPpm'),
+    probationRounds: int(r.probationRounds, 'params.reputation.probationRounds', 0, 10_000),
+    probationScorePpm: ppm('probationScorePpm')
+  }
+  const ms = (key: string): number => int(p[key], `params.${key}`, 10, 3_600_000)
+  const params: ProtocolParams = {
+    answerers: int(p.answerers, 'params.answerers', 1, 64),
+    rankers: int(p.rankers, 'params.rankers', 1, 256),
+    answerCommitMs: ms('answerCommitMs'),
+    answerRevealMs: ms('answerRevealMs'),
+    compareCommitMs: ms('compareCommitMs'),
+    compareRevealMs: ms('compareRevealMs'),
+    btPrior: num(p.btPrior, 'params.btPrior', 0.001, 1000),
+    reputation
+  }
+  if (!Array.isArray(g.validators) || g.validators.length === 0 || g.validators.length > 1024) fail('validators', 'must be a list of 1 to 1024 validators')
+  const seen = new Set<string>()
+  const validators = (g.validators as unknown[]).map((v, i) => {
+    const entry = expectObject(v, `validators[${i}]`, ['peerId', 'reputationPpm'])
+    if (typeof entry.peerId !== 'string') fail(`validators[${i}].peerId`, 'must be a peer id string')
+    try {
+      const id = peerIdFromString(entry.peerId)
+      if (id.type !== 'Ed25519') fail(`validators[${i}].peerId`, 'must be an Ed25519 peer id')
+    } catch (err) {
+      if (err instanceof GenesisError) throw err
+      fail(`validators[${i}].peerId`, `is not a valid peer id ("${entry.peerId}")`)
+    }
+    if (seen.has(entry.peerId)) fail(`validators[${i}].peerId`, `repeats ${entry.peerId}`)
+    seen.add(entry.peerId)
+    return { peerId: entry.peerId, reputationPpm: int(entry.reputationPpm, `validators[${i}].reputationPpm`, 1, 1_000_000) }
+  })
+  return { network: g.network, params, validators }
+}
+
+/** Parse genesis text (a file's contents); JSON syntax errors become GenesisErrors too. */
+export function parseGenesisText (text: string): Genesis {
+  let doc: unknown
+  try {
+    doc = JSON.parse(text)
+  } catch (err) {
+    throw new GenesisError(`genesis is not valid JSON: ${(err as Error).message}`)
+  }
+  return parseGenesis(doc)
+}
