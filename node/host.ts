@@ -1,0 +1,114 @@
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { bootstrap } from '@libp2p/bootstrap'
+import { gossipsub, StrictNoSign } from '@libp2p/gossipsub'
+import type { GossipSub } from '@libp2p/gossipsub'
+import { createPeerScoreParams, createTopicScoreParams } from '@libp2p/gossipsub/score'
+import { identify } from '@libp2p/identify'
+import type { Libp2p, PeerDiscovery, PrivateKey } from '@libp2p/interface'
+import { mdns } from '@libp2p/mdns'
+import { ping } from '@libp2p/ping'
+import { tcp } from '@libp2p/tcp'
+import { createLibp2p } from 'libp2p'
+import { sha256 } from '../protocol/hash.js'
+import { wireLimits } from '../protocol/wire/limits.js'
+
+/** The gossip topics of one network (DESIGN §4.2); the network id keeps networks apart. */
+export function topicsFor (networkIdHex: string): { query: string, round: string, consensus: string } {
+  return {
+    query: `/swarmrank/${networkIdHex}/query/1`,
+    round: `/swarmrank/${networkIdHex}/round/1`,
+    consensus: `/swarmrank/${networkIdHex}/consensus/1`
+  }
+}
+
+export interface HostInit {
+  privateKey: PrivateKey
+  networkIdHex: string
+  /** Multiaddrs to listen on. Default /ip4/127.0.0.1/tcp/0: loopback only, any free port. */
+  listen?: string[]
+  /** Peers to join through. */
+  bootstrap?: string[]
+  /** LAN discovery by multicast DNS: an operator's opt-in, never on in tests or clusters. */
+  mdns?: boolean
+}
+
+export type SwarmHost = Libp2p<{ pubsub: GossipSub, identify: ReturnType<ReturnType<typeof identify>>, ping: ReturnType<ReturnType<typeof ping>> }>
+
+/**
+ * Gossipsub peer scoring (P4 drives it). Each REJECT from our validators is an invalid message
+ * delivery on its topic; the penalty is -100 × count², so one bad message drops a peer below the
+ * gossip threshold (-100) and two reach the graylist threshold (-400): it is pruned from the
+ * mesh and its RPCs are ignored. The count decays by 10% per decay interval (1 s), so a peer that
+ * stops misbehaving recovers within a minute or so. IP colocation scoring is off: every node of
+ * a local cluster shares 127.0.0.1, and Sybil resistance comes from probation in the protocol.
+ */
+function scoreParams (topics: string[]): ReturnType<typeof createPeerScoreParams> {
+  return createPeerScoreParams({
+    IPColocationFactorWeight: 0,
+    behaviourPenaltyWeight: -10,
+    behaviourPenaltyDecay: 0.9,
+    topicScoreCap: 100,
+    topics: Object.fromEntries(topics.map(t => [t, createTopicScoreParams({
+      topicWeight: 1,
+      // No delivery-rate expectations: traffic is bursty (rounds), so mesh-delivery penalties would punish honest quiet peers.
+      timeInMeshWeight: 0.01,
+      timeInMeshQuantum: 1000,
+      timeInMeshCap: 100,
+      firstMessageDeliveriesWeight: 1,
+      firstMessageDeliveriesDecay: 0.9,
+      firstMessageDeliveriesCap: 50,
+      meshMessageDeliveriesWeight: 0,
+      meshFailurePenaltyWeight: 0,
+      invalidMessageDeliveriesWeight: -100,
+      invalidMessageDeliveriesDecay: 0.9
+    })]))
+  })
+}
+
+export const scoreThresholds = {
+  /** below this we stop gossiping (IHAVE/IWANT) with a peer */
+  gossipThreshold: -100,
+  /** below this we do not publish to a peer */
+  publishThreshold: -200,
+  /** below this all of a peer's RPCs are ignored */
+  graylistThreshold: -400,
+  /** peers must score this to be accepted via peer exchange */
+  acceptPXThreshold: 10,
+  opportunisticGraftThreshold: 5
+}
+
+/** The one place the libp2p host is assembled (transports, encryption, muxer, discovery, gossip). */
+export async function createHost (init: HostInit): Promise<SwarmHost> {
+  const topics = topicsFor(init.networkIdHex)
+  const peerDiscovery: Array<(components: any) => PeerDiscovery> = []
+  if ((init.bootstrap ?? []).length > 0) peerDiscovery.push(bootstrap({ list: init.bootstrap!, timeout: 100 }))
+  if (init.mdns === true) peerDiscovery.push(mdns())
+  return createLibp2p({
+    privateKey: init.privateKey,
+    addresses: { listen: init.listen ?? ['/ip4/127.0.0.1/tcp/0'] },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    peerDiscovery,
+    services: {
+      identify: identify(),
+      ping: ping(),
+      pubsub: gossipsub({
+        // Messages are signed envelopes of their own and must stay verifiable after gossip, so
+        // gossipsub adds no signature and ids are content hashes (deduplicated by content).
+        globalSignaturePolicy: StrictNoSign,
+        msgIdFn: msg => sha256(msg.data),
+        fastMsgIdFn: msg => Buffer.from(sha256(msg.data ?? new Uint8Array(0))).toString('base64'),
+        allowedTopics: [topics.query, topics.round, topics.consensus],
+        allowPublishToZeroTopicPeers: true,
+        emitSelf: false,
+        // A whole RPC may batch several messages; each message is bounded again by its decoder.
+        maxInboundDataLength: 4 * wireLimits.maxEnvelopeBytes,
+        scoreParams: scoreParams([topics.query, topics.round, topics.consensus]),
+        scoreThresholds,
+        doPX: false
+      })
+    }
+  }) as unknown as Promise<SwarmHost>
+}
