@@ -13,7 +13,7 @@ import type { ReputationEntry } from './reputation.js'
  */
 export const COMMITTEE_FLOOR_PPM = 10_000
 
-export type CommitteeRole = 'answer' | 'rank'
+export type CommitteeRole = 'answer' | 'rank' | 'rank-fill'
 
 export function drawCommittee (queryId: Uint8Array, role: CommitteeRole, table: ReadonlyMap<string, ReputationEntry>, size: number): string[] {
   const nodes = [...table.keys()].sort()
@@ -36,4 +36,22 @@ export function drawCommittee (queryId: Uint8Array, role: CommitteeRole, table: 
     weights[pick] = 0
   }
   return chosen.sort()
+}
+
+/**
+ * Both committees of a query. Rankers are drawn from the nodes outside the answer committee,
+ * so most judges have no answer of their own in the round (a ranker never judges a pair with its
+ * own answer, and in a small network that rule would otherwise leave few verdicts); only when
+ * too few nodes remain are the rest drawn from the answerers.
+ */
+export function drawCommittees (queryId: Uint8Array, table: ReadonlyMap<string, ReputationEntry>, answerers: number, rankers: number): { answerers: string[], rankers: string[] } {
+  const answer = drawCommittee(queryId, 'answer', table, answerers)
+  const inAnswer = new Set(answer)
+  const outside = new Map([...table].filter(([n]) => !inAnswer.has(n)))
+  const rank = drawCommittee(queryId, 'rank', outside, rankers)
+  if (rank.length < rankers) {
+    const inside = new Map([...table].filter(([n]) => inAnswer.has(n)))
+    rank.push(...drawCommittee(queryId, 'rank-fill', inside, rankers - rank.length))
+  }
+  return { answerers: answer, rankers: rank.sort() }
 }

@@ -1,6 +1,6 @@
 import { equalBytes, fromHex, toHex } from './hash.js'
 import type { Bytes } from './hash.js'
-import { drawCommittee } from './committee.js'
+import { drawCommittees } from './committee.js'
 import type { ProtocolParams } from './genesis.js'
 import { assignPairs } from './pairs.js'
 import { answerCommitment, candidateId, comparisonCommitment, computeRoundRecord } from './record.js'
@@ -104,13 +104,14 @@ export function startRound (init: RoundInit, now: number): RoundStep {
   const answerCommit = q.createdAt + p.answerCommitMs
   const answerReveal = answerCommit + p.answerRevealMs
   const comparing = answerReveal + p.compareCommitMs
+  const committees = drawCommittees(init.query.id, init.table, p.answerers, p.rankers)
   const state: RoundState = {
     init,
     queryId: init.query.id,
     queryIdHex: init.query.idHex,
     prompt: q.prompt,
-    answerers: drawCommittee(init.query.id, 'answer', init.table, p.answerers),
-    rankers: drawCommittee(init.query.id, 'rank', init.table, p.rankers),
+    answerers: committees.answerers,
+    rankers: committees.rankers,
     phase: 'answering',
     deadlines: { answering: answerCommit, 'answer-reveal': answerReveal, comparing, 'comparison-reveal': comparing + p.compareRevealMs },
     answerCommits: new Map(),

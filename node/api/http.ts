@@ -1,0 +1,135 @@
+import { createServer } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Logger } from '../logger.js'
+import { QueryInputError } from '../swarm-node.js'
+import type { SwarmNode } from '../swarm-node.js'
+
+/**
+ * The node's HTTP API (DESIGN §1, client applications). node:http with a small router: no
+ * framework dependency, and every limit (body size, id format, content type) is explicit here.
+ * Every error is JSON: {"error": {"code", "message"}}.
+ */
+export interface ApiInit {
+  /** Default 127.0.0.1: the API submits queries in the node's name, so it is not exposed by default. */
+  host?: string
+  /** Default 0: any free port (the URL is reported). */
+  port?: number
+  logger?: Logger
+}
+
+export interface ApiServer {
+  url: string
+  close: () => Promise<void>
+}
+
+/** A request body larger than this is refused (413) before it is parsed. */
+export const MAX_BODY_BYTES = 64 * 1024
+
+class HttpError extends Error {
+  readonly status: number
+  readonly code: string
+
+  constructor (status: number, code: string, message: string) {
+    super(message)
+    this.status = status
+    this.code = code
+  }
+}
+
+function send (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body)
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers })
+  res.end(text)
+}
+
+async function readJson (req: IncomingMessage): Promise<unknown> {
+  const type = req.headers['content-type'] ?? ''
+  if (!/^application\/json\b/i.test(type)) throw new HttpError(415, 'unsupported_media_type', 'send the body as application/json')
+  const declared = Number(req.headers['content-length'] ?? 0)
+  if (declared > MAX_BODY_BYTES) throw new HttpError(413, 'body_too_large', `the body is limited to ${MAX_BODY_BYTES} bytes`)
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'body_too_large', `the body is limited to ${MAX_BODY_BYTES} bytes`)
+    chunks.push(chunk as Buffer)
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'))
+  } catch {
+    throw new HttpError(400, 'invalid_json', 'the body is not valid JSON')
+  }
+}
+
+type Handler = (req: IncomingMessage, params: string[]) => Promise<{ status: number, body: unknown }>
+
+export async function startApi (node: SwarmNode, init: ApiInit = {}): Promise<ApiServer> {
+  const routes: Array<{ pattern: RegExp, methods: Record<string, Handler> }> = [
+    {
+      pattern: /^\/v1\/queries$/,
+      methods: {
+        POST: async req => {
+          const body = await readJson(req)
+          if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new HttpError(400, 'bad_request', 'the body must be a JSON object like {"prompt": "..."}')
+          if (!('prompt' in body)) throw new HttpError(400, 'bad_request', 'missing field "prompt"')
+          const { id } = await node.submitQuery((body as { prompt: unknown }).prompt)
+          return { status: 202, body: { id, status: 'pending' } }
+        }
+      }
+    },
+    {
+      pattern: /^\/v1\/queries\/([^/]+)$/,
+      methods: {
+        GET: async (_req, [id]) => {
+          if (!/^[0-9a-f]{64}$/.test(id)) throw new HttpError(400, 'bad_request', 'a query id is 64 lower-case hex characters')
+          const view = await node.getQuery(id)
+          if (view === undefined) throw new HttpError(404, 'not_found', `no query ${id} is known to this node`)
+          return { status: 200, body: view }
+        }
+      }
+    },
+    { pattern: /^\/v1\/status$/, methods: { GET: async () => ({ status: 200, body: node.status() }) } },
+    {
+      pattern: /^\/v1\/ledger$/,
+      methods: { GET: async () => ({ status: 200, body: { ...node.ledgerSnapshot(), stateRoot: node.status().stateRoot } }) }
+    }
+  ]
+
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0]
+    const route = routes.find(r => r.pattern.test(path))
+    const respond = async (): Promise<void> => {
+      if (route === undefined) throw new HttpError(404, 'not_found', `no route ${path} (see GET /v1/status, POST /v1/queries, GET /v1/queries/:id, GET /v1/ledger)`)
+      const handler = route.methods[req.method ?? 'GET']
+      if (handler === undefined) {
+        res.setHeader('allow', Object.keys(route.methods).join(', '))
+        throw new HttpError(405, 'method_not_allowed', `${req.method} is not allowed on ${path}`)
+      }
+      const params = route.pattern.exec(path)!.slice(1).map(decodeURIComponent)
+      const { status, body } = await handler(req, params)
+      send(res, status, body)
+    }
+    respond().catch(err => {
+      if (err instanceof HttpError) return send(res, err.status, { error: { code: err.code, message: err.message } })
+      if (err instanceof QueryInputError) return send(res, err.status, { error: { code: err.status === 413 ? 'too_large' : 'bad_request', message: err.message } })
+      if (err instanceof URIError) return send(res, 400, { error: { code: 'bad_request', message: 'malformed URL encoding' } })
+      init.logger?.error(`API ${req.method} ${path} failed: ${(err as Error).stack ?? String(err)}`)
+      send(res, 500, { error: { code: 'internal', message: 'internal error; see the node log' } })
+    })
+  })
+  server.requestTimeout = 30_000
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(init.port ?? 0, init.host ?? '127.0.0.1', () => resolve())
+  })
+  const address = server.address() as AddressInfo
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  return {
+    url: `http://${host}:${address.port}`,
+    close: async () => new Promise<void>(resolve => {
+      server.close(() => resolve())
+      server.closeAllConnections()
+    })
+  }
+}

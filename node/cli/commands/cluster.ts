@@ -1,0 +1,146 @@
+import { randomBytes } from 'node:crypto'
+import { drawTask, solveTask } from '../../../protocol/agents/tasks.js'
+import { sha256, utf8 } from '../../../protocol/hash.js'
+import type { LedgerSnapshot } from '../../../protocol/ledger.js'
+import { HashStream } from '../../../protocol/random.js'
+import { prepareCluster, startClusterNodes, stopClusterNodes } from '../../cluster/launcher.js'
+import type { StartedNode } from '../../cluster/launcher.js'
+import type { QueryView } from '../../store.js'
+import type { NodeStatus } from '../../swarm-node.js'
+import { numberFlag, parseCommandArgs } from '../args.js'
+import { callApi } from '../http-client.js'
+import { formatTable } from '../table.js'
+
+export const clusterHelp = `Usage: swarmrank cluster [--nodes N] [--queries K] [--data DIR] [--seed S] [--exit] [--json]
+
+Start a local swarm: N node processes on loopback with builtin agents of different skill, a
+fresh genesis naming them all, one data directory each under DIR, and DIR/cluster.json
+(each node's pid, data dir, API URL and multiaddr). Then ask K demo questions, printing each
+answer, its strengths and whether it is right, and finally consensus vs majority vote and the
+reputations. Without --exit the cluster keeps running until Ctrl-C.
+
+  --nodes N     node processes (default 5)
+  --queries K   demo questions (default 5)
+  --data DIR    cluster directory (default .swarmrank/cluster; an old cluster there is replaced)
+  --seed S      seed for the questions (default: random)
+  --exit        stop the nodes after the questions; exit 0 only if every question is final
+  --json        print a JSON summary on stdout (progress goes to stderr)
+
+Examples:
+  swarmrank cluster --nodes 5
+  swarmrank cluster --nodes 3 --queries 3 --exit --json`
+
+interface QueryResult { id: string, prompt: string, status: string, answer: string | null, correct?: boolean, majorityCorrect?: boolean }
+
+export async function clusterCommand (argv: string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
+  const { values } = parseCommandArgs('cluster', argv, {
+    nodes: { type: 'string' },
+    queries: { type: 'string' },
+    data: { type: 'string' },
+    seed: { type: 'string' },
+    exit: { type: 'boolean' },
+    json: { type: 'boolean' }
+  }, false)
+  if (values.help === true) { out(clusterHelp); return 0 }
+  const size = numberFlag('nodes', values.nodes as string | undefined, 5, n => Number.isInteger(n) && n >= 1 && n <= 64, 'an integer from 1 to 64')
+  const queries = numberFlag('queries', values.queries as string | undefined, 5, n => Number.isInteger(n) && n >= 0 && n <= 10_000, 'an integer from 0 to 10000')
+  const dir = (values.data as string | undefined) ?? '.swarmrank/cluster'
+  const seed = (values.seed as string | undefined) ?? randomBytes(4).toString('hex')
+  const json = values.json === true
+  const say = json ? err : out
+
+  const network = `cluster-${randomBytes(3).toString('hex')}`
+  const layout = await prepareCluster(dir, size, network)
+  say(`starting ${size} nodes in ${dir} (network ${network})`)
+  let started: StartedNode[] = []
+  const shutdown = async (): Promise<void> => stopClusterNodes(started.map(s => s.child))
+  try {
+    started = await startClusterNodes(dir, layout.genesisFile, layout.nodes)
+    for (const [i, s] of started.entries()) say(`  node-${i}  ${layout.nodes[i].profile.padEnd(4)} ${s.info.peerId}  ${s.info.api}`)
+    await waitForMesh(started, size)
+
+    const rng = new HashStream(sha256(utf8(`cluster-questions/${seed}`)))
+    const results: QueryResult[] = []
+    for (let q = 0; q < queries; q++) {
+      const task = drawTask(rng)
+      const api = started[q % size].info.api
+      const { id } = await callApi<{ id: string }>(api, '/v1/queries', { method: 'POST', body: { prompt: task.prompt } })
+      const view = await waitFinal(api, id, clusterDeadline())
+      const right = solveTask(task.prompt)?.answer
+      const majority = majorityAnswer(view)
+      const result: QueryResult = { id, prompt: task.prompt, status: view.status, answer: view.answer ?? null, correct: view.answer === right, majorityCorrect: majority === right }
+      results.push(result)
+      const strengths = (view.candidates ?? []).map(c => `${c.answer} ${c.strength.toFixed(2)}`).join(', ')
+      say(`Q${q + 1} ${task.prompt}\n    → ${view.answer ?? '(no answer)'} (${result.correct === true ? 'right' : 'wrong'}; majority vote: ${majority ?? '-'})  strengths: ${strengths}`)
+    }
+
+    const statuses = await Promise.all(started.map(async s => callApi<NodeStatus>(s.info.api, '/v1/status')))
+    const ledger = await callApi<LedgerSnapshot>(started[0].info.api, '/v1/ledger')
+    const right = results.filter(r => r.correct === true).length
+    const majorityRight = results.filter(r => r.majorityCorrect === true).length
+    if (queries > 0) say(`\nconsensus right ${right}/${queries} (${pct(right, queries)}); majority vote right ${majorityRight}/${queries} (${pct(majorityRight, queries)})`)
+    const profileOf = new Map(started.map((s, i) => [s.info.peerId, layout.nodes[i].profile]))
+    say(formatTable(['node', 'profile', 'reputation', 'height', 'state root'], statuses.map(s => [
+      s.peerId.slice(-8), profileOf.get(s.peerId) ?? '', ((ledger.reputations.find(r => r.peerId === s.peerId)?.reputationPpm ?? 0) / 1e6).toFixed(4), String(s.height), s.stateRoot.slice(0, 16)
+    ]), [false, false, true, true, false]))
+    if (json) {
+      out(JSON.stringify({
+        queries: results.map(r => ({ id: r.id, status: r.status, answer: r.answer, correct: r.correct })),
+        consensusCorrect: right,
+        majorityCorrect: majorityRight,
+        nodes: statuses.map(s => ({ peerId: s.peerId, api: started.find(x => x.info.peerId === s.peerId)?.info.api, height: s.height, stateRoot: s.stateRoot }))
+      }))
+    }
+    const allFinal = results.every(r => r.status === 'final')
+    if (values.exit === true) {
+      await shutdown()
+      return allFinal ? 0 : 1
+    }
+    say(`\ncluster running: ${dir}/cluster.json lists the nodes. Try: npm run swarmrank -- ask --api ${started[0].info.api} "Compute 12 + 7 × 3."\nCtrl-C stops it.`)
+    await new Promise<void>(resolve => {
+      process.once('SIGINT', () => resolve())
+      process.once('SIGTERM', () => resolve())
+    })
+    say('stopping the nodes…')
+    await shutdown()
+    return 0
+  } catch (e) {
+    await shutdown()
+    throw e
+  }
+}
+
+function clusterDeadline (): number {
+  return 30_000
+}
+
+async function waitForMesh (nodes: StartedNode[], size: number): Promise<void> {
+  const deadline = Date.now() + 20_000
+  for (;;) {
+    const statuses = await Promise.all(nodes.map(async s => callApi<NodeStatus>(s.info.api, '/v1/status').catch(() => undefined)))
+    if (statuses.every(s => s !== undefined && s.connectedPeers.length >= size - 1)) break
+    if (Date.now() > deadline) break // go on: gossip relays through whoever is connected
+    await new Promise(r => setTimeout(r, 100))
+  }
+  // Gossipsub forms its mesh on its heartbeat (1 s).
+  await new Promise(r => setTimeout(r, 1_200))
+}
+
+async function waitFinal (api: string, id: string, timeoutMs: number): Promise<QueryView> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const view = await callApi<QueryView>(api, `/v1/queries/${id}`)
+    if (view.status === 'final' || Date.now() > deadline) return view
+    await new Promise(r => setTimeout(r, 50))
+  }
+}
+
+/** The answer most answerers gave (ties: the smaller candidate id), as majority voting would pick. */
+function majorityAnswer (view: QueryView): string | undefined {
+  const sorted = [...(view.candidates ?? [])].sort((x, y) => y.answerers.length - x.answerers.length || (x.id < y.id ? -1 : 1))
+  return sorted[0]?.answer
+}
+
+function pct (k: number, n: number): string {
+  return `${Math.round((100 * k) / n)}%`
+}

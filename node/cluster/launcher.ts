@@ -1,0 +1,169 @@
+import { spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { clusterProfileOrder } from '../../protocol/agents/builtin.js'
+import { defaultProtocolParams, networkIdHex } from '../../protocol/genesis.js'
+import type { Genesis } from '../../protocol/genesis.js'
+import { GENESIS_FILE, NODE_INFO_FILE, writeGenesisFile } from '../datadir.js'
+import type { NodeInfo } from '../datadir.js'
+import { loadOrCreateKey } from '../keys.js'
+
+/** DIR/cluster.json: what scripts (churn, tests) need to find and drive the cluster's nodes. */
+export interface ClusterNode {
+  index: number
+  peerId: string
+  profile: string
+  dataDir: string
+  pid: number
+  api: string
+  multiaddr: string
+  log: string
+}
+
+export interface ClusterFile {
+  network: string
+  networkId: string
+  genesis: string
+  nodes: ClusterNode[]
+}
+
+export const CLUSTER_FILE = 'cluster.json'
+
+/** Builtin agents answer at once, so a local cluster's deadlines are short: they only matter when a node dies. */
+export const clusterParams = { ...defaultProtocolParams, answerCommitMs: 5_000, answerRevealMs: 2_000, compareCommitMs: 5_000, compareRevealMs: 2_000 }
+
+const bin = fileURLToPath(new URL('../../../bin/swarmrank.js', import.meta.url))
+
+/** Free TCP ports on loopback (the OS picks; a port can be taken again before we use it, rarely). */
+async function freePorts (count: number): Promise<number[]> {
+  const ports: number[] = []
+  for (let i = 0; i < count; i++) {
+    ports.push(await new Promise<number>((ok, fail) => {
+      const s = createServer()
+      s.once('error', fail)
+      s.listen(0, '127.0.0.1', () => {
+        const port = (s.address() as { port: number }).port
+        s.close(() => ok(port))
+      })
+    }))
+  }
+  return ports
+}
+
+export class ClusterError extends Error {
+  override name = 'ClusterError'
+}
+
+/**
+ * Lay out a fresh cluster under DIR: one data directory and identity per node, and a genesis
+ * naming them all as validators. Refuses a directory that holds something other than an old
+ * cluster of ours (it would be wiped).
+ */
+export async function prepareCluster (dir: string, size: number, network: string): Promise<{ genesis: Genesis, genesisFile: string, nodes: Array<{ dataDir: string, peerId: string, profile: string }> }> {
+  if (existsSync(dir)) {
+    const entries = readdirSync(dir)
+    if (entries.length > 0 && !entries.includes(CLUSTER_FILE) && !entries.includes(GENESIS_FILE)) {
+      throw new ClusterError(`${dir} is not empty and holds no cluster of ours; choose another --data directory`)
+    }
+    const old = readCluster(dir)
+    for (const n of old?.nodes ?? []) {
+      if (isAlive(n.pid)) throw new ClusterError(`${dir} has a running cluster (node ${n.index}, pid ${n.pid}); stop it first`)
+    }
+    rmSync(dir, { recursive: true, force: true })
+  }
+  mkdirSync(dir, { recursive: true })
+  const nodes = []
+  for (let i = 0; i < size; i++) {
+    const dataDir = join(dir, `node-${i}`)
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+    const { key } = await loadOrCreateKey(dataDir)
+    nodes.push({ dataDir, peerId: peerIdFromPrivateKey(key).toString(), profile: clusterProfileOrder[i % clusterProfileOrder.length] })
+  }
+  // About half the nodes answer and the rest judge, up to five of each (the protocol default).
+  const params = { ...clusterParams, answerers: Math.min(5, Math.max(1, Math.ceil(size / 2))), rankers: 5 }
+  const genesis: Genesis = { network, params, validators: nodes.map(n => ({ peerId: n.peerId, reputationPpm: 500_000 })) }
+  const genesisFile = join(dir, GENESIS_FILE)
+  writeGenesisFile(genesisFile, genesis)
+  return { genesis, genesisFile, nodes }
+}
+
+export interface StartedNode {
+  child: ChildProcess
+  info: NodeInfo
+}
+
+/** Start node processes (all at once: ports are chosen first, so each knows all others' addresses). */
+export async function startClusterNodes (dir: string, genesisFile: string, nodes: Array<{ dataDir: string, peerId: string, profile: string }>, logLevel = 'info'): Promise<StartedNode[]> {
+  const ports = await freePorts(nodes.length)
+  const addrs = nodes.map((n, i) => `/ip4/127.0.0.1/tcp/${ports[i]}/p2p/${n.peerId}`)
+  const started = await Promise.all(nodes.map(async (n, i) => {
+    rmSync(join(n.dataDir, NODE_INFO_FILE), { force: true })
+    const args = ['start', '--data', n.dataDir, '--genesis', genesisFile, '--listen', `/ip4/127.0.0.1/tcp/${ports[i]}`, '--api', '0', '--profile', n.profile, '--log-level', logLevel]
+    for (const [j, a] of addrs.entries()) if (j !== i) args.push('--bootstrap', a)
+    return spawnNode(args, n.dataDir)
+  }))
+  writeCluster(dir, started.map((s, i) => ({ index: i, peerId: s.info.peerId, profile: nodes[i].profile, dataDir: resolve(nodes[i].dataDir), pid: s.info.pid, api: s.info.api, multiaddr: addrs[i], log: resolve(join(nodes[i].dataDir, 'node.log')) })))
+  return started
+}
+
+/** Spawn `swarmrank start ARGS` with its output in DATA/node.log; resolves once it wrote node.json. */
+export async function spawnNode (args: string[], dataDir: string, timeoutMs = 30_000): Promise<StartedNode> {
+  const logFd = openSync(join(dataDir, 'node.log'), 'a')
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', logFd, logFd] })
+  const infoFile = join(dataDir, NODE_INFO_FILE)
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    if (child.exitCode !== null) throw new ClusterError(`node in ${dataDir} exited with code ${child.exitCode} while starting; see ${join(dataDir, 'node.log')}`)
+    if (existsSync(infoFile)) {
+      try {
+        const info = JSON.parse(readFileSync(infoFile, 'utf8')) as NodeInfo
+        if (info.pid === child.pid) return { child, info }
+      } catch { /* being written */ }
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL')
+      throw new ClusterError(`node in ${dataDir} did not start within ${timeoutMs} ms; see ${join(dataDir, 'node.log')}`)
+    }
+    await new Promise(r => setTimeout(r, 50))
+  }
+}
+
+export function readCluster (dir: string): ClusterFile | undefined {
+  try {
+    return JSON.parse(readFileSync(join(dir, CLUSTER_FILE), 'utf8')) as ClusterFile
+  } catch {
+    return undefined
+  }
+}
+
+function writeCluster (dir: string, nodes: ClusterNode[]): void {
+  const genesisFile = join(dir, GENESIS_FILE)
+  const genesis = JSON.parse(readFileSync(genesisFile, 'utf8')) as Genesis
+  const file: ClusterFile = { network: genesis.network, networkId: networkIdHex(genesis), genesis: resolve(genesisFile), nodes }
+  writeFileSync(join(dir, CLUSTER_FILE), JSON.stringify(file, null, 2) + '\n')
+}
+
+export function isAlive (pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** SIGTERM every node, then SIGKILL whatever still runs after `graceMs`. */
+export async function stopClusterNodes (children: ChildProcess[], graceMs = 5_000): Promise<void> {
+  await Promise.all(children.map(async child => {
+    if (child.exitCode !== null || child.signalCode !== null) return
+    const exited = new Promise<void>(r => child.once('exit', () => r()))
+    child.kill('SIGTERM')
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs)
+    await exited
+    clearTimeout(timer)
+  }))
+}
