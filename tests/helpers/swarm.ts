@@ -8,6 +8,7 @@ import { clusterProfileOrder } from '../../protocol/agents/builtin.js'
 import { defaultProtocolParams } from '../../protocol/genesis.js'
 import type { Genesis, ProtocolParams } from '../../protocol/genesis.js'
 import { sha256, utf8 } from '../../protocol/hash.js'
+import type { Agent } from '../../node/agents/agent.js'
 import { builtinAgent } from '../../node/agents/builtin.js'
 import { createLogger } from '../../node/logger.js'
 import type { LogLevel } from '../../node/logger.js'
@@ -28,6 +29,10 @@ export interface TestSwarmOptions {
   profiles?: string[]
   params?: Partial<ProtocolParams>
   withhold?: number[]
+  /** builtin agent thinking time per node (ms) */
+  agentDelayMs?: number[]
+  /** replace node i's agent */
+  agents?: Record<number, Agent>
   logLevel?: LogLevel
 }
 
@@ -47,7 +52,7 @@ export async function startTestSwarm (opts: TestSwarmOptions): Promise<TestSwarm
       dataDir: join(dir, `node-${i}`),
       genesis,
       privateKey: keys[i],
-      agent: builtinAgent({ profile, seed: peerIdFromPrivateKey(keys[i]).toString() }),
+      agent: opts.agents?.[i] ?? builtinAgent({ profile, seed: peerIdFromPrivateKey(keys[i]).toString(), delayMs: opts.agentDelayMs?.[i] }),
       bootstrap: nodes.flatMap(n => n.multiaddrs().slice(0, 1)),
       logger: createLogger({ level: opts.logLevel ?? 'silent', prefix: `n${i}` }),
       withhold: opts.withhold?.includes(i)

@@ -1,0 +1,98 @@
+import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
+import { afterEach, describe, expect, it } from 'vitest'
+import { drawTask } from '../../protocol/agents/tasks.js'
+import { asBytes, sha256, toHex, utf8 } from '../../protocol/hash.js'
+import { HashStream } from '../../protocol/random.js'
+import { encodeEnvelope, encodeRoundRecord, decodeEnvelope } from '../../protocol/wire/codec.js'
+import { signMessage } from '../../protocol/wire/envelope.js'
+import { wireLimits } from '../../protocol/wire/limits.js'
+import type { RoundRecord } from '../../protocol/wire/messages.js'
+import { createHost, topicsFor } from '../../node/host.js'
+import type { SwarmHost } from '../../node/host.js'
+import { startTestSwarm, waitFinal, waitFor } from '../helpers/swarm.js'
+import type { TestSwarm } from '../helpers/swarm.js'
+
+let swarm: TestSwarm | undefined
+let attacker: SwarmHost | undefined
+afterEach(async () => {
+  await attacker?.stop()
+  attacker = undefined
+  await swarm?.stop()
+  swarm = undefined
+})
+
+const prompt = (seed: string): string => drawTask(new HashStream(sha256(utf8(seed)))).prompt
+
+describe('reputation over many rounds', () => {
+  it('a node with a bad skill profile loses reputation over 20 rounds, below the honest nodes', async () => {
+    // gus answers right 10% of the time and judges pairs the wrong way round 80% of the time.
+    swarm = await startTestSwarm({ size: 7, profiles: ['ada', 'bo', 'cy', 'dee', 'eli', 'fox', 'gus'], params: { answerers: 3, rankers: 4 } })
+    for (let r = 0; r < 20; r++) {
+      const { id } = await swarm.nodes[r % 7].submitQuery(prompt(`rep-${r}`))
+      await waitFinal(swarm.nodes, id)
+    }
+    const ledger = swarm.nodes[0].ledgerSnapshot()
+    const rep = new Map(ledger.reputations.map(r => [r.peerId, r.reputationPpm]))
+    const gus = rep.get(swarm.nodes[6].peerId)!
+    const honest = swarm.nodes.slice(0, 6).map(n => rep.get(n.peerId)!)
+    expect(gus).toBeLessThan(400_000)
+    expect(gus).toBeLessThan(honest.reduce((s, x) => s + x, 0) / honest.length)
+    expect(gus).toBeLessThan(rep.get(swarm.nodes[0].peerId)!)
+    expect(new Set(swarm.nodes.map(n => n.status().stateRoot)).size).toBe(1)
+    expect(ledger.height).toBe(20)
+  }, 60_000)
+})
+
+describe('faults', () => {
+  it('a node that stops mid-round does not stop the round from completing', async () => {
+    // Node 4 thinks for 10 s, so it is still silent when it is stopped.
+    swarm = await startTestSwarm({ size: 5, agentDelayMs: [0, 0, 0, 0, 10_000], params: { answerers: 5, rankers: 5 } })
+    const live = swarm.nodes.slice(0, 4)
+    const records = new Map<string, string>()
+    for (const node of live) {
+      node.addEventListener('round-final', e => records.set(node.peerId, toHex(encodeRoundRecord((e as CustomEvent<{ record: RoundRecord }>).detail.record))))
+    }
+    const { id } = await swarm.nodes[0].submitQuery(prompt('fault-1'))
+    await new Promise(r => setTimeout(r, 200))
+    await swarm.nodes[4].stop()
+    const views = await waitFinal(live, id, 30_000)
+    expect(views.every(v => v.answer === views[0].answer)).toBe(true)
+    await waitFor(() => records.size === 4, 5_000, 'records')
+    expect(new Set(records.values()).size).toBe(1)
+    // the stopped node was an answerer (all five are): it is marked absent and loses reputation
+    expect(views[0].record!.deltas.find(d => d.peerId === swarm!.nodes[4].peerId)!.deltaPpm).toBeLessThan(0)
+  }, 60_000)
+
+  it('a peer sending malformed, oversized, badly signed and wrong-network messages is rejected and scored down; honest rounds go on', async () => {
+    swarm = await startTestSwarm({ size: 4 })
+    const key = await generateKeyPairFromSeed('Ed25519', sha256(utf8('attacker')))
+    attacker = await createHost({ privateKey: key, networkIdHex: swarm.nodes[0].networkIdHex })
+    await attacker.start()
+    const topics = topicsFor(swarm.nodes[0].networkIdHex)
+    for (const t of [topics.query, topics.round]) attacker.services.pubsub.subscribe(t)
+    await attacker.dial((await import('@multiformats/multiaddr')).multiaddr(swarm.nodes[0].multiaddrs()[0]))
+    await new Promise(r => setTimeout(r, 1_500)) // mesh
+
+    const networkId = asBytes(Buffer.from(swarm.nodes[0].networkIdHex, 'hex'))
+    const good = await signMessage(key, { networkId, query: { prompt: prompt('x'), anchorHeight: 0, createdAt: Date.now(), nonce: new Uint8Array(16) } })
+    const badSig = decodeEnvelope(good.bytes)
+    badSig.signature[0] ^= 0xff
+    const wrongNet = await signMessage(key, { networkId: sha256(utf8('another network')), query: { prompt: 'hi', anchorHeight: 0, createdAt: Date.now(), nonce: new Uint8Array(16) } })
+    const bad: Uint8Array[] = [
+      new Uint8Array([0xff, 0xff, 0xff, 0x01]),
+      new Uint8Array(wireLimits.maxEnvelopeBytes + 10).fill(7),
+      encodeEnvelope(badSig),
+      wrongNet.bytes
+    ]
+    const before = swarm.nodes[0].rejectedMessages
+    for (const data of bad) await attacker.services.pubsub.publish(topics.query, data).catch(() => {})
+    await waitFor(() => swarm!.nodes[0].rejectedMessages >= before + 4, 10_000, 'rejections')
+    await waitFor(() => swarm!.nodes[0].peerScore(attacker!.peerId.toString()) < 0, 10_000, 'a negative peer score')
+
+    const { id } = await swarm.nodes[1].submitQuery(prompt('after-attack'))
+    const views = await waitFinal(swarm.nodes, id)
+    expect(views.every(v => v.status === 'final')).toBe(true)
+    // nothing the attacker sent got in: no node knows a query by it
+    expect(await swarm.nodes[0].getQuery(good.idHex)).toBeUndefined()
+  }, 60_000)
+})
