@@ -1,15 +1,4 @@
 import { readFileSync } from 'node:fs'
-import { askCommand, askHelp, ledgerCommand, ledgerHelp, statusCommand, statusHelp } from './commands/client.js'
-import { clusterCommand, clusterHelp } from './commands/cluster.js'
-import { demoCommand, demoHelp } from './commands/demo.js'
-import { fitCommand, fitHelp } from './commands/fit.js'
-import { initCommand, initHelp } from './commands/init.js'
-import { startCommand, startHelp } from './commands/start.js'
-import { ApiCallError } from './http-client.js'
-import { GenesisError } from '../../protocol/genesis.js'
-import { KeyFileError } from '../keys.js'
-import { ClusterError } from '../cluster/launcher.js'
-import { QueryInputError } from '../swarm-node.js'
 import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './errors.js'
 
 const usage = `swarmrank — peer-to-peer swarm inference with peer-ranked Bradley–Terry consensus
@@ -35,7 +24,25 @@ Examples:
 
 Run swarmrank COMMAND --help for a command's options.`
 
-const helps: Record<string, string> = { ask: askHelp, cluster: clusterHelp, demo: demoHelp, fit: fitHelp, init: initHelp, ledger: ledgerHelp, start: startHelp, status: statusHelp }
+/**
+ * Commands are loaded when used: `fit` and `demo` should not pay for loading libp2p and LevelDB.
+ * Each entry gives the command's help text and runs it.
+ */
+const commands: Record<string, () => Promise<{ help: string, run: (argv: string[], io: CliIo) => Promise<number> | number }>> = {
+  ask: async () => { const m = await import('./commands/client.js'); return { help: m.askHelp, run: async (a, io) => m.askCommand(a, io.out, io.err) } },
+  status: async () => { const m = await import('./commands/client.js'); return { help: m.statusHelp, run: async (a, io) => m.statusCommand(a, io.out) } },
+  ledger: async () => { const m = await import('./commands/client.js'); return { help: m.ledgerHelp, run: async (a, io) => m.ledgerCommand(a, io.out) } },
+  cluster: async () => { const m = await import('./commands/cluster.js'); return { help: m.clusterHelp, run: async (a, io) => m.clusterCommand(a, io.out, io.err) } },
+  demo: async () => { const m = await import('./commands/demo.js'); return { help: m.demoHelp, run: (a, io) => m.demoCommand(a, io.out) } },
+  fit: async () => { const m = await import('./commands/fit.js'); return { help: m.fitHelp, run: (a, io) => m.fitCommand(a, io.out, io.err) } },
+  init: async () => { const m = await import('./commands/init.js'); return { help: m.initHelp, run: async (a, io) => m.initCommand(a, io.out) } },
+  start: async () => { const m = await import('./commands/start.js'); return { help: m.startHelp, run: async (a, io) => m.startCommand(a, io.out) } }
+}
+
+/** Errors that mean "the user can fix this": one line, exit 2. Matched by name, so they need not be loaded. */
+const usageErrors = new Set(['UsageError', 'GenesisError', 'KeyFileError', 'QueryInputError', 'UnknownProfileError'])
+/** Failures of the environment (a node not running, a cluster that would not start): one line, exit 1. */
+const operationalErrors = new Set(['ApiCallError', 'ClusterError', 'OpenAIAgentError'])
 
 function version (): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -56,43 +63,26 @@ const stdio: CliIo = {
 export async function main (argv: string[], io: CliIo = stdio): Promise<number> {
   const [command, ...rest] = argv
   try {
-    switch (command) {
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        io.out(rest[0] !== undefined && helps[rest[0]] !== undefined ? helps[rest[0]] : usage)
-        return 0
-      case '--version':
-      case 'version':
-        io.out(version())
-        return 0
-      case 'demo':
-        return demoCommand(rest, io.out)
-      case 'fit':
-        return fitCommand(rest, io.out, io.err)
-      case 'init':
-        return await initCommand(rest, io.out)
-      case 'start':
-        return await startCommand(rest, io.out)
-      case 'ask':
-        return await askCommand(rest, io.out, io.err)
-      case 'status':
-        return await statusCommand(rest, io.out)
-      case 'ledger':
-        return await ledgerCommand(rest, io.out)
-      case 'cluster':
-        return await clusterCommand(rest, io.out, io.err)
-      default:
-        throw new UsageError(`unknown command "${command}" (run swarmrank --help for the list)`)
+    if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+      const topic = rest[0] === undefined ? undefined : commands[rest[0]]
+      io.out(topic === undefined ? usage : (await topic()).help)
+      return 0
     }
+    if (command === '--version' || command === 'version') {
+      io.out(version())
+      return 0
+    }
+    const load = commands[command]
+    if (load === undefined) throw new UsageError(`unknown command "${command}" (run swarmrank --help for the list)`)
+    return await (await load()).run(rest, io)
   } catch (err) {
-    if (err instanceof UsageError || err instanceof GenesisError || err instanceof KeyFileError || err instanceof QueryInputError) {
-      io.err(`swarmrank: ${err.message}`)
+    const name = (err as Error)?.name
+    if (err instanceof UsageError || usageErrors.has(name)) {
+      io.err(`swarmrank: ${(err as Error).message}`)
       return EXIT_USAGE
     }
-    if (err instanceof ApiCallError || err instanceof ClusterError) {
-      io.err(`swarmrank: ${err.message}`)
+    if (operationalErrors.has(name)) {
+      io.err(`swarmrank: ${(err as Error).message}`)
       return EXIT_FAILURE
     }
     io.err(`swarmrank: internal error: ${(err as Error)?.stack ?? String(err)}`)

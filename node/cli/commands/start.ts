@@ -74,6 +74,7 @@ export async function startCommand (argv: string[], out: (line: string) => void)
   }
   for (const a of bootstrap ?? []) if (!a.includes('/p2p/')) throw new UsageError(`--bootstrap ${a} must end in /p2p/PEERID`)
 
+  makeAgent(values as Record<string, string | undefined>, 'flag-check') // bad agent flags fail before anything is written
   ensureDir(dataDir)
   const genesis = resolveGenesis(dataDir, values.genesis as string | undefined)
   const { key } = await loadOrCreateKey(dataDir)
