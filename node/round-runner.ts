@@ -27,9 +27,19 @@ export interface RoundRunnerComponents {
   onFinal: (state: RoundState, outcome: RoundOutcome) => Promise<void>
 }
 
+/**
+ * Byzantine behaviours for tests and fault-injection clusters (DESIGN §5), on top of whatever
+ * the agent does: `withhold` commits and never reveals; `equivocate` publishes a second,
+ * different commitment after each commit; `spam` publishes junk round messages for made-up
+ * queries alongside each message. (A copycat cannot exist under commit–reveal: by the time
+ * answers are revealed its commit deadline has passed, so it behaves as a withholder.)
+ */
+export type ByzantineBehaviour = 'withhold' | 'equivocate' | 'spam'
+
+export const byzantineBehaviours: ByzantineBehaviour[] = ['withhold', 'equivocate', 'spam']
+
 export interface RoundRunnerInit {
-  /** Byzantine test behaviour: commit but never reveal. */
-  withhold?: boolean
+  byzantine?: ByzantineBehaviour
 }
 
 /** Early round messages kept per unknown query, and how many such queries at most (memory bound). */
@@ -169,9 +179,10 @@ export class RoundRunner {
           void this.judge(state, action.pairs, signal)
           break
         case 'publish':
-          if (this.init.withhold === true && (action.payload.answerReveal !== undefined || action.payload.comparisonReveal !== undefined)) break
+          if (this.init.byzantine === 'withhold' && (action.payload.answerReveal !== undefined || action.payload.comparisonReveal !== undefined)) break
           this.c.publish(action.payload)
             .then(msg => { if (msg !== undefined) this.step(state, { type: 'message', message: msg }) })
+            .then(async () => this.misbehave(action.payload))
             .catch(err => this.c.logger.warn(`round ${id.slice(0, 12)}: publishing failed: ${(err as Error).message}`))
           break
         case 'wake-at': {
@@ -185,6 +196,15 @@ export class RoundRunner {
           this.finish(state, action.outcome)
           break
       }
+    }
+  }
+
+  private async misbehave (payload: Payload): Promise<void> {
+    if (this.init.byzantine === 'equivocate') {
+      if (payload.answerCommit !== undefined) await this.c.publish({ ...payload, answerCommit: { ...payload.answerCommit, commitment: salt32() } })
+      if (payload.comparisonCommit !== undefined) await this.c.publish({ ...payload, comparisonCommit: { ...payload.comparisonCommit, commitment: salt32() } })
+    } else if (this.init.byzantine === 'spam') {
+      for (let i = 0; i < 5; i++) await this.c.publish({ networkId: payload.networkId, answerCommit: { queryId: salt32(), commitment: salt32() } })
     }
   }
 
@@ -219,4 +239,8 @@ export class RoundRunner {
 
 function salt (): Bytes {
   return asBytes(randomBytes(16))
+}
+
+function salt32 (): Bytes {
+  return asBytes(randomBytes(32))
 }

@@ -25,6 +25,7 @@ import { LedgerKeeper } from './ledger-keeper.js'
 import { createLogger } from './logger.js'
 import type { ComponentLogger, Logger } from './logger.js'
 import { RoundRunner } from './round-runner.js'
+import type { ByzantineBehaviour } from './round-runner.js'
 import { NodeStore } from './store.js'
 import type { QueryView } from './store.js'
 
@@ -41,8 +42,8 @@ export interface SwarmNodeInit {
   logger?: ComponentLogger
   /** The wall clock; injectable for tests. */
   now?: () => number
-  /** Byzantine test behaviour: commit but never reveal. */
-  withhold?: boolean
+  /** Misbehave on purpose (tests, fault-injection clusters). */
+  byzantine?: ByzantineBehaviour
 }
 
 export interface NodeStatus {
@@ -129,7 +130,7 @@ export class SwarmNode extends EventTarget {
       now: this.now,
       publish: async payload => this.publish(payload),
       onFinal: async (state, outcome) => this.onFinal(state, outcome)
-    }, { withhold: this.init.withhold })
+    }, { byzantine: this.init.byzantine })
 
     this.host = await createHost({
       privateKey: this.init.privateKey,

@@ -13,6 +13,7 @@ import { builtinAgent } from '../../node/agents/builtin.js'
 import { createLogger } from '../../node/logger.js'
 import type { LogLevel } from '../../node/logger.js'
 import { SwarmNode } from '../../node/swarm-node.js'
+import type { ByzantineBehaviour } from '../../node/round-runner.js'
 import type { QueryView } from '../../node/store.js'
 
 export interface TestSwarm {
@@ -20,6 +21,8 @@ export interface TestSwarm {
   keys: PrivateKey[]
   genesis: Genesis
   dir: string
+  /** stop node i and start it again on the same data directory and key */
+  restart: (i: number) => Promise<SwarmNode>
   stop: () => Promise<void>
 }
 
@@ -28,7 +31,8 @@ export interface TestSwarmOptions {
   /** builtin profile per node; default the cluster order */
   profiles?: string[]
   params?: Partial<ProtocolParams>
-  withhold?: number[]
+  /** misbehaving nodes by index */
+  byzantine?: Record<number, ByzantineBehaviour>
   /** builtin agent thinking time per node (ms) */
   agentDelayMs?: number[]
   /** replace node i's agent */
@@ -46,17 +50,20 @@ export async function startTestSwarm (opts: TestSwarmOptions): Promise<TestSwarm
     validators: keys.map(k => ({ peerId: peerIdFromPrivateKey(k).toString(), reputationPpm: 500_000 }))
   }
   const nodes: SwarmNode[] = []
-  for (let i = 0; i < opts.size; i++) {
+  const makeNode = (i: number, bootstrap: string[]): SwarmNode => {
     const profile = opts.profiles?.[i] ?? clusterProfileOrder[i % clusterProfileOrder.length]
-    const node = new SwarmNode({
+    return new SwarmNode({
       dataDir: join(dir, `node-${i}`),
       genesis,
       privateKey: keys[i],
       agent: opts.agents?.[i] ?? builtinAgent({ profile, seed: peerIdFromPrivateKey(keys[i]).toString(), delayMs: opts.agentDelayMs?.[i] }),
-      bootstrap: nodes.flatMap(n => n.multiaddrs().slice(0, 1)),
+      bootstrap,
       logger: createLogger({ level: opts.logLevel ?? 'silent', prefix: `n${i}` }),
-      withhold: opts.withhold?.includes(i)
+      byzantine: opts.byzantine?.[i]
     })
+  }
+  for (let i = 0; i < opts.size; i++) {
+    const node = makeNode(i, nodes.flatMap(n => n.multiaddrs().slice(0, 1)))
     await node.start()
     nodes.push(node)
   }
@@ -68,6 +75,13 @@ export async function startTestSwarm (opts: TestSwarmOptions): Promise<TestSwarm
     keys,
     genesis,
     dir,
+    restart: async (i: number) => {
+      await nodes[i].stop()
+      const node = makeNode(i, nodes.filter((_, j) => j !== i).flatMap(n => n.multiaddrs().slice(0, 1)))
+      await node.start()
+      nodes[i] = node
+      return node
+    },
     stop: async () => {
       await Promise.allSettled(nodes.map(async n => n.stop()))
       rmSync(dir, { recursive: true, force: true })

@@ -43,6 +43,44 @@ describe('reputation over many rounds', () => {
   }, 60_000)
 })
 
+describe('Byzantine nodes and restarts', () => {
+  it('withholding, equivocating and spamming nodes are penalised; honest nodes agree on every record', async () => {
+    swarm = await startTestSwarm({ size: 6, byzantine: { 3: 'withhold', 4: 'equivocate', 5: 'spam' }, params: { answerers: 6, rankers: 6, answerCommitMs: 1_500, answerRevealMs: 700, compareCommitMs: 1_500, compareRevealMs: 700 } })
+    const honest = swarm.nodes.slice(0, 3)
+    const records = new Map<string, Set<string>>()
+    for (const node of honest) {
+      node.addEventListener('round-final', e => {
+        const { id, record } = (e as CustomEvent<{ id: string, record: RoundRecord }>).detail
+        if (!records.has(id)) records.set(id, new Set())
+        records.get(id)!.add(toHex(encodeRoundRecord(record)))
+      })
+    }
+    let last
+    for (let r = 0; r < 3; r++) {
+      const { id } = await honest[r].submitQuery(prompt(`byz-${r}`))
+      last = await waitFinal(honest, id, 30_000)
+    }
+    await waitFor(() => [...records.values()].every(s => s.size === 1) && records.size === 3, 5_000, 'records on all honest nodes')
+    const deltas = new Map(last![0].record!.deltas.map(d => [d.peerId, d.deltaPpm]))
+    expect(deltas.get(swarm.nodes[3].peerId)).toBeLessThan(0) // withheld
+    expect(deltas.get(swarm.nodes[4].peerId)).toBeLessThanOrEqual(-100_000) // invalid: equivocation
+    const rep = new Map(swarm.nodes[0].ledgerSnapshot().reputations.map(r => [r.peerId, r.reputationPpm]))
+    for (const bad of [3, 4]) expect(rep.get(swarm.nodes[bad].peerId)!).toBeLessThan(Math.min(...honest.map(n => rep.get(n.peerId)!)))
+    expect(swarm.nodes[0].rejectedMessages).toBeGreaterThan(0)
+  }, 90_000)
+
+  it('a restarted node keeps its ledger and answers for past queries', async () => {
+    swarm = await startTestSwarm({ size: 3 })
+    const { id } = await swarm.nodes[0].submitQuery(prompt('restart'))
+    await waitFinal(swarm.nodes, id)
+    const before = swarm.nodes[1].status()
+    const restarted = await swarm.restart(1)
+    expect(restarted.status().height).toBe(before.height)
+    expect(restarted.status().stateRoot).toBe(before.stateRoot)
+    expect((await restarted.getQuery(id))?.status).toBe('final')
+  }, 60_000)
+})
+
 describe('faults', () => {
   it('a node that stops mid-round does not stop the round from completing', async () => {
     // Node 4 thinks for 10 s, so it is still silent when it is stopped.

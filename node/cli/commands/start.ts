@@ -11,6 +11,8 @@ import type { NodeInfo } from '../../datadir.js'
 import { loadOrCreateKey } from '../../keys.js'
 import { createLogger, logLevels } from '../../logger.js'
 import type { LogLevel } from '../../logger.js'
+import { byzantineBehaviours } from '../../round-runner.js'
+import type { ByzantineBehaviour } from '../../round-runner.js'
 import { SwarmNode } from '../../swarm-node.js'
 import { numberFlag, parseCommandArgs } from '../args.js'
 import { UsageError } from '../errors.js'
@@ -34,6 +36,7 @@ agent, and serve the HTTP API. Stops cleanly on Ctrl-C (SIGINT) or SIGTERM.
   --api-key-env VAR       openai: environment variable holding the API key
   --log-level LEVEL       debug, info, warn, error or silent (default info)
   --mdns                  discover peers on the LAN by multicast DNS (off by default)
+  --byzantine KIND        misbehave on purpose, for fault-injection: withhold, equivocate or spam
 
 Examples:
   swarmrank start --data ./node-a
@@ -56,7 +59,7 @@ export async function startCommand (argv: string[], out: (line: string) => void)
     'api-key-env': { type: 'string' },
     'log-level': { type: 'string' },
     mdns: { type: 'boolean' },
-    withhold: { type: 'boolean' }
+    byzantine: { type: 'string' }
   }, false)
   if (values.help === true) {
     out(startHelp)
@@ -74,6 +77,8 @@ export async function startCommand (argv: string[], out: (line: string) => void)
   }
   for (const a of bootstrap ?? []) if (!a.includes('/p2p/')) throw new UsageError(`--bootstrap ${a} must end in /p2p/PEERID`)
 
+  const byzantine = values.byzantine as ByzantineBehaviour | undefined
+  if (byzantine !== undefined && !byzantineBehaviours.includes(byzantine)) throw new UsageError(`--byzantine must be one of ${byzantineBehaviours.join(', ')}`)
   makeAgent(values as Record<string, string | undefined>, 'flag-check') // bad agent flags fail before anything is written
   ensureDir(dataDir)
   const genesis = resolveGenesis(dataDir, values.genesis as string | undefined)
@@ -82,7 +87,7 @@ export async function startCommand (argv: string[], out: (line: string) => void)
   const agent = makeAgent(values as Record<string, string | undefined>, peerId)
   const logger = createLogger({ level: level as LogLevel })
   const log = logger.forComponent('cli')
-  const node = new SwarmNode({ dataDir, genesis, privateKey: key, agent, listen, bootstrap, mdns: values.mdns === true, logger, withhold: values.withhold === true })
+  const node = new SwarmNode({ dataDir, genesis, privateKey: key, agent, listen, bootstrap, mdns: values.mdns === true, logger, byzantine })
   try {
     await node.start()
   } catch (err) {
