@@ -25,6 +25,32 @@ export interface ProtocolParams {
   /** Bradley–Terry prior α. Default 1: a verdict of full weight counts as much as the prior. */
   btPrior: number
   reputation: ReputationParams
+  bft: BftParams
+}
+
+/** Finality (DESIGN §4.6): Tendermint timeouts and validator-set rules. */
+export interface BftParams {
+  /** Tendermint base timeouts; each grows by timeoutDeltaMs per round. Defaults suit loopback and LANs. */
+  timeoutProposeMs: number
+  timeoutPrevoteMs: number
+  timeoutPrecommitMs: number
+  timeoutDeltaMs: number
+  /** The validator set changes only every epochBlocks blocks. Default 8. */
+  epochBlocks: number
+  /** Power newcomers may add to the validator set per epoch, as a share of its total. Default 1/8: a third takes 3+ epochs. */
+  maxEntryPpm: number
+  /** Round records per block. Default 64: bounds a block well under the sync message limit. */
+  maxRecordsPerBlock: number
+}
+
+export const defaultBftParams: BftParams = {
+  timeoutProposeMs: 1_000,
+  timeoutPrevoteMs: 500,
+  timeoutPrecommitMs: 500,
+  timeoutDeltaMs: 500,
+  epochBlocks: 8,
+  maxEntryPpm: 125_000,
+  maxRecordsPerBlock: 64
 }
 
 export interface GenesisValidator {
@@ -48,7 +74,8 @@ export const defaultProtocolParams: ProtocolParams = {
   compareCommitMs: 30_000,
   compareRevealMs: 5_000,
   btPrior: 1,
-  reputation: defaultReputationParams
+  reputation: defaultReputationParams,
+  bft: defaultBftParams
 }
 
 /** A genesis file that is not valid; the message names the field and what it must be. */
@@ -101,6 +128,16 @@ export function parseGenesis (doc: unknown): Genesis {
   if (typeof g.network !== 'string' || !/^[a-z0-9][a-z0-9._-]{0,63}$/.test(g.network)) fail('network', 'must be 1–64 characters of a-z, 0-9, ".", "_" or "-"')
   const p = expectObject(g.params, 'params', Object.keys(defaultProtocolParams))
   const r = expectObject(p.reputation, 'params.reputation', Object.keys(defaultReputationParams))
+  const b = expectObject(p.bft, 'params.bft', Object.keys(defaultBftParams))
+  const bft: BftParams = {
+    timeoutProposeMs: int(b.timeoutProposeMs, 'params.bft.timeoutProposeMs', 10, 600_000),
+    timeoutPrevoteMs: int(b.timeoutPrevoteMs, 'params.bft.timeoutPrevoteMs', 10, 600_000),
+    timeoutPrecommitMs: int(b.timeoutPrecommitMs, 'params.bft.timeoutPrecommitMs', 10, 600_000),
+    timeoutDeltaMs: int(b.timeoutDeltaMs, 'params.bft.timeoutDeltaMs', 0, 600_000),
+    epochBlocks: int(b.epochBlocks, 'params.bft.epochBlocks', 1, 1_000_000),
+    maxEntryPpm: int(b.maxEntryPpm, 'params.bft.maxEntryPpm', 0, 1_000_000),
+    maxRecordsPerBlock: int(b.maxRecordsPerBlock, 'params.bft.maxRecordsPerBlock', 1, 256)
+  }
   const ppm = (key: string): number => int(r[key], `params.reputation.${key}`, 0, 1_000_000)
   const reputation: ReputationParams = {
     initialPpm: ppm('initialPpm'),
@@ -121,7 +158,8 @@ export function parseGenesis (doc: unknown): Genesis {
     compareCommitMs: ms('compareCommitMs'),
     compareRevealMs: ms('compareRevealMs'),
     btPrior: num(p.btPrior, 'params.btPrior', 0.001, 1000),
-    reputation
+    reputation,
+    bft
   }
   if (!Array.isArray(g.validators) || g.validators.length === 0 || g.validators.length > 1024) fail('validators', 'must be a list of 1 to 1024 validators')
   const seen = new Set<string>()

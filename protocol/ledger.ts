@@ -1,33 +1,41 @@
 import { compareBytes, sha256, toHex, uint64Bytes, utf8 } from './hash.js'
 import type { Bytes } from './hash.js'
-import type { Genesis } from './genesis.js'
+import type { BftParams, Genesis, ProtocolParams } from './genesis.js'
 import { nodeIdFromBytes } from './record.js'
-import { genesisValidator, PPM } from './reputation.js'
+import { genesisValidator, PPM, votingPower } from './reputation.js'
 import type { ReputationEntry, ReputationParams } from './reputation.js'
-import { encodeRoundRecord } from './wire/codec.js'
-import type { RoundRecord } from './wire/messages.js'
+import { encodeBlockHeader, encodeRoundRecord } from './wire/codec.js'
+import type { Block, BlockHeader, RoundRecord } from './wire/messages.js'
 
 /**
- * The reputation ledger's state (DESIGN §4.6): reputations and probation counters, the height
- * (records applied so far) and a hash chain over the applied records. Until BFT finality lands,
- * every node applies the records it computes itself, in the order they finish.
+ * The replicated ledger (DESIGN §4.6): a chain of blocks, each holding the round records ready
+ * since the last one. State = reputations and probation counters, the validator set (voting
+ * power, changed only at epoch boundaries and with a cap on the power entering per epoch), the
+ * height and the last block's hash. Every function here is pure: any node applying the same
+ * blocks to the same genesis reaches the same state root.
  */
 export interface LedgerState {
   height: number
-  /** sha256 chain over applied record bytes; 32 zero bytes at genesis */
-  lastRecordHash: Bytes
+  lastBlockHash: Bytes
+  /** time of the last block (ms), for monotonic block times */
+  lastBlockTime: number
   reputations: Map<string, ReputationEntry>
+  /** voting power by node for the next block (only nodes with power > 0) */
+  validators: Map<string, number>
 }
 
 export function genesisState (genesis: Genesis): LedgerState {
+  const reputations = new Map(genesis.validators.map(v => [v.peerId, genesisValidator(v.reputationPpm)]))
   return {
     height: 0,
-    lastRecordHash: new Uint8Array(32),
-    reputations: new Map(genesis.validators.map(v => [v.peerId, genesisValidator(v.reputationPpm)]))
+    lastBlockHash: new Uint8Array(32),
+    lastBlockTime: 0,
+    reputations,
+    validators: new Map([...reputations].map(([id, e]) => [id, votingPower(e)] as const).filter(([, p]) => p > 0))
   }
 }
 
-/** Apply a finalized round record: add its deltas (clamped), count qualifying rounds, advance the height. */
+/** Add one round record's reputation deltas (clamped) and count qualifying rounds. */
 export function applyRecord (state: LedgerState, record: RoundRecord, params: ReputationParams): LedgerState {
   const reputations = new Map(state.reputations)
   for (const d of record.deltas) {
@@ -38,20 +46,79 @@ export function applyRecord (state: LedgerState, record: RoundRecord, params: Re
     const qualifiedRounds = before.qualifiedRounds + (d.qualifies && before.onProbation ? 1 : 0)
     reputations.set(node, { reputationPpm, qualifiedRounds, onProbation: before.onProbation && qualifiedRounds < params.probationRounds })
   }
-  return {
-    height: state.height + 1,
-    lastRecordHash: sha256(state.lastRecordHash, encodeRoundRecord(record)),
-    reputations
-  }
+  return { ...state, reputations }
 }
 
-/** sha256 over the canonical state: height, record chain, then each node's entry in id order. */
+/**
+ * The validator set for the next epoch: every node's voting power now, except that nodes
+ * entering the set (not in it before) may add at most `maxEntryPpm` of the current total power;
+ * they are admitted in order of power (then id) until the cap is reached, the rest wait for a
+ * later epoch. So no group can buy a third of the power in one burst.
+ */
+export function nextValidatorSet (state: LedgerState, bft: BftParams): Map<string, number> {
+  const current = state.validators
+  const total = [...current.values()].reduce((s, p) => s + p, 0)
+  const next = new Map<string, number>()
+  const entering: Array<[string, number]> = []
+  for (const [id, entry] of [...state.reputations].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const power = votingPower(entry)
+    if (power <= 0) continue
+    if (current.has(id)) next.set(id, power)
+    else entering.push([id, power])
+  }
+  let room = Math.floor(total * bft.maxEntryPpm / PPM)
+  entering.sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))
+  for (const [id, power] of entering) {
+    if (power > room) continue
+    next.set(id, power)
+    room -= power
+  }
+  // Never let the set empty out: keep the old one if every member fell to zero.
+  return next.size > 0 ? next : new Map(current)
+}
+
+/** Apply a committed block: its records in order, then the epoch rule, height and hash. */
+export function applyBlock (state: LedgerState, block: Block, params: ProtocolParams): LedgerState {
+  let next = state
+  for (const record of block.records) next = applyRecord(next, record, params.reputation)
+  const header = block.header!
+  const height = header.height
+  const validators = height % params.bft.epochBlocks === 0 ? nextValidatorSet(next, params.bft) : next.validators
+  return { ...next, height, lastBlockHash: blockHash(header), lastBlockTime: header.time, validators }
+}
+
+export function blockHash (header: BlockHeader): Bytes {
+  return sha256(utf8('swarmrank/block/1'), encodeBlockHeader(header))
+}
+
+export function recordsRoot (records: readonly RoundRecord[]): Bytes {
+  return sha256(utf8('swarmrank/records/1'), ...records.map(r => sha256(encodeRoundRecord(r))))
+}
+
+/** A block on top of `state` with these records; the header commits to the state after it. */
+export function buildBlock (state: LedgerState, records: RoundRecord[], proposer: string, time: number, params: ProtocolParams): Block {
+  const header: BlockHeader = {
+    height: state.height + 1,
+    prevHash: state.lastBlockHash,
+    recordsRoot: recordsRoot(records),
+    stateRoot: new Uint8Array(32),
+    time: Math.max(time, state.lastBlockTime),
+    proposer: utf8(proposer)
+  }
+  const block: Block = { header, records }
+  header.stateRoot = stateRoot(applyBlock(state, block, params))
+  return block
+}
+
+/** sha256 over the canonical state: height, last block, then each node's entry and power in id order. */
 export function stateRoot (state: LedgerState): Bytes {
-  const parts: Uint8Array[] = [utf8('swarmrank/state/1'), uint64Bytes(state.height), state.lastRecordHash]
+  const parts: Uint8Array[] = [utf8('swarmrank/state/2'), uint64Bytes(state.height), state.lastBlockHash, uint64Bytes(state.lastBlockTime)]
   const nodes = [...state.reputations.keys()].map(utf8).sort(compareBytes)
+  const decoder = new TextDecoder()
   for (const node of nodes) {
-    const e = state.reputations.get(new TextDecoder().decode(node))!
-    parts.push(uint64Bytes(node.length), node, uint64Bytes(e.reputationPpm), uint64Bytes(e.qualifiedRounds), new Uint8Array([e.onProbation ? 1 : 0]))
+    const id = decoder.decode(node)
+    const e = state.reputations.get(id)!
+    parts.push(uint64Bytes(node.length), node, uint64Bytes(e.reputationPpm), uint64Bytes(e.qualifiedRounds), new Uint8Array([e.onProbation ? 1 : 0]), uint64Bytes(state.validators.get(id) ?? 0))
   }
   return sha256(...parts)
 }
@@ -61,24 +128,28 @@ export const stateRootHex = (state: LedgerState): string => toHex(stateRoot(stat
 /** JSON-safe form for storage and the API. */
 export interface LedgerSnapshot {
   height: number
-  lastRecordHash: string
-  reputations: Array<{ peerId: string } & ReputationEntry>
+  lastBlockHash: string
+  lastBlockTime: number
+  reputations: Array<{ peerId: string, votingPower: number } & ReputationEntry>
 }
 
 export function toSnapshot (state: LedgerState): LedgerSnapshot {
   return {
     height: state.height,
-    lastRecordHash: toHex(state.lastRecordHash),
-    reputations: [...state.reputations].sort(([a], [b]) => (a < b ? -1 : 1)).map(([peerId, e]) => ({ peerId, ...e }))
+    lastBlockHash: toHex(state.lastBlockHash),
+    lastBlockTime: state.lastBlockTime,
+    reputations: [...state.reputations].sort(([a], [b]) => (a < b ? -1 : 1)).map(([peerId, e]) => ({ peerId, ...e, votingPower: state.validators.get(peerId) ?? 0 }))
   }
 }
 
 export function fromSnapshot (s: LedgerSnapshot): LedgerState {
   const hash = new Uint8Array(32)
-  for (let i = 0; i < 32; i++) hash[i] = parseInt(s.lastRecordHash.slice(2 * i, 2 * i + 2), 16)
+  for (let i = 0; i < 32; i++) hash[i] = parseInt(s.lastBlockHash.slice(2 * i, 2 * i + 2), 16)
   return {
     height: s.height,
-    lastRecordHash: hash,
-    reputations: new Map(s.reputations.map(({ peerId, reputationPpm, qualifiedRounds, onProbation }) => [peerId, { reputationPpm, qualifiedRounds, onProbation }]))
+    lastBlockHash: hash,
+    lastBlockTime: s.lastBlockTime,
+    reputations: new Map(s.reputations.map(({ peerId, reputationPpm, qualifiedRounds, onProbation }) => [peerId, { reputationPpm, qualifiedRounds, onProbation }])),
+    validators: new Map(s.reputations.filter(r => r.votingPower > 0).map(r => [r.peerId, r.votingPower]))
   }
 }

@@ -1,6 +1,6 @@
 import { quantizePpm, rankCandidates } from './bt.js'
 import type { PairwiseVerdict } from './bt.js'
-import { compareBytes, fromHex, sha256, toHex, uint64Bytes, utf8 } from './hash.js'
+import { compareBytes, equalBytes, fromHex, sha256, toHex, uint64Bytes, utf8 } from './hash.js'
 import type { Bytes } from './hash.js'
 import { assignPairs } from './pairs.js'
 import { agreementPpm, applyRound, positionScoresPpm, PPM, votingPower } from './reputation.js'
@@ -33,7 +33,11 @@ export function candidateId (answer: string): string {
 export const nodeIdBytes = (peerId: string): Bytes => utf8(peerId)
 export const nodeIdFromBytes = (bytes: Uint8Array): string => new TextDecoder().decode(bytes)
 
-/** The signed messages of one round that a node accepted, by signer. */
+/**
+ * What a round's messages prove, derived from the message set alone so that anyone holding the
+ * same messages derives the same thing (a validator recomputing a block's record does exactly
+ * this with the messages the record names).
+ */
 export interface RoundEvidence {
   queryId: Bytes
   query: SignedMessage
@@ -43,8 +47,76 @@ export interface RoundEvidence {
   answerReveals: ReadonlyMap<string, SignedMessage>
   comparisonCommits: ReadonlyMap<string, SignedMessage>
   comparisonReveals: ReadonlyMap<string, SignedMessage>
-  /** nodes that sent a provably invalid message in this round (equivocation, bad opening) */
+  /** members that sent provably invalid messages: two different commits, or a reveal that does not open its commit */
   invalid: ReadonlySet<string>
+  /** every message the evidence rests on (what the record names) */
+  messages: readonly SignedMessage[]
+}
+
+/**
+ * Sort a round's messages into evidence: messages of other queries, of non-members and of the
+ * wrong kind are left out; two different commits from one member, or a reveal that does not
+ * open the member's commit, make it invalid; a reveal without a commit is left out.
+ */
+export function evidenceFromMessages (query: SignedMessage, messages: Iterable<SignedMessage>, committees: { answerers: readonly string[], rankers: readonly string[] }): RoundEvidence {
+  const queryId = query.id
+  const answerers = new Set(committees.answerers)
+  const rankers = new Set(committees.rankers)
+  const commits = { answer: new Map<string, SignedMessage[]>(), comparison: new Map<string, SignedMessage[]>() }
+  const reveals = { answer: new Map<string, SignedMessage[]>(), comparison: new Map<string, SignedMessage[]>() }
+  const used = new Map<string, SignedMessage>([[query.idHex, query]])
+  const push = (m: Map<string, SignedMessage[]>, msg: SignedMessage): void => {
+    const list = m.get(msg.signerId) ?? []
+    if (!list.some(x => x.idHex === msg.idHex)) list.push(msg)
+    m.set(msg.signerId, list)
+    used.set(msg.idHex, msg)
+  }
+  for (const msg of messages) {
+    const p = msg.payload
+    const forQuery = (id: Uint8Array | undefined): boolean => id !== undefined && equalBytes(id, queryId)
+    if (p.answerCommit !== undefined && forQuery(p.answerCommit.queryId) && answerers.has(msg.signerId)) push(commits.answer, msg)
+    else if (p.answerReveal !== undefined && forQuery(p.answerReveal.queryId) && answerers.has(msg.signerId)) push(reveals.answer, msg)
+    else if (p.comparisonCommit !== undefined && forQuery(p.comparisonCommit.queryId) && rankers.has(msg.signerId)) push(commits.comparison, msg)
+    else if (p.comparisonReveal !== undefined && forQuery(p.comparisonReveal.queryId) && rankers.has(msg.signerId)) push(reveals.comparison, msg)
+  }
+  const invalid = new Set<string>()
+  const settle = (commitMap: Map<string, SignedMessage[]>, revealMap: Map<string, SignedMessage[]>, isAnswer: boolean): [Map<string, SignedMessage>, Map<string, SignedMessage>] => {
+    const oneCommit = new Map<string, SignedMessage>()
+    const oneReveal = new Map<string, SignedMessage>()
+    for (const [node, list] of commitMap) {
+      if (list.length > 1) invalid.add(node)
+      else oneCommit.set(node, list[0])
+    }
+    for (const [node, list] of revealMap) {
+      const commit = oneCommit.get(node)
+      if (commit === undefined) {
+        if (!commitMap.has(node)) for (const r of list) used.delete(r.idHex) // no commit: not evidence of anything
+        continue
+      }
+      const expected = isAnswer ? commit.payload.answerCommit!.commitment : commit.payload.comparisonCommit!.commitment
+      const opens = list.map(r => equalBytes(expected, isAnswer
+        ? answerCommitment(r.payload.answerReveal!.answer, r.payload.answerReveal!.salt)
+        : comparisonCommitment(r.payload.comparisonReveal!.body!, r.payload.comparisonReveal!.salt)))
+      if (opens.every(Boolean) && list.length === 1) oneReveal.set(node, list[0])
+      else invalid.add(node)
+    }
+    for (const node of invalid) { oneCommit.delete(node); oneReveal.delete(node) }
+    return [oneCommit, oneReveal]
+  }
+  const [answerCommits, answerReveals] = settle(commits.answer, reveals.answer, true)
+  const [comparisonCommits, comparisonReveals] = settle(commits.comparison, reveals.comparison, false)
+  return {
+    queryId,
+    query,
+    answerers: committees.answerers,
+    rankers: committees.rankers,
+    answerCommits,
+    answerReveals,
+    comparisonCommits,
+    comparisonReveals,
+    invalid,
+    messages: [...used.values()]
+  }
 }
 
 export interface CandidateView {
@@ -147,9 +219,7 @@ export function computeRoundRecord (ev: RoundEvidence, table: ReadonlyMap<string
   // Winner: highest quantised strength, ties broken by the smaller id — what anyone re-deriving
   // it from the record's integers gets.
   const winner = candidates[0]
-  const included = [ev.query, ...ev.answerCommits.values(), ...ev.answerReveals.values(), ...ev.comparisonCommits.values(), ...ev.comparisonReveals.values()]
-    .map(m => m.id)
-    .sort(compareBytes)
+  const included = ev.messages.map(m => m.id).sort(compareBytes)
   const record: RoundRecord = {
     queryId: ev.queryId,
     includedMessageIds: dedupeSorted(included),

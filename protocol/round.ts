@@ -3,7 +3,7 @@ import type { Bytes } from './hash.js'
 import { drawCommittees } from './committee.js'
 import type { ProtocolParams } from './genesis.js'
 import { assignPairs } from './pairs.js'
-import { answerCommitment, candidateId, comparisonCommitment, computeRoundRecord } from './record.js'
+import { answerCommitment, candidateId, comparisonCommitment, computeRoundRecord, evidenceFromMessages } from './record.js'
 import type { RoundOutcome } from './record.js'
 import type { ReputationEntry } from './reputation.js'
 import type { SignedMessage } from './wire/envelope.js'
@@ -64,7 +64,8 @@ export type RoundAction =
   | { type: 'request-comparisons', queryId: string, prompt: string, pairs: PairToJudge[] }
   | { type: 'publish', payload: Payload }
   | { type: 'wake-at', at: number }
-  | { type: 'finalized', outcome: RoundOutcome }
+  /** the round is over: its record, and the messages the record names */
+  | { type: 'finalized', outcome: RoundOutcome, messages: readonly SignedMessage[] }
 
 export interface RoundState {
   init: RoundInit
@@ -81,6 +82,8 @@ export interface RoundState {
   comparisonReveals: Map<string, SignedMessage>
   /** reveals that arrived before their commit (gossip does not keep order) */
   pendingReveals: Map<string, SignedMessage>
+  /** rejected messages that prove a member cheated (a second commit, a bad opening): they go into the record */
+  evidence: SignedMessage[]
   invalid: Set<string>
   own: {
     answer?: { text: string, salt: Bytes }
@@ -119,6 +122,7 @@ export function startRound (init: RoundInit, now: number): RoundStep {
     comparisonCommits: new Map(),
     comparisonReveals: new Map(),
     pendingReveals: new Map(),
+    evidence: [],
     invalid: new Set(),
     own: { answerRevealed: false, comparisonRevealed: false }
   }
@@ -190,6 +194,7 @@ function recordCommit (state: RoundState, commits: Map<string, SignedMessage>, m
     if (existing.idHex === msg.idHex) return ignore(`duplicate ${what}`)
     // [REJECT] two different commitments from one node: equivocation
     state.invalid.add(msg.signerId)
+    state.evidence.push(msg)
     return reject(`equivocation: a second ${what}`)
   }
   // [IGNORE] a commit after its phase closed here (or after its deadline) no longer counts
@@ -207,7 +212,12 @@ function recordReveal (state: RoundState, msg: SignedMessage, commits: Map<strin
   const isAnswer = msg.payload.answerReveal !== undefined
   const what = isAnswer ? 'answer commit' : 'comparison commit'
   const existing = reveals.get(msg.signerId)
-  if (existing !== undefined) return existing.idHex === msg.idHex ? ignore('duplicate reveal') : reject('equivocation: a second reveal')
+  if (existing !== undefined) {
+    if (existing.idHex === msg.idHex) return ignore('duplicate reveal')
+    state.invalid.add(msg.signerId)
+    state.evidence.push(msg)
+    return reject('equivocation: a second reveal')
+  }
   const commit = commits.get(msg.signerId)
   if (commit === undefined) {
     // Keep one early reveal per signer until its commit arrives.
@@ -223,6 +233,7 @@ function recordReveal (state: RoundState, msg: SignedMessage, commits: Map<strin
   // [REJECT] the reveal does not open the commitment
   if (!equalBytes(expected, opened)) {
     state.invalid.add(msg.signerId)
+    state.evidence.push(msg)
     return reject('reveal does not match its commitment')
   }
   reveals.set(msg.signerId, msg)
@@ -311,19 +322,14 @@ function advance (state: RoundState, now: number, actions: RoundAction[]): void 
 
 function finish (state: RoundState, actions: RoundAction[]): void {
   state.phase = 'done'
-  const outcome = computeRoundRecord({
-    queryId: state.queryId,
-    query: state.init.query,
-    answerers: state.answerers,
-    rankers: state.rankers,
-    answerCommits: state.answerCommits,
-    answerReveals: state.answerReveals,
-    comparisonCommits: state.comparisonCommits,
-    comparisonReveals: state.comparisonReveals,
-    invalid: state.invalid
-  }, state.init.table, state.init.params)
+  const messages = [
+    ...state.answerCommits.values(), ...state.answerReveals.values(),
+    ...state.comparisonCommits.values(), ...state.comparisonReveals.values(), ...state.evidence
+  ]
+  const evidence = evidenceFromMessages(state.init.query, messages, { answerers: state.answerers, rankers: state.rankers })
+  const outcome = computeRoundRecord(evidence, state.init.table, state.init.params)
   state.outcome = outcome
-  actions.push({ type: 'finalized', outcome })
+  actions.push({ type: 'finalized', outcome, messages: evidence.messages })
 }
 
 export const queryIdHexOf = (payload: Payload): string | undefined => {

@@ -1,0 +1,61 @@
+import { drawCommittees } from '../committee.js'
+import type { ProtocolParams } from '../genesis.js'
+import { equalBytes, toHex } from '../hash.js'
+import { applyBlock, recordsRoot, stateRoot } from '../ledger.js'
+import type { LedgerState } from '../ledger.js'
+import { computeRoundRecord, evidenceFromMessages, nodeIdFromBytes } from '../record.js'
+import type { ReputationEntry } from '../reputation.js'
+import { encodeRoundRecord } from '../wire/codec.js'
+import type { SignedMessage } from '../wire/envelope.js'
+import type { Block } from '../wire/messages.js'
+
+export interface BlockCheckContext {
+  state: LedgerState
+  params: ProtocolParams
+  /** who must propose this block's round */
+  expectedProposer: string
+  /** every message the block's records name, already validated, by id (hex) */
+  messages: ReadonlyMap<string, SignedMessage>
+  /** the reputation table at a past height (a query's anchor) */
+  tableAt: (height: number) => ReadonlyMap<string, ReputationEntry> | undefined
+  /** whether a query already has a record in an earlier block */
+  isFinalized: (queryIdHex: string) => boolean
+}
+
+export type BlockCheck = { valid: true } | { valid: false, reason: string }
+
+/**
+ * valid(v) of Tendermint for a proposed block (DESIGN §4.6): it extends our chain, comes from
+ * the round's proposer, and every round record in it is exactly what the messages it names
+ * produce — recomputed here — and the header commits to the resulting state. Pure: the node
+ * fetches the named messages first.
+ */
+export function checkProposedBlock (block: Block, ctx: BlockCheckContext): BlockCheck {
+  const h = block.header
+  if (h === undefined) return { valid: false, reason: 'no header' }
+  if (h.height !== ctx.state.height + 1) return { valid: false, reason: `height ${h.height}, expected ${ctx.state.height + 1}` }
+  if (!equalBytes(h.prevHash, ctx.state.lastBlockHash)) return { valid: false, reason: 'does not extend our last block' }
+  if (nodeIdFromBytes(h.proposer) !== ctx.expectedProposer) return { valid: false, reason: 'proposed by the wrong validator' }
+  if (h.time < ctx.state.lastBlockTime) return { valid: false, reason: 'block time goes backwards' }
+  if (block.records.length === 0) return { valid: false, reason: 'empty block' }
+  if (block.records.length > ctx.params.bft.maxRecordsPerBlock) return { valid: false, reason: 'too many records' }
+  if (!equalBytes(h.recordsRoot, recordsRoot(block.records))) return { valid: false, reason: 'records root mismatch' }
+  const seen = new Set<string>()
+  for (const record of block.records) {
+    const qid = toHex(record.queryId)
+    if (seen.has(qid) || ctx.isFinalized(qid)) return { valid: false, reason: `query ${qid.slice(0, 12)} already has a record` }
+    seen.add(qid)
+    const named = record.includedMessageIds.map(id => ctx.messages.get(toHex(id)))
+    if (named.some(m => m === undefined)) return { valid: false, reason: `a message named by ${qid.slice(0, 12)} is missing` }
+    const query = named.find(m => m!.idHex === qid)
+    if (query?.payload.query === undefined) return { valid: false, reason: `record ${qid.slice(0, 12)} does not name its query` }
+    const table = ctx.tableAt(query.payload.query.anchorHeight)
+    if (table === undefined) return { valid: false, reason: `anchor height ${query.payload.query.anchorHeight} unavailable` }
+    const committees = drawCommittees(query.id, table, ctx.params.answerers, ctx.params.rankers)
+    const ev = evidenceFromMessages(query, named as SignedMessage[], committees)
+    const recomputed = computeRoundRecord(ev, table, ctx.params).record
+    if (!equalBytes(encodeRoundRecord(recomputed), encodeRoundRecord(record))) return { valid: false, reason: `record ${qid.slice(0, 12)} differs from its recomputation` }
+  }
+  if (!equalBytes(h.stateRoot, stateRoot(applyBlock(ctx.state, block, ctx.params)))) return { valid: false, reason: 'state root mismatch' }
+  return { valid: true }
+}

@@ -1,0 +1,45 @@
+import { equalBytes, toHex } from '../hash.js'
+import { blockHash } from '../ledger.js'
+import type { SignedMessage } from '../wire/envelope.js'
+import { VoteType } from '../wire/messages.js'
+import type { BlockHeader, CommitCertificate } from '../wire/messages.js'
+import { validateEnvelope } from '../wire/validate.js'
+
+/**
+ * Commit certificates (DESIGN §4.6): a block header plus signed precommits for it from more than
+ * 2/3 of the voting power. Anyone holding the validator set of that height can check one offline.
+ */
+export function makeCertificate (header: BlockHeader, round: number, precommits: readonly SignedMessage[]): CommitCertificate {
+  const unique = new Map(precommits.map(p => [p.signerId, p]))
+  return { header, round, precommits: [...unique.values()].sort((a, b) => (a.signerId < b.signerId ? -1 : 1)).map(p => p.bytes) }
+}
+
+export type CertificateCheck = { valid: true, power: number, total: number } | { valid: false, reason: string }
+
+export async function verifyCertificate (cert: CommitCertificate, validators: ReadonlyMap<string, number>, networkId: Uint8Array): Promise<CertificateCheck> {
+  const header = cert.header
+  if (header === undefined) return { valid: false, reason: 'the certificate has no block header' }
+  const hash = blockHash(header)
+  const total = [...validators.values()].reduce((s, p) => s + p, 0)
+  const signers = new Set<string>()
+  let power = 0
+  for (const [i, bytes] of cert.precommits.entries()) {
+    // Time plays no part in a vote's validity: pass a fixed clock.
+    const v = await validateEnvelope(bytes, { networkId, now: 0 })
+    if (v.result !== 'ACCEPT') return { valid: false, reason: `precommit ${i}: ${v.reason}` }
+    const vote = v.value.payload.vote
+    if (vote === undefined || vote.type !== VoteType.PRECOMMIT) return { valid: false, reason: `precommit ${i} is not a precommit` }
+    if (vote.height !== header.height || vote.round !== cert.round) return { valid: false, reason: `precommit ${i} is for height ${vote.height} round ${vote.round}, not ${header.height}/${cert.round}` }
+    if (!equalBytes(vote.blockHash, hash)) return { valid: false, reason: `precommit ${i} is for another block` }
+    const signer = v.value.signerId
+    const p = validators.get(signer)
+    if (p === undefined) return { valid: false, reason: `precommit ${i} is signed by ${signer}, not a validator at this height` }
+    if (signers.has(signer)) return { valid: false, reason: `${signer} signed twice` }
+    signers.add(signer)
+    power += p
+  }
+  if (power * 3 <= total * 2) return { valid: false, reason: `precommits carry ${power} of ${total} voting power; more than 2/3 is needed` }
+  return { valid: true, power, total }
+}
+
+export const certificateBlockHashHex = (cert: CommitCertificate): string => toHex(blockHash(cert.header!))
