@@ -1,8 +1,8 @@
 import type { Genesis } from '../protocol/genesis.js'
-import { applyRecord, fromSnapshot, genesisState, stateRootHex, toSnapshot } from '../protocol/ledger.js'
+import { applyBlock, fromSnapshot, genesisState, stateRootHex, toSnapshot } from '../protocol/ledger.js'
 import type { LedgerSnapshot, LedgerState } from '../protocol/ledger.js'
 import type { ReputationEntry } from '../protocol/reputation.js'
-import type { RoundRecord } from '../protocol/wire/messages.js'
+import type { Block } from '../protocol/wire/messages.js'
 import { LEDGER_HISTORY } from './store.js'
 import type { NodeStore } from './store.js'
 
@@ -57,9 +57,14 @@ export class LedgerKeeper {
     return saved === undefined ? undefined : fromSnapshot(saved).reputations
   }
 
-  /** Apply a finished round's record in memory; the caller persists `snapshot()` with it. */
-  apply (record: RoundRecord): LedgerState {
-    this.state = applyRecord(this.state, record, this.genesis.params.reputation)
+  /** The state a block would lead to, without applying it. */
+  preview (block: Block): LedgerState {
+    return applyBlock(this.state, block, this.genesis.params)
+  }
+
+  /** Adopt a state computed by preview() once it is durably stored. */
+  adopt (state: LedgerState): LedgerState {
+    this.state = state
     this.history.set(this.state.height, this.state.reputations)
     this.history.delete(this.state.height - LEDGER_HISTORY)
     return this.state

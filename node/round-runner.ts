@@ -23,8 +23,8 @@ export interface RoundRunnerComponents {
   now: () => number
   /** sign, gossip, and return the message (the runner then delivers it to itself) */
   publish: (payload: Payload) => Promise<SignedMessage | undefined>
-  /** a round ended; persist it (the runner has already applied its record to the ledger) */
-  onFinal: (state: RoundState, outcome: RoundOutcome) => Promise<void>
+  /** a round ended here: its record and the messages it names go to consensus */
+  onFinal: (state: RoundState, outcome: RoundOutcome, messages: readonly SignedMessage[]) => Promise<void>
 }
 
 /**
@@ -193,7 +193,7 @@ export class RoundRunner {
           break
         }
         case 'finalized':
-          this.finish(state, action.outcome)
+          this.finish(state, action.outcome, action.messages)
           break
       }
     }
@@ -222,7 +222,7 @@ export class RoundRunner {
     this.step(state, { type: 'comparisons-ready', judgements, salt: salt() })
   }
 
-  private finish (state: RoundState, outcome: RoundOutcome): void {
+  private finish (state: RoundState, outcome: RoundOutcome, messages: readonly SignedMessage[]): void {
     const id = state.queryIdHex
     clearTimeout(this.timers.get(id))
     this.timers.delete(id)
@@ -230,10 +230,8 @@ export class RoundRunner {
     this.aborts.delete(id)
     this.rounds.delete(id)
     this.finished.add(id)
-    this.c.ledger.apply(outcome.record)
-    this.c.onFinal(state, outcome)
-      .then(async () => this.onHeight())
-      .catch(err => this.c.logger.error(`round ${id.slice(0, 12)}: storing the result failed: ${(err as Error).message}`))
+    this.c.onFinal(state, outcome, messages)
+      .catch(err => this.c.logger.error(`round ${id.slice(0, 12)}: handing the result on failed: ${(err as Error).message}`))
   }
 }
 

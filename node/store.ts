@@ -1,17 +1,19 @@
 import { Level } from 'level'
-import type { RoundRecord } from '../protocol/wire/messages.js'
-import { decodeRoundRecord, encodeRoundRecord } from '../protocol/wire/codec.js'
+import type { CertifiedBlock } from '../protocol/wire/messages.js'
+import { CertifiedBlock as CertifiedBlockCodec } from '../protocol/wire/messages.js'
 import type { LedgerSnapshot } from '../protocol/ledger.js'
 
 /**
  * The node's LevelDB (DESIGN §4.4 "LevelDB store"). Key spaces:
  *   msg/<id>            signed envelope bytes of every accepted protocol message
- *   record/<queryId>    RoundRecord bytes
+ *   block/<height>      the committed block with its commit certificate (CertifiedBlock bytes)
+ *   final/<queryId>     the height of the block holding the query's record
  *   query/<queryId>     the query's view for the API (JSON)
- *   ledger/state        the current ledger snapshot (JSON)
+ *   ledger/state        the current ledger snapshot (JSON): its height is the applied-height marker
  *   ledger/at/<height>  snapshots of recent heights, for rounds anchored in the past (JSON)
- * A finished round's record, view and ledger changes go in one batch written with sync: true,
- * so a crash leaves either all of them or none.
+ *   meta/consensus      the last votes signed and the lock they rest on (synced before signing)
+ * A committed block, its certificate, the finality index, the query views and the ledger state
+ * go in one batch written with sync: true: after kill -9 the node has all of a block or none.
  */
 export interface QueryView {
   id: string
@@ -27,6 +29,8 @@ export interface QueryView {
   candidates?: Array<{ id: string, answer: string, strengthPpm: number, strength: number, answerers: string[] }>
   strengths?: Record<string, number>
   record?: { height: number, includedMessages: number, deltas: Array<{ peerId: string, deltaPpm: number }> }
+  /** the block that finalized the query: height, hash, and the commit certificate (hex of its protobuf) */
+  block?: { height: number, hash: string, round: number, certificate: string }
   finalizedAt?: number
 }
 
@@ -34,6 +38,7 @@ export interface QueryView {
 export const LEDGER_HISTORY = 256
 
 const heightKey = (h: number): string => `ledger/at/${String(h).padStart(12, '0')}`
+const blockKey = (h: number): string => `block/${String(h).padStart(12, '0')}`
 
 export class NodeStore {
   private readonly db: Level<string, Uint8Array>
@@ -58,9 +63,17 @@ export class NodeStore {
     return this.db.get(`msg/${idHex}`)
   }
 
-  async getRecord (queryIdHex: string): Promise<RoundRecord | undefined> {
-    const bytes = await this.db.get(`record/${queryIdHex}`)
-    return bytes === undefined ? undefined : decodeRoundRecord(bytes)
+  async isFinalized (queryIdHex: string): Promise<boolean> {
+    return (await this.db.get(`final/${queryIdHex}`)) !== undefined
+  }
+
+  async getCertifiedBlock (height: number): Promise<CertifiedBlock | undefined> {
+    const bytes = await this.db.get(blockKey(height))
+    return bytes === undefined ? undefined : CertifiedBlockCodec.decode(bytes)
+  }
+
+  async getCertifiedBlockBytes (height: number): Promise<Uint8Array | undefined> {
+    return this.db.get(blockKey(height))
   }
 
   async getQuery (queryIdHex: string): Promise<QueryView | undefined> {
@@ -75,16 +88,21 @@ export class NodeStore {
     return this.getJson<LedgerSnapshot>(heightKey(height))
   }
 
-  /** The durable end of a round: record, view and ledger state together, synced to disk. */
-  async commitRound (queryIdHex: string, record: RoundRecord, view: QueryView, ledger: LedgerSnapshot): Promise<void> {
+  /** The durable commit of a block: block and certificate, finality index, views, ledger state; synced. */
+  async commitBlock (certified: CertifiedBlock, views: QueryView[], ledger: LedgerSnapshot): Promise<void> {
     const ops: Array<{ type: 'put', key: string, value: Uint8Array } | { type: 'del', key: string }> = [
-      { type: 'put', key: `record/${queryIdHex}`, value: encodeRoundRecord(record) },
-      { type: 'put', key: `query/${queryIdHex}`, value: json(view) },
+      { type: 'put', key: blockKey(ledger.height), value: CertifiedBlockCodec.encode(certified) },
       { type: 'put', key: 'ledger/state', value: json(ledger) },
       { type: 'put', key: heightKey(ledger.height), value: json(ledger) }
     ]
+    for (const r of certified.block!.records) ops.push({ type: 'put', key: `final/${Buffer.from(r.queryId).toString('hex')}`, value: json(ledger.height) })
+    for (const v of views) ops.push({ type: 'put', key: `query/${v.id}`, value: json(v) })
     if (ledger.height > LEDGER_HISTORY) ops.push({ type: 'del', key: heightKey(ledger.height - LEDGER_HISTORY) })
     await this.db.batch(ops, { sync: true })
+  }
+
+  async putQuery (view: QueryView): Promise<void> {
+    await this.db.put(`query/${view.id}`, json(view))
   }
 
   /** The genesis state, written once on first start. */
@@ -97,6 +115,11 @@ export class NodeStore {
 
   async putMeta (key: string, value: unknown): Promise<void> {
     await this.db.put(`meta/${key}`, json(value))
+  }
+
+  /** Written through to disk before returning (used before signing a vote). */
+  async putMetaSync (key: string, value: unknown): Promise<void> {
+    await this.db.put(`meta/${key}`, json(value), { sync: true })
   }
 
   async getMeta<T> (key: string): Promise<T | undefined> {

@@ -5,9 +5,11 @@ import type { Message } from '@libp2p/gossipsub'
 import type { PrivateKey } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
+import { verifyCertificate } from '../protocol/bft/certificate.js'
 import { networkIdOf } from '../protocol/genesis.js'
 import type { Genesis } from '../protocol/genesis.js'
-import { asBytes, toHex } from '../protocol/hash.js'
+import { asBytes, equalBytes, fromHex, toHex } from '../protocol/hash.js'
+import { blockHash, recordsRoot, stateRoot, toSnapshot } from '../protocol/ledger.js'
 import type { LedgerSnapshot } from '../protocol/ledger.js'
 import type { RoundOutcome } from '../protocol/record.js'
 import { queryIdHexOf } from '../protocol/round.js'
@@ -15,10 +17,11 @@ import type { RoundState } from '../protocol/round.js'
 import { signMessage } from '../protocol/wire/envelope.js'
 import type { SignedMessage } from '../protocol/wire/envelope.js'
 import { wireLimits } from '../protocol/wire/limits.js'
-import type { Payload } from '../protocol/wire/messages.js'
+import type { Block, CommitCertificate, Payload } from '../protocol/wire/messages.js'
 import { reject, validateEnvelope } from '../protocol/wire/validate.js'
 import type { Validation } from '../protocol/wire/validate.js'
 import type { Agent } from './agents/agent.js'
+import { ConsensusRunner } from './consensus.js'
 import { createHost, topicsFor } from './host.js'
 import type { SwarmHost } from './host.js'
 import { LedgerKeeper } from './ledger-keeper.js'
@@ -28,6 +31,8 @@ import { RoundRunner } from './round-runner.js'
 import type { ByzantineBehaviour } from './round-runner.js'
 import { NodeStore } from './store.js'
 import type { QueryView } from './store.js'
+import { serveSync, syncRequest } from './sync.js'
+import { finalView, pendingView } from './views.js'
 
 export interface SwarmNodeInit {
   /** the data directory: LevelDB lives in DIR/db */
@@ -55,6 +60,10 @@ export interface NodeStatus {
   listen: string[]
   connectedPeers: string[]
   roundsInFlight: number
+  /** finished rounds waiting for a block */
+  roundsAwaitingFinality: number
+  validators: number
+  isValidator: boolean
   agent: string
 }
 
@@ -71,6 +80,8 @@ export class QueryInputError extends Error {
 
 /** How often to redial bootstrap peers we are not connected to (restarts, partitions). */
 const REDIAL_MS = 3_000
+/** How often to compare heights with peers (block sync also starts at once when gossip shows a higher height). */
+const SYNC_MS = 2_000
 
 /**
  * The composition root (DESIGN §2): builds the store, ledger, libp2p host and round runner, and
@@ -90,7 +101,10 @@ export class SwarmNode extends EventTarget {
   private host?: SwarmHost
   private ledgerKeeper?: LedgerKeeper
   private runner?: RoundRunner
+  private consensus?: ConsensusRunner
   private redial?: NodeJS.Timeout
+  private syncTimer?: NodeJS.Timeout
+  private syncing = false
   private rejected = 0
 
   constructor (init: SwarmNodeInit) {
@@ -129,8 +143,22 @@ export class SwarmNode extends EventTarget {
       logger: (this.init.logger ?? createLogger({ level: 'silent' })).forComponent('round'),
       now: this.now,
       publish: async payload => this.publish(payload),
-      onFinal: async (state, outcome) => this.onFinal(state, outcome)
+      onFinal: async (state, outcome, messages) => this.onRoundDone(state, outcome, messages)
     }, { byzantine: this.init.byzantine })
+    this.consensus = new ConsensusRunner({
+      self: this.peerId,
+      networkId: asBytes(this.networkId),
+      genesis: this.genesis,
+      ledger: this.ledgerKeeper,
+      store: this.store,
+      logger: (this.init.logger ?? createLogger({ level: 'silent' })).forComponent('consensus'),
+      now: this.now,
+      publish: async payload => this.publish(payload),
+      fetchMessages: async ids => this.fetchMessages(ids),
+      onCommit: async (block, certificate) => this.onCommit(block, certificate),
+      onBehind: () => { void this.catchUp() }
+    })
+    await this.consensus.open()
 
     this.host = await createHost({
       privateKey: this.init.privateKey,
@@ -142,17 +170,24 @@ export class SwarmNode extends EventTarget {
     const pubsub = this.host.services.pubsub
     pubsub.topicValidators.set(this.topics.query, async (_peer, msg) => this.gossipVerdict('query', msg))
     pubsub.topicValidators.set(this.topics.round, async (_peer, msg) => this.gossipVerdict('round', msg))
-    pubsub.topicValidators.set(this.topics.consensus, async () => TopicValidatorResult.Ignore)
+    pubsub.topicValidators.set(this.topics.consensus, async (_peer, msg) => this.gossipVerdict('consensus', msg))
     for (const topic of Object.values(this.topics)) pubsub.subscribe(topic)
+    await serveSync(this.host, this.networkIdHex, { store: this.store, height: () => this.ledger.height, headHash: () => toHex(this.ledger.current.lastBlockHash), logger: this.log })
     await this.dialBootstrap()
     this.redial = setInterval(() => { void this.dialBootstrap() }, REDIAL_MS)
     this.redial.unref()
+    // A node that starts behind (new, restarted, wiped) catches up before it votes, then keeps checking.
+    await this.catchUp()
+    this.syncTimer = setInterval(() => { void this.catchUp() }, SYNC_MS)
+    this.syncTimer.unref()
     this.log.info(`started ${this.peerId} on ${this.multiaddrs().join(', ')} (network ${this.genesis.network}, height ${this.ledger.height})`)
   }
 
   async stop (): Promise<void> {
     clearInterval(this.redial)
+    clearInterval(this.syncTimer)
     this.runner?.stop()
+    this.consensus?.stop()
     await this.host?.stop()
     await this.store.close()
   }
@@ -171,6 +206,9 @@ export class SwarmNode extends EventTarget {
       listen: this.multiaddrs(),
       connectedPeers: [...new Set(this.host?.getConnections().map(c => c.remotePeer.toString()) ?? [])].sort(),
       roundsInFlight: this.runner?.inFlight ?? 0,
+      roundsAwaitingFinality: this.consensus?.readyRounds ?? 0,
+      validators: this.ledger.current.validators.size,
+      isValidator: this.ledger.current.validators.has(this.peerId),
       agent: this.init.agent.description
     }
   }
@@ -219,11 +257,12 @@ export class SwarmNode extends EventTarget {
     if (this.host === undefined) return undefined
     const msg = await signMessage(this.init.privateKey, payload)
     await this.store.putMessage(msg.idHex, msg.bytes)
-    await this.host.services.pubsub.publish(payload.query !== undefined ? this.topics.query : this.topics.round, msg.bytes)
+    const topic = payload.query !== undefined ? this.topics.query : payload.vote !== undefined || payload.blockProposal !== undefined ? this.topics.consensus : this.topics.round
+    await this.host.services.pubsub.publish(topic, msg.bytes)
     return msg
   }
 
-  private async gossipVerdict (topic: 'query' | 'round', msg: Message): Promise<TopicValidatorResult> {
+  private async gossipVerdict (topic: 'query' | 'round' | 'consensus', msg: Message): Promise<TopicValidatorResult> {
     let verdict: Validation<unknown>
     try {
       verdict = await this.validateGossip(topic, msg.data)
@@ -243,10 +282,11 @@ export class SwarmNode extends EventTarget {
     return TopicValidatorResult.Accept
   }
 
-  private async validateGossip (topic: 'query' | 'round', data: Uint8Array): Promise<Validation<unknown>> {
+  private async validateGossip (topic: 'query' | 'round' | 'consensus', data: Uint8Array): Promise<Validation<unknown>> {
     const v = await validateEnvelope(data, { networkId: this.networkId, now: this.now() })
     if (v.result !== 'ACCEPT') return v
     const msg = v.value
+    if (topic === 'consensus') return this.consensus!.onMessage(msg)
     if (topic === 'query') {
       // [REJECT] only queries travel on the query topic
       if (msg.payload.query === undefined) return reject('not a query on the query topic')
@@ -265,37 +305,115 @@ export class SwarmNode extends EventTarget {
     return verdict
   }
 
-  private async onFinal (state: RoundState, outcome: RoundOutcome): Promise<void> {
+  /** A round finished here: show its provisional result and hand its record to consensus. */
+  private async onRoundDone (state: RoundState, outcome: RoundOutcome, messages: readonly SignedMessage[]): Promise<void> {
     const id = state.queryIdHex
-    const snapshot = this.ledger.snapshot() // taken now: it includes exactly this round's record
-    const query = state.init.query.payload.query!
-    const total = outcome.candidates.reduce((s, c) => s + c.strengthPpm, 0)
-    const view: QueryView = {
-      id,
-      prompt: query.prompt,
-      status: 'final',
-      phase: 'done',
-      createdAt: query.createdAt,
-      anchorHeight: query.anchorHeight,
-      answerers: state.answerers,
-      rankers: state.rankers,
-      answer: outcome.winner?.answer ?? null,
-      winner: outcome.winner?.id ?? null,
-      candidates: outcome.candidates.map(c => ({ ...c, strength: total > 0 ? c.strengthPpm / total : 0 })),
-      strengths: Object.fromEntries(outcome.candidates.map(c => [c.id, c.strengthPpm])),
-      record: {
-        height: snapshot.height,
-        includedMessages: outcome.record.includedMessageIds.length,
-        deltas: outcome.record.deltas.map(d => ({ peerId: new TextDecoder().decode(d.node), deltaPpm: d.deltaPpm }))
-      },
-      finalizedAt: this.now()
+    for (const m of messages) await this.store.putMessage(m.idHex, m.bytes)
+    const view = this.views.get(id) ?? pendingView(state.init.query)
+    this.views.set(id, { ...view, phase: 'awaiting-finality', answerers: state.answerers, rankers: state.rankers, answer: outcome.winner?.answer ?? null })
+    this.log.debug(`round ${id.slice(0, 12)} done: "${truncate(outcome.winner?.answer ?? '(no answer)')}"; waiting for a block`)
+    this.consensus!.addReady(id, outcome.record, messages)
+  }
+
+  /** A block was decided (or synced): store it with everything it changes, in one synced batch. */
+  private async onCommit (block: Block, certificate: CommitCertificate): Promise<void> {
+    const next = this.ledger.preview(block)
+    const height = block.header!.height
+    const hash = toHex(blockHash(block.header!))
+    const ids = [...new Set(block.records.flatMap(r => r.includedMessageIds.map(toHex)))]
+    const messages = await this.fetchMessages(ids).catch(() => new Map<string, SignedMessage>())
+    const views = await Promise.all(block.records.map(async r => {
+      const qid = toHex(r.queryId)
+      return finalView(r, messages, { height, hash, certificate }, this.views.get(qid) ?? await this.store.getQuery(qid), this.now())
+    }))
+    await this.store.commitBlock({ block, certificate }, views, toSnapshot(next))
+    this.ledger.adopt(next)
+    for (const view of views) {
+      this.views.set(view.id, view)
+      this.runner!.markFinished(view.id)
+      this.log.info(`query ${view.id.slice(0, 12)} final in block ${height}: "${truncate(view.answer ?? '(no answer)')}"`)
+      this.dispatchEvent(new CustomEvent('round-final', { detail: { id: view.id, record: block.records.find(r => toHex(r.queryId) === view.id), view } }))
     }
-    this.views.set(id, view)
-    await this.store.commitRound(id, outcome.record, view, snapshot)
-    this.log.info(`round ${id.slice(0, 12)} final at height ${snapshot.height}: "${truncate(view.answer ?? '(no answer)')}" from ${outcome.candidates.length} candidate(s)`)
-    this.dispatchEvent(new CustomEvent('round-final', { detail: { id, record: outcome.record, view } }))
-    // Keep memory bounded: finished views live in the store.
-    if (this.views.size > 1000) for (const [k, v] of this.views) { if (v.status === 'final') { this.views.delete(k); break } }
+    this.dispatchEvent(new CustomEvent('block', { detail: { height, hash, block, certificate } }))
+    // Keep memory bounded: final views live in the store.
+    for (const [k, v] of this.views) { if (this.views.size <= 1000) break; if (v.status === 'final') this.views.delete(k) }
+    void this.runner!.onHeight()
+  }
+
+  /** Messages by id: from the store, else from peers (each answer checked like gossip). */
+  async fetchMessages (idsHex: string[]): Promise<Map<string, SignedMessage>> {
+    const found = new Map<string, SignedMessage>()
+    const missing: string[] = []
+    for (const id of idsHex) {
+      const bytes = await this.store.getMessage(id)
+      if (bytes === undefined) { missing.push(id); continue }
+      const v = await validateEnvelope(bytes, { networkId: this.networkId, now: 0, maxQueryAgeMs: Number.MAX_SAFE_INTEGER, maxClockSkewMs: Number.MAX_SAFE_INTEGER })
+      if (v.result === 'ACCEPT') found.set(id, v.value)
+    }
+    for (const peer of this.status().connectedPeers) {
+      if (missing.length === 0) break
+      for (let i = 0; i < missing.length; i += 256) {
+        const chunk = missing.slice(i, i + 256)
+        try {
+          const res = await syncRequest(this.host!, this.networkIdHex, peer, { messages: { ids: chunk.map(fromHex) } })
+          for (const bytes of res.messages?.envelopes ?? []) {
+            const v = await validateEnvelope(bytes, { networkId: this.networkId, now: 0, maxQueryAgeMs: Number.MAX_SAFE_INTEGER, maxClockSkewMs: Number.MAX_SAFE_INTEGER })
+            if (v.result !== 'ACCEPT' || !chunk.includes(v.value.idHex)) continue
+            found.set(v.value.idHex, v.value)
+            await this.store.putMessage(v.value.idHex, v.value.bytes)
+          }
+        } catch (err) {
+          this.log.debug(`fetching messages from ${peer} failed: ${(err as Error).message}`)
+        }
+      }
+      missing.splice(0, missing.length, ...missing.filter(id => !found.has(id)))
+    }
+    return found
+  }
+
+  /**
+   * Catch up by block sync (DESIGN §4.7): ask peers for their height and fetch, check (commit
+   * certificate against our validator set, parent hash, state root) and commit the blocks we lack.
+   */
+  private async catchUp (): Promise<void> {
+    if (this.syncing || this.host === undefined) return
+    this.syncing = true
+    try {
+      for (const peer of this.status().connectedPeers) {
+        let status
+        try {
+          status = (await syncRequest(this.host, this.networkIdHex, peer, { status: {} })).status
+        } catch { continue }
+        while (status !== undefined && status.height > this.ledger.height) {
+          const res = await syncRequest(this.host, this.networkIdHex, peer, { blocks: { fromHeight: this.ledger.height + 1, max: 0 } }).catch(() => undefined)
+          const blocks = res?.blocks?.blocks ?? []
+          if (blocks.length === 0) break
+          for (const cb of blocks) {
+            const problem = await this.checkSyncedBlock(cb.block!, cb.certificate!)
+            if (problem !== undefined) {
+              this.log.warn(`block ${cb.block?.header?.height} from ${peer} refused: ${problem}`)
+              status = undefined
+              break
+            }
+            await this.consensus!.commit(cb.block!, cb.certificate!)
+          }
+        }
+      }
+    } finally {
+      this.syncing = false
+    }
+  }
+
+  private async checkSyncedBlock (block: Block, certificate: CommitCertificate): Promise<string | undefined> {
+    const h = block.header!
+    if (h.height !== this.ledger.height + 1) return `height ${h.height}, expected ${this.ledger.height + 1}`
+    if (!equalBytes(h.prevHash, this.ledger.current.lastBlockHash)) return 'does not extend our chain'
+    if (!equalBytes(blockHash(h), blockHash(certificate.header!))) return 'certificate is for another block'
+    const cert = await verifyCertificate(certificate, this.ledger.current.validators, this.networkId)
+    if (!cert.valid) return `bad certificate: ${cert.reason}`
+    if (!equalBytes(h.recordsRoot, recordsRoot(block.records))) return 'records root mismatch'
+    if (!equalBytes(h.stateRoot, stateRoot(this.ledger.preview(block)))) return 'state root mismatch'
+    return undefined
   }
 
   private async dialBootstrap (): Promise<void> {
@@ -312,11 +430,6 @@ export class SwarmNode extends EventTarget {
       }
     }
   }
-}
-
-function pendingView (msg: SignedMessage): QueryView {
-  const q = msg.payload.query!
-  return { id: msg.idHex, prompt: q.prompt, status: 'pending', phase: 'answering', createdAt: q.createdAt, anchorHeight: q.anchorHeight }
 }
 
 function truncate (text: string): string {

@@ -110,9 +110,13 @@ export function buildBlock (state: LedgerState, records: RoundRecord[], proposer
   return block
 }
 
-/** sha256 over the canonical state: height, last block, then each node's entry and power in id order. */
+/**
+ * sha256 over the canonical state: height, block time, then each node's entry and power in id
+ * order. The last block's hash is left out on purpose: a header commits to the state root after
+ * its block, so the root cannot depend on that header's own hash (the chain is linked by prevHash).
+ */
 export function stateRoot (state: LedgerState): Bytes {
-  const parts: Uint8Array[] = [utf8('swarmrank/state/2'), uint64Bytes(state.height), state.lastBlockHash, uint64Bytes(state.lastBlockTime)]
+  const parts: Uint8Array[] = [utf8('swarmrank/state/2'), uint64Bytes(state.height), uint64Bytes(state.lastBlockTime)]
   const nodes = [...state.reputations.keys()].map(utf8).sort(compareBytes)
   const decoder = new TextDecoder()
   for (const node of nodes) {

@@ -12,8 +12,8 @@ import type { Block } from '../wire/messages.js'
 export interface BlockCheckContext {
   state: LedgerState
   params: ProtocolParams
-  /** who must propose this block's round */
-  expectedProposer: string
+  /** the validator set of this height (the block's builder must be one of them) */
+  validators: ReadonlyMap<string, number>
   /** every message the block's records name, already validated, by id (hex) */
   messages: ReadonlyMap<string, SignedMessage>
   /** the reputation table at a past height (a query's anchor) */
@@ -25,8 +25,8 @@ export interface BlockCheckContext {
 export type BlockCheck = { valid: true } | { valid: false, reason: string }
 
 /**
- * valid(v) of Tendermint for a proposed block (DESIGN §4.6): it extends our chain, comes from
- * the round's proposer, and every round record in it is exactly what the messages it names
+ * valid(v) of Tendermint for a proposed block (DESIGN §4.6): it extends our chain, was built by a
+ * validator, and every round record in it is exactly what the messages it names
  * produce — recomputed here — and the header commits to the resulting state. Pure: the node
  * fetches the named messages first.
  */
@@ -35,7 +35,8 @@ export function checkProposedBlock (block: Block, ctx: BlockCheckContext): Block
   if (h === undefined) return { valid: false, reason: 'no header' }
   if (h.height !== ctx.state.height + 1) return { valid: false, reason: `height ${h.height}, expected ${ctx.state.height + 1}` }
   if (!equalBytes(h.prevHash, ctx.state.lastBlockHash)) return { valid: false, reason: 'does not extend our last block' }
-  if (nodeIdFromBytes(h.proposer) !== ctx.expectedProposer) return { valid: false, reason: 'proposed by the wrong validator' }
+  // The builder, not necessarily this round's proposer: Tendermint re-proposes a block built earlier.
+  if (!ctx.validators.has(nodeIdFromBytes(h.proposer))) return { valid: false, reason: 'built by a node that is not a validator' }
   if (h.time < ctx.state.lastBlockTime) return { valid: false, reason: 'block time goes backwards' }
   if (block.records.length === 0) return { valid: false, reason: 'empty block' }
   if (block.records.length > ctx.params.bft.maxRecordsPerBlock) return { valid: false, reason: 'too many records' }

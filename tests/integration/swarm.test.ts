@@ -9,7 +9,7 @@ import type { TestSwarm } from '../helpers/swarm.js'
 
 describe('five real nodes over loopback TCP', () => {
   let swarm: TestSwarm
-  beforeAll(async () => { swarm = await startTestSwarm({ size: 5 }) }, 30_000)
+  beforeAll(async () => { swarm = await startTestSwarm({ size: 5, logLevel: (process.env.SWARM_LOG as 'debug' | undefined) ?? 'silent' }) }, 30_000)
   afterAll(async () => swarm?.stop())
 
   it('complete a round, and every node holds the identical record bytes', async () => {

@@ -1,0 +1,321 @@
+import { proposerFor } from '../protocol/bft/proposer.js'
+import { checkProposedBlock } from '../protocol/bft/block-check.js'
+import { makeCertificate } from '../protocol/bft/certificate.js'
+import { Tendermint } from '../protocol/bft/tendermint.js'
+import type { TendermintAction, TendermintEvent, ValueId } from '../protocol/bft/tendermint.js'
+import type { Genesis } from '../protocol/genesis.js'
+import { fromHex, toHex } from '../protocol/hash.js'
+import type { Bytes } from '../protocol/hash.js'
+import { blockHash, buildBlock } from '../protocol/ledger.js'
+import type { SignedMessage } from '../protocol/wire/envelope.js'
+import { decodeBlock, encodeBlock } from '../protocol/wire/codec.js'
+import { VoteType } from '../protocol/wire/messages.js'
+import type { Block, CommitCertificate, Payload, RoundRecord } from '../protocol/wire/messages.js'
+import { accept, ignore, reject } from '../protocol/wire/validate.js'
+import type { Validation } from '../protocol/wire/validate.js'
+import type { LedgerKeeper } from './ledger-keeper.js'
+import type { Logger } from './logger.js'
+import type { NodeStore } from './store.js'
+
+export interface ConsensusComponents {
+  self: string
+  networkId: Bytes
+  genesis: Genesis
+  ledger: LedgerKeeper
+  store: NodeStore
+  logger: Logger
+  now: () => number
+  /** sign and gossip on the consensus topic; returns the signed message */
+  publish: (payload: Payload) => Promise<SignedMessage | undefined>
+  /** the named messages, from the store or from peers; missing ones are left out */
+  fetchMessages: (idsHex: string[]) => Promise<Map<string, SignedMessage>>
+  /** persist a committed block (the ledger has not been advanced yet) */
+  onCommit: (block: Block, certificate: CommitCertificate) => Promise<void>
+  /** we saw traffic for a height above ours: catch up by block sync */
+  onBehind: (height: number) => void
+}
+
+/** A round this node finished, waiting for a block. */
+interface ReadyRound {
+  record: RoundRecord
+  messages: readonly SignedMessage[]
+}
+
+/** What is persisted (synced) before every vote, so a restart never signs against it. */
+interface ConsensusMemory {
+  height: number
+  round: number
+  lockedRound: number
+  lockedId: ValueId
+  lockedBlock?: string
+  validRound: number
+  validId: ValueId
+  validBlock?: string
+  /** "round/kind" → the value id voted */
+  votes: Record<string, ValueId>
+}
+
+/** Messages for heights above ours kept until we get there (bounded). */
+const MAX_FUTURE = 2_000
+
+/**
+ * Drives Tendermint (protocol/bft) for one height at a time: turns gossip into events and its
+ * actions into proposals, persisted-then-signed votes, block checks, timers and commits. A
+ * height starts only when this node has a finished round waiting or hears from the others about
+ * that height, so no empty blocks are made while nothing is ready.
+ */
+export class ConsensusRunner {
+  private readonly c: ConsensusComponents
+  private readonly pool = new Map<string, ReadyRound>()
+  private tm?: Tendermint<Block, SignedMessage>
+  private timers: NodeJS.Timeout[] = []
+  private future: SignedMessage[] = []
+  private pendingValueRound?: number
+  private memory?: ConsensusMemory
+  private committing = false
+  private stopped = false
+  equivocations = 0
+
+  constructor (components: ConsensusComponents) {
+    this.c = components
+  }
+
+  get height (): number {
+    return this.c.ledger.height + 1
+  }
+
+  get readyRounds (): number {
+    return this.pool.size
+  }
+
+  async open (): Promise<void> {
+    this.memory = await this.c.store.getMeta<ConsensusMemory>('consensus')
+  }
+
+  stop (): void {
+    this.stopped = true
+    for (const t of this.timers) clearTimeout(t)
+  }
+
+  /** A round finished here: its record waits for a block. */
+  addReady (queryIdHex: string, record: RoundRecord, messages: readonly SignedMessage[]): void {
+    this.pool.set(queryIdHex, { record, messages })
+    this.ensureStarted()
+    if (this.tm !== undefined && this.pendingValueRound === this.tm.round && this.tm.step === 'propose' && this.tm.isProposer()) {
+      this.pendingValueRound = undefined
+      const block = this.makeBlock()
+      if (block !== undefined) this.feed({ type: 'value', round: this.tm.round, value: block, id: toHex(blockHash(block.header!)) })
+    }
+  }
+
+  /** The messages of a ready round (a validator checking our proposal may ask for them). */
+  readyMessages (): Iterable<SignedMessage> {
+    return [...this.pool.values()].flatMap(r => r.messages)
+  }
+
+  /** A validated consensus message from gossip (or from ourselves). */
+  onMessage (msg: SignedMessage): Validation<void> {
+    const p = msg.payload
+    const height = p.vote?.height ?? p.blockProposal?.height
+    if (height === undefined) return reject('not a consensus message on the consensus topic')
+    // [IGNORE] heights already decided
+    if (height < this.height) return ignore(`height ${height} is already committed`)
+    if (height > this.height) {
+      // [IGNORE] kept until we reach that height; far ahead means we must sync
+      if (this.future.length < MAX_FUTURE) this.future.push(msg)
+      this.c.onBehind(height)
+      return ignore(`height ${height} is ahead of ours (${this.height})`)
+    }
+    const validators = this.c.ledger.current.validators
+    // [REJECT] only validators vote and propose
+    if (!validators.has(msg.signerId)) return reject('signer is not a validator at this height')
+    this.ensureStarted(true)
+    if (p.vote !== undefined) {
+      const v = p.vote
+      this.feed({ type: 'vote', vote: { kind: v.type === VoteType.PREVOTE ? 'prevote' : 'precommit', round: v.round, id: v.blockHash.length === 0 ? null : toHex(v.blockHash), from: msg.signerId, evidence: msg } })
+      return accept(undefined)
+    }
+    const bp = p.blockProposal!
+    const expected = proposerFor(validators, bp.height, bp.round)
+    // [REJECT] a proposal from anyone but the round's proposer
+    if (msg.signerId !== expected) return reject('proposal from a validator that is not the proposer of its round')
+    this.feed({ type: 'proposal', proposal: { round: bp.round, value: bp.block!, id: toHex(blockHash(bp.block!.header!)), validRound: bp.validRound, from: msg.signerId } })
+    return accept(undefined)
+  }
+
+  /** Blocks arrived by sync (or we committed): drop what they finalized and move on. */
+  afterCommit (block: Block): void {
+    for (const r of block.records) this.pool.delete(toHex(r.queryId))
+    for (const t of this.timers) clearTimeout(t)
+    this.timers = []
+    this.tm = undefined
+    this.pendingValueRound = undefined
+    const h = this.height
+    const replay = this.future.filter(m => (m.payload.vote?.height ?? m.payload.blockProposal?.height) === h)
+    this.future = this.future.filter(m => (m.payload.vote?.height ?? m.payload.blockProposal?.height)! > h)
+    this.ensureStarted()
+    for (const m of replay) this.onMessage(m)
+  }
+
+  private ensureStarted (force = false): void {
+    if (this.tm !== undefined || this.stopped || this.committing) return
+    if (!force && this.pool.size === 0) return
+    const height = this.height
+    const validators = this.c.ledger.current.validators
+    const bft = this.c.genesis.params.bft
+    const mem = this.memory?.height === height ? this.memory : undefined
+    this.tm = new Tendermint<Block, SignedMessage>({
+      height,
+      self: this.c.self,
+      validators,
+      proposer: round => proposerFor(validators, height, round),
+      params: { timeoutProposeMs: bft.timeoutProposeMs, timeoutPrevoteMs: bft.timeoutPrevoteMs, timeoutPrecommitMs: bft.timeoutPrecommitMs, timeoutDeltaMs: bft.timeoutDeltaMs },
+      restored: mem === undefined
+        ? undefined
+        : {
+            round: mem.round,
+            lockedRound: mem.lockedRound,
+            lockedId: mem.lockedId,
+            lockedValue: mem.lockedBlock === undefined ? undefined : decodeBlock(fromHex(mem.lockedBlock)),
+            validRound: mem.validRound,
+            validId: mem.validId,
+            validValue: mem.validBlock === undefined ? undefined : decodeBlock(fromHex(mem.validBlock))
+          }
+    })
+    if (mem === undefined) this.memory = { height, round: 0, lockedRound: -1, lockedId: null, validRound: -1, validId: null, votes: {} }
+    this.feed({ type: 'start' })
+  }
+
+  private feed (event: TendermintEvent<Block, SignedMessage>): void {
+    const tm = this.tm
+    if (tm === undefined || this.stopped) return
+    const actions = tm.handle(event)
+    void this.carryOut(tm, actions)
+  }
+
+  private isValidator (): boolean {
+    return (this.c.ledger.current.validators.get(this.c.self) ?? 0) > 0
+  }
+
+  private makeBlock (): Block | undefined {
+    const records = [...this.pool.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .slice(0, this.c.genesis.params.bft.maxRecordsPerBlock)
+      .map(([, r]) => r.record)
+    if (records.length === 0) return undefined
+    return buildBlock(this.c.ledger.current, records, this.c.self, this.c.now(), this.c.genesis.params)
+  }
+
+  private async carryOut (tm: Tendermint<Block, SignedMessage>, actions: Array<TendermintAction<Block, SignedMessage>>): Promise<void> {
+    for (const a of actions) {
+      if (this.tm !== tm || this.stopped) return
+      try {
+        switch (a.type) {
+          case 'request-value': {
+            const block = this.makeBlock()
+            if (block === undefined) this.pendingValueRound = a.round
+            else this.feed({ type: 'value', round: a.round, value: block, id: toHex(blockHash(block.header!)) })
+            break
+          }
+          case 'broadcast-proposal': {
+            if (!this.isValidator()) break
+            const msg = await this.c.publish({ networkId: this.c.networkId, blockProposal: { height: tm.height, round: a.round, block: a.value, validRound: a.validRound } })
+            if (msg !== undefined) this.onMessage(msg)
+            break
+          }
+          case 'broadcast-vote': {
+            if (!this.isValidator()) break
+            if (!(await this.remember(tm, a.kind, a.round, a.id))) break
+            const msg = await this.c.publish({
+              networkId: this.c.networkId,
+              vote: { type: a.kind === 'prevote' ? VoteType.PREVOTE : VoteType.PRECOMMIT, height: tm.height, round: a.round, blockHash: a.id === null ? new Uint8Array(0) : fromHex(a.id) }
+            })
+            if (msg !== undefined) this.onMessage(msg)
+            break
+          }
+          case 'validate':
+            void this.validate(tm, a.id, a.value)
+            break
+          case 'schedule-timeout':
+            this.timers.push(setTimeout(() => { if (this.tm === tm) this.feed({ type: 'timeout', kind: a.kind, round: a.round }) }, a.delayMs))
+            break
+          case 'decide':
+            await this.commit(a.value, makeCertificate(a.value.header!, a.round, a.precommits))
+            break
+          case 'equivocation':
+            this.equivocations++
+            this.c.logger.warn(`validator ${a.second.from} voted twice in round ${a.second.round} (${a.first.id?.slice(0, 12) ?? 'nil'} and ${a.second.id?.slice(0, 12) ?? 'nil'})`)
+            break
+        }
+      } catch (err) {
+        this.c.logger.error(`consensus at height ${tm.height}: ${(err as Error).stack ?? String(err)}`)
+      }
+    }
+  }
+
+  /**
+   * Persist the vote (and the lock it rests on) before it is signed. A vote that contradicts
+   * one persisted earlier for the same height, round and kind is refused: after a crash the
+   * node never signs two different votes.
+   */
+  private async remember (tm: Tendermint<Block, SignedMessage>, kind: string, round: number, id: ValueId): Promise<boolean> {
+    const mem = this.memory!
+    const key = `${round}/${kind}`
+    if (key in mem.votes && mem.votes[key] !== id) {
+      this.c.logger.error(`refusing to sign a ${kind} for ${id ?? 'nil'} at ${tm.height}/${round}: already signed one for ${mem.votes[key] ?? 'nil'}`)
+      return false
+    }
+    mem.votes[key] = id
+    mem.round = tm.round
+    mem.lockedRound = tm.lockedRound
+    mem.lockedId = tm.lockedId
+    mem.lockedBlock = tm.lockedValue === undefined ? undefined : toHex(encodeBlock(tm.lockedValue))
+    mem.validRound = tm.validRound
+    mem.validId = tm.validId
+    mem.validBlock = tm.validValue === undefined ? undefined : toHex(encodeBlock(tm.validValue))
+    await this.c.store.putMetaSync('consensus', mem)
+    return true
+  }
+
+  private async validate (tm: Tendermint<Block, SignedMessage>, id: string, block: Block): Promise<void> {
+    let verdict: { valid: boolean, reason?: string }
+    try {
+      const ids = [...new Set(block.records.flatMap(r => r.includedMessageIds.map(toHex)))]
+      const messages = await this.c.fetchMessages(ids)
+      const tables = new Map<number, Awaited<ReturnType<LedgerKeeper['tableAt']>>>()
+      for (const m of messages.values()) {
+        const anchor = m.payload.query?.anchorHeight
+        if (anchor !== undefined && !tables.has(anchor)) tables.set(anchor, await this.c.ledger.tableAt(anchor))
+      }
+      const finalized = new Set<string>()
+      for (const r of block.records) if (await this.c.store.isFinalized(toHex(r.queryId))) finalized.add(toHex(r.queryId))
+      verdict = checkProposedBlock(block, {
+        state: this.c.ledger.current,
+        params: this.c.genesis.params,
+        validators: this.c.ledger.current.validators,
+        messages,
+        tableAt: h => tables.get(h) ?? undefined,
+        isFinalized: q => finalized.has(q)
+      })
+      // Keep the named messages: this node may have to serve them, and a commit needs them for the API.
+      for (const m of messages.values()) await this.c.store.putMessage(m.idHex, m.bytes)
+    } catch (err) {
+      verdict = { valid: false, reason: (err as Error).message }
+    }
+    if (!verdict.valid) this.c.logger.warn(`block ${id.slice(0, 12)} at height ${tm.height} is invalid: ${verdict.reason}; prevoting nil`)
+    if (this.tm === tm) this.feed({ type: 'validated', id, valid: verdict.valid })
+  }
+
+  /** Commit a decided (or synced) block: persist, advance the ledger, start the next height. */
+  async commit (block: Block, certificate: CommitCertificate): Promise<void> {
+    if (block.header!.height !== this.height || this.committing) return
+    this.committing = true
+    try {
+      await this.c.onCommit(block, certificate)
+    } finally {
+      this.committing = false
+    }
+    this.c.logger.info(`committed block ${block.header!.height} (${block.records.length} record${block.records.length === 1 ? '' : 's'}, round ${certificate.round}, ${certificate.precommits.length} precommits)`)
+    this.afterCommit(block)
+  }
+}

@@ -1,0 +1,86 @@
+import type { Stream } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { lpStream } from '@libp2p/utils'
+import { fromHex, toHex } from '../protocol/hash.js'
+import { decodeSyncRequest, decodeSyncResponse, encodeSyncRequest, encodeSyncResponse } from '../protocol/wire/codec.js'
+import { wireLimits } from '../protocol/wire/limits.js'
+import type { CertifiedBlock, SyncRequest, SyncResponse } from '../protocol/wire/messages.js'
+import type { SwarmHost } from './host.js'
+import type { Logger } from './logger.js'
+import type { NodeStore } from './store.js'
+
+/**
+ * Request/response sync (DESIGN §4.7) on `/swarmrank/<networkId>/sync/1`: one length-prefixed
+ * SyncRequest, one length-prefixed SyncResponse, then the stream closes. libp2p 3 streams are
+ * message streams rather than it-pipe duplexes; `lpStream` from @libp2p/utils is their
+ * length-prefixed framing, with the same decode limits as gossip.
+ */
+export const syncProtocol = (networkIdHex: string): string => `/swarmrank/${networkIdHex}/sync/1`
+
+/** Blocks per response: bounded so a response stays well under the sync message limit. */
+export const MAX_BLOCKS_PER_RESPONSE = 32
+/** How long a peer gets to answer one request. */
+export const SYNC_TIMEOUT_MS = 5_000
+
+export interface SyncServerComponents {
+  store: NodeStore
+  height: () => number
+  headHash: () => string
+  logger: Logger
+}
+
+export async function serveSync (host: SwarmHost, networkIdHex: string, c: SyncServerComponents): Promise<void> {
+  await host.handle(syncProtocol(networkIdHex), async (stream: Stream) => {
+    const signal = AbortSignal.timeout(SYNC_TIMEOUT_MS)
+    try {
+      const lp = lpStream(stream, { maxDataLength: wireLimits.maxEnvelopeBytes })
+      const request = decodeSyncRequest((await lp.read({ signal })).subarray())
+      const response = await answer(request, c)
+      await lp.write(encodeSyncResponse(response), { signal })
+      await stream.close({ signal })
+    } catch (err) {
+      c.logger.debug(`sync request failed: ${(err as Error).message}`)
+      stream.abort(err as Error)
+    }
+  }, { maxInboundStreams: 16 })
+}
+
+async function answer (req: SyncRequest, c: SyncServerComponents): Promise<SyncResponse> {
+  if (req.status !== undefined) return { status: { height: c.height(), headHash: fromHex(c.headHash()) } }
+  if (req.blocks !== undefined) {
+    const blocks: CertifiedBlock[] = []
+    let bytes = 0
+    const max = Math.min(req.blocks.max === 0 ? MAX_BLOCKS_PER_RESPONSE : req.blocks.max, MAX_BLOCKS_PER_RESPONSE)
+    for (let h = req.blocks.fromHeight; h < req.blocks.fromHeight + max; h++) {
+      const raw = await c.store.getCertifiedBlockBytes(h)
+      if (raw === undefined) break
+      bytes += raw.length
+      if (bytes > wireLimits.maxSyncMessageBytes / 2) break
+      const block = await c.store.getCertifiedBlock(h)
+      blocks.push(block!)
+    }
+    return { blocks: { blocks } }
+  }
+  const envelopes: Uint8Array[] = []
+  for (const id of req.messages?.ids ?? []) {
+    const bytes = await c.store.getMessage(toHex(id))
+    if (bytes !== undefined) envelopes.push(bytes)
+  }
+  return { messages: { envelopes: envelopes as any } }
+}
+
+/** One request to one peer; throws on timeout, a refused stream or a malformed answer. */
+export async function syncRequest (host: SwarmHost, networkIdHex: string, peer: string, request: SyncRequest): Promise<SyncResponse> {
+  const signal = AbortSignal.timeout(SYNC_TIMEOUT_MS)
+  const stream = await host.dialProtocol(peerIdFromString(peer), syncProtocol(networkIdHex), { signal })
+  try {
+    const lp = lpStream(stream, { maxDataLength: wireLimits.maxSyncMessageBytes })
+    await lp.write(encodeSyncRequest(request), { signal })
+    const response = decodeSyncResponse((await lp.read({ signal })).subarray())
+    await stream.close({ signal }).catch(() => {})
+    return response
+  } catch (err) {
+    stream.abort(err as Error)
+    throw err
+  }
+}
