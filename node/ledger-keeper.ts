@@ -57,6 +57,13 @@ export class LedgerKeeper {
     return saved === undefined ? undefined : fromSnapshot(saved).reputations
   }
 
+  /** The validator set that certifies block `height` (the state after height − 1), if still known. */
+  async validatorsFor (height: number): Promise<Map<string, number> | undefined> {
+    if (height === this.state.height + 1) return new Map(this.state.validators)
+    const saved = await this.store.getLedgerAt(height - 1)
+    return saved === undefined ? undefined : fromSnapshot(saved).validators
+  }
+
   /** The state a block would lead to, without applying it. */
   preview (block: Block): LedgerState {
     return applyBlock(this.state, block, this.genesis.params)

@@ -12,6 +12,7 @@ import type { LedgerSnapshot } from '../protocol/ledger.js'
  *   ledger/state        the current ledger snapshot (JSON): its height is the applied-height marker
  *   ledger/at/<height>  snapshots of recent heights, for rounds anchored in the past (JSON)
  *   meta/consensus      the last votes signed and the lock they rest on (synced before signing)
+ *   pending/<queryId>   queries this node acknowledged and that are not final yet (synced before the ack)
  * A committed block, its certificate, the finality index, the query views and the ledger state
  * go in one batch written with sync: true: after kill -9 the node has all of a block or none.
  */
@@ -29,8 +30,11 @@ export interface QueryView {
   candidates?: Array<{ id: string, answer: string, strengthPpm: number, strength: number, answerers: string[] }>
   strengths?: Record<string, number>
   record?: { height: number, includedMessages: number, deltas: Array<{ peerId: string, deltaPpm: number }> }
-  /** the block that finalized the query: height, hash, and the commit certificate (hex of its protobuf) */
-  block?: { height: number, hash: string, round: number, certificate: string }
+  /**
+   * The block that finalized the query, with what a client needs to verify the answer offline:
+   * the commit certificate (hex protobuf), the record (hex protobuf) and the block's record hashes.
+   */
+  block?: { height: number, hash: string, round: number, certificate: string, record: string, recordHashes: string[] }
   finalizedAt?: number
 }
 
@@ -95,10 +99,28 @@ export class NodeStore {
       { type: 'put', key: 'ledger/state', value: json(ledger) },
       { type: 'put', key: heightKey(ledger.height), value: json(ledger) }
     ]
-    for (const r of certified.block!.records) ops.push({ type: 'put', key: `final/${Buffer.from(r.queryId).toString('hex')}`, value: json(ledger.height) })
+    for (const r of certified.block!.records) {
+      const qid = Buffer.from(r.queryId).toString('hex')
+      ops.push({ type: 'put', key: `final/${qid}`, value: json(ledger.height) })
+      ops.push({ type: 'del', key: `pending/${qid}` })
+    }
     for (const v of views) ops.push({ type: 'put', key: `query/${v.id}`, value: json(v) })
     if (ledger.height > LEDGER_HISTORY) ops.push({ type: 'del', key: heightKey(ledger.height - LEDGER_HISTORY) })
     await this.db.batch(ops, { sync: true })
+  }
+
+  /** A query this node acknowledged: on disk before the client hears 202, so a crash cannot lose it. */
+  async putPending (queryIdHex: string, envelope: Uint8Array): Promise<void> {
+    await this.db.batch([
+      { type: 'put', key: `pending/${queryIdHex}`, value: envelope },
+      { type: 'put', key: `msg/${queryIdHex}`, value: envelope }
+    ], { sync: true })
+  }
+
+  async listPending (): Promise<Uint8Array[]> {
+    const out: Uint8Array[] = []
+    for await (const value of this.db.values({ gt: 'pending/', lt: 'pending0' })) out.push(value)
+    return out
   }
 
   async putQuery (view: QueryView): Promise<void> {

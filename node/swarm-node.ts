@@ -9,7 +9,7 @@ import { verifyCertificate } from '../protocol/bft/certificate.js'
 import { networkIdOf } from '../protocol/genesis.js'
 import type { Genesis } from '../protocol/genesis.js'
 import { asBytes, equalBytes, fromHex, toHex } from '../protocol/hash.js'
-import { blockHash, recordsRoot, stateRoot, toSnapshot } from '../protocol/ledger.js'
+import { blockHash, recordHash, recordsRoot, stateRoot, toSnapshot } from '../protocol/ledger.js'
 import type { LedgerSnapshot } from '../protocol/ledger.js'
 import type { RoundOutcome } from '../protocol/record.js'
 import { queryIdHexOf } from '../protocol/round.js'
@@ -180,6 +180,7 @@ export class SwarmNode extends EventTarget {
     await this.catchUp()
     this.syncTimer = setInterval(() => { void this.catchUp() }, SYNC_MS)
     this.syncTimer.unref()
+    await this.resumePending()
     this.log.info(`started ${this.peerId} on ${this.multiaddrs().join(', ')} (network ${this.genesis.network}, height ${this.ledger.height})`)
   }
 
@@ -213,6 +214,13 @@ export class SwarmNode extends EventTarget {
     }
   }
 
+  /** The validator set that certifies block `height` (default: the next block), for offline verification. */
+  async validatorSet (height = this.ledger.height + 1): Promise<{ networkId: string, height: number, validators: Array<{ peerId: string, power: number }> } | undefined> {
+    const set = await this.ledger.validatorsFor(height)
+    if (set === undefined) return undefined
+    return { networkId: this.networkIdHex, height, validators: [...set].sort(([a], [b]) => (a < b ? -1 : 1)).map(([peerId, power]) => ({ peerId, power })) }
+  }
+
   ledgerSnapshot (): LedgerSnapshot {
     return this.ledger.snapshot()
   }
@@ -238,9 +246,9 @@ export class SwarmNode extends EventTarget {
       query: { prompt, anchorHeight: this.ledger.height, createdAt: this.now(), nonce: asBytes(randomBytes(16)) }
     }
     const msg = await signMessage(this.init.privateKey, payload)
+    await this.store.putPending(msg.idHex, msg.bytes)
     this.views.set(msg.idHex, pendingView(msg))
     await this.runner!.onQuery(msg)
-    await this.store.putMessage(msg.idHex, msg.bytes)
     await this.host!.services.pubsub.publish(this.topics.query, msg.bytes)
     return { id: msg.idHex }
   }
@@ -305,6 +313,22 @@ export class SwarmNode extends EventTarget {
     return verdict
   }
 
+  /**
+   * Queries this node acknowledged before a crash and that no block has finalized: announce them
+   * again. A round whose deadlines have passed closes at once with what arrived (possibly
+   * nothing), so an acknowledged query always ends final rather than lost.
+   */
+  private async resumePending (): Promise<void> {
+    for (const bytes of await this.store.listPending()) {
+      const v = await validateEnvelope(bytes, { networkId: this.networkId, now: 0, maxQueryAgeMs: Number.MAX_SAFE_INTEGER, maxClockSkewMs: Number.MAX_SAFE_INTEGER })
+      if (v.result !== 'ACCEPT' || await this.store.isFinalized(v.value.idHex)) continue
+      if (!this.views.has(v.value.idHex)) this.views.set(v.value.idHex, pendingView(v.value))
+      await this.runner!.onQuery(v.value)
+      await this.host!.services.pubsub.publish(this.topics.query, bytes).catch(() => {})
+      this.log.info(`resumed acknowledged query ${v.value.idHex.slice(0, 12)}`)
+    }
+  }
+
   /** A round finished here: show its provisional result and hand its record to consensus. */
   private async onRoundDone (state: RoundState, outcome: RoundOutcome, messages: readonly SignedMessage[]): Promise<void> {
     const id = state.queryIdHex
@@ -320,11 +344,12 @@ export class SwarmNode extends EventTarget {
     const next = this.ledger.preview(block)
     const height = block.header!.height
     const hash = toHex(blockHash(block.header!))
+    const recordHashes = block.records.map(r => toHex(recordHash(r)))
     const ids = [...new Set(block.records.flatMap(r => r.includedMessageIds.map(toHex)))]
     const messages = await this.fetchMessages(ids).catch(() => new Map<string, SignedMessage>())
     const views = await Promise.all(block.records.map(async r => {
       const qid = toHex(r.queryId)
-      return finalView(r, messages, { height, hash, certificate }, this.views.get(qid) ?? await this.store.getQuery(qid), this.now())
+      return finalView(r, messages, { height, hash, certificate, recordHashes }, this.views.get(qid) ?? await this.store.getQuery(qid), this.now())
     }))
     await this.store.commitBlock({ block, certificate }, views, toSnapshot(next))
     this.ledger.adopt(next)

@@ -2,7 +2,7 @@ import { toHex } from '../protocol/hash.js'
 import { candidateId, nodeIdFromBytes } from '../protocol/record.js'
 import type { SignedMessage } from '../protocol/wire/envelope.js'
 import type { CommitCertificate, RoundRecord } from '../protocol/wire/messages.js'
-import { encodeCommitCertificate } from '../protocol/wire/codec.js'
+import { encodeCommitCertificate, encodeRoundRecord } from '../protocol/wire/codec.js'
 import type { QueryView } from './store.js'
 
 /** What the API shows of a query, built from the query and its record. */
@@ -15,7 +15,7 @@ export function pendingView (query: SignedMessage): QueryView {
  * The final view of a query from its committed record and the messages it names (answer texts
  * come from the reveals; a node that synced the block without the messages shows ids only).
  */
-export function finalView (record: RoundRecord, messages: ReadonlyMap<string, SignedMessage>, block: { height: number, hash: string, certificate: CommitCertificate }, before: QueryView | undefined, now: number): QueryView {
+export function finalView (record: RoundRecord, messages: ReadonlyMap<string, SignedMessage>, block: { height: number, hash: string, certificate: CommitCertificate, recordHashes: string[] }, before: QueryView | undefined, now: number): QueryView {
   const id = toHex(record.queryId)
   const query = messages.get(id)?.payload.query
   const textOf = new Map<string, string>()
@@ -51,7 +51,7 @@ export function finalView (record: RoundRecord, messages: ReadonlyMap<string, Si
       includedMessages: record.includedMessageIds.length,
       deltas: record.deltas.map(d => ({ peerId: nodeIdFromBytes(d.node), deltaPpm: d.deltaPpm }))
     },
-    block: { height: block.height, hash: block.hash, round: block.certificate.round, certificate: toHex(encodeCommitCertificate(block.certificate)) },
+    block: { height: block.height, hash: block.hash, round: block.certificate.round, certificate: toHex(encodeCommitCertificate(block.certificate)), record: toHex(encodeRoundRecord(record)), recordHashes: block.recordHashes },
     finalizedAt: now
   }
 }

@@ -92,7 +92,16 @@ export function blockHash (header: BlockHeader): Bytes {
 }
 
 export function recordsRoot (records: readonly RoundRecord[]): Bytes {
-  return sha256(utf8('swarmrank/records/1'), ...records.map(r => sha256(encodeRoundRecord(r))))
+  return recordsRootFromHashes(records.map(recordHash))
+}
+
+export function recordHash (record: RoundRecord): Bytes {
+  return sha256(encodeRoundRecord(record))
+}
+
+/** The records root from the records' hashes: what a client needs to check one record is in a block. */
+export function recordsRootFromHashes (hashes: readonly Uint8Array[]): Bytes {
+  return sha256(utf8('swarmrank/records/1'), ...hashes)
 }
 
 /** A block on top of `state` with these records; the header commits to the state after it. */

@@ -91,6 +91,19 @@ export async function startApi (node: SwarmNode, init: ApiInit = {}): Promise<Ap
     },
     { pattern: /^\/v1\/status$/, methods: { GET: async () => ({ status: 200, body: node.status() }) } },
     {
+      pattern: /^\/v1\/validators$/,
+      methods: {
+        GET: async req => {
+          const raw = new URL(req.url ?? '/', 'http://x').searchParams.get('height')
+          const height = raw === null ? undefined : Number(raw)
+          if (height !== undefined && (!Number.isSafeInteger(height) || height < 1)) throw new HttpError(400, 'bad_request', 'height must be a positive integer')
+          const set = await node.validatorSet(height)
+          if (set === undefined) throw new HttpError(404, 'not_found', `the validator set for block ${height} is not known to this node (too old or in the future)`)
+          return { status: 200, body: set }
+        }
+      }
+    },
+    {
       pattern: /^\/v1\/ledger$/,
       methods: { GET: async () => ({ status: 200, body: { ...node.ledgerSnapshot(), stateRoot: node.status().stateRoot } }) }
     }
@@ -100,7 +113,7 @@ export async function startApi (node: SwarmNode, init: ApiInit = {}): Promise<Ap
     const path = (req.url ?? '/').split('?')[0]
     const route = routes.find(r => r.pattern.test(path))
     const respond = async (): Promise<void> => {
-      if (route === undefined) throw new HttpError(404, 'not_found', `no route ${path} (see GET /v1/status, POST /v1/queries, GET /v1/queries/:id, GET /v1/ledger)`)
+      if (route === undefined) throw new HttpError(404, 'not_found', `no route ${path} (see GET /v1/status, POST /v1/queries, GET /v1/queries/:id, GET /v1/ledger, GET /v1/validators)`)
       const handler = route.methods[req.method ?? 'GET']
       if (handler === undefined) {
         res.setHeader('allow', Object.keys(route.methods).join(', '))

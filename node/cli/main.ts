@@ -7,11 +7,13 @@ Usage: swarmrank COMMAND [options]
 
 Commands:
   cluster  Start a local swarm of node processes and ask it demo questions
+  churn    Kill, pause, restart, wipe and add nodes of a running cluster; report what was lost
   init     Create a node's data directory: identity key and genesis
   start    Run a node: gossip, rounds, ledger, HTTP API
   ask      Ask the swarm a question through a node and wait for the final answer
   status   Show a node's status (height, state root, peers)
   ledger   Show the reputation ledger a node holds
+  verify   Check a query's commit certificate offline against a validator set
   demo     Run simulated rounds through the protocol core, without a network
   fit      Fit a weighted Bradley–Terry model to a CSV of pairwise comparisons
   help     Show this help, or a command's: swarmrank help start
@@ -32,11 +34,13 @@ const commands: Record<string, () => Promise<{ help: string, run: (argv: string[
   ask: async () => { const m = await import('./commands/client.js'); return { help: m.askHelp, run: async (a, io) => m.askCommand(a, io.out, io.err) } },
   status: async () => { const m = await import('./commands/client.js'); return { help: m.statusHelp, run: async (a, io) => m.statusCommand(a, io.out) } },
   ledger: async () => { const m = await import('./commands/client.js'); return { help: m.ledgerHelp, run: async (a, io) => m.ledgerCommand(a, io.out) } },
+  churn: async () => { const m = await import('./commands/churn.js'); return { help: m.churnHelp, run: async (a, io) => m.churnCommand(a, io.out, io.err) } },
   cluster: async () => { const m = await import('./commands/cluster.js'); return { help: m.clusterHelp, run: async (a, io) => m.clusterCommand(a, io.out, io.err) } },
   demo: async () => { const m = await import('./commands/demo.js'); return { help: m.demoHelp, run: (a, io) => m.demoCommand(a, io.out) } },
   fit: async () => { const m = await import('./commands/fit.js'); return { help: m.fitHelp, run: (a, io) => m.fitCommand(a, io.out, io.err) } },
   init: async () => { const m = await import('./commands/init.js'); return { help: m.initHelp, run: async (a, io) => m.initCommand(a, io.out) } },
-  start: async () => { const m = await import('./commands/start.js'); return { help: m.startHelp, run: async (a, io) => m.startCommand(a, io.out) } }
+  start: async () => { const m = await import('./commands/start.js'); return { help: m.startHelp, run: async (a, io) => m.startCommand(a, io.out) } },
+  verify: async () => { const m = await import('./commands/verify.js'); return { help: m.verifyHelp, run: async (a, io) => m.verifyCommand(a, io.out) } }
 }
 
 /** Errors that mean "the user can fix this": one line, exit 2. Matched by name, so they need not be loaded. */

@@ -167,3 +167,12 @@ export async function stopClusterNodes (children: ChildProcess[], graceMs = 5_00
     clearTimeout(timer)
   }))
 }
+
+/** SIGTERM every node cluster.json lists that still runs (then SIGKILL after `graceMs`). */
+export async function stopListedNodes (dir: string, graceMs = 5_000): Promise<void> {
+  const pids = (readCluster(dir)?.nodes ?? []).map(n => n.pid).filter(isAlive)
+  for (const pid of pids) { try { process.kill(pid, 'SIGCONT'); process.kill(pid, 'SIGTERM') } catch {} }
+  const deadline = Date.now() + graceMs
+  while (pids.some(isAlive) && Date.now() < deadline) await new Promise(r => setTimeout(r, 50))
+  for (const pid of pids.filter(isAlive)) { try { process.kill(pid, 'SIGKILL') } catch {} }
+}

@@ -1,5 +1,6 @@
-import { equalBytes, toHex } from '../hash.js'
-import { blockHash } from '../ledger.js'
+import { equalBytes, sha256, toHex, utf8 } from '../hash.js'
+import { blockHash, recordsRootFromHashes } from '../ledger.js'
+import { decodeRoundRecord } from '../wire/codec.js'
 import type { SignedMessage } from '../wire/envelope.js'
 import { VoteType } from '../wire/messages.js'
 import type { BlockHeader, CommitCertificate } from '../wire/messages.js'
@@ -43,3 +44,39 @@ export async function verifyCertificate (cert: CommitCertificate, validators: Re
 }
 
 export const certificateBlockHashHex = (cert: CommitCertificate): string => toHex(blockHash(cert.header!))
+
+/** What a client holds to prove an answer: the certificate, the record and the block's record hashes. */
+export interface AnswerProof {
+  certificate: CommitCertificate
+  /** RoundRecord bytes */
+  record: Uint8Array
+  /** sha256 of every record of the block, in block order */
+  recordHashes: Uint8Array[]
+  /** the answer text claimed to have won */
+  answer?: string
+}
+
+export type AnswerCheck = { valid: true, height: number, power: number, total: number, queryId: string } | { valid: false, reason: string }
+
+/**
+ * Check offline that `answer` is the certified winner of a query: the certificate is valid for
+ * the validator set, the record is one of the block's records (its hash is listed and the list
+ * hashes to the header's records root), and the answer hashes to the record's winner.
+ */
+export async function verifyAnswer (proof: AnswerProof, validators: ReadonlyMap<string, number>, networkId: Uint8Array): Promise<AnswerCheck> {
+  const cert = await verifyCertificate(proof.certificate, validators, networkId)
+  if (!cert.valid) return cert
+  const header = proof.certificate.header!
+  if (!equalBytes(recordsRootFromHashes(proof.recordHashes), header.recordsRoot)) return { valid: false, reason: 'the record hashes do not match the block\'s records root' }
+  const hash = sha256(proof.record)
+  if (!proof.recordHashes.some(h => equalBytes(h, hash))) return { valid: false, reason: 'the record is not in the certified block' }
+  let queryId: string
+  try {
+    const record = decodeRoundRecord(proof.record)
+    queryId = toHex(record.queryId)
+    if (proof.answer !== undefined && !equalBytes(sha256(utf8(proof.answer)), record.winner)) return { valid: false, reason: 'the answer is not the record\'s winner' }
+  } catch (err) {
+    return { valid: false, reason: `the record does not decode: ${(err as Error).message}` }
+  }
+  return { valid: true, height: header.height, power: cert.power, total: cert.total, queryId }
+}

@@ -3,7 +3,7 @@ import { drawTask, solveTask } from '../../../protocol/agents/tasks.js'
 import { sha256, utf8 } from '../../../protocol/hash.js'
 import type { LedgerSnapshot } from '../../../protocol/ledger.js'
 import { HashStream } from '../../../protocol/random.js'
-import { prepareCluster, startClusterNodes, stopClusterNodes } from '../../cluster/launcher.js'
+import { prepareCluster, startClusterNodes, stopClusterNodes, stopListedNodes } from '../../cluster/launcher.js'
 import type { StartedNode } from '../../cluster/launcher.js'
 import type { QueryView } from '../../store.js'
 import type { NodeStatus } from '../../swarm-node.js'
@@ -53,7 +53,11 @@ export async function clusterCommand (argv: string[], out: (line: string) => voi
   const layout = await prepareCluster(dir, size, network)
   say(`starting ${size} nodes in ${dir} (network ${network})`)
   let started: StartedNode[] = []
-  const shutdown = async (): Promise<void> => stopClusterNodes(started.map(s => s.child))
+  // Our own children, and any node a churn run restarted since (listed in cluster.json, not our child).
+  const shutdown = async (): Promise<void> => {
+    await stopClusterNodes(started.map(s => s.child))
+    await stopListedNodes(dir)
+  }
   try {
     started = await startClusterNodes(dir, layout.genesisFile, layout.nodes)
     for (const [i, s] of started.entries()) say(`  node-${i}  ${layout.nodes[i].profile.padEnd(4)} ${s.info.peerId}  ${s.info.api}`)

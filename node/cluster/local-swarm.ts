@@ -1,0 +1,111 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
+import type { PrivateKey } from '@libp2p/interface'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { clusterProfileOrder } from '../../protocol/agents/builtin.js'
+import { defaultProtocolParams } from '../../protocol/genesis.js'
+import type { Genesis, ProtocolParams } from '../../protocol/genesis.js'
+import { sha256, utf8 } from '../../protocol/hash.js'
+import type { Agent } from '../agents/agent.js'
+import { builtinAgent } from '../agents/builtin.js'
+import { createLogger } from '../logger.js'
+import type { LogLevel } from '../logger.js'
+import { SwarmNode } from '../swarm-node.js'
+import type { ByzantineBehaviour } from '../round-runner.js'
+import type { QueryView } from '../store.js'
+
+/**
+ * N real nodes in one process over loopback TCP, all genesis validators, fully connected: for
+ * integration tests and the finality benchmark (a process cluster is cluster/launcher.ts).
+ */
+export interface LocalSwarm {
+  nodes: SwarmNode[]
+  keys: PrivateKey[]
+  genesis: Genesis
+  dir: string
+  /** stop node i and start it again on the same data directory and key */
+  restart: (i: number) => Promise<SwarmNode>
+  stop: () => Promise<void>
+}
+
+export interface LocalSwarmOptions {
+  size: number
+  /** builtin profile per node; default the cluster order */
+  profiles?: string[]
+  params?: Partial<ProtocolParams>
+  /** misbehaving nodes by index */
+  byzantine?: Record<number, ByzantineBehaviour>
+  /** builtin agent thinking time per node (ms) */
+  agentDelayMs?: number[]
+  /** replace node i's agent */
+  agents?: Record<number, Agent>
+  logLevel?: LogLevel
+}
+
+export async function startLocalSwarm (opts: LocalSwarmOptions): Promise<LocalSwarm> {
+  const dir = mkdtempSync(join(tmpdir(), 'swarmrank-it-'))
+  const keys = await Promise.all(Array.from({ length: opts.size }, async (_, i) => generateKeyPairFromSeed('Ed25519', sha256(utf8(`swarm-key-${i}`)))))
+  const genesis: Genesis = {
+    network: 'integration',
+    params: { ...defaultProtocolParams, answerCommitMs: 3_000, answerRevealMs: 1_500, compareCommitMs: 3_000, compareRevealMs: 1_500, ...opts.params },
+    validators: keys.map(k => ({ peerId: peerIdFromPrivateKey(k).toString(), reputationPpm: 500_000 }))
+  }
+  const nodes: SwarmNode[] = []
+  const makeNode = (i: number, bootstrap: string[]): SwarmNode => {
+    const profile = opts.profiles?.[i] ?? clusterProfileOrder[i % clusterProfileOrder.length]
+    return new SwarmNode({
+      dataDir: join(dir, `node-${i}`),
+      genesis,
+      privateKey: keys[i],
+      agent: opts.agents?.[i] ?? builtinAgent({ profile, seed: peerIdFromPrivateKey(keys[i]).toString(), delayMs: opts.agentDelayMs?.[i] }),
+      bootstrap,
+      logger: createLogger({ level: opts.logLevel ?? 'silent', prefix: `n${i}` }),
+      byzantine: opts.byzantine?.[i]
+    })
+  }
+  for (let i = 0; i < opts.size; i++) {
+    const node = makeNode(i, nodes.flatMap(n => n.multiaddrs().slice(0, 1)))
+    await node.start()
+    nodes.push(node)
+  }
+  await waitFor(() => nodes.every(n => n.status().connectedPeers.length >= opts.size - 1), 10_000, 'full mesh')
+  // Let gossipsub exchange subscriptions and form its mesh.
+  await new Promise(resolve => setTimeout(resolve, 1_500))
+  return {
+    nodes,
+    keys,
+    genesis,
+    dir,
+    restart: async (i: number) => {
+      await nodes[i].stop()
+      const node = makeNode(i, nodes.filter((_, j) => j !== i).flatMap(n => n.multiaddrs().slice(0, 1)))
+      await node.start()
+      nodes[i] = node
+      return node
+    },
+    stop: async () => {
+      await Promise.allSettled(nodes.map(async n => n.stop()))
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }
+}
+
+export async function waitFor (condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+}
+
+/** Wait until `id` is final on every given node; returns their views. */
+export async function waitFinal (nodes: SwarmNode[], id: string, timeoutMs = 20_000): Promise<QueryView[]> {
+  let views: Array<QueryView | undefined> = []
+  await waitFor(async () => {
+    views = await Promise.all(nodes.map(async n => n.getQuery(id)))
+    return views.every(v => v?.status === 'final')
+  }, timeoutMs, `query ${id.slice(0, 12)} to be final on ${nodes.length} nodes`)
+  return views as QueryView[]
+}
