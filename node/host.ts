@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { bootstrap } from '@libp2p/bootstrap'
@@ -99,7 +100,8 @@ export async function createHost (init: HostInit): Promise<SwarmHost> {
         // gossipsub adds no signature and ids are content hashes (deduplicated by content).
         globalSignaturePolicy: StrictNoSign,
         msgIdFn: msg => sha256(msg.data),
-        fastMsgIdFn: msg => Buffer.from(sha256(msg.data ?? new Uint8Array(0))).toString('base64'),
+        // Deduplication runs on every copy received, before validation: use the native hash.
+        fastMsgIdFn: msg => createHash('sha256').update(msg.data ?? new Uint8Array(0)).digest('base64'),
         allowedTopics: [topics.query, topics.round, topics.consensus],
         allowPublishToZeroTopicPeers: true,
         emitSelf: false,

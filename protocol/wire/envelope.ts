@@ -49,15 +49,31 @@ export async function signMessage (key: PrivateKey, payload: Payload): Promise<S
   return { id, idHex: toHex(id), bytes, signerId: peerIdFromPublicKey(key.publicKey).toString(), signer, payload }
 }
 
-/** The signer's public key, or undefined when the bytes are not an Ed25519 key. */
+/**
+ * The signer's public key, or undefined when the bytes are not an Ed25519 key. Parsed keys are
+ * memoised (a bounded cache: a swarm has few signers and each signs many messages), which also
+ * lets the crypto library reuse its prepared key object.
+ */
 export function parseSignerKey (signer: Uint8Array): PublicKey | undefined {
+  const cacheKey = toHex(signer)
+  const cached = keyCache.get(cacheKey)
+  if (cached !== undefined) return cached
+  let key: PublicKey | undefined
   try {
-    const key = publicKeyFromProtobuf(signer)
-    return key.type === 'Ed25519' ? key : undefined
+    const parsed = publicKeyFromProtobuf(signer)
+    key = parsed.type === 'Ed25519' ? parsed : undefined
   } catch {
-    return undefined
+    key = undefined
   }
+  if (key !== undefined) {
+    if (keyCache.size >= KEY_CACHE_SIZE) keyCache.delete(keyCache.keys().next().value as string)
+    keyCache.set(cacheKey, key)
+  }
+  return key
 }
+
+const KEY_CACHE_SIZE = 4096
+const keyCache = new Map<string, PublicKey>()
 
 /** Node id (peer id string) for a protobuf-encoded public key. */
 export function nodeIdOf (key: PublicKey): string {
