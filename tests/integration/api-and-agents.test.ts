@@ -1,4 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { main } from '../../node/cli/main.js'
 import { openaiAgent, OpenAIAgentError, parseVerdict } from '../../node/agents/openai.js'
 import { MAX_BODY_BYTES, startApi } from '../../node/api/http.js'
 import type { ApiServer } from '../../node/api/http.js'
@@ -102,6 +106,37 @@ describe('the HTTP API of a running node', () => {
       expect(body.error.message).toMatch(message)
     })
   }
+
+  it('serves a commit certificate that verifies offline (swarmrank verify), and a tampered one that does not', async () => {
+    const res = await post(JSON.stringify({ prompt: 'What is 6 × 7?' }))
+    const { id } = await res.json() as { id: string }
+    let view: { status: string, block?: { height: number } } = { status: 'pending' }
+    await waitFor(async () => {
+      view = await (await fetch(`${api.url}/v1/queries/${id}`)).json() as typeof view
+      return view.status === 'final'
+    }, 10_000, 'final')
+    const validators = await (await fetch(`${api.url}/v1/validators?height=${view.block!.height}`)).json() as Record<string, unknown>
+    const dir = mkdtempSync(join(tmpdir(), 'swarmrank-verify-'))
+    writeFileSync(join(dir, 'q.json'), JSON.stringify(view))
+    writeFileSync(join(dir, 'v.json'), JSON.stringify(validators))
+    writeFileSync(join(dir, 'forged.json'), JSON.stringify({ ...view, answer: 'The answer is\n41' }))
+    writeFileSync(join(dir, 'wrong-set.json'), JSON.stringify({ ...validators, validators: [{ peerId: '12D3KooWSYrjKP6w7uP6GEsWpkxBMeTXmfEZuhiee8kKceJmt3qX', power: 500000 }] }))
+    const run = async (...args: string[]): Promise<{ code: number, out: string }> => {
+      const lines: string[] = []
+      const code = await main(['verify', ...args], { out: l => lines.push(l), err: l => lines.push(l) })
+      return { code, out: lines.join('\n') }
+    }
+    const ok = await run('--validators', join(dir, 'v.json'), join(dir, 'q.json'))
+    expect(ok.code).toBe(0)
+    expect(ok.out).toMatch(/^valid: query .* is final in block \d+, certified by 500000 of 500000 voting power/)
+    const forged = await run('--validators', join(dir, 'v.json'), join(dir, 'forged.json'))
+    expect(forged).toEqual({ code: 1, out: "invalid: the answer is not the record's winner" })
+    const wrongSet = await run('--validators', join(dir, 'wrong-set.json'), join(dir, 'q.json'))
+    expect(wrongSet.code).toBe(1)
+    expect(wrongSet.out).toMatch(/not a validator at this height/)
+    expect((await fetch(`${api.url}/v1/validators?height=0`)).status).toBe(400)
+    expect((await fetch(`${api.url}/v1/validators?height=999`)).status).toBe(404)
+  })
 
   it('keeps serving after bad requests: status and ledger', async () => {
     const status = await (await fetch(`${api.url}/v1/status`)).json() as { peerId: string, height: number, networkId: string }

@@ -9,6 +9,9 @@ import { wireLimits } from '../../protocol/wire/limits.js'
 import type { RoundRecord } from '../../protocol/wire/messages.js'
 import { createHost, topicsFor } from '../../node/host.js'
 import type { SwarmHost } from '../../node/host.js'
+import { join } from 'node:path'
+import { builtinAgent } from '../../node/agents/builtin.js'
+import { SwarmNode } from '../../node/swarm-node.js'
 import { startTestSwarm, waitFinal, waitFor } from '../helpers/swarm.js'
 import type { TestSwarm } from '../helpers/swarm.js'
 
@@ -67,6 +70,33 @@ describe('Byzantine nodes and restarts', () => {
     const rep = new Map(swarm.nodes[0].ledgerSnapshot().reputations.map(r => [r.peerId, r.reputationPpm]))
     for (const bad of [3, 4]) expect(rep.get(swarm.nodes[bad].peerId)!).toBeLessThan(Math.min(...honest.map(n => rep.get(n.peerId)!)))
     expect(swarm.nodes[0].rejectedMessages).toBeGreaterThan(0)
+  }, 90_000)
+
+  it('a twin (a second node running the same validator identity) cannot break agreement', async () => {
+    // libp2p knows one connection per peer id, so the twins also fight over their peers'
+    // connections; whatever gets through, honest nodes must end on the same chain.
+    swarm = await startTestSwarm({ size: 4, params: { answerers: 4, rankers: 4, answerCommitMs: 1_500, answerRevealMs: 700, compareCommitMs: 1_500, compareRevealMs: 700 } })
+    const twin = new SwarmNode({
+      dataDir: join(swarm.dir, 'twin'),
+      genesis: swarm.genesis,
+      privateKey: swarm.keys[0],
+      agent: builtinAgent({ profile: 'bo', seed: 'twin' }),
+      bootstrap: swarm.nodes.map(n => n.multiaddrs()[0])
+    })
+    await twin.start()
+    try {
+      await new Promise(r => setTimeout(r, 1_500))
+      const all = [...swarm.nodes, twin]
+      for (let r = 0; r < 3; r++) {
+        const { id } = await swarm.nodes[1 + r].submitQuery(prompt(`twin-${r}`))
+        await waitFinal(swarm.nodes.slice(1), id, 30_000)
+      }
+      await waitFor(() => new Set(all.map(n => n.status().height)).size === 1, 15_000, 'equal heights')
+      expect(new Set(all.map(n => n.status().stateRoot)).size).toBe(1)
+      expect(swarm.nodes[1].status().height).toBeGreaterThanOrEqual(3)
+    } finally {
+      await twin.stop()
+    }
   }, 90_000)
 
   it('a restarted node keeps its ledger and answers for past queries', async () => {
