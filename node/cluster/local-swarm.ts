@@ -25,8 +25,8 @@ export interface LocalSwarm {
   keys: PrivateKey[]
   genesis: Genesis
   dir: string
-  /** stop node i and start it again on the same data directory and key */
-  restart: (i: number) => Promise<SwarmNode>
+  /** stop node i and start it again on the same data directory and key (wiped: its LevelDB deleted first) */
+  restart: (i: number, options?: { wipe?: boolean }) => Promise<SwarmNode>
   stop: () => Promise<void>
 }
 
@@ -78,8 +78,9 @@ export async function startLocalSwarm (opts: LocalSwarmOptions): Promise<LocalSw
     keys,
     genesis,
     dir,
-    restart: async (i: number) => {
+    restart: async (i: number, options = {}) => {
       await nodes[i].stop()
+      if (options.wipe === true) rmSync(join(dir, `node-${i}`, 'db'), { recursive: true, force: true })
       const node = makeNode(i, nodes.filter((_, j) => j !== i).flatMap(n => n.multiaddrs().slice(0, 1)))
       await node.start()
       nodes[i] = node

@@ -99,6 +99,20 @@ describe('Byzantine nodes and restarts', () => {
     }
   }, 90_000)
 
+  it('a node wiped mid-run resyncs from its peers and ends with the same state root', async () => {
+    swarm = await startTestSwarm({ size: 4 })
+    for (let r = 0; r < 3; r++) {
+      const { id } = await swarm.nodes[r].submitQuery(prompt(`wipe-${r}`))
+      await waitFinal(swarm.nodes, id)
+    }
+    const wiped = await swarm.restart(3, { wipe: true })
+    const { id } = await swarm.nodes[0].submitQuery(prompt('wipe-after'))
+    await waitFinal(swarm.nodes.slice(0, 3), id)
+    await waitFor(() => wiped.status().height === swarm!.nodes[0].status().height, 15_000, 'the wiped node to catch up')
+    expect(wiped.status().stateRoot).toBe(swarm.nodes[0].status().stateRoot)
+    expect((await wiped.getQuery(id))?.status).toBe('final')
+  }, 60_000)
+
   it('a restarted node keeps its ledger and answers for past queries', async () => {
     swarm = await startTestSwarm({ size: 3 })
     const { id } = await swarm.nodes[0].submitQuery(prompt('restart'))
