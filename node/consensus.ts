@@ -27,8 +27,8 @@ export interface ConsensusComponents {
   now: () => number
   /** sign and gossip on the consensus topic; returns the signed message */
   publish: (payload: Payload) => Promise<SignedMessage | undefined>
-  /** the named messages, from the store or from peers; missing ones are left out */
-  fetchMessages: (idsHex: string[]) => Promise<Map<string, SignedMessage>>
+  /** the named messages, from the store or from peers (`prefer` asked first); missing ones are left out */
+  fetchMessages: (idsHex: string[], prefer?: string) => Promise<Map<string, SignedMessage>>
   /** persist a committed block (the ledger has not been advanced yet) */
   onCommit: (block: Block, certificate: CommitCertificate) => Promise<void>
   /** we saw traffic for a height above ours: catch up by block sync */
@@ -57,6 +57,8 @@ interface ConsensusMemory {
 
 /** Messages for heights above ours kept until we get there (bounded). */
 const MAX_FUTURE = 2_000
+/** Recently finalized query ids kept in memory to keep late records out of proposals. */
+const MAX_FINALIZED_MEMORY = 10_000
 
 /**
  * Drives Tendermint (protocol/bft) for one height at a time: turns gossip into events and its
@@ -67,6 +69,10 @@ const MAX_FUTURE = 2_000
 export class ConsensusRunner {
   private readonly c: ConsensusComponents
   private readonly pool = new Map<string, ReadyRound>()
+  /** queries with a record in a committed block (recent ones; the store answers for older) */
+  private readonly finalized = new Set<string>()
+  /** who proposed each block id seen at this height */
+  private readonly lastProposers = new Map<string, string>()
   private tm?: Tendermint<Block, SignedMessage>
   private timers: NodeJS.Timeout[] = []
   private future: SignedMessage[] = []
@@ -97,8 +103,11 @@ export class ConsensusRunner {
     for (const t of this.timers) clearTimeout(t)
   }
 
-  /** A round finished here: its record waits for a block. */
-  addReady (queryIdHex: string, record: RoundRecord, messages: readonly SignedMessage[]): void {
+  /** A round finished here: its record waits for a block (unless a block already holds one). */
+  async addReady (queryIdHex: string, record: RoundRecord, messages: readonly SignedMessage[]): Promise<void> {
+    // A round can finish here after another record for the same query was committed (this node
+    // was late, restarted, or resumed the query): proposing it would only earn nil prevotes.
+    if (this.finalized.has(queryIdHex) || await this.c.store.isFinalized(queryIdHex)) return
     this.pool.set(queryIdHex, { record, messages })
     this.ensureStarted()
     if (this.tm !== undefined && this.pendingValueRound === this.tm.round && this.tm.step === 'propose' && this.tm.isProposer()) {
@@ -139,16 +148,25 @@ export class ConsensusRunner {
     const expected = proposerFor(validators, bp.height, bp.round)
     // [REJECT] a proposal from anyone but the round's proposer
     if (msg.signerId !== expected) return reject('proposal from a validator that is not the proposer of its round')
-    this.feed({ type: 'proposal', proposal: { round: bp.round, value: bp.block!, id: toHex(blockHash(bp.block!.header!)), validRound: bp.validRound, from: msg.signerId } })
+    const id = toHex(blockHash(bp.block!.header!))
+    this.lastProposers.set(id, msg.signerId)
+    this.c.logger.debug(`proposal ${id.slice(0, 12)} for ${bp.height}/${bp.round} from ${msg.signerId.slice(-8)} (${bp.block!.records.length} records, valid round ${bp.validRound}); we are in round ${this.tm?.round}`)
+    this.feed({ type: 'proposal', proposal: { round: bp.round, value: bp.block!, id, validRound: bp.validRound, from: msg.signerId } })
     return accept(undefined)
   }
 
   /** Blocks arrived by sync (or we committed): drop what they finalized and move on. */
   afterCommit (block: Block): void {
-    for (const r of block.records) this.pool.delete(toHex(r.queryId))
+    for (const r of block.records) {
+      const qid = toHex(r.queryId)
+      this.pool.delete(qid)
+      this.finalized.add(qid)
+    }
+    if (this.finalized.size > MAX_FINALIZED_MEMORY) for (const q of this.finalized) { this.finalized.delete(q); if (this.finalized.size <= MAX_FINALIZED_MEMORY / 2) break }
     for (const t of this.timers) clearTimeout(t)
     this.timers = []
     this.tm = undefined
+    this.lastProposers.clear()
     this.pendingValueRound = undefined
     const h = this.height
     const replay = this.future.filter(m => (m.payload.vote?.height ?? m.payload.blockProposal?.height) === h)
@@ -199,6 +217,7 @@ export class ConsensusRunner {
 
   private makeBlock (): Block | undefined {
     const records = [...this.pool.entries()]
+      .filter(([qid]) => !this.finalized.has(qid))
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .slice(0, this.c.genesis.params.bft.maxRecordsPerBlock)
       .map(([, r]) => r.record)
@@ -234,9 +253,10 @@ export class ConsensusRunner {
             break
           }
           case 'validate':
-            void this.validate(tm, a.id, a.value)
+            void this.validate(tm, a.id, a.value, this.proposerOfValue(tm, a.id))
             break
           case 'schedule-timeout':
+            if (a.kind === 'propose' && a.round > 0) this.c.logger.debug(`height ${tm.height}: round ${a.round} (proposer ${proposerFor(this.c.ledger.current.validators, tm.height, a.round).slice(-8)})`)
             this.timers.push(setTimeout(() => { if (this.tm === tm) this.feed({ type: 'timeout', kind: a.kind, round: a.round }) }, a.delayMs))
             break
           case 'decide':
@@ -277,11 +297,17 @@ export class ConsensusRunner {
     return true
   }
 
-  private async validate (tm: Tendermint<Block, SignedMessage>, id: string, block: Block): Promise<void> {
+  /** Who proposed the value with this id at the current height (the peer sure to hold its messages). */
+  private proposerOfValue (tm: Tendermint<Block, SignedMessage>, id: string): string | undefined {
+    return this.lastProposers.get(id) ?? (tm.isProposer() ? this.c.self : undefined)
+  }
+
+  private async validate (tm: Tendermint<Block, SignedMessage>, id: string, block: Block, prefer?: string): Promise<void> {
     let verdict: { valid: boolean, reason?: string }
+    const started = Date.now()
     try {
       const ids = [...new Set(block.records.flatMap(r => r.includedMessageIds.map(toHex)))]
-      const messages = await this.c.fetchMessages(ids)
+      const messages = await this.c.fetchMessages(ids, prefer)
       const tables = new Map<number, Awaited<ReturnType<LedgerKeeper['tableAt']>>>()
       for (const m of messages.values()) {
         const anchor = m.payload.query?.anchorHeight
@@ -302,6 +328,8 @@ export class ConsensusRunner {
     } catch (err) {
       verdict = { valid: false, reason: (err as Error).message }
     }
+    if (this.stopped) return
+    this.c.logger.debug(`block ${id.slice(0, 12)} at ${tm.height} checked in ${Date.now() - started} ms: ${verdict.valid ? 'valid' : verdict.reason}`)
     if (!verdict.valid) this.c.logger.warn(`block ${id.slice(0, 12)} at height ${tm.height} is invalid: ${verdict.reason}; prevoting nil`)
     if (this.tm === tm) this.feed({ type: 'validated', id, valid: verdict.valid })
   }

@@ -17,7 +17,7 @@ import type { RoundState } from '../protocol/round.js'
 import { signMessage } from '../protocol/wire/envelope.js'
 import type { SignedMessage } from '../protocol/wire/envelope.js'
 import { wireLimits } from '../protocol/wire/limits.js'
-import type { Block, CommitCertificate, Payload } from '../protocol/wire/messages.js'
+import type { Block, CommitCertificate, Payload, RoundRecord } from '../protocol/wire/messages.js'
 import { reject, validateEnvelope } from '../protocol/wire/validate.js'
 import type { Validation } from '../protocol/wire/validate.js'
 import type { Agent } from './agents/agent.js'
@@ -82,6 +82,8 @@ export class QueryInputError extends Error {
 const REDIAL_MS = 3_000
 /** How often to compare heights with peers (block sync also starts at once when gossip shows a higher height). */
 const SYNC_MS = 2_000
+/** How long one peer gets to hand over messages a block names. Short: block checks race the propose timeout. */
+const FETCH_TIMEOUT_MS = 1_500
 
 /**
  * The composition root (DESIGN §2): builds the store, ledger, libp2p host and round runner, and
@@ -154,7 +156,7 @@ export class SwarmNode extends EventTarget {
       logger: (this.init.logger ?? createLogger({ level: 'silent' })).forComponent('consensus'),
       now: this.now,
       publish: async payload => this.publish(payload),
-      fetchMessages: async ids => this.fetchMessages(ids),
+      fetchMessages: async (ids, prefer) => this.fetchMessages(ids, prefer),
       onCommit: async (block, certificate) => this.onCommit(block, certificate),
       onBehind: () => { void this.catchUp() }
     })
@@ -336,7 +338,7 @@ export class SwarmNode extends EventTarget {
     const view = this.views.get(id) ?? pendingView(state.init.query)
     this.views.set(id, { ...view, phase: 'awaiting-finality', answerers: state.answerers, rankers: state.rankers, answer: outcome.winner?.answer ?? null })
     this.log.debug(`round ${id.slice(0, 12)} done: "${truncate(outcome.winner?.answer ?? '(no answer)')}"; waiting for a block`)
-    this.consensus!.addReady(id, outcome.record, messages)
+    await this.consensus!.addReady(id, outcome.record, messages)
   }
 
   /** A block was decided (or synced): store it with everything it changes, in one synced batch. */
@@ -346,7 +348,9 @@ export class SwarmNode extends EventTarget {
     const hash = toHex(blockHash(block.header!))
     const recordHashes = block.records.map(r => toHex(recordHash(r)))
     const ids = [...new Set(block.records.flatMap(r => r.includedMessageIds.map(toHex)))]
-    const messages = await this.fetchMessages(ids).catch(() => new Map<string, SignedMessage>())
+    // Only what we hold: a block arriving by sync must not wait on the network. Views missing
+    // answer texts are filled in afterwards (hydrateViews).
+    const messages = await this.localMessages(ids)
     const views = await Promise.all(block.records.map(async r => {
       const qid = toHex(r.queryId)
       return finalView(r, messages, { height, hash, certificate, recordHashes }, this.views.get(qid) ?? await this.store.getQuery(qid), this.now())
@@ -360,30 +364,57 @@ export class SwarmNode extends EventTarget {
       this.dispatchEvent(new CustomEvent('round-final', { detail: { id: view.id, record: block.records.find(r => toHex(r.queryId) === view.id), view } }))
     }
     this.dispatchEvent(new CustomEvent('block', { detail: { height, hash, block, certificate } }))
+    const incomplete = block.records.filter(r => r.includedMessageIds.some(id => !messages.has(toHex(id))))
+    if (incomplete.length > 0) void this.hydrateViews(incomplete, { height, hash, certificate, recordHashes })
     // Keep memory bounded: final views live in the store.
     for (const [k, v] of this.views) { if (this.views.size <= 1000) break; if (v.status === 'final') this.views.delete(k) }
     void this.runner!.onHeight()
   }
 
-  /** Messages by id: from the store, else from peers (each answer checked like gossip). */
-  async fetchMessages (idsHex: string[]): Promise<Map<string, SignedMessage>> {
+  /** Messages by id from our own store only. */
+  private async localMessages (idsHex: string[]): Promise<Map<string, SignedMessage>> {
     const found = new Map<string, SignedMessage>()
-    const missing: string[] = []
     for (const id of idsHex) {
-      const bytes = await this.store.getMessage(id)
-      if (bytes === undefined) { missing.push(id); continue }
+      const bytes = await this.store.getMessage(id).catch(() => undefined)
+      if (bytes === undefined) continue
       const v = await validateEnvelope(bytes, { networkId: this.networkId, now: 0, maxQueryAgeMs: Number.MAX_SAFE_INTEGER, maxClockSkewMs: Number.MAX_SAFE_INTEGER })
       if (v.result === 'ACCEPT') found.set(id, v.value)
     }
-    for (const peer of this.status().connectedPeers) {
-      if (missing.length === 0) break
-      for (let i = 0; i < missing.length; i += 256) {
-        const chunk = missing.slice(i, i + 256)
+    return found
+  }
+
+  /** Fill in final views of synced blocks from peers' messages (answer texts), in the background. */
+  private async hydrateViews (records: RoundRecord[], block: { height: number, hash: string, certificate: CommitCertificate, recordHashes: string[] }): Promise<void> {
+    try {
+      const messages = await this.fetchMessages([...new Set(records.flatMap(r => r.includedMessageIds.map(toHex)))])
+      for (const r of records) {
+        const qid = toHex(r.queryId)
+        const view = finalView(r, messages, block, this.views.get(qid) ?? await this.store.getQuery(qid), this.now())
+        this.views.set(qid, view)
+        await this.store.putQuery(view)
+      }
+    } catch (err) {
+      this.log.debug(`filling in views of block ${block.height} failed: ${(err as Error).message}`)
+    }
+  }
+
+  /**
+   * Messages by id: from the store, else from peers, each answer checked like gossip. The
+   * preferred peer (the proposer of a block being checked: it must hold what its block names) is
+   * asked first, then every other peer at once, each with a short timeout: a paused peer must not
+   * hold up a block check past the propose timeout.
+   */
+  async fetchMessages (idsHex: string[], prefer?: string): Promise<Map<string, SignedMessage>> {
+    const found = await this.localMessages(idsHex)
+    const missing = (): string[] => idsHex.filter(id => !found.has(id))
+    const ask = async (peer: string): Promise<void> => {
+      for (let i = 0; i < missing().length; i += 256) {
+        const chunk = missing().slice(i, i + 256)
         try {
-          const res = await syncRequest(this.host!, this.networkIdHex, peer, { messages: { ids: chunk.map(fromHex) } })
+          const res = await syncRequest(this.host!, this.networkIdHex, peer, { messages: { ids: chunk.map(fromHex) } }, FETCH_TIMEOUT_MS)
           for (const bytes of res.messages?.envelopes ?? []) {
             const v = await validateEnvelope(bytes, { networkId: this.networkId, now: 0, maxQueryAgeMs: Number.MAX_SAFE_INTEGER, maxClockSkewMs: Number.MAX_SAFE_INTEGER })
-            if (v.result !== 'ACCEPT' || !chunk.includes(v.value.idHex)) continue
+            if (v.result !== 'ACCEPT' || !chunk.includes(v.value.idHex) || found.has(v.value.idHex)) continue
             found.set(v.value.idHex, v.value)
             await this.store.putMessage(v.value.idHex, v.value.bytes)
           }
@@ -391,8 +422,11 @@ export class SwarmNode extends EventTarget {
           this.log.debug(`fetching messages from ${peer} failed: ${(err as Error).message}`)
         }
       }
-      missing.splice(0, missing.length, ...missing.filter(id => !found.has(id)))
     }
+    if (missing().length === 0 || this.host === undefined) return found
+    const peers = this.status().connectedPeers
+    if (prefer !== undefined && peers.includes(prefer)) await ask(prefer)
+    if (missing().length > 0) await Promise.all(peers.filter(p => p !== prefer).map(ask))
     return found
   }
 

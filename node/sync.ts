@@ -70,8 +70,8 @@ async function answer (req: SyncRequest, c: SyncServerComponents): Promise<SyncR
 }
 
 /** One request to one peer; throws on timeout, a refused stream or a malformed answer. */
-export async function syncRequest (host: SwarmHost, networkIdHex: string, peer: string, request: SyncRequest): Promise<SyncResponse> {
-  const signal = AbortSignal.timeout(SYNC_TIMEOUT_MS)
+export async function syncRequest (host: SwarmHost, networkIdHex: string, peer: string, request: SyncRequest, timeoutMs = SYNC_TIMEOUT_MS): Promise<SyncResponse> {
+  const signal = AbortSignal.timeout(timeoutMs)
   const stream = await host.dialProtocol(peerIdFromString(peer), syncProtocol(networkIdHex), { signal })
   try {
     const lp = lpStream(stream, { maxDataLength: wireLimits.maxSyncMessageBytes })

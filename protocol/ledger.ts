@@ -50,31 +50,40 @@ export function applyRecord (state: LedgerState, record: RoundRecord, params: Re
 }
 
 /**
- * The validator set for the next epoch: every node's voting power now, except that nodes
- * entering the set (not in it before) may add at most `maxEntryPpm` of the current total power;
- * they are admitted in order of power (then id) until the cap is reached, the rest wait for a
- * later epoch. So no group can buy a third of the power in one burst.
+ * The validator set for the next epoch: each node's voting power moves to its current value
+ * (reputation, once past probation), except that all rises together — newcomers entering and
+ * members growing — may add at most `maxEntryPpm` of the current total power per epoch. Falls
+ * apply at once. Rises are served biggest first (then by id), each up to what is left. So no
+ * group can buy a third of the power in one burst: it takes several epochs, during which its
+ * members keep having to score well.
  */
 export function nextValidatorSet (state: LedgerState, bft: BftParams): Map<string, number> {
   const current = state.validators
   const total = [...current.values()].reduce((s, p) => s + p, 0)
+  const targets = new Map<string, number>()
+  for (const [id, entry] of state.reputations) targets.set(id, votingPower(entry))
+  for (const id of current.keys()) if (!targets.has(id)) targets.set(id, 0)
+  const rises: Array<[string, number]> = []
   const next = new Map<string, number>()
-  const entering: Array<[string, number]> = []
-  for (const [id, entry] of [...state.reputations].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const power = votingPower(entry)
-    if (power <= 0) continue
-    if (current.has(id)) next.set(id, power)
-    else entering.push([id, power])
+  for (const [id, target] of [...targets].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const now = current.get(id) ?? 0
+    if (target <= now) {
+      if (target > 0) next.set(id, target)
+    } else {
+      if (now > 0) next.set(id, now)
+      rises.push([id, target - now])
+    }
   }
   let room = Math.floor(total * bft.maxEntryPpm / PPM)
-  entering.sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))
-  for (const [id, power] of entering) {
-    if (power > room) continue
-    next.set(id, power)
-    room -= power
+  rises.sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))
+  for (const [id, rise] of rises) {
+    if (room <= 0) break
+    const granted = Math.min(rise, room)
+    next.set(id, (next.get(id) ?? 0) + granted)
+    room -= granted
   }
   // Never let the set empty out: keep the old one if every member fell to zero.
-  return next.size > 0 ? next : new Map(current)
+  return next.size > 0 ? new Map([...next].sort(([a], [b]) => (a < b ? -1 : 1))) : new Map(current)
 }
 
 /** Apply a committed block: its records in order, then the epoch rule, height and hash. */

@@ -66,6 +66,18 @@ export async function runChurn (opts: ChurnOptions): Promise<ChurnReport> {
   opts.log(`churn: ${nodes.length} nodes, ${opts.durationS} s, faults ${opts.faults.join(',')} at ${opts.rate}/s, ${opts.queriesPerSecond} queries/s, at most ${maxDown} validator(s) down at once`)
 
   const down = (): number => nodes.filter(n => !n.joined && n.state !== 'up').length
+  const keepsQuorum = async (victim: LiveNode): Promise<boolean> => {
+    for (const source of up()) {
+      try {
+        const set = await callApi<{ validators: Array<{ peerId: string, power: number }> }>(source.api, '/v1/validators', { timeoutMs: 2_000 })
+        const total = set.validators.reduce((s, v) => s + v.power, 0)
+        const upIds = new Set(up().filter(x => x !== victim).map(x => x.peerId))
+        const upPower = set.validators.filter(v => upIds.has(v.peerId)).reduce((s, v) => s + v.power, 0)
+        return upPower * 3 > total * 2
+      } catch { /* ask another node */ }
+    }
+    return false
+  }
   const up = (): LiveNode[] => nodes.filter(n => n.state === 'up')
 
   const restart = async (n: LiveNode, wipe: boolean): Promise<void> => {
@@ -94,6 +106,8 @@ export async function runChurn (opts: ChurnOptions): Promise<ChurnReport> {
     const candidates = up().filter(n => !n.joined)
     if (candidates.length === 0 || down() + 1 > maxDown) return
     const n = candidates[rng.nextInt(candidates.length)]
+    // Voting power is reputation, so nodes weigh differently: keep more than 2/3 of it up.
+    if (!(await keepsQuorum(n))) return
     const outage = 1_000 + rng.nextInt(4_000)
     counts[kind]++
     opts.log(`  +${elapsed()}s ${kind} node-${n.index}${kind === 'restart' ? '' : ` for ${(outage / 1000).toFixed(1)} s`}`)

@@ -9,6 +9,7 @@ import type { QueryView } from '../../store.js'
 import type { NodeStatus } from '../../swarm-node.js'
 import { numberFlag, parseCommandArgs } from '../args.js'
 import { callApi } from '../http-client.js'
+import { UsageError } from '../errors.js'
 import { formatTable } from '../table.js'
 
 export const clusterHelp = `Usage: swarmrank cluster [--nodes N] [--queries K] [--data DIR] [--seed S] [--exit] [--json]
@@ -25,6 +26,7 @@ reputations. Without --exit the cluster keeps running until Ctrl-C.
   --seed S      seed for the questions (default: random)
   --exit        stop the nodes after the questions; exit 0 only if every question is final
   --json        print a JSON summary on stdout (progress goes to stderr)
+  --log-level L the nodes' log level, in DIR/node-*/node.log (default info)
 
 Examples:
   swarmrank cluster --nodes 5
@@ -39,9 +41,12 @@ export async function clusterCommand (argv: string[], out: (line: string) => voi
     data: { type: 'string' },
     seed: { type: 'string' },
     exit: { type: 'boolean' },
-    json: { type: 'boolean' }
+    json: { type: 'boolean' },
+    'log-level': { type: 'string' }
   }, false)
   if (values.help === true) { out(clusterHelp); return 0 }
+  const logLevel = (values['log-level'] as string | undefined) ?? 'info'
+  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) throw new UsageError('--log-level must be one of debug, info, warn, error, silent')
   const size = numberFlag('nodes', values.nodes as string | undefined, 5, n => Number.isInteger(n) && n >= 1 && n <= 64, 'an integer from 1 to 64')
   const queries = numberFlag('queries', values.queries as string | undefined, 5, n => Number.isInteger(n) && n >= 0 && n <= 10_000, 'an integer from 0 to 10000')
   const dir = (values.data as string | undefined) ?? '.swarmrank/cluster'
@@ -59,7 +64,7 @@ export async function clusterCommand (argv: string[], out: (line: string) => voi
     await stopListedNodes(dir)
   }
   try {
-    started = await startClusterNodes(dir, layout.genesisFile, layout.nodes)
+    started = await startClusterNodes(dir, layout.genesisFile, layout.nodes, logLevel)
     for (const [i, s] of started.entries()) say(`  node-${i}  ${layout.nodes[i].profile.padEnd(4)} ${s.info.peerId}  ${s.info.api}`)
     await waitForMesh(started, size)
 
