@@ -6,7 +6,7 @@ import type { TendermintAction, TendermintEvent, ValueId } from '../protocol/bft
 import type { Genesis } from '../protocol/genesis.js'
 import { fromHex, toHex } from '../protocol/hash.js'
 import type { Bytes } from '../protocol/hash.js'
-import { blockHash, buildBlock } from '../protocol/ledger.js'
+import { blockHash, buildBlock, recordHash } from '../protocol/ledger.js'
 import type { SignedMessage } from '../protocol/wire/envelope.js'
 import { decodeBlock, encodeBlock } from '../protocol/wire/codec.js'
 import { VoteType } from '../protocol/wire/messages.js'
@@ -71,6 +71,8 @@ export class ConsensusRunner {
   private readonly pool = new Map<string, ReadyRound>()
   /** queries with a record in a committed block (recent ones; the store answers for older) */
   private readonly finalized = new Set<string>()
+  /** hashes of records recomputed here and found equal (later proposals reuse most records) */
+  private readonly verifiedRecords = new Set<string>()
   /** who proposed each block id seen at this height */
   private readonly lastProposers = new Map<string, string>()
   private tm?: Tendermint<Block, SignedMessage>
@@ -138,6 +140,8 @@ export class ConsensusRunner {
     const validators = this.c.ledger.current.validators
     // [REJECT] only validators vote and propose
     if (!validators.has(msg.signerId)) return reject('signer is not a validator at this height')
+    // An observer (no voting power) does not run consensus: it follows committed blocks by sync.
+    if (!this.isValidator()) return accept(undefined)
     this.ensureStarted(true)
     if (p.vote !== undefined) {
       const v = p.vote
@@ -176,7 +180,7 @@ export class ConsensusRunner {
   }
 
   private ensureStarted (force = false): void {
-    if (this.tm !== undefined || this.stopped || this.committing) return
+    if (this.tm !== undefined || this.stopped || this.committing || !this.isValidator()) return
     if (!force && this.pool.size === 0) return
     const height = this.height
     const validators = this.c.ledger.current.validators
@@ -297,6 +301,11 @@ export class ConsensusRunner {
     return true
   }
 
+  private rememberVerified (hash: string): void {
+    this.verifiedRecords.add(hash)
+    if (this.verifiedRecords.size > MAX_FINALIZED_MEMORY) this.verifiedRecords.delete(this.verifiedRecords.values().next().value as string)
+  }
+
   /** Who proposed the value with this id at the current height (the peer sure to hold its messages). */
   private proposerOfValue (tm: Tendermint<Block, SignedMessage>, id: string): string | undefined {
     return this.lastProposers.get(id) ?? (tm.isProposer() ? this.c.self : undefined)
@@ -321,10 +330,10 @@ export class ConsensusRunner {
         validators: this.c.ledger.current.validators,
         messages,
         tableAt: h => tables.get(h) ?? undefined,
-        isFinalized: q => finalized.has(q)
+        isFinalized: q => finalized.has(q),
+        alreadyVerified: h => this.verifiedRecords.has(h)
       })
-      // Keep the named messages: this node may have to serve them, and a commit needs them for the API.
-      for (const m of messages.values()) await this.c.store.putMessage(m.idHex, m.bytes)
+      if (verdict.valid) for (const r of block.records) this.rememberVerified(toHex(recordHash(r)))
     } catch (err) {
       verdict = { valid: false, reason: (err as Error).message }
     }

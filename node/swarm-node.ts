@@ -14,7 +14,7 @@ import type { LedgerSnapshot } from '../protocol/ledger.js'
 import type { RoundOutcome } from '../protocol/record.js'
 import { queryIdHexOf } from '../protocol/round.js'
 import type { RoundState } from '../protocol/round.js'
-import { signMessage } from '../protocol/wire/envelope.js'
+import { decodeTrustedMessage, signMessage } from '../protocol/wire/envelope.js'
 import type { SignedMessage } from '../protocol/wire/envelope.js'
 import { wireLimits } from '../protocol/wire/limits.js'
 import type { Block, CommitCertificate, Payload, RoundRecord } from '../protocol/wire/messages.js'
@@ -107,6 +107,7 @@ export class SwarmNode extends EventTarget {
   private redial?: NodeJS.Timeout
   private syncTimer?: NodeJS.Timeout
   private syncing = false
+  private hydration: Promise<void> = Promise.resolve()
   private rejected = 0
 
   constructor (init: SwarmNodeInit) {
@@ -178,8 +179,10 @@ export class SwarmNode extends EventTarget {
     await this.dialBootstrap()
     this.redial = setInterval(() => { void this.dialBootstrap() }, REDIAL_MS)
     this.redial.unref()
-    // A node that starts behind (new, restarted, wiped) catches up before it votes, then keeps checking.
-    await this.catchUp()
+    // A node that starts behind (new, restarted, wiped) catches up by block sync; its API serves
+    // meanwhile. It cannot vote on anything current before it has caught up: consensus messages
+    // for heights above its own are only buffered.
+    void this.catchUp()
     this.syncTimer = setInterval(() => { void this.catchUp() }, SYNC_MS)
     this.syncTimer.unref()
     await this.resumePending()
@@ -365,20 +368,23 @@ export class SwarmNode extends EventTarget {
     }
     this.dispatchEvent(new CustomEvent('block', { detail: { height, hash, block, certificate } }))
     const incomplete = block.records.filter(r => r.includedMessageIds.some(id => !messages.has(toHex(id))))
-    if (incomplete.length > 0) void this.hydrateViews(incomplete, { height, hash, certificate, recordHashes })
+    if (incomplete.length > 0) {
+      // One block at a time: a node syncing many blocks must not flood its peers with fetches.
+      this.hydration = this.hydration.then(async () => this.hydrateViews(incomplete, { height, hash, certificate, recordHashes }))
+    }
     // Keep memory bounded: final views live in the store.
     for (const [k, v] of this.views) { if (this.views.size <= 1000) break; if (v.status === 'final') this.views.delete(k) }
     void this.runner!.onHeight()
   }
 
-  /** Messages by id from our own store only. */
+  /** Messages by id from our own store only (validated when they were stored: no second signature check). */
   private async localMessages (idsHex: string[]): Promise<Map<string, SignedMessage>> {
     const found = new Map<string, SignedMessage>()
     for (const id of idsHex) {
       const bytes = await this.store.getMessage(id).catch(() => undefined)
       if (bytes === undefined) continue
-      const v = await validateEnvelope(bytes, { networkId: this.networkId, now: 0, maxQueryAgeMs: Number.MAX_SAFE_INTEGER, maxClockSkewMs: Number.MAX_SAFE_INTEGER })
-      if (v.result === 'ACCEPT') found.set(id, v.value)
+      const msg = decodeTrustedMessage(bytes)
+      if (msg !== undefined) found.set(id, msg)
     }
     return found
   }

@@ -1,7 +1,7 @@
 import { drawCommittees } from '../committee.js'
 import type { ProtocolParams } from '../genesis.js'
 import { equalBytes, toHex } from '../hash.js'
-import { applyBlock, recordsRoot, stateRoot } from '../ledger.js'
+import { applyBlock, recordHash, recordsRoot, stateRoot } from '../ledger.js'
 import type { LedgerState } from '../ledger.js'
 import { computeRoundRecord, evidenceFromMessages, nodeIdFromBytes } from '../record.js'
 import type { ReputationEntry } from '../reputation.js'
@@ -20,6 +20,8 @@ export interface BlockCheckContext {
   tableAt: (height: number) => ReadonlyMap<string, ReputationEntry> | undefined
   /** whether a query already has a record in an earlier block */
   isFinalized: (queryIdHex: string) => boolean
+  /** records (by hash, hex) this node already recomputed and found equal: a re-proposal need not redo them */
+  alreadyVerified?: (recordHashHex: string) => boolean
 }
 
 export type BlockCheck = { valid: true } | { valid: false, reason: string }
@@ -46,6 +48,7 @@ export function checkProposedBlock (block: Block, ctx: BlockCheckContext): Block
     const qid = toHex(record.queryId)
     if (seen.has(qid) || ctx.isFinalized(qid)) return { valid: false, reason: `query ${qid.slice(0, 12)} already has a record` }
     seen.add(qid)
+    if (ctx.alreadyVerified?.(toHex(recordHash(record))) === true) continue
     const named = record.includedMessageIds.map(id => ctx.messages.get(toHex(id)))
     if (named.some(m => m === undefined)) return { valid: false, reason: `a message named by ${qid.slice(0, 12)} is missing` }
     const query = named.find(m => m!.idHex === qid)

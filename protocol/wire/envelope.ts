@@ -3,7 +3,7 @@ import { peerIdFromPublicKey } from '@libp2p/peer-id'
 import type { PrivateKey, PublicKey } from '@libp2p/interface'
 import { asBytes, sha256, toHex, utf8 } from '../hash.js'
 import type { Bytes } from '../hash.js'
-import { encodeEnvelope, encodePayload } from './codec.js'
+import { decodeEnvelope, decodePayload, encodeEnvelope, encodePayload } from './codec.js'
 import type { Payload } from './messages.js'
 
 /**
@@ -78,4 +78,22 @@ const keyCache = new Map<string, PublicKey>()
 /** Node id (peer id string) for a protobuf-encoded public key. */
 export function nodeIdOf (key: PublicKey): string {
   return peerIdFromPublicKey(key).toString()
+}
+
+/**
+ * Decode an envelope this node validated itself before storing it (its own LevelDB): decode
+ * with all limits, but skip the signature check, which already passed. Never use it for bytes
+ * from the network.
+ */
+export function decodeTrustedMessage (bytes: Uint8Array): SignedMessage | undefined {
+  try {
+    const envelope = decodeEnvelope(bytes)
+    const payload = decodePayload(envelope.payload)
+    const key = parseSignerKey(envelope.signer)
+    if (key === undefined) return undefined
+    const id = messageId(bytes)
+    return { id, idHex: toHex(id), bytes: asBytes(bytes), signerId: nodeIdOf(key), signer: envelope.signer, payload }
+  } catch {
+    return undefined
+  }
 }
