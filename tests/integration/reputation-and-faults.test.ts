@@ -12,6 +12,7 @@ import type { SwarmHost } from '../../node/host.js'
 import { join } from 'node:path'
 import { builtinAgent } from '../../node/agents/builtin.js'
 import { SwarmNode } from '../../node/swarm-node.js'
+import type { QueryView } from '../../node/store.js'
 import { startTestSwarm, waitFinal, waitFor } from '../helpers/swarm.js'
 import type { TestSwarm } from '../helpers/swarm.js'
 
@@ -58,15 +59,18 @@ describe('Byzantine nodes and restarts', () => {
         records.get(id)!.add(toHex(encodeRoundRecord(record)))
       })
     }
-    let last
+    const rounds: QueryView[] = []
     for (let r = 0; r < 3; r++) {
       const { id } = await honest[r].submitQuery(prompt(`byz-${r}`))
-      last = await waitFinal(honest, id, 30_000)
+      rounds.push((await waitFinal(honest, id, 30_000))[0])
     }
     await waitFor(() => [...records.values()].every(s => s.size === 1) && records.size === 3, 5_000, 'records on all honest nodes')
-    const deltas = new Map(last![0].record!.deltas.map(d => [d.peerId, d.deltaPpm]))
-    expect(deltas.get(swarm.nodes[3].peerId)).toBeLessThan(0) // withheld
-    expect(deltas.get(swarm.nodes[4].peerId)).toBeLessThanOrEqual(-100_000) // invalid: equivocation
+    const deltaOf = (node: number, round: number): number => rounds[round].record!.deltas.find(d => d.peerId === swarm!.nodes[node].peerId)?.deltaPpm ?? 0
+    expect(deltaOf(3, 0)).toBeLessThan(0) // withheld
+    // The equivocator is caught (invalid) in the first round; its rejected messages then get it
+    // graylisted by gossip scoring, so later rounds may see it only as absent.
+    expect(deltaOf(4, 0)).toBeLessThanOrEqual(-100_000)
+    for (let r = 1; r < 3; r++) expect(deltaOf(4, r)).toBeLessThan(0)
     const rep = new Map(swarm.nodes[0].ledgerSnapshot().reputations.map(r => [r.peerId, r.reputationPpm]))
     for (const bad of [3, 4]) expect(rep.get(swarm.nodes[bad].peerId)!).toBeLessThan(Math.min(...honest.map(n => rep.get(n.peerId)!)))
     expect(swarm.nodes[0].rejectedMessages).toBeGreaterThan(0)
