@@ -5,22 +5,22 @@ import type { Message } from '@libp2p/gossipsub'
 import type { PrivateKey } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
-import { verifyCertificate } from '../protocol/bft/certificate.js'
 import { networkIdOf } from '../protocol/genesis.js'
 import type { Genesis } from '../protocol/genesis.js'
-import { asBytes, equalBytes, fromHex, toHex } from '../protocol/hash.js'
-import { blockHash, recordHash, recordsRoot, stateRoot, toSnapshot } from '../protocol/ledger.js'
+import { asBytes, toHex } from '../protocol/hash.js'
+import { blockHash, recordHash, toSnapshot } from '../protocol/ledger.js'
 import type { LedgerSnapshot } from '../protocol/ledger.js'
 import type { RoundOutcome } from '../protocol/record.js'
 import { queryIdHexOf } from '../protocol/round.js'
 import type { RoundState } from '../protocol/round.js'
-import { decodeTrustedMessage, signMessage } from '../protocol/wire/envelope.js'
+import { signMessage } from '../protocol/wire/envelope.js'
 import type { SignedMessage } from '../protocol/wire/envelope.js'
 import { wireLimits } from '../protocol/wire/limits.js'
 import type { Block, CommitCertificate, Payload, RoundRecord } from '../protocol/wire/messages.js'
 import { reject, validateEnvelope } from '../protocol/wire/validate.js'
 import type { Validation } from '../protocol/wire/validate.js'
 import type { Agent } from './agents/agent.js'
+import { ChainSync } from './chain-sync.js'
 import { ConsensusRunner } from './consensus.js'
 import { createHost, topicsFor } from './host.js'
 import type { SwarmHost } from './host.js'
@@ -31,7 +31,7 @@ import { RoundRunner } from './round-runner.js'
 import type { ByzantineBehaviour } from './round-runner.js'
 import { NodeStore } from './store.js'
 import type { QueryView } from './store.js'
-import { serveSync, syncRequest } from './sync.js'
+import { serveSync } from './sync.js'
 import { finalView, pendingView } from './views.js'
 
 export interface SwarmNodeInit {
@@ -82,8 +82,6 @@ export class QueryInputError extends Error {
 const REDIAL_MS = 3_000
 /** How often to compare heights with peers (block sync also starts at once when gossip shows a higher height). */
 const SYNC_MS = 2_000
-/** How long one peer gets to hand over messages a block names. Short: block checks race the propose timeout. */
-const FETCH_TIMEOUT_MS = 1_500
 
 /**
  * The composition root (DESIGN §2): builds the store, ledger, libp2p host and round runner, and
@@ -106,7 +104,7 @@ export class SwarmNode extends EventTarget {
   private consensus?: ConsensusRunner
   private redial?: NodeJS.Timeout
   private syncTimer?: NodeJS.Timeout
-  private syncing = false
+  private chainSync?: ChainSync
   private hydration: Promise<void> = Promise.resolve()
   private rejected = 0
 
@@ -157,11 +155,22 @@ export class SwarmNode extends EventTarget {
       logger: (this.init.logger ?? createLogger({ level: 'silent' })).forComponent('consensus'),
       now: this.now,
       publish: async payload => this.publish(payload),
-      fetchMessages: async (ids, prefer) => this.fetchMessages(ids, prefer),
+      fetchMessages: async (ids, prefer) => this.chainSync!.fetchMessages(ids, prefer),
       onCommit: async (block, certificate) => this.onCommit(block, certificate),
-      onBehind: () => { void this.catchUp() }
+      onBehind: () => { void this.chainSync!.catchUp() }
     })
     await this.consensus.open()
+    const consensus = this.consensus
+    this.chainSync = new ChainSync({
+      host: () => this.host,
+      networkId: this.networkId,
+      networkIdHex: this.networkIdHex,
+      store: this.store,
+      ledger: this.ledgerKeeper,
+      logger: this.log,
+      connectedPeers: () => this.status().connectedPeers,
+      commit: async (block, certificate) => consensus.commit(block, certificate)
+    })
 
     this.host = await createHost({
       privateKey: this.init.privateKey,
@@ -182,8 +191,8 @@ export class SwarmNode extends EventTarget {
     // A node that starts behind (new, restarted, wiped) catches up by block sync; its API serves
     // meanwhile. It cannot vote on anything current before it has caught up: consensus messages
     // for heights above its own are only buffered.
-    void this.catchUp()
-    this.syncTimer = setInterval(() => { void this.catchUp() }, SYNC_MS)
+    void this.chainSync.catchUp()
+    this.syncTimer = setInterval(() => { void this.chainSync!.catchUp() }, SYNC_MS)
     this.syncTimer.unref()
     await this.resumePending()
     this.log.info(`started ${this.peerId} on ${this.multiaddrs().join(', ')} (network ${this.genesis.network}, height ${this.ledger.height})`)
@@ -325,7 +334,7 @@ export class SwarmNode extends EventTarget {
    */
   private async resumePending (): Promise<void> {
     for (const bytes of await this.store.listPending()) {
-      const v = await validateEnvelope(bytes, { networkId: this.networkId, now: 0, maxQueryAgeMs: Number.MAX_SAFE_INTEGER, maxClockSkewMs: Number.MAX_SAFE_INTEGER })
+      const v = await this.chainSync!.validateTimeless(bytes)
       if (v.result !== 'ACCEPT' || await this.store.isFinalized(v.value.idHex)) continue
       if (!this.views.has(v.value.idHex)) this.views.set(v.value.idHex, pendingView(v.value))
       await this.runner!.onQuery(v.value)
@@ -353,7 +362,7 @@ export class SwarmNode extends EventTarget {
     const ids = [...new Set(block.records.flatMap(r => r.includedMessageIds.map(toHex)))]
     // Only what we hold: a block arriving by sync must not wait on the network. Views missing
     // answer texts are filled in afterwards (hydrateViews).
-    const messages = await this.localMessages(ids)
+    const messages = await this.chainSync!.localMessages(ids)
     const views = await Promise.all(block.records.map(async r => {
       const qid = toHex(r.queryId)
       return finalView(r, messages, { height, hash, certificate, recordHashes }, this.views.get(qid) ?? await this.store.getQuery(qid), this.now())
@@ -377,22 +386,10 @@ export class SwarmNode extends EventTarget {
     void this.runner!.onHeight()
   }
 
-  /** Messages by id from our own store only (validated when they were stored: no second signature check). */
-  private async localMessages (idsHex: string[]): Promise<Map<string, SignedMessage>> {
-    const found = new Map<string, SignedMessage>()
-    for (const id of idsHex) {
-      const bytes = await this.store.getMessage(id).catch(() => undefined)
-      if (bytes === undefined) continue
-      const msg = decodeTrustedMessage(bytes)
-      if (msg !== undefined) found.set(id, msg)
-    }
-    return found
-  }
-
   /** Fill in final views of synced blocks from peers' messages (answer texts), in the background. */
   private async hydrateViews (records: RoundRecord[], block: { height: number, hash: string, certificate: CommitCertificate, recordHashes: string[] }): Promise<void> {
     try {
-      const messages = await this.fetchMessages([...new Set(records.flatMap(r => r.includedMessageIds.map(toHex)))])
+      const messages = await this.chainSync!.fetchMessages([...new Set(records.flatMap(r => r.includedMessageIds.map(toHex)))])
       for (const r of records) {
         const qid = toHex(r.queryId)
         const view = finalView(r, messages, block, this.views.get(qid) ?? await this.store.getQuery(qid), this.now())
@@ -402,83 +399,6 @@ export class SwarmNode extends EventTarget {
     } catch (err) {
       this.log.debug(`filling in views of block ${block.height} failed: ${(err as Error).message}`)
     }
-  }
-
-  /**
-   * Messages by id: from the store, else from peers, each answer checked like gossip. The
-   * preferred peer (the proposer of a block being checked: it must hold what its block names) is
-   * asked first, then every other peer at once, each with a short timeout: a paused peer must not
-   * hold up a block check past the propose timeout.
-   */
-  async fetchMessages (idsHex: string[], prefer?: string): Promise<Map<string, SignedMessage>> {
-    const found = await this.localMessages(idsHex)
-    const missing = (): string[] => idsHex.filter(id => !found.has(id))
-    const ask = async (peer: string): Promise<void> => {
-      for (let i = 0; i < missing().length; i += 256) {
-        const chunk = missing().slice(i, i + 256)
-        try {
-          const res = await syncRequest(this.host!, this.networkIdHex, peer, { messages: { ids: chunk.map(fromHex) } }, FETCH_TIMEOUT_MS)
-          for (const bytes of res.messages?.envelopes ?? []) {
-            const v = await validateEnvelope(bytes, { networkId: this.networkId, now: 0, maxQueryAgeMs: Number.MAX_SAFE_INTEGER, maxClockSkewMs: Number.MAX_SAFE_INTEGER })
-            if (v.result !== 'ACCEPT' || !chunk.includes(v.value.idHex) || found.has(v.value.idHex)) continue
-            found.set(v.value.idHex, v.value)
-            await this.store.putMessage(v.value.idHex, v.value.bytes)
-          }
-        } catch (err) {
-          this.log.debug(`fetching messages from ${peer} failed: ${(err as Error).message}`)
-        }
-      }
-    }
-    if (missing().length === 0 || this.host === undefined) return found
-    const peers = this.status().connectedPeers
-    if (prefer !== undefined && peers.includes(prefer)) await ask(prefer)
-    if (missing().length > 0) await Promise.all(peers.filter(p => p !== prefer).map(ask))
-    return found
-  }
-
-  /**
-   * Catch up by block sync (DESIGN §4.7): ask peers for their height and fetch, check (commit
-   * certificate against our validator set, parent hash, state root) and commit the blocks we lack.
-   */
-  private async catchUp (): Promise<void> {
-    if (this.syncing || this.host === undefined) return
-    this.syncing = true
-    try {
-      for (const peer of this.status().connectedPeers) {
-        let status
-        try {
-          status = (await syncRequest(this.host, this.networkIdHex, peer, { status: {} })).status
-        } catch { continue }
-        while (status !== undefined && status.height > this.ledger.height) {
-          const res = await syncRequest(this.host, this.networkIdHex, peer, { blocks: { fromHeight: this.ledger.height + 1, max: 0 } }).catch(() => undefined)
-          const blocks = res?.blocks?.blocks ?? []
-          if (blocks.length === 0) break
-          for (const cb of blocks) {
-            const problem = await this.checkSyncedBlock(cb.block!, cb.certificate!)
-            if (problem !== undefined) {
-              this.log.warn(`block ${cb.block?.header?.height} from ${peer} refused: ${problem}`)
-              status = undefined
-              break
-            }
-            await this.consensus!.commit(cb.block!, cb.certificate!)
-          }
-        }
-      }
-    } finally {
-      this.syncing = false
-    }
-  }
-
-  private async checkSyncedBlock (block: Block, certificate: CommitCertificate): Promise<string | undefined> {
-    const h = block.header!
-    if (h.height !== this.ledger.height + 1) return `height ${h.height}, expected ${this.ledger.height + 1}`
-    if (!equalBytes(h.prevHash, this.ledger.current.lastBlockHash)) return 'does not extend our chain'
-    if (!equalBytes(blockHash(h), blockHash(certificate.header!))) return 'certificate is for another block'
-    const cert = await verifyCertificate(certificate, this.ledger.current.validators, this.networkId)
-    if (!cert.valid) return `bad certificate: ${cert.reason}`
-    if (!equalBytes(h.recordsRoot, recordsRoot(block.records))) return 'records root mismatch'
-    if (!equalBytes(h.stateRoot, stateRoot(this.ledger.preview(block)))) return 'state root mismatch'
-    return undefined
   }
 
   private async dialBootstrap (): Promise<void> {
