@@ -1,9 +1,11 @@
 import type { Stream } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { lpStream } from '@libp2p/utils'
-import { fromHex, toHex } from '../protocol/hash.js'
+import { asBytes, fromHex, toHex } from '../protocol/hash.js'
+import type { Bytes } from '../protocol/hash.js'
 import { decodeSyncRequest, decodeSyncResponse, encodeSyncRequest, encodeSyncResponse } from '../protocol/wire/codec.js'
 import { wireLimits } from '../protocol/wire/limits.js'
+import { CertifiedBlock as CertifiedBlockCodec } from '../protocol/wire/messages.js'
 import type { CertifiedBlock, SyncRequest, SyncResponse } from '../protocol/wire/messages.js'
 import type { SwarmHost } from './host.js'
 import type { Logger } from './logger.js'
@@ -56,17 +58,16 @@ async function answer (req: SyncRequest, c: SyncServerComponents): Promise<SyncR
       if (raw === undefined) break
       bytes += raw.length
       if (bytes > wireLimits.maxSyncMessageBytes / 2) break
-      const block = await c.store.getCertifiedBlock(h)
-      blocks.push(block!)
+      blocks.push(CertifiedBlockCodec.decode(raw))
     }
     return { blocks: { blocks } }
   }
-  const envelopes: Uint8Array[] = []
+  const envelopes: Bytes[] = []
   for (const id of req.messages?.ids ?? []) {
     const bytes = await c.store.getMessage(toHex(id))
-    if (bytes !== undefined) envelopes.push(bytes)
+    if (bytes !== undefined) envelopes.push(asBytes(bytes))
   }
-  return { messages: { envelopes: envelopes as any } }
+  return { messages: { envelopes } }
 }
 
 /** One request to one peer; throws on timeout, a refused stream or a malformed answer. */
