@@ -82,6 +82,7 @@ export class ConsensusRunner {
   private memory?: ConsensusMemory
   private committing = false
   private stopped = false
+  /** double votes seen from validators (reported in /v1/status) */
   equivocations = 0
 
   constructor (components: ConsensusComponents) {
@@ -117,11 +118,6 @@ export class ConsensusRunner {
       const block = this.makeBlock()
       if (block !== undefined) this.feed({ type: 'value', round: this.tm.round, value: block, id: toHex(blockHash(block.header!)) })
     }
-  }
-
-  /** The messages of a ready round (a validator checking our proposal may ask for them). */
-  readyMessages (): Iterable<SignedMessage> {
-    return [...this.pool.values()].flatMap(r => r.messages)
   }
 
   /** A validated consensus message from gossip (or from ourselves). */

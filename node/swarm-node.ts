@@ -64,6 +64,8 @@ export interface NodeStatus {
   roundsAwaitingFinality: number
   validators: number
   isValidator: boolean
+  /** double votes this node has seen validators cast */
+  equivocations: number
   agent: string
 }
 
@@ -224,6 +226,7 @@ export class SwarmNode extends EventTarget {
       roundsAwaitingFinality: this.consensus?.readyRounds ?? 0,
       validators: this.ledger.current.validators.size,
       isValidator: this.ledger.current.validators.has(this.peerId),
+      equivocations: this.consensus?.equivocations ?? 0,
       agent: this.init.agent.description
     }
   }
