@@ -349,6 +349,8 @@ export class SwarmNode extends EventTarget {
   /** A round finished here: show its provisional result and hand its record to consensus. */
   private async onRoundDone (state: RoundState, outcome: RoundOutcome, messages: readonly SignedMessage[]): Promise<void> {
     const id = state.queryIdHex
+    // Most are stored already as they were accepted; not so the rejected ones that prove cheating
+    // or those replayed after their query arrived late. The record names them all.
     for (const m of messages) await this.store.putMessage(m.idHex, m.bytes)
     const view = this.views.get(id) ?? pendingView(state.init.query)
     this.views.set(id, { ...view, phase: 'awaiting-finality', answerers: state.answerers, rankers: state.rankers, answer: outcome.winner?.answer ?? null })
