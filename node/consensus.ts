@@ -57,6 +57,9 @@ interface ConsensusMemory {
 
 /** Messages for heights above ours kept until we get there (bounded). */
 const MAX_FUTURE = 2_000
+/** Pending Join requests kept, and admitted per block (bounded against floods of fresh identities). */
+const MAX_PENDING_JOINS = 256
+const MAX_ADMISSIONS_PER_BLOCK = 16
 /** Recently finalized query ids kept in memory to keep late records out of proposals. */
 const MAX_FINALIZED_MEMORY = 10_000
 
@@ -71,6 +74,8 @@ export class ConsensusRunner {
   private readonly pool = new Map<string, ReadyRound>()
   /** queries with a record in a committed block (recent ones; the store answers for older) */
   private readonly finalized = new Set<string>()
+  /** Join requests of identities not yet in the ledger, by node id */
+  private readonly joins = new Map<string, SignedMessage>()
   /** hashes of records recomputed here and found equal (later proposals reuse most records) */
   private readonly verifiedRecords = new Set<string>()
   /** who proposed each block id seen at this height */
@@ -120,6 +125,22 @@ export class ConsensusRunner {
     }
   }
 
+  /** A validated Join: the identity waits for a block to admit it (a Join is something ready, like a round). */
+  onJoin (msg: SignedMessage): Validation<void> {
+    // [IGNORE] members need no admission; one pending Join per identity is enough
+    if (this.c.ledger.current.reputations.has(msg.signerId)) return ignore('already in the ledger')
+    if (this.joins.has(msg.signerId)) return ignore('a join from this node is pending')
+    if (this.joins.size >= MAX_PENDING_JOINS) return ignore('too many pending joins')
+    this.joins.set(msg.signerId, msg)
+    this.ensureStarted()
+    if (this.tm !== undefined && this.pendingValueRound === this.tm.round && this.tm.step === 'propose' && this.tm.isProposer()) {
+      this.pendingValueRound = undefined
+      const block = this.makeBlock()
+      if (block !== undefined) this.feed({ type: 'value', round: this.tm.round, value: block, id: toHex(blockHash(block.header!)) })
+    }
+    return accept(undefined)
+  }
+
   /** A validated consensus message from gossip (or from ourselves). */
   onMessage (msg: SignedMessage): Validation<void> {
     const p = msg.payload
@@ -162,6 +183,7 @@ export class ConsensusRunner {
       this.pool.delete(qid)
       this.finalized.add(qid)
     }
+    for (const a of block.admissions) this.joins.delete(new TextDecoder().decode(a.node))
     if (this.finalized.size > MAX_FINALIZED_MEMORY) for (const q of this.finalized) { this.finalized.delete(q); if (this.finalized.size <= MAX_FINALIZED_MEMORY / 2) break }
     for (const t of this.timers) clearTimeout(t)
     this.timers = []
@@ -177,7 +199,7 @@ export class ConsensusRunner {
 
   private ensureStarted (force = false): void {
     if (this.tm !== undefined || this.stopped || this.committing || !this.isValidator()) return
-    if (!force && this.pool.size === 0) return
+    if (!force && this.pool.size === 0 && this.joins.size === 0) return
     const height = this.height
     const validators = this.c.ledger.current.validators
     const bft = this.c.genesis.params.bft
@@ -221,8 +243,13 @@ export class ConsensusRunner {
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .slice(0, this.c.genesis.params.bft.maxRecordsPerBlock)
       .map(([, r]) => r.record)
-    if (records.length === 0) return undefined
-    return buildBlock(this.c.ledger.current, records, this.c.self, this.c.now(), this.c.genesis.params)
+    const admissions = [...this.joins.values()]
+      .filter(j => !this.c.ledger.current.reputations.has(j.signerId))
+      .sort((a, b) => (a.signerId < b.signerId ? -1 : 1))
+      .slice(0, MAX_ADMISSIONS_PER_BLOCK)
+      .map(j => ({ node: new TextEncoder().encode(j.signerId), joinMessageId: j.id }))
+    if (records.length === 0 && admissions.length === 0) return undefined
+    return buildBlock(this.c.ledger.current, records, this.c.self, this.c.now(), this.c.genesis.params, admissions)
   }
 
   private async carryOut (tm: Tendermint<Block, SignedMessage>, actions: Array<TendermintAction<Block, SignedMessage>>): Promise<void> {
@@ -311,7 +338,7 @@ export class ConsensusRunner {
     let verdict: { valid: boolean, reason?: string }
     const started = Date.now()
     try {
-      const ids = [...new Set(block.records.flatMap(r => r.includedMessageIds.map(toHex)))]
+      const ids = [...new Set([...block.records.flatMap(r => r.includedMessageIds.map(toHex)), ...block.admissions.map(a => toHex(a.joinMessageId))])]
       const messages = await this.c.fetchMessages(ids, prefer)
       const tables = new Map<number, Awaited<ReturnType<LedgerKeeper['tableAt']>>>()
       for (const m of messages.values()) {
@@ -348,7 +375,7 @@ export class ConsensusRunner {
     } finally {
       this.committing = false
     }
-    this.c.logger.info(`committed block ${block.header!.height} (${block.records.length} record${block.records.length === 1 ? '' : 's'}, round ${certificate.round}, ${certificate.precommits.length} precommits)`)
+    this.c.logger.info(`committed block ${block.header!.height} (${block.records.length} record${block.records.length === 1 ? '' : 's'}${block.admissions.length > 0 ? `, ${block.admissions.length} admission(s)` : ''}, round ${certificate.round}, ${certificate.precommits.length} precommits)`)
     this.afterCommit(block)
   }
 }

@@ -84,6 +84,8 @@ export class QueryInputError extends Error {
 const REDIAL_MS = 3_000
 /** How often to compare heights with peers (block sync also starts at once when gossip shows a higher height). */
 const SYNC_MS = 2_000
+/** How often a node outside the ledger repeats its Join until a block admits it. */
+const JOIN_RETRY_MS = 5_000
 
 /**
  * The composition root (DESIGN §2): builds the store, ledger, libp2p host and round runner, and
@@ -107,6 +109,7 @@ export class SwarmNode extends EventTarget {
   private redial?: NodeJS.Timeout
   private syncTimer?: NodeJS.Timeout
   private chainSync?: ChainSync
+  private lastJoinAt = 0
   private hydration: Promise<void> = Promise.resolve()
   private rejected = 0
 
@@ -194,7 +197,9 @@ export class SwarmNode extends EventTarget {
     // meanwhile. It cannot vote on anything current before it has caught up: consensus messages
     // for heights above its own are only buffered.
     void this.chainSync.catchUp()
-    this.syncTimer = setInterval(() => { void this.chainSync!.catchUp() }, SYNC_MS)
+    this.syncTimer = setInterval(() => {
+      void this.chainSync!.catchUp().then(async () => this.askToJoin())
+    }, SYNC_MS)
     this.syncTimer.unref()
     await this.resumePending()
     this.log.info(`started ${this.peerId} on ${this.multiaddrs().join(', ')} (network ${this.genesis.network}, height ${this.ledger.height})`)
@@ -282,7 +287,7 @@ export class SwarmNode extends EventTarget {
     if (this.host === undefined) return undefined
     const msg = await signMessage(this.init.privateKey, payload)
     await this.store.putMessage(msg.idHex, msg.bytes)
-    const topic = payload.query !== undefined ? this.topics.query : payload.vote !== undefined || payload.blockProposal !== undefined ? this.topics.consensus : this.topics.round
+    const topic = payload.query !== undefined ? this.topics.query : payload.vote !== undefined || payload.blockProposal !== undefined || payload.join !== undefined ? this.topics.consensus : this.topics.round
     await this.host.services.pubsub.publish(topic, msg.bytes)
     return msg
   }
@@ -311,7 +316,14 @@ export class SwarmNode extends EventTarget {
     const v = await validateEnvelope(data, { networkId: this.networkId, now: this.now() })
     if (v.result !== 'ACCEPT') return v
     const msg = v.value
-    if (topic === 'consensus') return this.consensus!.onMessage(msg)
+    if (topic === 'consensus') {
+      if (msg.payload.join !== undefined) {
+        const verdict = this.consensus!.onJoin(msg)
+        if (verdict.result === 'ACCEPT') await this.store.putMessage(msg.idHex, msg.bytes)
+        return verdict
+      }
+      return this.consensus!.onMessage(msg)
+    }
     if (topic === 'query') {
       // [REJECT] only queries travel on the query topic
       if (msg.payload.query === undefined) return reject('not a query on the query topic')
@@ -328,6 +340,21 @@ export class SwarmNode extends EventTarget {
     const verdict = this.runner!.onRoundMessage(queryId, msg)
     if (verdict.result === 'ACCEPT') await this.store.putMessage(msg.idHex, msg.bytes)
     return verdict
+  }
+
+  /**
+   * An identity not in the ledger (not in genesis, not yet admitted) asks to join: a signed Join
+   * on the consensus topic, repeated every few seconds until a block admits it. Once admitted it
+   * is drawn into committees on probation, and earns voting power by scoring well (DESIGN §4.5).
+   */
+  private async askToJoin (): Promise<void> {
+    if (this.host === undefined || this.ledger.current.reputations.has(this.peerId)) return
+    if (this.now() - this.lastJoinAt < JOIN_RETRY_MS || this.status().connectedPeers.length === 0) return
+    this.lastJoinAt = this.now()
+    const msg = await signMessage(this.init.privateKey, { networkId: asBytes(this.networkId), join: { createdAt: this.now() } })
+    await this.store.putMessage(msg.idHex, msg.bytes)
+    await this.host.services.pubsub.publish(this.topics.consensus, msg.bytes).catch(() => {})
+    this.log.info(`asked to join the ledger (at height ${this.ledger.height})`)
   }
 
   /**

@@ -2,10 +2,10 @@ import { compareBytes, sha256, toHex, uint64Bytes, utf8 } from './hash.js'
 import type { Bytes } from './hash.js'
 import type { BftParams, Genesis, ProtocolParams } from './genesis.js'
 import { nodeIdFromBytes } from './record.js'
-import { genesisValidator, PPM, votingPower } from './reputation.js'
+import { genesisValidator, newcomer, PPM, votingPower } from './reputation.js'
 import type { ReputationEntry, ReputationParams } from './reputation.js'
 import { encodeBlockHeader, encodeRoundRecord } from './wire/codec.js'
-import type { Block, BlockHeader, RoundRecord } from './wire/messages.js'
+import type { Admission, Block, BlockHeader, RoundRecord } from './wire/messages.js'
 
 /**
  * The replicated ledger (DESIGN §4.6): a chain of blocks, each holding the round records ready
@@ -90,6 +90,15 @@ export function nextValidatorSet (state: LedgerState, bft: BftParams): Map<strin
 export function applyBlock (state: LedgerState, block: Block, params: ProtocolParams): LedgerState {
   let next = state
   for (const record of block.records) next = applyRecord(next, record, params.reputation)
+  // Admissions: new identities enter on probation, with no voting power until they earn it.
+  if (block.admissions.length > 0) {
+    const reputations = new Map(next.reputations)
+    for (const a of block.admissions) {
+      const node = nodeIdFromBytes(a.node)
+      if (!reputations.has(node)) reputations.set(node, newcomer(params.reputation))
+    }
+    next = { ...next, reputations }
+  }
   const header = block.header!
   const height = header.height
   const validators = height % params.bft.epochBlocks === 0 ? nextValidatorSet(next, params.bft) : next.validators
@@ -113,8 +122,8 @@ export function recordsRootFromHashes (hashes: readonly Uint8Array[]): Bytes {
   return sha256(utf8('swarmrank/records/1'), ...hashes)
 }
 
-/** A block on top of `state` with these records; the header commits to the state after it. */
-export function buildBlock (state: LedgerState, records: RoundRecord[], proposer: string, time: number, params: ProtocolParams): Block {
+/** A block on top of `state` with these records (and admissions); the header commits to the state after it. */
+export function buildBlock (state: LedgerState, records: RoundRecord[], proposer: string, time: number, params: ProtocolParams, admissions: Admission[] = []): Block {
   const header: BlockHeader = {
     height: state.height + 1,
     prevHash: state.lastBlockHash,
@@ -123,7 +132,7 @@ export function buildBlock (state: LedgerState, records: RoundRecord[], proposer
     time: Math.max(time, state.lastBlockTime),
     proposer: utf8(proposer)
   }
-  const block: Block = { header, records }
+  const block: Block = { header, records, admissions }
   header.stateRoot = stateRoot(applyBlock(state, block, params))
   return block
 }

@@ -28,8 +28,9 @@ export type BlockCheck = { valid: true } | { valid: false, reason: string }
 
 /**
  * valid(v) of Tendermint for a proposed block (DESIGN §4.6): it extends our chain, was built by a
- * validator, and every round record in it is exactly what the messages it names
- * produce — recomputed here — and the header commits to the resulting state. Pure: the node
+ * validator, every round record in it is exactly what the messages it names produce — recomputed
+ * here — every admission rests on a Join signed by the admitted node, and the header commits to
+ * the resulting state. Pure: the node
  * fetches the named messages first.
  */
 export function checkProposedBlock (block: Block, ctx: BlockCheckContext): BlockCheck {
@@ -40,7 +41,15 @@ export function checkProposedBlock (block: Block, ctx: BlockCheckContext): Block
   // The builder, not necessarily this round's proposer: Tendermint re-proposes a block built earlier.
   if (!ctx.validators.has(nodeIdFromBytes(h.proposer))) return { valid: false, reason: 'built by a node that is not a validator' }
   if (h.time < ctx.state.lastBlockTime) return { valid: false, reason: 'block time goes backwards' }
-  if (block.records.length === 0) return { valid: false, reason: 'empty block' }
+  if (block.records.length === 0 && block.admissions.length === 0) return { valid: false, reason: 'empty block' }
+  const admitted = new Set<string>()
+  for (const a of block.admissions) {
+    const node = nodeIdFromBytes(a.node)
+    if (admitted.has(node) || ctx.state.reputations.has(node)) return { valid: false, reason: `${node} is already in the ledger` }
+    admitted.add(node)
+    const join = ctx.messages.get(toHex(a.joinMessageId))
+    if (join?.payload.join === undefined || join.signerId !== node) return { valid: false, reason: `no Join signed by ${node}` }
+  }
   if (block.records.length > ctx.params.bft.maxRecordsPerBlock) return { valid: false, reason: 'too many records' }
   if (!equalBytes(h.recordsRoot, recordsRoot(block.records))) return { valid: false, reason: 'records root mismatch' }
   const seen = new Set<string>()

@@ -83,7 +83,7 @@ function strictlyAscending (ids: Uint8Array[]): boolean {
 /** Checks a decoded Payload: network id, exactly one body, and each field's bounds. */
 export function checkPayload (p: Payload): void {
   limit(isHash(p.networkId), 'networkId must be 32 bytes')
-  const bodies = [p.query, p.answerCommit, p.answerReveal, p.comparisonCommit, p.comparisonReveal, p.blockProposal, p.vote]
+  const bodies = [p.query, p.answerCommit, p.answerReveal, p.comparisonCommit, p.comparisonReveal, p.blockProposal, p.vote, p.join]
   limit(bodies.filter(b => b !== undefined).length === 1, 'payload must carry exactly one message body')
   if (p.query !== undefined) {
     const q = p.query
@@ -120,6 +120,7 @@ export function checkPayload (p: Payload): void {
     checkBlock(bp.block as Block)
     limit((bp.block as Block).header?.height === bp.height, 'blockProposal.height differs from its block')
   }
+  if (p.join !== undefined) limit(isSafeUint(p.join.createdAt), 'join.createdAt must be a safe integer')
   if (p.vote !== undefined) {
     const v = p.vote
     limit(v.type === VoteType.PREVOTE || v.type === VoteType.PRECOMMIT, 'vote.type must be PREVOTE or PRECOMMIT')
@@ -164,6 +165,10 @@ export function checkRoundRecord (r: RoundRecord): void {
 export function checkBlock (b: Block): void {
   checkBlockHeader(b.header)
   for (const r of b.records) checkRoundRecord(r)
+  for (const a of b.admissions) {
+    limit(a.node.length > 0 && a.node.length <= wireLimits.maxNodeIdBytes, 'admission.node must be a node id')
+    limit(isHash(a.joinMessageId), 'admission.joinMessageId must be 32 bytes')
+  }
 }
 
 export function checkCommitCertificate (c: CommitCertificate): void {

@@ -149,6 +149,7 @@ export interface Payload {
   comparisonReveal?: ComparisonReveal
   blockProposal?: BlockProposal
   vote?: Vote
+  join?: Join
 }
 
 export namespace Payload {
@@ -163,7 +164,18 @@ export namespace Payload {
 
         obj = { ...obj }
 
+        if (obj.join != null) {
+          obj.vote = undefined
+          obj.blockProposal = undefined
+          obj.comparisonReveal = undefined
+          obj.comparisonCommit = undefined
+          obj.answerReveal = undefined
+          obj.answerCommit = undefined
+          obj.query = undefined
+        }
+
         if (obj.vote != null) {
+          obj.join = undefined
           obj.blockProposal = undefined
           obj.comparisonReveal = undefined
           obj.comparisonCommit = undefined
@@ -173,6 +185,7 @@ export namespace Payload {
         }
 
         if (obj.blockProposal != null) {
+          obj.join = undefined
           obj.vote = undefined
           obj.comparisonReveal = undefined
           obj.comparisonCommit = undefined
@@ -182,6 +195,7 @@ export namespace Payload {
         }
 
         if (obj.comparisonReveal != null) {
+          obj.join = undefined
           obj.vote = undefined
           obj.blockProposal = undefined
           obj.comparisonCommit = undefined
@@ -191,6 +205,7 @@ export namespace Payload {
         }
 
         if (obj.comparisonCommit != null) {
+          obj.join = undefined
           obj.vote = undefined
           obj.blockProposal = undefined
           obj.comparisonReveal = undefined
@@ -200,6 +215,7 @@ export namespace Payload {
         }
 
         if (obj.answerReveal != null) {
+          obj.join = undefined
           obj.vote = undefined
           obj.blockProposal = undefined
           obj.comparisonReveal = undefined
@@ -209,6 +225,7 @@ export namespace Payload {
         }
 
         if (obj.answerCommit != null) {
+          obj.join = undefined
           obj.vote = undefined
           obj.blockProposal = undefined
           obj.comparisonReveal = undefined
@@ -218,6 +235,7 @@ export namespace Payload {
         }
 
         if (obj.query != null) {
+          obj.join = undefined
           obj.vote = undefined
           obj.blockProposal = undefined
           obj.comparisonReveal = undefined
@@ -264,6 +282,11 @@ export namespace Payload {
         if (obj.vote != null) {
           w.uint32(130)
           Vote.codec().encode(obj.vote, w)
+        }
+
+        if (obj.join != null) {
+          w.uint32(138)
+          Join.codec().encode(obj.join, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -326,6 +349,12 @@ export namespace Payload {
               })
               break
             }
+            case 17: {
+              obj.join = Join.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.join
+              })
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -333,7 +362,18 @@ export namespace Payload {
           }
         }
 
+        if (obj.join != null) {
+          delete obj.vote
+          delete obj.blockProposal
+          delete obj.comparisonReveal
+          delete obj.comparisonCommit
+          delete obj.answerReveal
+          delete obj.answerCommit
+          delete obj.query
+        }
+
         if (obj.vote != null) {
+          delete obj.join
           delete obj.blockProposal
           delete obj.comparisonReveal
           delete obj.comparisonCommit
@@ -343,6 +383,7 @@ export namespace Payload {
         }
 
         if (obj.blockProposal != null) {
+          delete obj.join
           delete obj.vote
           delete obj.comparisonReveal
           delete obj.comparisonCommit
@@ -352,6 +393,7 @@ export namespace Payload {
         }
 
         if (obj.comparisonReveal != null) {
+          delete obj.join
           delete obj.vote
           delete obj.blockProposal
           delete obj.comparisonCommit
@@ -361,6 +403,7 @@ export namespace Payload {
         }
 
         if (obj.comparisonCommit != null) {
+          delete obj.join
           delete obj.vote
           delete obj.blockProposal
           delete obj.comparisonReveal
@@ -370,6 +413,7 @@ export namespace Payload {
         }
 
         if (obj.answerReveal != null) {
+          delete obj.join
           delete obj.vote
           delete obj.blockProposal
           delete obj.comparisonReveal
@@ -379,6 +423,7 @@ export namespace Payload {
         }
 
         if (obj.answerCommit != null) {
+          delete obj.join
           delete obj.vote
           delete obj.blockProposal
           delete obj.comparisonReveal
@@ -388,6 +433,7 @@ export namespace Payload {
         }
 
         if (obj.query != null) {
+          delete obj.join
           delete obj.vote
           delete obj.blockProposal
           delete obj.comparisonReveal
@@ -456,6 +502,13 @@ export namespace Payload {
             case 16: {
               yield * Vote.codec().stream(reader, reader.uint32(), `${prefix}.vote`, {
                 limits: opts.limits?.vote
+              })
+
+              break
+            }
+            case 17: {
+              yield * Join.codec().stream(reader, reader.uint32(), `${prefix}.join`, {
+                limits: opts.limits?.join
               })
 
               break
@@ -660,6 +713,18 @@ export namespace Payload {
     index: number
   }
 
+  export interface PayloadBlockProposalBlockAdmissionsNodeFieldEvent {
+    field: '$.blockProposal.block.admissions[].node'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface PayloadBlockProposalBlockAdmissionsJoinMessageIdFieldEvent {
+    field: '$.blockProposal.block.admissions[].joinMessageId'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export interface PayloadBlockProposalValidRoundFieldEvent {
     field: '$.blockProposal.validRound'
     value: number
@@ -685,6 +750,11 @@ export namespace Payload {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface PayloadJoinCreatedAtFieldEvent {
+    field: '$.join.createdAt'
+    value: number
+  }
+
   export function encode (obj: Partial<Payload>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Payload.codec())
   }
@@ -693,8 +763,97 @@ export namespace Payload {
     return decodeMessage(buf, Payload.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Payload>): Generator<PayloadNetworkIdFieldEvent | PayloadQueryPromptFieldEvent | PayloadQueryAnchorHeightFieldEvent | PayloadQueryCreatedAtFieldEvent | PayloadQueryNonceFieldEvent | PayloadAnswerCommitQueryIdFieldEvent | PayloadAnswerCommitCommitmentFieldEvent | PayloadAnswerRevealQueryIdFieldEvent | PayloadAnswerRevealAnswerFieldEvent | PayloadAnswerRevealSaltFieldEvent | PayloadComparisonCommitQueryIdFieldEvent | PayloadComparisonCommitCommitmentFieldEvent | PayloadComparisonRevealQueryIdFieldEvent | PayloadComparisonRevealBodyAnswerIdsSeenFieldEvent | PayloadComparisonRevealBodyComparisonsAFieldEvent | PayloadComparisonRevealBodyComparisonsBFieldEvent | PayloadComparisonRevealBodyComparisonsVerdictFieldEvent | PayloadComparisonRevealBodyComparisonsReasonFieldEvent | PayloadComparisonRevealSaltFieldEvent | PayloadBlockProposalHeightFieldEvent | PayloadBlockProposalRoundFieldEvent | PayloadBlockProposalBlockHeaderHeightFieldEvent | PayloadBlockProposalBlockHeaderPrevHashFieldEvent | PayloadBlockProposalBlockHeaderRecordsRootFieldEvent | PayloadBlockProposalBlockHeaderStateRootFieldEvent | PayloadBlockProposalBlockHeaderTimeFieldEvent | PayloadBlockProposalBlockHeaderProposerFieldEvent | PayloadBlockProposalBlockRecordsQueryIdFieldEvent | PayloadBlockProposalBlockRecordsIncludedMessageIdsFieldEvent | PayloadBlockProposalBlockRecordsCandidatesFieldEvent | PayloadBlockProposalBlockRecordsStrengthsPpmFieldEvent | PayloadBlockProposalBlockRecordsWinnerFieldEvent | PayloadBlockProposalBlockRecordsDeltasNodeFieldEvent | PayloadBlockProposalBlockRecordsDeltasDeltaPpmFieldEvent | PayloadBlockProposalBlockRecordsDeltasQualifiesFieldEvent | PayloadBlockProposalValidRoundFieldEvent | PayloadVoteTypeFieldEvent | PayloadVoteHeightFieldEvent | PayloadVoteRoundFieldEvent | PayloadVoteBlockHashFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Payload>): Generator<PayloadNetworkIdFieldEvent | PayloadQueryPromptFieldEvent | PayloadQueryAnchorHeightFieldEvent | PayloadQueryCreatedAtFieldEvent | PayloadQueryNonceFieldEvent | PayloadAnswerCommitQueryIdFieldEvent | PayloadAnswerCommitCommitmentFieldEvent | PayloadAnswerRevealQueryIdFieldEvent | PayloadAnswerRevealAnswerFieldEvent | PayloadAnswerRevealSaltFieldEvent | PayloadComparisonCommitQueryIdFieldEvent | PayloadComparisonCommitCommitmentFieldEvent | PayloadComparisonRevealQueryIdFieldEvent | PayloadComparisonRevealBodyAnswerIdsSeenFieldEvent | PayloadComparisonRevealBodyComparisonsAFieldEvent | PayloadComparisonRevealBodyComparisonsBFieldEvent | PayloadComparisonRevealBodyComparisonsVerdictFieldEvent | PayloadComparisonRevealBodyComparisonsReasonFieldEvent | PayloadComparisonRevealSaltFieldEvent | PayloadBlockProposalHeightFieldEvent | PayloadBlockProposalRoundFieldEvent | PayloadBlockProposalBlockHeaderHeightFieldEvent | PayloadBlockProposalBlockHeaderPrevHashFieldEvent | PayloadBlockProposalBlockHeaderRecordsRootFieldEvent | PayloadBlockProposalBlockHeaderStateRootFieldEvent | PayloadBlockProposalBlockHeaderTimeFieldEvent | PayloadBlockProposalBlockHeaderProposerFieldEvent | PayloadBlockProposalBlockRecordsQueryIdFieldEvent | PayloadBlockProposalBlockRecordsIncludedMessageIdsFieldEvent | PayloadBlockProposalBlockRecordsCandidatesFieldEvent | PayloadBlockProposalBlockRecordsStrengthsPpmFieldEvent | PayloadBlockProposalBlockRecordsWinnerFieldEvent | PayloadBlockProposalBlockRecordsDeltasNodeFieldEvent | PayloadBlockProposalBlockRecordsDeltasDeltaPpmFieldEvent | PayloadBlockProposalBlockRecordsDeltasQualifiesFieldEvent | PayloadBlockProposalBlockAdmissionsNodeFieldEvent | PayloadBlockProposalBlockAdmissionsJoinMessageIdFieldEvent | PayloadBlockProposalValidRoundFieldEvent | PayloadVoteTypeFieldEvent | PayloadVoteHeightFieldEvent | PayloadVoteRoundFieldEvent | PayloadVoteBlockHashFieldEvent | PayloadJoinCreatedAtFieldEvent> {
     return streamMessage(buf, Payload.codec(), opts)
+  }
+}
+
+export interface Join {
+  createdAt: number
+}
+
+export namespace Join {
+  let _codec: Codec<Join>
+
+  export const codec = (): Codec<Join> => {
+    if (_codec == null) {
+      _codec = message<Join>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.createdAt != null && obj.createdAt !== 0)) {
+          w.uint32(8)
+          w.uint64Number(obj.createdAt)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          createdAt: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.createdAt = reader.uint64Number()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.createdAt`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface JoinCreatedAtFieldEvent {
+    field: '$.createdAt'
+    value: number
+  }
+
+  export function encode (obj: Partial<Join>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Join.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Join>): Join {
+    return decodeMessage(buf, Join.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Join>): Generator<JoinCreatedAtFieldEvent> {
+    return streamMessage(buf, Join.codec(), opts)
   }
 }
 
@@ -2399,9 +2558,122 @@ export namespace BlockHeader {
   }
 }
 
+export interface Admission {
+  node: Uint8Array<ArrayBuffer>
+  joinMessageId: Uint8Array<ArrayBuffer>
+}
+
+export namespace Admission {
+  let _codec: Codec<Admission>
+
+  export const codec = (): Codec<Admission> => {
+    if (_codec == null) {
+      _codec = message<Admission>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.node != null && obj.node.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.node)
+        }
+
+        if ((obj.joinMessageId != null && obj.joinMessageId.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.joinMessageId)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          node: uint8ArrayAlloc(0),
+          joinMessageId: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.node = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.joinMessageId = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.node`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.joinMessageId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface AdmissionNodeFieldEvent {
+    field: '$.node'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AdmissionJoinMessageIdFieldEvent {
+    field: '$.joinMessageId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<Admission>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Admission.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Admission>): Admission {
+    return decodeMessage(buf, Admission.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Admission>): Generator<AdmissionNodeFieldEvent | AdmissionJoinMessageIdFieldEvent> {
+    return streamMessage(buf, Admission.codec(), opts)
+  }
+}
+
 export interface Block {
   header?: BlockHeader
   records: RoundRecord[]
+  admissions: Admission[]
 }
 
 export namespace Block {
@@ -2426,12 +2698,20 @@ export namespace Block {
           }
         }
 
+        if (obj.admissions != null && obj.admissions.length > 0) {
+          for (const value of obj.admissions) {
+            w.uint32(26)
+            Admission.codec().encode(value, w)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
-          records: []
+          records: [],
+          admissions: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -2460,6 +2740,20 @@ export namespace Block {
               }))
               break
             }
+            case 3: {
+              if (opts.limits?.admissions != null && obj.admissions.length === opts.limits.admissions) {
+                throw new MaxLengthError('Decode error - repeated field "admissions" had too many elements')
+              }
+
+              if (obj.admissions.length === 64) {
+                throw new MaxLengthError('Decode error - repeated field "admissions" had too many elements')
+              }
+
+              obj.admissions.push(Admission.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.admissions$
+              }))
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2470,7 +2764,8 @@ export namespace Block {
         return obj
       }, function * (reader, length, prefix, opts = {}) {
         const obj = {
-          records: 256
+          records: 256,
+          admissions: 64
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -2505,6 +2800,28 @@ export namespace Block {
               }
 
               obj.records++
+
+              break
+            }
+            case 3: {
+              if (opts.limits?.admissions != null && obj.admissions === opts.limits.admissions) {
+                throw new MaxLengthError('Streaming decode error - repeated field "admissions" had too many elements')
+              }
+
+              if (obj.admissions === 64) {
+                throw new MaxLengthError('Streaming decode error - repeated field "admissions" had too many elements')
+              }
+
+              for (const evt of Admission.codec().stream(reader, reader.uint32(), `${prefix}.admissions[]`, {
+                limits: opts.limits?.admissions$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.admissions
+                }
+              }
+
+              obj.admissions++
 
               break
             }
@@ -2598,6 +2915,18 @@ export namespace Block {
     index: number
   }
 
+  export interface BlockAdmissionsNodeFieldEvent {
+    field: '$.admissions[].node'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface BlockAdmissionsJoinMessageIdFieldEvent {
+    field: '$.admissions[].joinMessageId'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export function encode (obj: Partial<Block>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Block.codec())
   }
@@ -2606,7 +2935,7 @@ export namespace Block {
     return decodeMessage(buf, Block.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Block>): Generator<BlockHeaderHeightFieldEvent | BlockHeaderPrevHashFieldEvent | BlockHeaderRecordsRootFieldEvent | BlockHeaderStateRootFieldEvent | BlockHeaderTimeFieldEvent | BlockHeaderProposerFieldEvent | BlockRecordsQueryIdFieldEvent | BlockRecordsIncludedMessageIdsFieldEvent | BlockRecordsCandidatesFieldEvent | BlockRecordsStrengthsPpmFieldEvent | BlockRecordsWinnerFieldEvent | BlockRecordsDeltasNodeFieldEvent | BlockRecordsDeltasDeltaPpmFieldEvent | BlockRecordsDeltasQualifiesFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Block>): Generator<BlockHeaderHeightFieldEvent | BlockHeaderPrevHashFieldEvent | BlockHeaderRecordsRootFieldEvent | BlockHeaderStateRootFieldEvent | BlockHeaderTimeFieldEvent | BlockHeaderProposerFieldEvent | BlockRecordsQueryIdFieldEvent | BlockRecordsIncludedMessageIdsFieldEvent | BlockRecordsCandidatesFieldEvent | BlockRecordsStrengthsPpmFieldEvent | BlockRecordsWinnerFieldEvent | BlockRecordsDeltasNodeFieldEvent | BlockRecordsDeltasDeltaPpmFieldEvent | BlockRecordsDeltasQualifiesFieldEvent | BlockAdmissionsNodeFieldEvent | BlockAdmissionsJoinMessageIdFieldEvent> {
     return streamMessage(buf, Block.codec(), opts)
   }
 }
@@ -2825,6 +3154,18 @@ export namespace BlockProposal {
     index: number
   }
 
+  export interface BlockProposalBlockAdmissionsNodeFieldEvent {
+    field: '$.block.admissions[].node'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface BlockProposalBlockAdmissionsJoinMessageIdFieldEvent {
+    field: '$.block.admissions[].joinMessageId'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export interface BlockProposalValidRoundFieldEvent {
     field: '$.validRound'
     value: number
@@ -2838,7 +3179,7 @@ export namespace BlockProposal {
     return decodeMessage(buf, BlockProposal.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlockProposal>): Generator<BlockProposalHeightFieldEvent | BlockProposalRoundFieldEvent | BlockProposalBlockHeaderHeightFieldEvent | BlockProposalBlockHeaderPrevHashFieldEvent | BlockProposalBlockHeaderRecordsRootFieldEvent | BlockProposalBlockHeaderStateRootFieldEvent | BlockProposalBlockHeaderTimeFieldEvent | BlockProposalBlockHeaderProposerFieldEvent | BlockProposalBlockRecordsQueryIdFieldEvent | BlockProposalBlockRecordsIncludedMessageIdsFieldEvent | BlockProposalBlockRecordsCandidatesFieldEvent | BlockProposalBlockRecordsStrengthsPpmFieldEvent | BlockProposalBlockRecordsWinnerFieldEvent | BlockProposalBlockRecordsDeltasNodeFieldEvent | BlockProposalBlockRecordsDeltasDeltaPpmFieldEvent | BlockProposalBlockRecordsDeltasQualifiesFieldEvent | BlockProposalValidRoundFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlockProposal>): Generator<BlockProposalHeightFieldEvent | BlockProposalRoundFieldEvent | BlockProposalBlockHeaderHeightFieldEvent | BlockProposalBlockHeaderPrevHashFieldEvent | BlockProposalBlockHeaderRecordsRootFieldEvent | BlockProposalBlockHeaderStateRootFieldEvent | BlockProposalBlockHeaderTimeFieldEvent | BlockProposalBlockHeaderProposerFieldEvent | BlockProposalBlockRecordsQueryIdFieldEvent | BlockProposalBlockRecordsIncludedMessageIdsFieldEvent | BlockProposalBlockRecordsCandidatesFieldEvent | BlockProposalBlockRecordsStrengthsPpmFieldEvent | BlockProposalBlockRecordsWinnerFieldEvent | BlockProposalBlockRecordsDeltasNodeFieldEvent | BlockProposalBlockRecordsDeltasDeltaPpmFieldEvent | BlockProposalBlockRecordsDeltasQualifiesFieldEvent | BlockProposalBlockAdmissionsNodeFieldEvent | BlockProposalBlockAdmissionsJoinMessageIdFieldEvent | BlockProposalValidRoundFieldEvent> {
     return streamMessage(buf, BlockProposal.codec(), opts)
   }
 }
@@ -3949,6 +4290,18 @@ export namespace CertifiedBlock {
     index: number
   }
 
+  export interface CertifiedBlockBlockAdmissionsNodeFieldEvent {
+    field: '$.block.admissions[].node'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface CertifiedBlockBlockAdmissionsJoinMessageIdFieldEvent {
+    field: '$.block.admissions[].joinMessageId'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export interface CertifiedBlockCertificateHeaderHeightFieldEvent {
     field: '$.certificate.header.height'
     value: number
@@ -3998,7 +4351,7 @@ export namespace CertifiedBlock {
     return decodeMessage(buf, CertifiedBlock.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CertifiedBlock>): Generator<CertifiedBlockBlockHeaderHeightFieldEvent | CertifiedBlockBlockHeaderPrevHashFieldEvent | CertifiedBlockBlockHeaderRecordsRootFieldEvent | CertifiedBlockBlockHeaderStateRootFieldEvent | CertifiedBlockBlockHeaderTimeFieldEvent | CertifiedBlockBlockHeaderProposerFieldEvent | CertifiedBlockBlockRecordsQueryIdFieldEvent | CertifiedBlockBlockRecordsIncludedMessageIdsFieldEvent | CertifiedBlockBlockRecordsCandidatesFieldEvent | CertifiedBlockBlockRecordsStrengthsPpmFieldEvent | CertifiedBlockBlockRecordsWinnerFieldEvent | CertifiedBlockBlockRecordsDeltasNodeFieldEvent | CertifiedBlockBlockRecordsDeltasDeltaPpmFieldEvent | CertifiedBlockBlockRecordsDeltasQualifiesFieldEvent | CertifiedBlockCertificateHeaderHeightFieldEvent | CertifiedBlockCertificateHeaderPrevHashFieldEvent | CertifiedBlockCertificateHeaderRecordsRootFieldEvent | CertifiedBlockCertificateHeaderStateRootFieldEvent | CertifiedBlockCertificateHeaderTimeFieldEvent | CertifiedBlockCertificateHeaderProposerFieldEvent | CertifiedBlockCertificateRoundFieldEvent | CertifiedBlockCertificatePrecommitsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CertifiedBlock>): Generator<CertifiedBlockBlockHeaderHeightFieldEvent | CertifiedBlockBlockHeaderPrevHashFieldEvent | CertifiedBlockBlockHeaderRecordsRootFieldEvent | CertifiedBlockBlockHeaderStateRootFieldEvent | CertifiedBlockBlockHeaderTimeFieldEvent | CertifiedBlockBlockHeaderProposerFieldEvent | CertifiedBlockBlockRecordsQueryIdFieldEvent | CertifiedBlockBlockRecordsIncludedMessageIdsFieldEvent | CertifiedBlockBlockRecordsCandidatesFieldEvent | CertifiedBlockBlockRecordsStrengthsPpmFieldEvent | CertifiedBlockBlockRecordsWinnerFieldEvent | CertifiedBlockBlockRecordsDeltasNodeFieldEvent | CertifiedBlockBlockRecordsDeltasDeltaPpmFieldEvent | CertifiedBlockBlockRecordsDeltasQualifiesFieldEvent | CertifiedBlockBlockAdmissionsNodeFieldEvent | CertifiedBlockBlockAdmissionsJoinMessageIdFieldEvent | CertifiedBlockCertificateHeaderHeightFieldEvent | CertifiedBlockCertificateHeaderPrevHashFieldEvent | CertifiedBlockCertificateHeaderRecordsRootFieldEvent | CertifiedBlockCertificateHeaderStateRootFieldEvent | CertifiedBlockCertificateHeaderTimeFieldEvent | CertifiedBlockCertificateHeaderProposerFieldEvent | CertifiedBlockCertificateRoundFieldEvent | CertifiedBlockCertificatePrecommitsFieldEvent> {
     return streamMessage(buf, CertifiedBlock.codec(), opts)
   }
 }
@@ -4189,6 +4542,18 @@ export namespace BlocksResponse {
     index: number
   }
 
+  export interface BlocksResponseBlocksBlockAdmissionsNodeFieldEvent {
+    field: '$.blocks[].block.admissions[].node'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface BlocksResponseBlocksBlockAdmissionsJoinMessageIdFieldEvent {
+    field: '$.blocks[].block.admissions[].joinMessageId'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export interface BlocksResponseBlocksCertificateHeaderHeightFieldEvent {
     field: '$.blocks[].certificate.header.height'
     value: number
@@ -4245,7 +4610,7 @@ export namespace BlocksResponse {
     return decodeMessage(buf, BlocksResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlocksResponse>): Generator<BlocksResponseBlocksBlockHeaderHeightFieldEvent | BlocksResponseBlocksBlockHeaderPrevHashFieldEvent | BlocksResponseBlocksBlockHeaderRecordsRootFieldEvent | BlocksResponseBlocksBlockHeaderStateRootFieldEvent | BlocksResponseBlocksBlockHeaderTimeFieldEvent | BlocksResponseBlocksBlockHeaderProposerFieldEvent | BlocksResponseBlocksBlockRecordsQueryIdFieldEvent | BlocksResponseBlocksBlockRecordsIncludedMessageIdsFieldEvent | BlocksResponseBlocksBlockRecordsCandidatesFieldEvent | BlocksResponseBlocksBlockRecordsStrengthsPpmFieldEvent | BlocksResponseBlocksBlockRecordsWinnerFieldEvent | BlocksResponseBlocksBlockRecordsDeltasNodeFieldEvent | BlocksResponseBlocksBlockRecordsDeltasDeltaPpmFieldEvent | BlocksResponseBlocksBlockRecordsDeltasQualifiesFieldEvent | BlocksResponseBlocksCertificateHeaderHeightFieldEvent | BlocksResponseBlocksCertificateHeaderPrevHashFieldEvent | BlocksResponseBlocksCertificateHeaderRecordsRootFieldEvent | BlocksResponseBlocksCertificateHeaderStateRootFieldEvent | BlocksResponseBlocksCertificateHeaderTimeFieldEvent | BlocksResponseBlocksCertificateHeaderProposerFieldEvent | BlocksResponseBlocksCertificateRoundFieldEvent | BlocksResponseBlocksCertificatePrecommitsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlocksResponse>): Generator<BlocksResponseBlocksBlockHeaderHeightFieldEvent | BlocksResponseBlocksBlockHeaderPrevHashFieldEvent | BlocksResponseBlocksBlockHeaderRecordsRootFieldEvent | BlocksResponseBlocksBlockHeaderStateRootFieldEvent | BlocksResponseBlocksBlockHeaderTimeFieldEvent | BlocksResponseBlocksBlockHeaderProposerFieldEvent | BlocksResponseBlocksBlockRecordsQueryIdFieldEvent | BlocksResponseBlocksBlockRecordsIncludedMessageIdsFieldEvent | BlocksResponseBlocksBlockRecordsCandidatesFieldEvent | BlocksResponseBlocksBlockRecordsStrengthsPpmFieldEvent | BlocksResponseBlocksBlockRecordsWinnerFieldEvent | BlocksResponseBlocksBlockRecordsDeltasNodeFieldEvent | BlocksResponseBlocksBlockRecordsDeltasDeltaPpmFieldEvent | BlocksResponseBlocksBlockRecordsDeltasQualifiesFieldEvent | BlocksResponseBlocksBlockAdmissionsNodeFieldEvent | BlocksResponseBlocksBlockAdmissionsJoinMessageIdFieldEvent | BlocksResponseBlocksCertificateHeaderHeightFieldEvent | BlocksResponseBlocksCertificateHeaderPrevHashFieldEvent | BlocksResponseBlocksCertificateHeaderRecordsRootFieldEvent | BlocksResponseBlocksCertificateHeaderStateRootFieldEvent | BlocksResponseBlocksCertificateHeaderTimeFieldEvent | BlocksResponseBlocksCertificateHeaderProposerFieldEvent | BlocksResponseBlocksCertificateRoundFieldEvent | BlocksResponseBlocksCertificatePrecommitsFieldEvent> {
     return streamMessage(buf, BlocksResponse.codec(), opts)
   }
 }
@@ -4636,6 +5001,18 @@ export namespace SyncResponse {
     index: number
   }
 
+  export interface SyncResponseBlocksBlocksBlockAdmissionsNodeFieldEvent {
+    field: '$.blocks.blocks[].block.admissions[].node'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SyncResponseBlocksBlocksBlockAdmissionsJoinMessageIdFieldEvent {
+    field: '$.blocks.blocks[].block.admissions[].joinMessageId'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export interface SyncResponseBlocksBlocksCertificateHeaderHeightFieldEvent {
     field: '$.blocks.blocks[].certificate.header.height'
     value: number
@@ -4703,7 +5080,7 @@ export namespace SyncResponse {
     return decodeMessage(buf, SyncResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncResponse>): Generator<SyncResponseStatusHeightFieldEvent | SyncResponseStatusHeadHashFieldEvent | SyncResponseBlocksBlocksBlockHeaderHeightFieldEvent | SyncResponseBlocksBlocksBlockHeaderPrevHashFieldEvent | SyncResponseBlocksBlocksBlockHeaderRecordsRootFieldEvent | SyncResponseBlocksBlocksBlockHeaderStateRootFieldEvent | SyncResponseBlocksBlocksBlockHeaderTimeFieldEvent | SyncResponseBlocksBlocksBlockHeaderProposerFieldEvent | SyncResponseBlocksBlocksBlockRecordsQueryIdFieldEvent | SyncResponseBlocksBlocksBlockRecordsIncludedMessageIdsFieldEvent | SyncResponseBlocksBlocksBlockRecordsCandidatesFieldEvent | SyncResponseBlocksBlocksBlockRecordsStrengthsPpmFieldEvent | SyncResponseBlocksBlocksBlockRecordsWinnerFieldEvent | SyncResponseBlocksBlocksBlockRecordsDeltasNodeFieldEvent | SyncResponseBlocksBlocksBlockRecordsDeltasDeltaPpmFieldEvent | SyncResponseBlocksBlocksBlockRecordsDeltasQualifiesFieldEvent | SyncResponseBlocksBlocksCertificateHeaderHeightFieldEvent | SyncResponseBlocksBlocksCertificateHeaderPrevHashFieldEvent | SyncResponseBlocksBlocksCertificateHeaderRecordsRootFieldEvent | SyncResponseBlocksBlocksCertificateHeaderStateRootFieldEvent | SyncResponseBlocksBlocksCertificateHeaderTimeFieldEvent | SyncResponseBlocksBlocksCertificateHeaderProposerFieldEvent | SyncResponseBlocksBlocksCertificateRoundFieldEvent | SyncResponseBlocksBlocksCertificatePrecommitsFieldEvent | SyncResponseMessagesEnvelopesFieldEvent | SyncResponseErrorFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncResponse>): Generator<SyncResponseStatusHeightFieldEvent | SyncResponseStatusHeadHashFieldEvent | SyncResponseBlocksBlocksBlockHeaderHeightFieldEvent | SyncResponseBlocksBlocksBlockHeaderPrevHashFieldEvent | SyncResponseBlocksBlocksBlockHeaderRecordsRootFieldEvent | SyncResponseBlocksBlocksBlockHeaderStateRootFieldEvent | SyncResponseBlocksBlocksBlockHeaderTimeFieldEvent | SyncResponseBlocksBlocksBlockHeaderProposerFieldEvent | SyncResponseBlocksBlocksBlockRecordsQueryIdFieldEvent | SyncResponseBlocksBlocksBlockRecordsIncludedMessageIdsFieldEvent | SyncResponseBlocksBlocksBlockRecordsCandidatesFieldEvent | SyncResponseBlocksBlocksBlockRecordsStrengthsPpmFieldEvent | SyncResponseBlocksBlocksBlockRecordsWinnerFieldEvent | SyncResponseBlocksBlocksBlockRecordsDeltasNodeFieldEvent | SyncResponseBlocksBlocksBlockRecordsDeltasDeltaPpmFieldEvent | SyncResponseBlocksBlocksBlockRecordsDeltasQualifiesFieldEvent | SyncResponseBlocksBlocksBlockAdmissionsNodeFieldEvent | SyncResponseBlocksBlocksBlockAdmissionsJoinMessageIdFieldEvent | SyncResponseBlocksBlocksCertificateHeaderHeightFieldEvent | SyncResponseBlocksBlocksCertificateHeaderPrevHashFieldEvent | SyncResponseBlocksBlocksCertificateHeaderRecordsRootFieldEvent | SyncResponseBlocksBlocksCertificateHeaderStateRootFieldEvent | SyncResponseBlocksBlocksCertificateHeaderTimeFieldEvent | SyncResponseBlocksBlocksCertificateHeaderProposerFieldEvent | SyncResponseBlocksBlocksCertificateRoundFieldEvent | SyncResponseBlocksBlocksCertificatePrecommitsFieldEvent | SyncResponseMessagesEnvelopesFieldEvent | SyncResponseErrorFieldEvent> {
     return streamMessage(buf, SyncResponse.codec(), opts)
   }
 }

@@ -38,7 +38,8 @@ export function samplePayloads (net: Bytes = networkId): Record<string, Payload>
         validRound: -1,
         block: {
           header,
-          records: [{ queryId: id('q'), includedMessageIds: [a, b], candidates: [a, b], strengthsPpm: [700_000, 300_000], winner: a, deltas: [{ node: id('n1'), deltaPpm: -1200, qualifies: true }] }]
+          records: [{ queryId: id('q'), includedMessageIds: [a, b], candidates: [a, b], strengthsPpm: [700_000, 300_000], winner: a, deltas: [{ node: id('n1'), deltaPpm: -1200, qualifies: true }] }],
+          admissions: []
         }
       }
     },

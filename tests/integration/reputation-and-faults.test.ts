@@ -117,6 +117,35 @@ describe('Byzantine nodes and restarts', () => {
     expect((await wiped.getQuery(id))?.status).toBe('final')
   }, 60_000)
 
+  it('a new identity asks to join, is admitted on probation by a block, and then takes part in rounds', async () => {
+    swarm = await startTestSwarm({ size: 3, params: { answerers: 4, rankers: 4, answerCommitMs: 1_500, answerRevealMs: 700, compareCommitMs: 1_500, compareRevealMs: 700 } })
+    const key = await generateKeyPairFromSeed('Ed25519', sha256(utf8('newcomer')))
+    const newcomerNode = new SwarmNode({
+      dataDir: join(swarm.dir, 'newcomer'),
+      genesis: swarm.genesis,
+      privateKey: key,
+      agent: builtinAgent({ profile: 'ada', seed: 'newcomer' }),
+      bootstrap: swarm.nodes.map(n => n.multiaddrs()[0])
+    })
+    await newcomerNode.start()
+    try {
+      const id = newcomerNode.peerId
+      await waitFor(() => swarm!.nodes.every(n => n.ledgerSnapshot().reputations.some(r => r.peerId === id)), 20_000, 'admission on every validator')
+      const entry = swarm.nodes[0].ledgerSnapshot().reputations.find(r => r.peerId === id)!
+      expect(entry.onProbation).toBe(true)
+      expect(entry.votingPower).toBe(0)
+      // with 4 nodes and committees of 4, the newcomer answers and ranks from now on
+      const { id: qid } = await swarm.nodes[0].submitQuery(prompt('newcomer-round'))
+      const [view] = await waitFinal(swarm.nodes, qid, 30_000)
+      expect(view.record!.deltas.some(d => d.peerId === id)).toBe(true)
+      await waitFor(() => newcomerNode.status().height === swarm!.nodes[0].status().height, 10_000, 'the newcomer to follow')
+      expect(newcomerNode.status().stateRoot).toBe(swarm.nodes[0].status().stateRoot)
+      expect(newcomerNode.status().isValidator).toBe(false)
+    } finally {
+      await newcomerNode.stop()
+    }
+  }, 90_000)
+
   it('a restarted node keeps its ledger and answers for past queries', async () => {
     swarm = await startTestSwarm({ size: 3 })
     const { id } = await swarm.nodes[0].submitQuery(prompt('restart'))

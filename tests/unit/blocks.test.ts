@@ -53,6 +53,21 @@ describe('blocks', async () => {
     expect(checkProposedBlock(buildBlock(state, [], proposer, 1, genesis.params), ctx)).toMatchObject({ valid: false, reason: 'empty block' })
   })
 
+  it('admits a new identity on probation only with its signed Join', async () => {
+    const newcomerKey = await (await import('../helpers/wire-fixtures.js')).testKey(999)
+    const join = await signMessage(newcomerKey, { networkId, join: { createdAt: 1 } })
+    const admission = { node: utf8(join.signerId), joinMessageId: join.id }
+    const admitting = buildBlock(state, [], proposer, 1, genesis.params, [admission])
+    expect(checkProposedBlock(admitting, ctx)).toMatchObject({ valid: false, reason: expect.stringMatching(/no Join signed by/) })
+    const withJoin = { ...ctx, messages: new Map([...messages, [join.idHex, join]]) }
+    expect(checkProposedBlock(admitting, withJoin)).toEqual({ valid: true })
+    const next = applyBlock(state, admitting, genesis.params)
+    expect(next.reputations.get(join.signerId)).toEqual({ reputationPpm: 500_000, qualifiedRounds: 0, onProbation: true })
+    expect(next.validators.has(join.signerId)).toBe(false)
+    const forged = { ...admission, node: utf8(h.nodes[1].id) }
+    expect(checkProposedBlock(buildBlock(state, [], proposer, 1, genesis.params, [forged]), withJoin)).toMatchObject({ valid: false, reason: expect.stringMatching(/already in the ledger/) })
+  })
+
   it('commit certificates verify with more than 2/3 of the power, and not otherwise', async () => {
     const hash = blockHash(block.header!)
     const precommit = async (i: number, blockHash = hash, type = VoteType.PRECOMMIT): Promise<SignedMessage> =>
@@ -101,7 +116,7 @@ describe('the validator set', () => {
     let state = genesisState(genesis)
     state.reputations.set('12D3KooWb', { reputationPpm: 400_000, qualifiedRounds: 5, onProbation: false })
     for (let h = 1; h <= 4; h++) {
-      const block = { header: { height: h, prevHash: state.lastBlockHash, recordsRoot: new Uint8Array(32), stateRoot: new Uint8Array(32), time: h, proposer: utf8('12D3KooWa') }, records: [] }
+      const block = { header: { height: h, prevHash: state.lastBlockHash, recordsRoot: new Uint8Array(32), stateRoot: new Uint8Array(32), time: h, proposer: utf8('12D3KooWa') }, records: [], admissions: [] }
       state = applyBlock(state, block, genesis.params)
       expect(state.validators.has('12D3KooWb')).toBe(h === 4)
     }
