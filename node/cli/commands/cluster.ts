@@ -83,7 +83,7 @@ export async function clusterCommand (argv: string[], out: (line: string) => voi
       say(`Q${q + 1} ${task.prompt}\n    → ${view.answer ?? '(no answer)'} (${result.correct === true ? 'right' : 'wrong'}; majority vote: ${majority ?? '-'})  strengths: ${strengths}`)
     }
 
-    const statuses = await Promise.all(started.map(async s => callApi<NodeStatus>(s.info.api, '/v1/status')))
+    const statuses = await settledStatuses(started)
     const ledger = await callApi<LedgerSnapshot>(started[0].info.api, '/v1/ledger')
     const right = results.filter(r => r.correct === true).length
     const majorityRight = results.filter(r => r.majorityCorrect === true).length
@@ -133,6 +133,19 @@ async function waitForMesh (nodes: StartedNode[], size: number): Promise<void> {
   }
   // Gossipsub forms its mesh on its heartbeat (1 s).
   await new Promise(r => setTimeout(r, 1_200))
+}
+
+/**
+ * Every node's status once all report the same height (the last block reaches the nodes a few
+ * milliseconds apart), or after 10 s whatever they report.
+ */
+async function settledStatuses (nodes: StartedNode[]): Promise<NodeStatus[]> {
+  const deadline = Date.now() + 10_000
+  for (;;) {
+    const statuses = await Promise.all(nodes.map(async s => callApi<NodeStatus>(s.info.api, '/v1/status')))
+    if (new Set(statuses.map(s => s.height)).size === 1 || Date.now() > deadline) return statuses
+    await new Promise(r => setTimeout(r, 50))
+  }
 }
 
 async function waitFinal (api: string, id: string, timeoutMs: number): Promise<QueryView> {
