@@ -7,6 +7,7 @@ import type { Genesis } from '../protocol/genesis.js'
 import { fromHex, toHex } from '../protocol/hash.js'
 import type { Bytes } from '../protocol/hash.js'
 import { blockHash, buildBlock, recordHash } from '../protocol/ledger.js'
+import { nodeIdBytes, nodeIdFromBytes } from '../protocol/record.js'
 import type { SignedMessage } from '../protocol/wire/envelope.js'
 import { decodeBlock, encodeBlock } from '../protocol/wire/codec.js'
 import { VoteType } from '../protocol/wire/messages.js'
@@ -117,6 +118,14 @@ export class ConsensusRunner {
     // was late, restarted, or resumed the query): proposing it would only earn nil prevotes.
     if (this.finalized.has(queryIdHex) || await this.c.store.isFinalized(queryIdHex)) return
     this.pool.set(queryIdHex, { record, messages })
+    this.somethingReady()
+  }
+
+  /**
+   * A round record or a Join arrived: start the height if it had not started, and if we are the
+   * proposer still waiting for something to propose (no empty blocks), propose now.
+   */
+  private somethingReady (): void {
     this.ensureStarted()
     if (this.tm !== undefined && this.pendingValueRound === this.tm.round && this.tm.step === 'propose' && this.tm.isProposer()) {
       this.pendingValueRound = undefined
@@ -132,12 +141,7 @@ export class ConsensusRunner {
     if (this.joins.has(msg.signerId)) return ignore('a join from this node is pending')
     if (this.joins.size >= MAX_PENDING_JOINS) return ignore('too many pending joins')
     this.joins.set(msg.signerId, msg)
-    this.ensureStarted()
-    if (this.tm !== undefined && this.pendingValueRound === this.tm.round && this.tm.step === 'propose' && this.tm.isProposer()) {
-      this.pendingValueRound = undefined
-      const block = this.makeBlock()
-      if (block !== undefined) this.feed({ type: 'value', round: this.tm.round, value: block, id: toHex(blockHash(block.header!)) })
-    }
+    this.somethingReady()
     return accept(undefined)
   }
 
@@ -183,7 +187,7 @@ export class ConsensusRunner {
       this.pool.delete(qid)
       this.finalized.add(qid)
     }
-    for (const a of block.admissions) this.joins.delete(new TextDecoder().decode(a.node))
+    for (const a of block.admissions) this.joins.delete(nodeIdFromBytes(a.node))
     if (this.finalized.size > MAX_FINALIZED_MEMORY) for (const q of this.finalized) { this.finalized.delete(q); if (this.finalized.size <= MAX_FINALIZED_MEMORY / 2) break }
     for (const t of this.timers) clearTimeout(t)
     this.timers = []
@@ -247,7 +251,7 @@ export class ConsensusRunner {
       .filter(j => !this.c.ledger.current.reputations.has(j.signerId))
       .sort((a, b) => (a.signerId < b.signerId ? -1 : 1))
       .slice(0, MAX_ADMISSIONS_PER_BLOCK)
-      .map(j => ({ node: new TextEncoder().encode(j.signerId), joinMessageId: j.id }))
+      .map(j => ({ node: nodeIdBytes(j.signerId), joinMessageId: j.id }))
     if (records.length === 0 && admissions.length === 0) return undefined
     return buildBlock(this.c.ledger.current, records, this.c.self, this.c.now(), this.c.genesis.params, admissions)
   }

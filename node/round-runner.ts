@@ -45,6 +45,8 @@ export interface RoundRunnerInit {
 /** Early round messages kept per unknown query, and how many such queries at most (memory bound). */
 const MAX_ORPHANS_PER_QUERY = 64
 const MAX_ORPHAN_QUERIES = 128
+/** Queries held until our ledger reaches their anchor (memory bound; the oldest go first). */
+const MAX_WAITING_QUERIES = 1_000
 
 /**
  * Runs the protocol's round state machines for every query this node knows: feeds them events,
@@ -97,6 +99,7 @@ export class RoundRunner {
     const anchor = query.payload.query!.anchorHeight
     if (anchor > this.c.ledger.height) {
       // [IGNORE-later] wait until our ledger reaches the anchor, so our committees match the sender's
+      if (this.waiting.size >= MAX_WAITING_QUERIES) this.waiting.delete(this.waiting.keys().next().value as string)
       this.waiting.set(id, query)
       this.c.logger.debug(`query ${id.slice(0, 12)} waits for height ${anchor} (at ${this.c.ledger.height})`)
       return { result: 'ACCEPT', value: undefined }

@@ -1,4 +1,4 @@
-import { compareBytes, sha256, toHex, uint64Bytes, utf8 } from './hash.js'
+import { compareBytes, fromHex, sha256, toHex, uint64Bytes, utf8 } from './hash.js'
 import type { Bytes } from './hash.js'
 import type { BftParams, Genesis, ProtocolParams } from './genesis.js'
 import { nodeIdFromBytes } from './record.js'
@@ -174,11 +174,9 @@ export function toSnapshot (state: LedgerState): LedgerSnapshot {
 }
 
 export function fromSnapshot (s: LedgerSnapshot): LedgerState {
-  const hash = new Uint8Array(32)
-  for (let i = 0; i < 32; i++) hash[i] = parseInt(s.lastBlockHash.slice(2 * i, 2 * i + 2), 16)
   return {
     height: s.height,
-    lastBlockHash: hash,
+    lastBlockHash: fromHex(s.lastBlockHash),
     lastBlockTime: s.lastBlockTime,
     reputations: new Map(s.reputations.map(({ peerId, reputationPpm, qualifiedRounds, onProbation }) => [peerId, { reputationPpm, qualifiedRounds, onProbation }])),
     validators: new Map(s.reputations.filter(r => r.votingPower > 0).map(r => [r.peerId, r.votingPower]))
