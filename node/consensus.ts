@@ -6,7 +6,7 @@ import type { TendermintAction, TendermintEvent, ValueId } from '../protocol/bft
 import type { Genesis } from '../protocol/genesis.js'
 import { fromHex, toHex } from '../protocol/hash.js'
 import type { Bytes } from '../protocol/hash.js'
-import { blockHash, buildBlock, recordHash } from '../protocol/ledger.js'
+import { blockHash, buildBlock, MAX_ADMISSIONS_PER_BLOCK, recordHash } from '../protocol/ledger.js'
 import { nodeIdBytes, nodeIdFromBytes } from '../protocol/record.js'
 import type { SignedMessage } from '../protocol/wire/envelope.js'
 import { decodeBlock, encodeBlock } from '../protocol/wire/codec.js'
@@ -58,9 +58,8 @@ interface ConsensusMemory {
 
 /** Messages for heights above ours kept until we get there (bounded). */
 const MAX_FUTURE = 2_000
-/** Pending Join requests kept, and admitted per block (bounded against floods of fresh identities). */
+/** Pending Join requests kept (bounded against floods of fresh identities). */
 const MAX_PENDING_JOINS = 256
-const MAX_ADMISSIONS_PER_BLOCK = 16
 /** Recently finalized query ids kept in memory to keep late records out of proposals. */
 const MAX_FINALIZED_MEMORY = 10_000
 

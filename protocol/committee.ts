@@ -23,9 +23,10 @@ export function drawCommittee (queryId: Uint8Array, role: CommitteeRole, table: 
   let total = weights.reduce((s, w) => s + w, 0)
   const chosen: string[] = []
   for (let k = 0; k < size; k++) {
-    // An integer ticket in [0, total): total stays far below 2^32 for up to ~4,000 nodes at full
-    // reputation; above that nextInt's bound check throws rather than draw with bias.
-    let ticket = rng.nextInt(total)
+    // An integer ticket in [0, total). Past ~4,000 nodes at full reputation the total exceeds
+    // 2^32 (the simulator's 10,000-node run found this: nextInt threw there); nextBelow draws
+    // 53-bit tickets then, and exactly nextInt's below.
+    let ticket = rng.nextBelow(total)
     let pick = 0
     while (ticket >= weights[pick]) {
       ticket -= weights[pick]

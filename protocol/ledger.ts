@@ -24,6 +24,9 @@ export interface LedgerState {
   validators: Map<string, number>
 }
 
+/** Admissions a proposer puts in one block: bounds what a flood of fresh identities costs a block. */
+export const MAX_ADMISSIONS_PER_BLOCK = 16
+
 export function genesisState (genesis: Genesis): LedgerState {
   const reputations = new Map(genesis.validators.map(v => [v.peerId, genesisValidator(v.reputationPpm)]))
   return {

@@ -37,6 +37,21 @@ export class HashStream {
     }
   }
 
+  /**
+   * A uniform integer in [0, bound) for bounds up to 2^53, by rejection sampling on 53-bit
+   * draws. Bounds up to 2^32 draw exactly as nextInt does, so existing draws do not change.
+   */
+  nextBelow (bound: number): number {
+    if (bound <= 0x100000000) return this.nextInt(bound)
+    if (!Number.isSafeInteger(bound)) throw new RangeError(`bad bound ${bound}`)
+    const range = 2 ** 53
+    const limit = range - (range % bound)
+    for (;;) {
+      const x = (this.nextUint32() & 0x1fffff) * 0x100000000 + this.nextUint32()
+      if (x < limit) return x % bound
+    }
+  }
+
   /** A float in [0, 1) with 32 bits of resolution. */
   nextFloat (): number {
     return this.nextUint32() / 0x100000000

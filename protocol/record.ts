@@ -210,7 +210,12 @@ export function computeRoundRecord (ev: RoundEvidence, table: ReadonlyMap<string
       else participations.push({ node, kind: 'absent' })
     }
   }
-  const scoped = new Map([...table].filter(([node]) => participations.some(p => p.node === node)))
+  // Only the participants' entries: applyRound sorts what it is given, so order does not matter.
+  const scoped = new Map<string, ReputationEntry>()
+  for (const p of participations) {
+    const entry = table.get(p.node)
+    if (entry !== undefined) scoped.set(p.node, entry)
+  }
   const { table: after, deltas } = applyRound(scoped, participations, params.reputation)
 
   const candidates = ranking.ids

@@ -73,6 +73,16 @@ export type TendermintAction<V, E> =
 interface RoundVotes<E> {
   prevotes: Map<string, Map<ValueId, Vote<E>>>
   precommits: Map<string, Map<ValueId, Vote<E>>>
+  /**
+   * Running tallies, kept as votes arrive so each rule reads a number instead of recounting
+   * every vote (that recount made a height cost O(validators³) across the network): power of
+   * the distinct validators that sent a vote of the kind, and that voted for each value id.
+   */
+  anyPower: Record<VoteKind, number>
+  idPower: Record<VoteKind, Map<ValueId, number>>
+  /** validators that sent any vote in the round, and their power (for the f+1 skip rule) */
+  voters: Set<string>
+  votersPower: number
 }
 
 export class Tendermint<V, E> {
@@ -211,7 +221,7 @@ export class Tendermint<V, E> {
     if (power === undefined || power <= 0) return
     let rv = this.votes.get(v.round)
     if (rv === undefined) {
-      rv = { prevotes: new Map(), precommits: new Map() }
+      rv = { prevotes: new Map(), precommits: new Map(), anyPower: { prevote: 0, precommit: 0 }, idPower: { prevote: new Map(), precommit: new Map() }, voters: new Set(), votersPower: 0 }
       this.votes.set(v.round, rv)
     }
     const set = v.kind === 'prevote' ? rv.prevotes : rv.precommits
@@ -223,7 +233,14 @@ export class Tendermint<V, E> {
     if (byId.has(v.id)) return // duplicate
     // [REJECT] a second, different vote for the same round and kind: evidence of a faulty validator
     if (byId.size > 0) this.actions.push({ type: 'equivocation', first: byId.values().next().value as Vote<E>, second: v })
+    else rv.anyPower[v.kind] += power
     byId.set(v.id, v)
+    const ids = rv.idPower[v.kind]
+    ids.set(v.id, (ids.get(v.id) ?? 0) + power)
+    if (!rv.voters.has(v.from)) {
+      rv.voters.add(v.from)
+      rv.votersPower += power
+    }
   }
 
   private onTimeout (kind: TimeoutKind, round: number): void {
@@ -246,16 +263,11 @@ export class Tendermint<V, E> {
     this.actions.push({ type: 'broadcast-vote', kind, round: this.round, id })
   }
 
-  /** Power of the distinct validators among `votes` that pass `filter`. */
-  private power (votes: Iterable<Vote<E>>, filter: (v: Vote<E>) => boolean = () => true): number {
-    const counted = new Set<string>()
-    let sum = 0
-    for (const v of votes) {
-      if (!filter(v) || counted.has(v.from)) continue
-      counted.add(v.from)
-      sum += this.validators.get(v.from) ?? 0
-    }
-    return sum
+  /** Power of the distinct validators that sent a `kind` vote in `round`, for `id` if given. */
+  private power (kind: VoteKind, round: number, id?: ValueId): number {
+    const rv = this.votes.get(round)
+    if (rv === undefined) return 0
+    return id === undefined ? rv.anyPower[kind] : rv.idPower[kind].get(id) ?? 0
   }
 
   private quorum (power: number): boolean {
@@ -304,7 +316,7 @@ export class Tendermint<V, E> {
   private ruleProposalWithPolka (): void {
     const p = this.proposals.get(this.round)
     if (p === undefined || this.step !== 'propose' || p.validRound < 0 || p.validRound >= this.round) return
-    if (!this.quorum(this.power(this.votesOf('prevote', p.validRound), v => v.id === p.id))) return
+    if (!this.quorum(this.power('prevote', p.validRound, p.id))) return
     const valid = this.valid(p.id)
     if (valid === undefined) return
     const ok = valid && (this.lockedRound <= p.validRound || this.lockedId === p.id)
@@ -315,7 +327,7 @@ export class Tendermint<V, E> {
   // lines 34–35: any 2f+1 prevotes start the prevote timer
   private ruleAnyPrevotes (): void {
     if (this.step !== 'prevote') return
-    if (!this.quorum(this.power(this.votesOf('prevote', this.round)))) return
+    if (!this.quorum(this.power('prevote', this.round))) return
     if (this.once(`prevote-timer/${this.round}`)) {
       this.actions.push({ type: 'schedule-timeout', kind: 'prevote', round: this.round, delayMs: this.timeout('prevote', this.round) })
     }
@@ -326,7 +338,7 @@ export class Tendermint<V, E> {
     const p = this.proposals.get(this.round)
     if (p === undefined || this.step === 'propose') return
     if (this.valid(p.id) !== true) return
-    if (!this.quorum(this.power(this.votesOf('prevote', this.round), v => v.id === p.id))) return
+    if (!this.quorum(this.power('prevote', this.round, p.id))) return
     if (!this.once(`polka/${this.round}`)) return
     if (this.step === 'prevote') {
       this.lockedValue = p.value
@@ -343,14 +355,14 @@ export class Tendermint<V, E> {
   // lines 44–46: a polka for nil
   private rulePolkaForNil (): void {
     if (this.step !== 'prevote') return
-    if (!this.quorum(this.power(this.votesOf('prevote', this.round), v => v.id === null))) return
+    if (!this.quorum(this.power('prevote', this.round, null))) return
     this.broadcastVote('precommit', null)
     this.step = 'precommit'
   }
 
   // lines 47–48: any 2f+1 precommits start the precommit timer
   private ruleAnyPrecommits (): void {
-    if (!this.quorum(this.power(this.votesOf('precommit', this.round)))) return
+    if (!this.quorum(this.power('precommit', this.round))) return
     if (this.once(`precommit-timer/${this.round}`)) {
       this.actions.push({ type: 'schedule-timeout', kind: 'precommit', round: this.round, delayMs: this.timeout('precommit', this.round) })
     }
@@ -362,9 +374,9 @@ export class Tendermint<V, E> {
     const all = [...this.proposals.values(), ...[...this.otherProposals.values()].flatMap(m => [...m.values()])]
     for (const p of all) {
       const round = p.round
-      const precommits = this.votesOf('precommit', round).filter(v => v.id === p.id)
-      if (!this.quorum(this.power(precommits))) continue
+      if (!this.quorum(this.power('precommit', round, p.id))) continue
       if (this.valid(p.id) !== true) continue
+      const precommits = this.votesOf('precommit', round).filter(v => v.id === p.id)
       this.decision = { round, value: p.value, id: p.id }
       this.actions.push({ type: 'decide', round, value: p.value, id: p.id, precommits: precommits.map(v => v.evidence) })
       return
@@ -376,11 +388,8 @@ export class Tendermint<V, E> {
     let best = -1
     for (const [round, rv] of this.votes) {
       if (round <= this.round) continue
-      const voters = new Set([...rv.prevotes.keys(), ...rv.precommits.keys()])
       const proposer = this.proposals.get(round)?.from
-      if (proposer !== undefined) voters.add(proposer)
-      let power = 0
-      for (const v of voters) power += this.validators.get(v) ?? 0
+      const power = rv.votersPower + (proposer !== undefined && !rv.voters.has(proposer) ? this.validators.get(proposer) ?? 0 : 0)
       if (power * 3 > this.totalPower && round > best) best = round
     }
     if (best > this.round) this.startRound(best)

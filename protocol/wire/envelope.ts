@@ -42,7 +42,21 @@ export function messageId (envelopeBytes: Uint8Array): Bytes {
 /** Sign a payload with a node's Ed25519 key and wrap it in a canonical envelope. */
 export async function signMessage (key: PrivateKey, payload: Payload): Promise<SignedMessage> {
   const payloadBytes = encodePayload(payload)
-  const signature = asBytes(await key.sign(signingBytes(payloadBytes)))
+  return wrapSigned(key, payload, payloadBytes, asBytes(await key.sign(signingBytes(payloadBytes))))
+}
+
+/**
+ * signMessage for keys that sign synchronously (Ed25519 on Node does): the simulator runs
+ * thousands of nodes on one event loop and cannot yield between events.
+ */
+export function signMessageSync (key: PrivateKey, payload: Payload): SignedMessage {
+  const payloadBytes = encodePayload(payload)
+  const signature = key.sign(signingBytes(payloadBytes))
+  if (!(signature instanceof Uint8Array)) throw new Error('this key signs asynchronously; use signMessage')
+  return wrapSigned(key, payload, payloadBytes, asBytes(signature))
+}
+
+function wrapSigned (key: PrivateKey, payload: Payload, payloadBytes: Bytes, signature: Bytes): SignedMessage {
   const signer = asBytes(publicKeyToProtobuf(key.publicKey))
   const bytes = encodeEnvelope({ payload: payloadBytes, signer, signature })
   const id = messageId(bytes)

@@ -1,0 +1,82 @@
+import { builtinAnswer, builtinJudge } from '../protocol/agents/builtin.js'
+import type { AgentProfile } from '../protocol/agents/builtin.js'
+import { sha256, utf8 } from '../protocol/hash.js'
+import type { Task } from '../protocol/agents/tasks.js'
+
+/**
+ * What a simulated node's agent and node software do. The answer and judging models are the
+ * protocol's builtin agents (protocol/agents/builtin.ts); the simulator adds two node-level
+ * attacks and free-form answers.
+ */
+export type SimBehaviour =
+  | 'honest'
+  /** always answers wrong, judges honestly */
+  | 'wrong'
+  /** answers by skill, judges at random */
+  | 'random-ranker'
+  /** a cartel: all answer the same wrong answer (their partner's) and vote it up */
+  | 'colluder'
+  /** never answers itself: waits to copy another node's answer (commit–reveal makes it too late) */
+  | 'copycat'
+  /** commits answers and verdicts but never reveals them */
+  | 'withholder'
+
+export interface SimAgent {
+  behaviour: SimBehaviour
+  answerSkill: number
+  judgeSkill: number
+  tieRate: number
+}
+
+export const byzantineBehaviours: SimBehaviour[] = ['wrong', 'random-ranker', 'colluder', 'copycat', 'withholder']
+
+export function isByzantine (agent: SimAgent): boolean {
+  return agent.behaviour !== 'honest'
+}
+
+function profileOf (agent: SimAgent): AgentProfile {
+  const behaviour = agent.behaviour === 'copycat' || agent.behaviour === 'withholder' ? 'honest' : agent.behaviour
+  return { name: agent.behaviour, behaviour, answerSkill: agent.answerSkill, judgeSkill: agent.judgeSkill, tieRate: agent.tieRate }
+}
+
+/**
+ * Free-form phrasings: with free-form answers two agents that agree rarely write the same
+ * string, so majority voting over exact answers has little to count, while a judge reads the
+ * value and compares. 12 openings × 4 endings.
+ */
+const OPENINGS = ['', 'The answer is ', 'It comes to ', 'Answer: ', 'I get ', 'That makes ', 'Result: ', 'So the total is ', 'Working it through: ', 'We end up with ', 'Final answer: ', 'This gives ']
+const ENDINGS = ['', '.', ' (checked twice).', ', I am fairly sure.']
+
+function phrase (value: string, seed: string, queryId: Uint8Array): string {
+  const h = sha256(utf8('swarmrank-sim/phrase/'), utf8(seed), queryId)
+  return `${OPENINGS[h[0] % OPENINGS.length]}${value}${ENDINGS[h[1] % ENDINGS.length]}`
+}
+
+/** The value an answer states: its last integer (free-form answers wrap it in words). */
+export function valueOf (answer: string): string | undefined {
+  const all = answer.match(/-?\d+/g)
+  return all === null ? undefined : all[all.length - 1]
+}
+
+export function isRight (answer: string | undefined, task: Task): boolean {
+  return answer !== undefined && valueOf(answer) === task.answer
+}
+
+/**
+ * The agent's answer to a task, or undefined for a copycat (it has none of its own). A cartel
+ * phrases its shared answer identically in free-form mode: its members coordinate.
+ */
+export function simAnswer (agent: SimAgent, seed: string, queryId: Uint8Array, task: Task, freeForm: boolean): string | undefined {
+  if (agent.behaviour === 'copycat') return undefined
+  const value = builtinAnswer(profileOf(agent), seed, queryId, task.prompt)
+  if (!freeForm) return value
+  return phrase(value, agent.behaviour === 'colluder' ? 'cartel' : seed, queryId)
+}
+
+/** A verdict on a pair: judges read the values, so phrasing does not matter to them. */
+export function simJudge (agent: SimAgent, seed: string, queryId: Uint8Array, task: Task, answerA: string, answerB: string): 'A' | 'B' | 'TIE' {
+  const a = valueOf(answerA) ?? answerA
+  const b = valueOf(answerB) ?? answerB
+  if (a === b) return 'TIE' // two phrasings of one value
+  return builtinJudge(profileOf(agent), seed, queryId, task.prompt, a, b).verdict
+}
