@@ -100,6 +100,8 @@ export interface SimConfig {
   churn?: ChurnSpec
   joins?: JoinWave[]
   partitions?: PartitionSpec[]
+  /** how often a node outside the ledger repeats its Join (the node's default: 5 s) */
+  joinRetryMs?: number
   /** give up on queries not final this long after the last one was asked */
   drainMs?: number
   onProgress?: (done: number, total: number, simMs: number) => void
@@ -119,6 +121,8 @@ export interface QueryOutcome {
   majorityRight: boolean
   unweightedRight: boolean
   bestSingleRight: boolean
+  /** share of the query's committee seats held by each node group */
+  seats: Record<string, number>
 }
 
 /** The ledger after each block, summarised by node group. */
@@ -717,7 +721,7 @@ export class SwarmSim {
       })
     }
     const gen = node.gen
-    this.clock.after(5_000, () => { if (node.gen === gen) this.askToJoin(node) })
+    this.clock.after(this.cfg.joinRetryMs ?? 5_000, () => { if (node.gen === gen) this.askToJoin(node) })
   }
 
   private scheduleChurn (churn: ChurnSpec, until: number): void {
@@ -812,7 +816,13 @@ export class SwarmSim {
 
   /** Grade a query: the final record's winner, and the baselines on the same answers and verdicts. */
   private outcome (info: QueryInfo): QueryOutcome {
-    const base = { index: info.index, createdAtMs: info.createdAtMs, final: info.height !== undefined }
+    const seats: Record<string, number> = {}
+    const members = [...info.committees.answerers, ...info.committees.rankers]
+    for (const id of members) {
+      const g = this.byId.get(id)!.group
+      seats[g] = (seats[g] ?? 0) + 1 / members.length
+    }
+    const base = { index: info.index, createdAtMs: info.createdAtMs, final: info.height !== undefined, seats }
     const best = this.bestSingle === undefined ? undefined : simAnswer(this.bestSingle.agent, this.bestSingle.id, info.query.id, info.task, this.cfg.freeForm)
     const bestSingleRight = isRight(best, info.task)
     if (info.height === undefined) {

@@ -15,6 +15,7 @@ Commands:
   ledger   Show the reputation ledger a node holds
   verify   Check a query's commit certificate offline against a validator set
   demo     Run simulated rounds through the protocol core, without a network
+  sim      Run a simulator experiment: thousands of nodes, attackers, churn; JSON and plots
   fit      Fit a weighted Bradley–Terry model to a CSV of pairwise comparisons
   help     Show this help, or a command's: swarmrank help start
 
@@ -23,6 +24,7 @@ Examples:
   swarmrank init --data ./node-a --network mynet && swarmrank start --data ./node-a
   swarmrank ask "Compute 17 + 4 × 6."
   swarmrank fit comparisons.csv --prior 0 --json
+  swarmrank sim --experiment accuracy --seed 1
 
 Run swarmrank COMMAND --help for a command's options.`
 
@@ -37,6 +39,7 @@ const commands: Record<string, () => Promise<{ help: string, run: (argv: string[
   churn: async () => { const m = await import('./commands/churn.js'); return { help: m.churnHelp, run: async (a, io) => m.churnCommand(a, io.out, io.err) } },
   cluster: async () => { const m = await import('./commands/cluster.js'); return { help: m.clusterHelp, run: async (a, io) => m.clusterCommand(a, io.out, io.err) } },
   demo: async () => { const m = await import('./commands/demo.js'); return { help: m.demoHelp, run: (a, io) => m.demoCommand(a, io.out) } },
+  sim: async () => { const m = await import('./commands/sim.js'); return { help: m.simHelp, run: async (a, io) => m.simCommand(a, io.out, io.err) } },
   fit: async () => { const m = await import('./commands/fit.js'); return { help: m.fitHelp, run: (a, io) => m.fitCommand(a, io.out, io.err) } },
   init: async () => { const m = await import('./commands/init.js'); return { help: m.initHelp, run: async (a, io) => m.initCommand(a, io.out) } },
   start: async () => { const m = await import('./commands/start.js'); return { help: m.startHelp, run: async (a, io) => m.startCommand(a, io.out) } },

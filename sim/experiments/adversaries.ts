@@ -1,0 +1,87 @@
+import { byzantineBehaviours } from '../agents.js'
+import type { SimBehaviour } from '../agents.js'
+import { lineChart, percent } from '../svg.js'
+import { accuracy, baseConfig, pct, round3, simulate, swarm } from './common.js'
+import type { ExperimentContext, ExperimentReport } from './common.js'
+
+/**
+ * Adversaries: a share of the founding identities (all with equal starting reputation) runs one
+ * Byzantine profile. Accuracy is measured after a warm-up (the first third of the questions),
+ * when reputation has had time to react; the defences "stop working" at the smallest share where
+ * consensus falls below 90 % of its accuracy with no attacker.
+ */
+export async function adversariesExperiment (ctx: ExperimentContext): Promise<ExperimentReport> {
+  const n = ctx.nodes ?? (ctx.quick ? 15 : 30)
+  const queries = ctx.quick ? 45 : 120
+  const warmup = Math.floor(queries / 3)
+  const fractions = ctx.quick ? [0, 0.3] : [0, 0.1, 0.2, 0.3, 0.4, 0.45]
+  const profiles: SimBehaviour[] = ctx.quick ? ['colluder', 'withholder'] : byzantineBehaviours
+  const runs = 1 + profiles.length * (fractions.length - 1)
+  let done = 0
+  const one = async (behaviour: SimBehaviour, fraction: number): Promise<Record<string, unknown>> => {
+    const label = `${behaviour} at ${Math.round(fraction * 100)}%`
+    const r = await simulate(
+      baseConfig(ctx.seed, swarm(n, ctx.seed, 'calibrated', { behaviour, fraction }), queries),
+      (d, total) => ctx.progress((done + d / total) / runs, `${label}: ${d}/${total} queries final`)
+    )
+    done++
+    const last = r.blocks[r.blocks.length - 1]
+    return {
+      behaviour,
+      fraction,
+      byzantineNodes: Math.floor(n * fraction + 1e-9),
+      consensus: round3(accuracy(r.queries, 'consensusRight', warmup)),
+      majority: round3(accuracy(r.queries, 'majorityRight', warmup)),
+      unweighted: round3(accuracy(r.queries, 'unweightedRight', warmup)),
+      honestReputationPpm: last?.reputation.honest ?? 0,
+      byzantineReputationPpm: last?.reputation.byzantine ?? null,
+      byzantinePowerShare: round3(last?.powerShare.byzantine ?? 0),
+      final: r.queries.filter(q => q.final).length,
+      agreement: r.agreement
+    }
+  }
+  const baseline = await one('honest', 0)
+  const rows: Array<Record<string, unknown>> = []
+  for (const behaviour of profiles) {
+    rows.push({ ...baseline, behaviour })
+    for (const f of fractions.slice(1)) rows.push(await one(behaviour, f))
+  }
+  const of = (b: SimBehaviour): Array<Record<string, unknown>> => rows.filter(r => r.behaviour === b)
+  const breaks = Object.fromEntries(profiles.map(b => {
+    const first = of(b).find(r => (r.consensus as number) < 0.9 * (baseline.consensus as number))
+    return [b, first === undefined ? null : first.fraction]
+  }))
+  const plots = {
+    'adversaries-accuracy.svg': lineChart({
+      title: `Consensus accuracy after warm-up vs Byzantine share (${n} nodes)`,
+      xLabel: 'share of identities Byzantine',
+      yLabel: 'questions right (after warm-up)',
+      series: [
+        ...profiles.map(b => ({ name: b, points: of(b).map(r => [r.fraction as number, r.consensus as number] as [number, number]) })),
+        { name: 'majority (colluder)', dashed: true, points: of(profiles.includes('colluder') ? 'colluder' : profiles[0]).map(r => [r.fraction as number, r.majority as number] as [number, number]) }
+      ],
+      yMin: 0,
+      yMax: 1,
+      yFormat: percent
+    }),
+    'adversaries-reputation.svg': lineChart({
+      title: 'Mean reputation at the end: Byzantine (solid) vs honest (dashed)',
+      xLabel: 'share of identities Byzantine',
+      yLabel: 'reputation (ppm)',
+      series: [
+        ...profiles.map(b => ({ name: `${b}`, points: of(b).filter(r => r.byzantineReputationPpm !== null).map(r => [r.fraction as number, r.byzantineReputationPpm as number] as [number, number]) })),
+        ...profiles.slice(0, 1).map(b => ({ name: `honest (vs ${b})`, dashed: true, points: of(b).map(r => [r.fraction as number, r.honestReputationPpm as number] as [number, number]) }))
+      ],
+      yMin: 0,
+      yMax: 1_000_000
+    })
+  }
+  const summary = [
+    `no attacker: consensus ${pct(baseline.consensus as number)}, majority ${pct(baseline.majority as number)} (after warm-up, ${queries - warmup} questions)`,
+    ...profiles.map(b => {
+      const worst = of(b)[of(b).length - 1]
+      return `${b.padEnd(14)} at ${pct(worst.fraction as number)}: consensus ${pct(worst.consensus as number)}, majority ${pct(worst.majority as number)}, Byzantine reputation ${String(worst.byzantineReputationPpm)} vs honest ${String(worst.honestReputationPpm)} ppm; defences hold up to ${breaks[b] === null ? `${pct(fractions[fractions.length - 1])} and beyond` : `below ${pct(breaks[b] as number)}`}`
+    })
+  ]
+  return { name: 'adversaries', report: { experiment: 'adversaries', seed: ctx.seed, nodes: n, queries, warmup, rows, defencesBreakAt: breaks }, plots, summary }
+}

@@ -1,0 +1,65 @@
+import type { SimAgent } from '../agents.js'
+import { lineChart, percent } from '../svg.js'
+import { accuracy, baseConfig, pct, round3, simulate, swarm } from './common.js'
+import type { ExperimentContext, ExperimentReport } from './common.js'
+
+/**
+ * Sybil: a swarm of founders is joined at once by a flood of fresh identities. They are
+ * admitted (16 per block) on probation: their verdicts weigh nothing and they gain voting power
+ * only after scoring well for 5 rounds, then at most 1/8 of the total per epoch. Two kinds of
+ * flood: a cartel (colluders) and patient sybils that behave honestly to earn weight.
+ */
+export async function sybilExperiment (ctx: ExperimentContext): Promise<ExperimentReport> {
+  const founders = ctx.nodes ?? (ctx.quick ? 12 : 30)
+  const sybils = ctx.quick ? 100 : 1_000
+  const queries = ctx.quick ? 40 : 200
+  const joinAt = 20_000
+  const kinds: Array<{ name: string, agent: SimAgent }> = [
+    { name: 'cartel', agent: { behaviour: 'colluder', answerSkill: 0, judgeSkill: 0, tieRate: 0 } },
+    { name: 'patient', agent: { behaviour: 'honest', answerSkill: 0.4, judgeSkill: 0.85, tieRate: 0.05 } }
+  ]
+  const rows: Array<Record<string, unknown>> = []
+  const powerSeries: Array<{ name: string, points: Array<[number, number]>, dashed?: boolean }> = []
+  for (let k = 0; k < kinds.length; k++) {
+    const kind = kinds[k]
+    const r = await simulate(
+      baseConfig(ctx.seed, swarm(founders, ctx.seed, 'calibrated'), queries, {
+        joins: [{ atMs: joinAt, count: sybils, agent: kind.agent, group: 'sybil' }],
+        joinRetryMs: 30_000
+      }),
+      (d, total) => ctx.progress((k + d / total) / kinds.length, `${kind.name} sybils: ${d}/${total} queries final`)
+    )
+    const admitted = r.blocks.find(b => (b.members.sybil ?? 0) >= sybils)
+    const maxShare = Math.max(0, ...r.blocks.map(b => b.powerShare.sybil ?? 0))
+    const last = r.blocks[r.blocks.length - 1]
+    const firstAfter = r.queries.findIndex(q => q.createdAtMs > joinAt)
+    rows.push({
+      sybils: kind.name,
+      founders,
+      count: sybils,
+      allAdmittedAtMs: admitted?.timeMs ?? null,
+      maxPowerShare: round3(maxShare),
+      finalPowerShare: round3(last?.powerShare.sybil ?? 0),
+      sybilReputationPpm: last?.reputation.sybil ?? null,
+      accuracyBefore: round3(accuracy(r.queries.slice(0, Math.max(0, firstAfter)), 'consensusRight')),
+      accuracyAfter: round3(accuracy(r.queries, 'consensusRight', firstAfter < 0 ? queries : firstAfter)),
+      sybilSeatShare: round3(r.queries.filter(q => q.index >= firstAfter).reduce((t, q) => t + (q.seats.sybil ?? 0), 0) / Math.max(1, r.queries.filter(q => q.index >= firstAfter).length)),
+      agreement: r.agreement
+    })
+    powerSeries.push({ name: `${kind.name}: power share`, points: r.blocks.map(b => [b.timeMs / 1000, b.powerShare.sybil ?? 0]) })
+    powerSeries.push({ name: `${kind.name}: committee seats`, dashed: true, points: r.queries.filter(q => q.final).map(q => [q.createdAtMs / 1000, q.seats.sybil ?? 0]) })
+  }
+  const plots = {
+    'sybil.svg': lineChart({
+      title: `${sybils} fresh identities join ${founders} founders at t = ${joinAt / 1000} s`,
+      xLabel: 'time (s)',
+      yLabel: 'share held by the sybils',
+      series: powerSeries,
+      yMin: 0,
+      yMax: 1,
+      yFormat: percent
+    })
+  }
+  const summary = rows.map(r => `${String(r.sybils).padEnd(8)} voting power max ${pct(r.maxPowerShare as number)} (end ${pct(r.finalPowerShare as number)}); committee seats ${pct(r.sybilSeatShare as number)}; accuracy before ${pct(r.accuracyBefore as number)}, after ${pct(r.accuracyAfter as number)}`)
+  return { name: 'sybil', report: { experiment: 'sybil', seed: ctx.seed, rows }, plots, summary }
+}

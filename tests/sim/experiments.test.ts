@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest'
+import { experiments } from '../../sim/experiments/index.js'
+import type { ExperimentReport } from '../../sim/experiments/index.js'
+
+/** The quick version of each experiment, asserting its qualitative result (issue 5). */
+const quick = async (name: string): Promise<ExperimentReport> => experiments[name].run({ seed: '1', quick: true, progress: () => {} })
+
+const noViolations = (rows: Array<Record<string, unknown>>): void => {
+  for (const r of rows) expect((r.agreement as { violations: number }).violations).toBe(0)
+}
+
+describe('experiments (quick versions)', () => {
+  it('accuracy: weighted BT beats majority vote in the calibrated and free-form settings', async () => {
+    const { report, plots } = await quick('accuracy')
+    const rows = report.settings as Array<Record<string, unknown>>
+    noViolations(rows)
+    const acc = (name: string): Record<string, number> => rows.find(r => r.setting === name)!.accuracy as Record<string, number>
+    expect(acc('calibrated').consensus).toBeGreaterThan(acc('calibrated').majority + 0.15)
+    expect(acc('free-form').consensus).toBeGreaterThan(acc('free-form').majority + 0.15)
+    // in free form, answers rarely coincide: majority has little to count
+    expect(rows.find(r => r.setting === 'free-form')!.meanDistinctAnswers as number).toBeGreaterThan(6)
+    expect(Object.keys(plots)).toEqual(['accuracy.svg', 'accuracy-over-rounds.svg'])
+  })
+
+  it('adversaries: a cartel under 1/3 of the weight does not flip results after warm-up, and loses reputation', async () => {
+    const { report } = await quick('adversaries')
+    const rows = report.rows as Array<Record<string, unknown>>
+    noViolations(rows)
+    const cartel = rows.find(r => r.behaviour === 'colluder' && (r.fraction as number) > 0)!
+    expect(cartel.fraction).toBeLessThan(1 / 3)
+    expect(cartel.consensus as number).toBeGreaterThan(0.8)
+    expect(cartel.consensus as number).toBeGreaterThan(cartel.majority as number)
+    expect(cartel.byzantineReputationPpm as number).toBeLessThan(cartel.honestReputationPpm as number)
+    const withholder = rows.find(r => r.behaviour === 'withholder' && (r.fraction as number) > 0)!
+    expect(withholder.byzantineReputationPpm as number).toBeLessThan(100_000)
+  })
+
+  it('sybil: a flood of fresh identities gains no voting power and at most a third of the seats', async () => {
+    const { report } = await quick('sybil')
+    const rows = report.rows as Array<Record<string, unknown>>
+    noViolations(rows)
+    for (const r of rows) {
+      expect(r.maxPowerShare).toBe(0)
+      expect(r.sybilSeatShare as number).toBeLessThanOrEqual(1 / 3 + 1e-9)
+      expect(r.accuracyAfter as number).toBeGreaterThan(0.8)
+    }
+  })
+
+  it('churn: every query final and no disagreement at 30 % churn per minute', async () => {
+    const { report } = await quick('churn')
+    const rows = report.rows as Array<Record<string, unknown>>
+    noViolations(rows)
+    const churned = rows.find(r => (r.churnPerMinute as number) > 0)!
+    expect((churned.finality as { final: number }).final).toBe(1)
+    const faults = churned.faults as Record<string, number>
+    expect(faults.crashes + faults.leaves).toBeGreaterThan(3)
+  })
+
+  it('scale: gossip cost per node grows with N and every query is final', async () => {
+    const { report, timing } = await quick('scale')
+    const rows = report.rows as Array<Record<string, unknown>>
+    noViolations(rows)
+    expect(rows.map(r => r.nodes)).toEqual([10, 100])
+    for (const r of rows) expect((r.finality as { final: number }).final).toBe(1)
+    expect(rows[1].kbInPerNodePerQuery as number).toBeGreaterThan(rows[0].kbInPerNodePerQuery as number)
+    expect(timing).toBeDefined()
+  })
+})
