@@ -9,6 +9,8 @@ import { identify } from '@libp2p/identify'
 import type { Libp2p, PeerDiscovery, PrivateKey } from '@libp2p/interface'
 import { mdns } from '@libp2p/mdns'
 import { ping } from '@libp2p/ping'
+import { prometheusMetrics } from '@libp2p/prometheus-metrics'
+import type { Registry } from 'prom-client'
 import { tcp } from '@libp2p/tcp'
 import { createLibp2p } from 'libp2p'
 import { sha256 } from '../protocol/hash.js'
@@ -32,6 +34,8 @@ export interface HostInit {
   bootstrap?: string[]
   /** LAN discovery by multicast DNS: an operator's opt-in, never on in tests or clusters. */
   mdns?: boolean
+  /** Register libp2p's own metrics (connections, streams, gossipsub, transports) here. */
+  metricsRegistry?: Registry
 }
 
 export type SwarmHost = Libp2p<{ pubsub: GossipSub, identify: ReturnType<ReturnType<typeof identify>>, ping: ReturnType<ReturnType<typeof ping>> }>
@@ -92,6 +96,7 @@ export async function createHost (init: HostInit): Promise<SwarmHost> {
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     peerDiscovery,
+    ...(init.metricsRegistry === undefined ? {} : { metrics: prometheusMetrics({ registry: init.metricsRegistry, preserveExistingMetrics: true, collectDefaultMetrics: true }) }),
     services: {
       identify: identify(),
       ping: ping(),

@@ -83,6 +83,14 @@ export class RoundRunner {
     return this.rounds.get(queryIdHex)?.phase ?? (this.waiting.has(queryIdHex) ? 'waiting-for-anchor' : undefined)
   }
 
+  /** Rounds in progress by phase (for metrics). */
+  phases (): Record<string, number> {
+    const out: Record<string, number> = {}
+    for (const r of this.rounds.values()) out[r.phase] = (out[r.phase] ?? 0) + 1
+    if (this.waiting.size > 0) out['waiting-for-anchor'] = this.waiting.size
+    return out
+  }
+
   committeesOf (queryIdHex: string): { answerers: string[], rankers: string[] } | undefined {
     const r = this.rounds.get(queryIdHex)
     return r === undefined ? undefined : { answerers: r.answerers, rankers: r.rankers }

@@ -46,6 +46,8 @@ const blockKey = (h: number): string => `block/${String(h).padStart(12, '0')}`
 
 export class NodeStore {
   private readonly db: Level<string, Uint8Array>
+  /** Told how long each kind of write took (the node's LevelDB write-latency metric). */
+  observeWrite?: (kind: string, seconds: number) => void
 
   constructor (location: string) {
     this.db = new Level<string, Uint8Array>(location, { valueEncoding: 'view' })
@@ -59,8 +61,15 @@ export class NodeStore {
     await this.db.close()
   }
 
+  private async timed (kind: string, write: () => Promise<void>): Promise<void> {
+    if (this.observeWrite === undefined) return write()
+    const start = performance.now()
+    await write()
+    this.observeWrite(kind, (performance.now() - start) / 1000)
+  }
+
   async putMessage (idHex: string, bytes: Uint8Array): Promise<void> {
-    await this.db.put(`msg/${idHex}`, bytes)
+    await this.timed('message', async () => this.db.put(`msg/${idHex}`, bytes))
   }
 
   async getMessage (idHex: string): Promise<Uint8Array | undefined> {
@@ -106,15 +115,15 @@ export class NodeStore {
     }
     for (const v of views) ops.push({ type: 'put', key: `query/${v.id}`, value: json(v) })
     if (ledger.height > LEDGER_HISTORY) ops.push({ type: 'del', key: heightKey(ledger.height - LEDGER_HISTORY) })
-    await this.db.batch(ops, { sync: true })
+    await this.timed('block', async () => this.db.batch(ops, { sync: true }))
   }
 
   /** A query this node acknowledged: on disk before the client hears 202, so a crash cannot lose it. */
   async putPending (queryIdHex: string, envelope: Uint8Array): Promise<void> {
-    await this.db.batch([
+    await this.timed('pending', async () => this.db.batch([
       { type: 'put', key: `pending/${queryIdHex}`, value: envelope },
       { type: 'put', key: `msg/${queryIdHex}`, value: envelope }
-    ], { sync: true })
+    ], { sync: true }))
   }
 
   async listPending (): Promise<Uint8Array[]> {
@@ -141,7 +150,7 @@ export class NodeStore {
 
   /** Written through to disk before returning (used before signing a vote). */
   async putMetaSync (key: string, value: unknown): Promise<void> {
-    await this.db.put(`meta/${key}`, json(value), { sync: true })
+    await this.timed('vote', async () => this.db.put(`meta/${key}`, json(value), { sync: true }))
   }
 
   async getMeta<T> (key: string): Promise<T | undefined> {

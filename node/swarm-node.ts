@@ -25,6 +25,7 @@ import { ConsensusRunner } from './consensus.js'
 import { createHost, topicsFor } from './host.js'
 import type { SwarmHost } from './host.js'
 import { LedgerKeeper } from './ledger-keeper.js'
+import { NodeMetrics } from './metrics.js'
 import { createLogger } from './logger.js'
 import type { ComponentLogger, Logger } from './logger.js'
 import { RoundRunner } from './round-runner.js'
@@ -49,6 +50,8 @@ export interface SwarmNodeInit {
   now?: () => number
   /** Misbehave on purpose (tests, fault-injection clusters). */
   byzantine?: ByzantineBehaviour
+  /** Collect Prometheus metrics, libp2p's included (default true; benchmarks turn them off). */
+  metrics?: boolean
 }
 
 export interface NodeStatus {
@@ -112,6 +115,8 @@ export class SwarmNode extends EventTarget {
   private lastJoinAt = 0
   private hydration: Promise<void> = Promise.resolve()
   private rejected = 0
+  /** Prometheus metrics (GET /metrics), unless turned off */
+  readonly metrics?: NodeMetrics
 
   constructor (init: SwarmNodeInit) {
     super()
@@ -124,6 +129,18 @@ export class SwarmNode extends EventTarget {
     this.log = (init.logger ?? createLogger({ level: 'silent' })).forComponent('node')
     this.now = init.now ?? Date.now
     this.store = new NodeStore(join(init.dataDir, 'db'))
+    if (init.metrics !== false) {
+      const metrics = new NodeMetrics({
+        height: () => this.ledgerKeeper?.height ?? 0,
+        peers: () => new Set(this.host?.getConnections().map(c => c.remotePeer.toString()) ?? []).size,
+        reputationPpm: () => this.ledgerKeeper?.current.reputations.get(this.peerId)?.reputationPpm,
+        votingPower: () => this.ledgerKeeper?.current.validators.get(this.peerId) ?? 0,
+        roundsByPhase: () => this.runner?.phases() ?? {},
+        roundsAwaitingFinality: () => this.consensus?.readyRounds ?? 0
+      })
+      this.metrics = metrics
+      this.store.observeWrite = (kind, seconds) => metrics.dbWrite.observe({ kind }, seconds)
+    }
   }
 
   get ledger (): LedgerKeeper {
@@ -182,7 +199,8 @@ export class SwarmNode extends EventTarget {
       networkIdHex: this.networkIdHex,
       listen: this.init.listen,
       bootstrap: this.init.bootstrap,
-      mdns: this.init.mdns
+      mdns: this.init.mdns,
+      metricsRegistry: this.metrics?.registry
     })
     const pubsub = this.host.services.pubsub
     pubsub.topicValidators.set(this.topics.query, async (_peer, msg) => this.gossipVerdict('query', msg))
@@ -300,6 +318,7 @@ export class SwarmNode extends EventTarget {
       this.log.error(`validating a ${topic} message failed: ${(err as Error).stack ?? String(err)}`)
       return TopicValidatorResult.Ignore
     }
+    this.metrics?.countGossip(topic, verdict.result === 'ACCEPT' ? 'accept' : verdict.result === 'REJECT' ? 'reject' : 'ignore', verdict.result === 'ACCEPT' ? '' : verdict.reason)
     if (verdict.result === 'REJECT') {
       this.rejected++
       this.log.debug(`rejected a ${topic} message: ${verdict.reason}`)
@@ -381,6 +400,7 @@ export class SwarmNode extends EventTarget {
     for (const m of messages) await this.store.putMessage(m.idHex, m.bytes)
     const view = this.views.get(id) ?? pendingView(state.init.query)
     this.views.set(id, { ...view, phase: 'awaiting-finality', answerers: state.answerers, rankers: state.rankers, answer: outcome.winner?.answer ?? null })
+    this.metrics?.roundsFinished.inc({ outcome: outcome.winner === undefined ? 'no_answer' : 'winner' })
     this.log.debug(`round ${id.slice(0, 12)} done: "${truncate(outcome.winner?.answer ?? '(no answer)')}"; waiting for a block`)
     await this.consensus!.addReady(id, outcome.record, messages)
   }
@@ -404,6 +424,8 @@ export class SwarmNode extends EventTarget {
     for (const view of views) {
       this.views.set(view.id, view)
       this.runner!.markFinished(view.id)
+      this.metrics?.queriesFinal.inc()
+      if (view.createdAt > 0) this.metrics?.finalityLatency.observe(Math.max(0, this.now() - view.createdAt) / 1000)
       this.log.info(`query ${view.id.slice(0, 12)} final in block ${height}: "${truncate(view.answer ?? '(no answer)')}"`)
       this.dispatchEvent(new CustomEvent('round-final', { detail: { id: view.id, record: block.records.find(r => toHex(r.queryId) === view.id), view } }))
     }

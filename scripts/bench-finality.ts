@@ -35,7 +35,7 @@ const processes = process.argv.includes('--processes')
 interface Target { submit: (prompt: string) => Promise<string>, view: (id: string) => Promise<QueryView> }
 
 async function inProcess (size: number): Promise<{ targets: Target[], stop: () => Promise<void> }> {
-  const swarm = await startLocalSwarm({ size, params: { answerers: Math.min(5, Math.ceil(size / 2)), rankers: 5 } })
+  const swarm = await startLocalSwarm({ size, params: { answerers: Math.min(5, Math.ceil(size / 2)), rankers: 5 }, metrics: false })
   return {
     targets: swarm.nodes.map(n => ({ submit: async p => (await n.submitQuery(p)).id, view: async id => (await n.getQuery(id)) as QueryView })),
     stop: swarm.stop

@@ -1,9 +1,12 @@
+import { existsSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { NodeActivity } from '../activity.js'
 import type { Logger } from '../logger.js'
 import { QueryInputError } from '../swarm-node.js'
 import type { SwarmNode } from '../swarm-node.js'
+import { chatCompletion, modelList, OpenAIError, parseChatRequest, streamChatCompletion } from './openai.js'
 
 /**
  * The node's HTTP API (DESIGN §1, client applications). node:http with a small router: no
@@ -62,10 +65,63 @@ async function readJson (req: IncomingMessage): Promise<unknown> {
   }
 }
 
-type Handler = (req: IncomingMessage, params: string[]) => Promise<{ status: number, body: unknown }>
+/** A JSON reply, or a text one when `type` is set; undefined when the handler wrote the response itself (streams). */
+type Reply = { status: number, body: unknown, type?: string } | undefined
+type Handler = (req: IncomingMessage, params: string[], res: ServerResponse) => Promise<Reply>
+
+/**
+ * The dashboard: one static page, no build step; it polls GET /v1/activity. It lives beside this
+ * file in the source tree (node/api/), which compiled code (dist/node/api/) reaches three levels up.
+ */
+function dashboardPage (): string {
+  const candidates = [new URL('./dashboard.html', import.meta.url), new URL('../../../node/api/dashboard.html', import.meta.url)]
+  const found = candidates.find(u => existsSync(u))
+  if (found === undefined) throw new Error('node/api/dashboard.html is missing from the installation')
+  return readFileSync(found, 'utf8')
+}
 
 export async function startApi (node: SwarmNode, init: ApiInit = {}): Promise<ApiServer> {
+  const activity = new NodeActivity(node)
+  const page = dashboardPage()
+  const started = Math.floor(Date.now() / 1000)
   const routes: Array<{ pattern: RegExp, methods: Record<string, Handler> }> = [
+    { pattern: /^\/$/, methods: { GET: async () => ({ status: 200, body: page, type: 'text/html; charset=utf-8' }) } },
+    {
+      pattern: /^\/metrics$/,
+      methods: {
+        GET: async () => {
+          if (node.metrics === undefined) throw new HttpError(404, 'not_found', 'metrics are turned off on this node')
+          return { status: 200, body: await node.metrics.text(), type: node.metrics.registry.contentType }
+        }
+      }
+    },
+    {
+      pattern: /^\/v1\/activity$/,
+      methods: {
+        GET: async () => ({
+          status: 200,
+          body: {
+            status: node.status(),
+            peers: node.status().connectedPeers.map(peerId => ({ peerId, score: node.peerScore(peerId) })),
+            rounds: [...activity.rounds].reverse(),
+            blocks: [...activity.blocks].reverse(),
+            reputation: activity.reputation
+          }
+        })
+      }
+    },
+    { pattern: /^\/v1\/models$/, methods: { GET: async () => ({ status: 200, body: modelList(started) }) } },
+    {
+      pattern: /^\/v1\/chat\/completions$/,
+      methods: {
+        POST: async (req, _params, res) => {
+          const chat = parseChatRequest(await readJson(req))
+          if (!chat.stream) return { status: 200, body: await chatCompletion(node, chat) }
+          await streamChatCompletion(node, chat, res)
+          return undefined
+        }
+      }
+    },
     {
       pattern: /^\/v1\/queries$/,
       methods: {
@@ -113,18 +169,27 @@ export async function startApi (node: SwarmNode, init: ApiInit = {}): Promise<Ap
     const path = (req.url ?? '/').split('?')[0]
     const route = routes.find(r => r.pattern.test(path))
     const respond = async (): Promise<void> => {
-      if (route === undefined) throw new HttpError(404, 'not_found', `no route ${path} (see GET /v1/status, POST /v1/queries, GET /v1/queries/:id, GET /v1/ledger, GET /v1/validators)`)
+      if (route === undefined) throw new HttpError(404, 'not_found', `no route ${path} (see GET / for the dashboard, GET /v1/status, POST /v1/queries, GET /v1/queries/:id, GET /v1/ledger, GET /v1/validators, GET /v1/activity, GET /metrics, GET /v1/models, POST /v1/chat/completions)`)
       const handler = route.methods[req.method ?? 'GET']
       if (handler === undefined) {
         res.setHeader('allow', Object.keys(route.methods).join(', '))
         throw new HttpError(405, 'method_not_allowed', `${req.method} is not allowed on ${path}`)
       }
       const params = route.pattern.exec(path)!.slice(1).map(decodeURIComponent)
-      const { status, body } = await handler(req, params)
-      send(res, status, body)
+      const reply = await handler(req, params, res)
+      if (reply === undefined) return
+      if (reply.type === undefined) return send(res, reply.status, reply.body)
+      res.writeHead(reply.status, { 'content-type': reply.type, 'content-length': Buffer.byteLength(reply.body as string) })
+      res.end(reply.body)
     }
     respond().catch(err => {
+      if (res.headersSent) {
+        init.logger?.error(`API ${req.method} ${path} failed mid-response: ${(err as Error).message}`)
+        res.end()
+        return
+      }
       if (err instanceof HttpError) return send(res, err.status, { error: { code: err.code, message: err.message } })
+      if (err instanceof OpenAIError) return send(res, err.status, { error: { message: err.message, type: err.type, code: err.code } })
       if (err instanceof QueryInputError) return send(res, err.status, { error: { code: err.status === 413 ? 'too_large' : 'bad_request', message: err.message } })
       if (err instanceof URIError) return send(res, 400, { error: { code: 'bad_request', message: 'malformed URL encoding' } })
       init.logger?.error(`API ${req.method} ${path} failed: ${(err as Error).stack ?? String(err)}`)
@@ -141,6 +206,7 @@ export async function startApi (node: SwarmNode, init: ApiInit = {}): Promise<Ap
   return {
     url: `http://${host}:${address.port}`,
     close: async () => new Promise<void>(resolve => {
+      activity.close()
       server.close(() => resolve())
       server.closeAllConnections()
     })

@@ -42,6 +42,8 @@ export interface LocalSwarmOptions {
   /** replace node i's agent */
   agents?: Record<number, Agent>
   logLevel?: LogLevel
+  /** Prometheus metrics on each node (default true; the finality benchmark turns them off) */
+  metrics?: boolean
 }
 
 export async function startLocalSwarm (opts: LocalSwarmOptions): Promise<LocalSwarm> {
@@ -62,7 +64,8 @@ export async function startLocalSwarm (opts: LocalSwarmOptions): Promise<LocalSw
       agent: opts.agents?.[i] ?? builtinAgent({ profile, seed: peerIdFromPrivateKey(keys[i]).toString(), delayMs: opts.agentDelayMs?.[i] }),
       bootstrap,
       logger: createLogger({ level: opts.logLevel ?? 'silent', prefix: `n${i}` }),
-      byzantine: opts.byzantine?.[i]
+      byzantine: opts.byzantine?.[i],
+      metrics: opts.metrics
     })
   }
   for (let i = 0; i < opts.size; i++) {

@@ -1,0 +1,77 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client'
+
+/** What a scrape reads off the node at that moment. */
+export interface NodeGauges {
+  height: () => number
+  peers: () => number
+  reputationPpm: () => number | undefined
+  votingPower: () => number
+  roundsByPhase: () => Record<string, number>
+  roundsAwaitingFinality: () => number
+}
+
+/**
+ * The node's Prometheus metrics (issue 6): one registry per node, so several nodes in one
+ * process (tests, in-process swarms) do not collide. libp2p registers its own metrics in the
+ * same registry (`@libp2p/prometheus-metrics`), and GET /metrics serves them all. Names carry
+ * their unit suffixes (Prometheus naming conventions).
+ */
+export class NodeMetrics {
+  readonly registry = new Registry()
+  readonly gossip: Counter<'topic' | 'verdict' | 'reason'>
+  readonly roundsFinished: Counter<'outcome'>
+  readonly queriesFinal: Counter
+  readonly finalityLatency: Histogram
+  readonly dbWrite: Histogram<'kind'>
+
+  constructor (gauges: NodeGauges) {
+    const registers = [this.registry]
+    this.gossip = new Counter({ name: 'swarmrank_gossip_messages_total', help: 'Gossip messages validated, by topic, verdict (accept, ignore, reject) and reason', labelNames: ['topic', 'verdict', 'reason'], registers })
+    this.roundsFinished = new Counter({ name: 'swarmrank_rounds_finished_total', help: 'Rounds this node finished locally, by outcome (winner, no_answer)', labelNames: ['outcome'], registers })
+    this.queriesFinal = new Counter({ name: 'swarmrank_queries_final_total', help: 'Queries whose record this node committed in a block', registers })
+    this.finalityLatency = new Histogram({
+      name: 'swarmrank_finality_latency_seconds',
+      help: 'From a query\'s createdAt to the commit of the block holding its record, on this node',
+      buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300],
+      registers
+    })
+    this.dbWrite = new Histogram({ name: 'swarmrank_leveldb_write_seconds', help: 'LevelDB write latency by kind (block batch, message, query)', labelNames: ['kind'], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers })
+    new Gauge({ name: 'swarmrank_height', help: 'Height of the last committed block', registers, collect () { this.set(gauges.height()) } }) // eslint-disable-line no-new
+    new Gauge({ name: 'swarmrank_peers', help: 'Connected libp2p peers', registers, collect () { this.set(gauges.peers()) } }) // eslint-disable-line no-new
+    new Gauge({ name: 'swarmrank_reputation_ppm', help: 'This node\'s reputation in the ledger, parts per million (absent before admission)', registers, collect () { const r = gauges.reputationPpm(); if (r === undefined) this.reset(); else this.set(r) } }) // eslint-disable-line no-new
+    new Gauge({ name: 'swarmrank_voting_power_ppm', help: 'This node\'s voting power in the current validator set, parts per million', registers, collect () { this.set(gauges.votingPower()) } }) // eslint-disable-line no-new
+    new Gauge({ name: 'swarmrank_rounds_awaiting_finality', help: 'Rounds finished here and waiting for a block', registers, collect () { this.set(gauges.roundsAwaitingFinality()) } }) // eslint-disable-line no-new
+    new Gauge({
+      name: 'swarmrank_rounds_in_flight',
+      help: 'Rounds in progress on this node, by phase',
+      labelNames: ['phase'],
+      registers,
+      collect () {
+        this.reset()
+        for (const [phase, n] of Object.entries(gauges.roundsByPhase())) this.set({ phase }, n)
+      }
+    }) // eslint-disable-line no-new
+  }
+
+  /** Count a gossip verdict; reasons lose ids and numbers so the label set stays small. */
+  countGossip (topic: string, verdict: 'accept' | 'ignore' | 'reject', reason = ''): void {
+    this.gossip.inc({ topic, verdict, reason: normaliseReason(reason) })
+  }
+
+  async timeWrite<T> (kind: string, write: () => Promise<T>): Promise<T> {
+    const end = this.dbWrite.startTimer({ kind })
+    try {
+      return await write()
+    } finally {
+      end()
+    }
+  }
+
+  async text (): Promise<string> {
+    return this.registry.metrics()
+  }
+}
+
+export function normaliseReason (reason: string): string {
+  return reason.replace(/[0-9a-f]{8,}/gi, 'ID').replace(/\d+/g, 'N').slice(0, 80)
+}
