@@ -9,6 +9,7 @@ Commands:
   cluster  Start a local swarm of node processes and ask it demo questions
   churn    Kill, pause, restart, wipe and add nodes of a running cluster; report what was lost
   init     Create a node's data directory: identity key and genesis
+  id       Print a node's peer id (creating its identity key if needed)
   start    Run a node: gossip, rounds, ledger, HTTP API
   ask      Ask the swarm a question through a node and wait for the final answer
   status   Show a node's status (height, state root, peers)
@@ -26,7 +27,8 @@ Examples:
   swarmrank fit comparisons.csv --prior 0 --json
   swarmrank sim --experiment accuracy --seed 1
 
-Run swarmrank COMMAND --help for a command's options.`
+Run swarmrank COMMAND --help for a command's options. Every command also takes --config FILE:
+a JSON object of its long options (e.g. {"data": "./node", "api": 7420}); flags override it.`
 
 /**
  * Commands are loaded when used: `fit` and `demo` should not pay for loading libp2p and LevelDB.
@@ -42,6 +44,7 @@ const commands: Record<string, () => Promise<{ help: string, run: (argv: string[
   sim: async () => { const m = await import('./commands/sim.js'); return { help: m.simHelp, run: async (a, io) => m.simCommand(a, io.out, io.err) } },
   fit: async () => { const m = await import('./commands/fit.js'); return { help: m.fitHelp, run: (a, io) => m.fitCommand(a, io.out, io.err) } },
   init: async () => { const m = await import('./commands/init.js'); return { help: m.initHelp, run: async (a, io) => m.initCommand(a, io.out) } },
+  id: async () => { const m = await import('./commands/init.js'); return { help: m.idHelp, run: async (a, io) => m.idCommand(a, io.out) } },
   start: async () => { const m = await import('./commands/start.js'); return { help: m.startHelp, run: async (a, io) => m.startCommand(a, io.out) } },
   verify: async () => { const m = await import('./commands/verify.js'); return { help: m.verifyHelp, run: async (a, io) => m.verifyCommand(a, io.out) } }
 }
