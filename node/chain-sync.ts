@@ -60,6 +60,32 @@ export class ChainSync {
   }
 
   /**
+   * Vote catch-up: the proposals and votes up to three peers hold for `height`, each checked
+   * like gossip (signature, network, limits) before the consensus runner sees it.
+   */
+  async pullConsensus (height: number): Promise<SignedMessage[]> {
+    const host = this.c.host()
+    if (host === undefined) return []
+    const peers = this.c.connectedPeers().slice().sort(() => Math.random() - 0.5).slice(0, 3)
+    const out = new Map<string, SignedMessage>()
+    await Promise.all(peers.map(async peer => {
+      try {
+        const res = await syncRequest(host, this.c.networkIdHex, peer, { consensus: { height } }, FETCH_TIMEOUT_MS)
+        for (const bytes of res.messages?.envelopes ?? []) {
+          const v = await this.validateTimeless(bytes)
+          if (v.result !== 'ACCEPT') continue
+          const p = v.value.payload
+          if ((p.vote?.height ?? p.blockProposal?.height) !== height) continue
+          out.set(v.value.idHex, v.value)
+        }
+      } catch (err) {
+        this.c.logger.debug(`vote catch-up from ${peer} failed: ${(err as Error).message}`)
+      }
+    }))
+    return [...out.values()]
+  }
+
+  /**
    * Messages by id: from the store, else from peers, each answer checked like gossip. The
    * preferred peer (the proposer of a block being checked: it must hold what its block names) is
    * asked first, then every other peer at once, each with a short timeout: a paused peer must not

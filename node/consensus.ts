@@ -34,6 +34,8 @@ export interface ConsensusComponents {
   onCommit: (block: Block, certificate: CommitCertificate) => Promise<void>
   /** we saw traffic for a height above ours: catch up by block sync */
   onBehind: (height: number) => void
+  /** ask a few peers for the proposals and votes they hold for this height (already validated envelopes) */
+  pullConsensus: (height: number) => Promise<SignedMessage[]>
 }
 
 /** A round this node finished, waiting for a block. */
@@ -60,6 +62,16 @@ interface ConsensusMemory {
 const MAX_FUTURE = 2_000
 /** Pending Join requests kept (bounded against floods of fresh identities). */
 const MAX_PENDING_JOINS = 256
+/** Proposals and votes of the current height kept to serve peers catching up on votes. */
+const MAX_HEIGHT_MESSAGES = 4_096
+/**
+ * A height that sits in one round and step this long asks peers for their votes. Gossip does
+ * not resend old messages: a validator back from a restart after the others voted would
+ * otherwise never complete the quorum they wait for (the simulator's churn experiment found
+ * heights stalled for good that way).
+ */
+const STALL_MS = 3_000
+
 /** Recently finalized query ids kept in memory to keep late records out of proposals. */
 const MAX_FINALIZED_MEMORY = 10_000
 
@@ -83,6 +95,10 @@ export class ConsensusRunner {
   private tm?: Tendermint<Block, SignedMessage>
   private timers: NodeJS.Timeout[] = []
   private future: SignedMessage[] = []
+  /** accepted proposals and votes of the current height (served to peers catching up) */
+  private heightMessages: SignedMessage[] = []
+  private stallWatch?: NodeJS.Timeout
+  private lastProgress = { key: '', at: 0 }
   private pendingValueRound?: number
   private memory?: ConsensusMemory
   private committing = false
@@ -104,11 +120,46 @@ export class ConsensusRunner {
 
   async open (): Promise<void> {
     this.memory = await this.c.store.getMeta<ConsensusMemory>('consensus')
+    this.stallWatch = setInterval(() => { void this.checkStall() }, 1_000)
+    this.stallWatch.unref()
   }
 
   stop (): void {
     this.stopped = true
+    clearInterval(this.stallWatch)
     for (const t of this.timers) clearTimeout(t)
+  }
+
+  /** Envelopes of the proposals and votes this node accepted for `height`, if it is deciding it. */
+  messagesOfHeight (height: number): Uint8Array[] {
+    return height === this.height ? this.heightMessages.map(m => m.bytes) : []
+  }
+
+  /**
+   * Every second: if this validator's height has sat in one round and step for STALL_MS — or it
+   * has not started the height at all (nothing ready here: it may have been down when the others
+   * started it) — ask peers for the height's proposals and votes.
+   */
+  private async checkStall (): Promise<void> {
+    if (this.stopped || this.committing || !this.isValidator()) return
+    const tm = this.tm
+    const height = this.height
+    const key = tm === undefined ? `${height}/idle` : `${height}/${tm.round}/${tm.step}`
+    const now = this.c.now()
+    if (key !== this.lastProgress.key) {
+      this.lastProgress = { key, at: now }
+      return
+    }
+    if (now - this.lastProgress.at < STALL_MS) return
+    this.lastProgress.at = now
+    const pulled = await this.c.pullConsensus(height).catch(() => [])
+    let fed = 0
+    for (const m of pulled) {
+      if (this.height !== height || this.tm !== tm && tm !== undefined) break
+      if (this.heightMessages.some(h => h.idHex === m.idHex)) continue
+      if (this.onMessage(m).result === 'ACCEPT') fed++
+    }
+    if (fed > 0) this.c.logger.info(`height ${height} ${tm === undefined ? 'was not started here' : `stalled in round ${tm.round} (${tm.step})`}; caught up on ${fed} proposal(s) and vote(s) from peers`)
   }
 
   /** A round finished here: its record waits for a block (unless a block already holds one). */
@@ -162,6 +213,7 @@ export class ConsensusRunner {
     if (!validators.has(msg.signerId)) return reject('signer is not a validator at this height')
     // An observer (no voting power) does not run consensus: it follows committed blocks by sync.
     if (!this.isValidator()) return accept(undefined)
+    if (this.heightMessages.length < MAX_HEIGHT_MESSAGES) this.heightMessages.push(msg)
     this.ensureStarted(true)
     if (p.vote !== undefined) {
       const v = p.vote
@@ -192,6 +244,7 @@ export class ConsensusRunner {
     this.timers = []
     this.tm = undefined
     this.lastProposers.clear()
+    this.heightMessages = []
     this.pendingValueRound = undefined
     const h = this.height
     const replay = this.future.filter(m => (m.payload.vote?.height ?? m.payload.blockProposal?.height) === h)

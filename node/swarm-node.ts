@@ -179,7 +179,8 @@ export class SwarmNode extends EventTarget {
       publish: async payload => this.publish(payload),
       fetchMessages: async (ids, prefer) => this.chainSync!.fetchMessages(ids, prefer),
       onCommit: async (block, certificate) => this.onCommit(block, certificate),
-      onBehind: () => { void this.chainSync!.catchUp() }
+      onBehind: () => { void this.chainSync!.catchUp() },
+      pullConsensus: async height => this.chainSync!.pullConsensus(height)
     })
     await this.consensus.open()
     const consensus = this.consensus
@@ -207,7 +208,7 @@ export class SwarmNode extends EventTarget {
     pubsub.topicValidators.set(this.topics.round, async (_peer, msg) => this.gossipVerdict('round', msg))
     pubsub.topicValidators.set(this.topics.consensus, async (_peer, msg) => this.gossipVerdict('consensus', msg))
     for (const topic of Object.values(this.topics)) pubsub.subscribe(topic)
-    await serveSync(this.host, this.networkIdHex, { store: this.store, height: () => this.ledger.height, headHash: () => toHex(this.ledger.current.lastBlockHash), logger: this.log })
+    await serveSync(this.host, this.networkIdHex, { store: this.store, height: () => this.ledger.height, headHash: () => toHex(this.ledger.current.lastBlockHash), consensusMessages: h => this.consensus?.messagesOfHeight(h) ?? [], logger: this.log })
     await this.dialBootstrap()
     this.redial = setInterval(() => { void this.dialBootstrap() }, REDIAL_MS)
     this.redial.unref()

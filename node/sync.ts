@@ -28,6 +28,8 @@ export interface SyncServerComponents {
   store: NodeStore
   height: () => number
   headHash: () => string
+  /** proposals and votes held for a height being decided (vote catch-up) */
+  consensusMessages: (height: number) => Uint8Array[]
   logger: Logger
 }
 
@@ -61,6 +63,16 @@ async function answer (req: SyncRequest, c: SyncServerComponents): Promise<SyncR
       blocks.push(CertifiedBlockCodec.decode(raw))
     }
     return { blocks: { blocks } }
+  }
+  if (req.consensus !== undefined) {
+    const envelopes: Bytes[] = []
+    let bytes = 0
+    for (const e of c.consensusMessages(req.consensus.height)) {
+      bytes += e.length
+      if (bytes > wireLimits.maxSyncMessageBytes / 2) break
+      envelopes.push(asBytes(e))
+    }
+    return { messages: { envelopes } }
   }
   const envelopes: Bytes[] = []
   for (const id of req.messages?.ids ?? []) {

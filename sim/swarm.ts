@@ -49,6 +49,9 @@ import { Prng } from './prng.js'
 /** Virtual time 0 is this Unix time (ms), so createdAt and block times look like real ones. */
 export const SIM_EPOCH_MS = 1_700_000_000_000
 
+/** How long a validator's height may sit in one round and step before it asks peers for their votes. */
+const STALL_MS = 3_000
+
 /** A signed vote envelope's size on the wire (measured from a real one at start-up). */
 let voteBytes = 0
 
@@ -151,6 +154,8 @@ export interface SimResult {
   traffic: { messagesPerNodePerQuery: number, bytesInPerNodePerQuery: number, bytesOutPerNodePerQuery: number, broadcasts: number }
   faults: { crashes: number, returns: number, leaves: number, freshJoins: number, partitions: number }
   equivocations: number
+  /** vote catch-up requests made by stalled validators */
+  votePulls: number
 }
 
 interface SimNode {
@@ -170,6 +175,8 @@ interface SimNode {
   pool: Map<string, { record: RoundRecord, messages: readonly SignedMessage[] }>
   joins: Map<string, SignedMessage>
   future: ConsensusMessage[]
+  /** proposals and votes of the height this node is deciding, served to peers that ask (vote catch-up) */
+  heightLog: Set<ConsensusMessage>
   pendingValueRound?: number
   syncing: boolean
   left: boolean
@@ -216,6 +223,8 @@ export class SwarmSim {
   private violations = 0
   private firstViolation?: string
   private equivocations = 0
+  private votePulls = 0
+  private readonly pullRng: Prng
   private finals = 0
   private readonly faults = { crashes: 0, returns: 0, leaves: 0, freshJoins: 0, partitions: 0 }
   private bestSingle?: SimNode
@@ -223,6 +232,7 @@ export class SwarmSim {
   private constructor (cfg: SimConfig) {
     this.cfg = cfg
     this.rng = new Prng(`sim/${cfg.seed}`)
+    this.pullRng = new Prng(`sim/pulls/${cfg.seed}`)
     this.taskRng = new HashStream(sha256(utf8(`swarmrank-sim/tasks/${cfg.seed}`)))
     this.net = new SimNetwork(cfg.network, cfg.seed)
     this.networkId = sha256(utf8(`swarmrank-sim/network/${cfg.seed}`))
@@ -271,6 +281,7 @@ export class SwarmSim {
       pool: new Map(),
       joins: new Map(),
       future: [],
+      heightLog: new Set(),
       syncing: false,
       left: false
     }
@@ -299,6 +310,7 @@ export class SwarmSim {
       this.clock.at(p.healAtMs, () => this.heal())
     }
     if (this.cfg.churn !== undefined && this.cfg.churn.perMinute > 0) this.scheduleChurn(this.cfg.churn, lastAsk)
+    this.clock.at(STALL_MS, () => this.pullWhileIdle(endAt))
     let lastReport = -1
     // Joins create keys asynchronously; everything else runs synchronously, one event at a time.
     while (this.clock.size > 0 && this.clock.now <= endAt) {
@@ -465,6 +477,7 @@ export class SwarmSim {
     })
     node.tm = tm
     node.pendingValueRound = undefined
+    this.watchForStall(node, tm)
     this.feed(node, tm, { type: 'start' })
     const replay = node.future.filter(m => m.height === h)
     node.future = node.future.filter(m => m.height > h)
@@ -514,6 +527,52 @@ export class SwarmSim {
     }
   }
 
+  /**
+   * Vote catch-up, as the node does it (ConsensusRunner): a validator whose height has not moved
+   * (same round and step) for STALL_MS asks up to three peers at its height for the proposals and
+   * votes they hold. Gossip does not resend old messages, so without this a validator that came
+   * back mid-height after the others voted could never complete a quorum they were waiting for
+   * (the churn experiment stalled for good at 50 %/min before this).
+   */
+  private watchForStall (node: SimNode, tm: Tendermint<Block, null>): void {
+    const gen = node.gen
+    let last = ''
+    const check = (): void => {
+      if (node.tm !== tm || node.gen !== gen || !node.online) return
+      const now = `${tm.round}/${tm.step}`
+      if (now === last) this.pullVotes(node)
+      last = now
+      this.clock.after(STALL_MS, check)
+    }
+    this.clock.after(STALL_MS, check)
+  }
+
+  /**
+   * The idle half of vote catch-up: a validator that has not started the height (nothing ready
+   * here: it was down when the others started it) asks peers for it every STALL_MS.
+   */
+  private pullWhileIdle (until: number): void {
+    for (const node of this.validatorsAt(this.tip)) {
+      if (node.online && !node.syncing && node.tm === undefined && node.height === this.tip) this.pullVotes(node)
+    }
+    if (this.clock.now + STALL_MS <= until) this.clock.after(STALL_MS, () => this.pullWhileIdle(until))
+  }
+
+  private pullVotes (node: SimNode): void {
+    const peers = this.validatorsAt(node.height).filter(v => v !== node && v.online && v.height === node.height && v.heightLog.size > 0)
+    const gen = node.gen
+    for (let k = 0; k < 3 && peers.length > 0; k++) {
+      const peer = peers.splice(this.pullRng.int(peers.length), 1)[0]
+      const held = [...peer.heightLog]
+      this.votePulls++
+      this.net.bytesIn[node.index] += held.length * voteBytes
+      this.clock.after(this.net.rttMs(), () => {
+        if (node.gen !== gen || !node.online) return
+        for (const m of held) this.onConsensusMessage(node, m)
+      })
+    }
+  }
+
   private makeBlock (node: SimNode): Block | undefined {
     const state = this.states[node.height]
     const records = [...node.pool.entries()]
@@ -544,6 +603,7 @@ export class SwarmSim {
 
   private onConsensusMessage (node: SimNode, msg: ConsensusMessage): void {
     if (msg.height <= node.height) return
+    if (msg.height === node.height + 1 && node.heightLog.size < 4_096) node.heightLog.add(msg)
     if (msg.height > node.height + 1 || node.syncing) {
       if (node.future.length < 2_000) node.future.push(msg)
       this.syncIfBehind(node)
@@ -611,6 +671,7 @@ export class SwarmSim {
     }
     node.height = h
     node.tm = undefined
+    node.heightLog = new Set()
     node.pendingValueRound = undefined
     for (const q of [...node.pool.keys()]) if (this.finalizedBy(q, h)) node.pool.delete(q)
     for (const [j, msg] of [...node.joins]) if (this.states[h].reputations.has(msg.signerId)) node.joins.delete(j)
@@ -680,6 +741,7 @@ export class SwarmSim {
       node.syncing = false
       node.height = this.tip
       node.tm = undefined
+      node.heightLog = new Set()
       for (const q of [...node.pool.keys()]) if (this.finalizedBy(q, node.height)) node.pool.delete(q)
       node.future = node.future.filter(m => m.height > node.height)
       this.ensureStarted(node)
@@ -761,6 +823,7 @@ export class SwarmSim {
     node.tm = undefined
     node.rounds.clear()
     node.future = []
+    node.heightLog = new Set()
     node.syncing = false
     this.net.setOnline(node.index, false)
   }
@@ -810,7 +873,8 @@ export class SwarmSim {
         broadcasts: this.net.broadcasts
       },
       faults: { ...this.faults },
-      equivocations: this.equivocations
+      equivocations: this.equivocations,
+      votePulls: this.votePulls
     }
   }
 

@@ -177,8 +177,9 @@ export function checkCommitCertificate (c: CommitCertificate): void {
 }
 
 export function checkSyncRequest (r: SyncRequest): void {
-  limit([r.status, r.blocks, r.messages].filter(x => x !== undefined).length === 1, 'sync request must carry exactly one request')
+  limit([r.status, r.blocks, r.messages, r.consensus].filter(x => x !== undefined).length === 1, 'sync request must carry exactly one request')
   if (r.blocks !== undefined) limit(isSafeUint(r.blocks.fromHeight), 'blocks.fromHeight must be a safe integer')
+  if (r.consensus !== undefined) limit(isSafeUint(r.consensus.height), 'consensus.height must be a safe integer')
   if (r.messages !== undefined) limit(r.messages.ids.every(isHash), 'message ids must be 32 bytes')
 }
 

@@ -3840,10 +3840,100 @@ export namespace MessagesRequest {
   }
 }
 
+export interface ConsensusRequest {
+  height: number
+}
+
+export namespace ConsensusRequest {
+  let _codec: Codec<ConsensusRequest>
+
+  export const codec = (): Codec<ConsensusRequest> => {
+    if (_codec == null) {
+      _codec = message<ConsensusRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.height != null && obj.height !== 0)) {
+          w.uint32(8)
+          w.uint64Number(obj.height)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          height: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.height = reader.uint64Number()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.height`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ConsensusRequestHeightFieldEvent {
+    field: '$.height'
+    value: number
+  }
+
+  export function encode (obj: Partial<ConsensusRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ConsensusRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ConsensusRequest>): ConsensusRequest {
+    return decodeMessage(buf, ConsensusRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ConsensusRequest>): Generator<ConsensusRequestHeightFieldEvent> {
+    return streamMessage(buf, ConsensusRequest.codec(), opts)
+  }
+}
+
 export interface SyncRequest {
   status?: StatusRequest
   blocks?: BlocksRequest
   messages?: MessagesRequest
+  consensus?: ConsensusRequest
 }
 
 export namespace SyncRequest {
@@ -3858,17 +3948,26 @@ export namespace SyncRequest {
 
         obj = { ...obj }
 
+        if (obj.consensus != null) {
+          obj.messages = undefined
+          obj.blocks = undefined
+          obj.status = undefined
+        }
+
         if (obj.messages != null) {
+          obj.consensus = undefined
           obj.blocks = undefined
           obj.status = undefined
         }
 
         if (obj.blocks != null) {
+          obj.consensus = undefined
           obj.messages = undefined
           obj.status = undefined
         }
 
         if (obj.status != null) {
+          obj.consensus = undefined
           obj.messages = undefined
           obj.blocks = undefined
         }
@@ -3886,6 +3985,11 @@ export namespace SyncRequest {
         if (obj.messages != null) {
           w.uint32(26)
           MessagesRequest.codec().encode(obj.messages, w)
+        }
+
+        if (obj.consensus != null) {
+          w.uint32(34)
+          ConsensusRequest.codec().encode(obj.consensus, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -3918,6 +4022,12 @@ export namespace SyncRequest {
               })
               break
             }
+            case 4: {
+              obj.consensus = ConsensusRequest.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.consensus
+              })
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -3925,17 +4035,26 @@ export namespace SyncRequest {
           }
         }
 
+        if (obj.consensus != null) {
+          delete obj.messages
+          delete obj.blocks
+          delete obj.status
+        }
+
         if (obj.messages != null) {
+          delete obj.consensus
           delete obj.blocks
           delete obj.status
         }
 
         if (obj.blocks != null) {
+          delete obj.consensus
           delete obj.messages
           delete obj.status
         }
 
         if (obj.status != null) {
+          delete obj.consensus
           delete obj.messages
           delete obj.blocks
         }
@@ -3969,6 +4088,13 @@ export namespace SyncRequest {
 
               break
             }
+            case 4: {
+              yield * ConsensusRequest.codec().stream(reader, reader.uint32(), `${prefix}.consensus`, {
+                limits: opts.limits?.consensus
+              })
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -3997,6 +4123,11 @@ export namespace SyncRequest {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface SyncRequestConsensusHeightFieldEvent {
+    field: '$.consensus.height'
+    value: number
+  }
+
   export function encode (obj: Partial<SyncRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SyncRequest.codec())
   }
@@ -4005,7 +4136,7 @@ export namespace SyncRequest {
     return decodeMessage(buf, SyncRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncRequest>): Generator<SyncRequestBlocksFromHeightFieldEvent | SyncRequestBlocksMaxFieldEvent | SyncRequestMessagesIdsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncRequest>): Generator<SyncRequestBlocksFromHeightFieldEvent | SyncRequestBlocksMaxFieldEvent | SyncRequestMessagesIdsFieldEvent | SyncRequestConsensusHeightFieldEvent> {
     return streamMessage(buf, SyncRequest.codec(), opts)
   }
 }
