@@ -1,7 +1,7 @@
 import { verifyCertificate } from '../protocol/bft/certificate.js'
-import { equalBytes, fromHex } from '../protocol/hash.js'
+import { equalBytes, fromHex, toHex } from '../protocol/hash.js'
 import { blockHash, recordsRoot, stateRoot } from '../protocol/ledger.js'
-import { decodeTrustedMessage } from '../protocol/wire/envelope.js'
+import { decodeTrustedMessage, messageId } from '../protocol/wire/envelope.js'
 import type { SignedMessage } from '../protocol/wire/envelope.js'
 import type { Block, CommitCertificate } from '../protocol/wire/messages.js'
 import { validateEnvelope } from '../protocol/wire/validate.js'
@@ -63,7 +63,7 @@ export class ChainSync {
    * Vote catch-up: the proposals and votes up to three peers hold for `height`, each checked
    * like gossip (signature, network, limits) before the consensus runner sees it.
    */
-  async pullConsensus (height: number): Promise<SignedMessage[]> {
+  async pullConsensus (height: number, known: (idHex: string) => boolean = () => false): Promise<SignedMessage[]> {
     const host = this.c.host()
     if (host === undefined) return []
     const peers = this.c.connectedPeers().slice().sort(() => Math.random() - 0.5).slice(0, 3)
@@ -72,6 +72,9 @@ export class ChainSync {
       try {
         const res = await syncRequest(host, this.c.networkIdHex, peer, { consensus: { height } }, FETCH_TIMEOUT_MS)
         for (const bytes of res.messages?.envelopes ?? []) {
+          // Most of what a peer holds we hold too: skip those before the signature check.
+          const idHex = toHex(messageId(bytes))
+          if (known(idHex) || out.has(idHex)) continue
           const v = await this.validateTimeless(bytes)
           if (v.result !== 'ACCEPT') continue
           const p = v.value.payload

@@ -35,7 +35,7 @@ export interface ConsensusComponents {
   /** we saw traffic for a height above ours: catch up by block sync */
   onBehind: (height: number) => void
   /** ask a few peers for the proposals and votes they hold for this height (already validated envelopes) */
-  pullConsensus: (height: number) => Promise<SignedMessage[]>
+  pullConsensus: (height: number, known: (idHex: string) => boolean) => Promise<SignedMessage[]>
 }
 
 /** A round this node finished, waiting for a block. */
@@ -97,6 +97,7 @@ export class ConsensusRunner {
   private future: SignedMessage[] = []
   /** accepted proposals and votes of the current height (served to peers catching up) */
   private heightMessages: SignedMessage[] = []
+  private readonly heightMessageIds = new Set<string>()
   private stallWatch?: NodeJS.Timeout
   private lastProgress = { key: '', at: 0 }
   private pendingValueRound?: number
@@ -152,11 +153,11 @@ export class ConsensusRunner {
     }
     if (now - this.lastProgress.at < STALL_MS) return
     this.lastProgress.at = now
-    const pulled = await this.c.pullConsensus(height).catch(() => [])
+    const pulled = await this.c.pullConsensus(height, id => this.heightMessageIds.has(id)).catch(() => [])
     let fed = 0
     for (const m of pulled) {
       if (this.height !== height || this.tm !== tm && tm !== undefined) break
-      if (this.heightMessages.some(h => h.idHex === m.idHex)) continue
+      if (this.heightMessageIds.has(m.idHex)) continue
       if (this.onMessage(m).result === 'ACCEPT') fed++
     }
     if (fed > 0) this.c.logger.info(`height ${height} ${tm === undefined ? 'was not started here' : `stalled in round ${tm.round} (${tm.step})`}; caught up on ${fed} proposal(s) and vote(s) from peers`)
@@ -213,7 +214,10 @@ export class ConsensusRunner {
     if (!validators.has(msg.signerId)) return reject('signer is not a validator at this height')
     // An observer (no voting power) does not run consensus: it follows committed blocks by sync.
     if (!this.isValidator()) return accept(undefined)
-    if (this.heightMessages.length < MAX_HEIGHT_MESSAGES) this.heightMessages.push(msg)
+    if (this.heightMessages.length < MAX_HEIGHT_MESSAGES && !this.heightMessageIds.has(msg.idHex)) {
+      this.heightMessages.push(msg)
+      this.heightMessageIds.add(msg.idHex)
+    }
     this.ensureStarted(true)
     if (p.vote !== undefined) {
       const v = p.vote
@@ -245,6 +249,7 @@ export class ConsensusRunner {
     this.tm = undefined
     this.lastProposers.clear()
     this.heightMessages = []
+    this.heightMessageIds.clear()
     this.pendingValueRound = undefined
     const h = this.height
     const replay = this.future.filter(m => (m.payload.vote?.height ?? m.payload.blockProposal?.height) === h)

@@ -180,7 +180,7 @@ export class SwarmNode extends EventTarget {
       fetchMessages: async (ids, prefer) => this.chainSync!.fetchMessages(ids, prefer),
       onCommit: async (block, certificate) => this.onCommit(block, certificate),
       onBehind: () => { void this.chainSync!.catchUp() },
-      pullConsensus: async height => this.chainSync!.pullConsensus(height)
+      pullConsensus: async (height, known) => this.chainSync!.pullConsensus(height, known)
     })
     await this.consensus.open()
     const consensus = this.consensus

@@ -37,7 +37,7 @@ export interface BarChart {
 
 const W = 800
 const H = 420
-const M = { left: 70, right: 250, top: 40, bottom: 56 }
+const M = { left: 84, right: 250, top: 40, bottom: 56 }
 const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f']
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
@@ -63,7 +63,7 @@ function frame (title: string, xLabel: string, yLabel: string, body: string[]): 
     `<rect width="${W}" height="${H}" fill="white"/>`,
     `<text x="${M.left + pw / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">${esc(title)}</text>`,
     `<text x="${M.left + pw / 2}" y="${H - 14}" text-anchor="middle">${esc(xLabel)}</text>`,
-    `<text transform="translate(18 ${M.top + ph / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}</text>`,
+    `<text transform="translate(16 ${M.top + ph / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}</text>`,
     ...body,
     `<rect x="${M.left}" y="${M.top}" width="${pw}" height="${ph}" fill="none" stroke="#333"/>`,
     '</svg>',

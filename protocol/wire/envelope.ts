@@ -1,3 +1,5 @@
+import { createPrivateKey, createPublicKey, sign as signWithKeyObject, verify as verifyWithKeyObject } from 'node:crypto'
+import type { KeyObject } from 'node:crypto'
 import { publicKeyFromProtobuf, publicKeyToProtobuf } from '@libp2p/crypto/keys'
 import { peerIdFromPublicKey } from '@libp2p/peer-id'
 import type { PrivateKey, PublicKey } from '@libp2p/interface'
@@ -39,28 +41,56 @@ export function messageId (envelopeBytes: Uint8Array): Bytes {
   return sha256(envelopeBytes)
 }
 
-/** Sign a payload with a node's Ed25519 key and wrap it in a canonical envelope. */
-export async function signMessage (key: PrivateKey, payload: Payload): Promise<SignedMessage> {
-  const payloadBytes = encodePayload(payload)
-  return wrapSigned(key, payload, payloadBytes, asBytes(await key.sign(signingBytes(payloadBytes))))
+/**
+ * Ed25519 through node:crypto with the key objects kept: @libp2p/crypto builds a KeyObject from
+ * JWK on every sign and verify, which doubles their cost (measured: verify 260 → 139 µs, sign
+ * 104 → 55 µs). Keys are cached per key object, so memory follows the keys the node holds
+ * (parseSignerKey keeps a bounded set of public keys).
+ */
+const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex')
+const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex')
+const publicKeyObjects = new WeakMap<PublicKey, KeyObject>()
+const privateKeyObjects = new WeakMap<PrivateKey, KeyObject>()
+const nodeIds = new WeakMap<PublicKey, string>()
+
+/** Check an Ed25519 signature (64 bytes) over `data`. */
+export function verifySignature (key: PublicKey, data: Uint8Array, signature: Uint8Array): boolean {
+  if (key.type !== 'Ed25519' || signature.length !== 64) return false
+  let ko = publicKeyObjects.get(key)
+  if (ko === undefined) {
+    ko = createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, key.raw]), format: 'der', type: 'spki' })
+    publicKeyObjects.set(key, ko)
+  }
+  return verifyWithKeyObject(null, data, ko, signature)
 }
 
-/**
- * signMessage for keys that sign synchronously (Ed25519 on Node does): the simulator runs
- * thousands of nodes on one event loop and cannot yield between events.
- */
+function signBytes (key: PrivateKey, data: Uint8Array): Bytes {
+  if (key.type !== 'Ed25519') throw new Error('swarmrank identities are Ed25519 keys')
+  let ko = privateKeyObjects.get(key)
+  if (ko === undefined) {
+    // raw is the 32-byte seed followed by the public key
+    ko = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, key.raw.subarray(0, 32)]), format: 'der', type: 'pkcs8' })
+    privateKeyObjects.set(key, ko)
+  }
+  return asBytes(signWithKeyObject(null, data, ko))
+}
+
+/** Sign a payload with a node's Ed25519 key and wrap it in a canonical envelope. */
+export async function signMessage (key: PrivateKey, payload: Payload): Promise<SignedMessage> {
+  return signMessageSync(key, payload)
+}
+
+/** signMessage without a promise: the simulator runs thousands of nodes on one event loop. */
 export function signMessageSync (key: PrivateKey, payload: Payload): SignedMessage {
   const payloadBytes = encodePayload(payload)
-  const signature = key.sign(signingBytes(payloadBytes))
-  if (!(signature instanceof Uint8Array)) throw new Error('this key signs asynchronously; use signMessage')
-  return wrapSigned(key, payload, payloadBytes, asBytes(signature))
+  return wrapSigned(key, payload, payloadBytes, signBytes(key, signingBytes(payloadBytes)))
 }
 
 function wrapSigned (key: PrivateKey, payload: Payload, payloadBytes: Bytes, signature: Bytes): SignedMessage {
   const signer = asBytes(publicKeyToProtobuf(key.publicKey))
   const bytes = encodeEnvelope({ payload: payloadBytes, signer, signature })
   const id = messageId(bytes)
-  return { id, idHex: toHex(id), bytes, signerId: peerIdFromPublicKey(key.publicKey).toString(), signer, payload }
+  return { id, idHex: toHex(id), bytes, signerId: nodeIdOf(key.publicKey), signer, payload }
 }
 
 /**
@@ -91,7 +121,12 @@ const keyCache = new Map<string, PublicKey>()
 
 /** Node id (peer id string) for a protobuf-encoded public key. */
 export function nodeIdOf (key: PublicKey): string {
-  return peerIdFromPublicKey(key).toString()
+  let id = nodeIds.get(key)
+  if (id === undefined) {
+    id = peerIdFromPublicKey(key).toString()
+    nodeIds.set(key, id)
+  }
+  return id
 }
 
 /**

@@ -1,6 +1,6 @@
 import { asBytes, equalBytes, toHex } from '../hash.js'
 import { decodeEnvelope, decodePayload } from './codec.js'
-import { messageId, nodeIdOf, parseSignerKey, signingBytes } from './envelope.js'
+import { messageId, nodeIdOf, parseSignerKey, signingBytes, verifySignature } from './envelope.js'
 import { WireDecodeError } from './limits.js'
 import type { SignedMessage } from './envelope.js'
 
@@ -49,7 +49,7 @@ export async function validateEnvelope (bytes: Uint8Array, ctx: EnvelopeValidati
     // [REJECT] the signer is not an Ed25519 key, or the signature does not verify
     const key = parseSignerKey(envelope.signer)
     if (key === undefined) return reject('signer is not an Ed25519 public key')
-    const valid = await key.verify(signingBytes(envelope.payload), envelope.signature)
+    const valid = verifySignature(key, signingBytes(envelope.payload), envelope.signature)
     if (!valid) return reject('bad signature')
     // [IGNORE] a query from too far in the past or the future
     if (payload.query !== undefined) {

@@ -17,6 +17,15 @@ export async function adversariesExperiment (ctx: ExperimentContext): Promise<Ex
   const fractions = ctx.quick ? [0, 0.3] : [0, 0.1, 0.2, 0.3, 0.4, 0.45]
   const profiles: SimBehaviour[] = ctx.quick ? ['colluder', 'withholder'] : byzantineBehaviours
   const runs = 1 + profiles.length * (fractions.length - 1)
+  // time series of the runs at the largest share under a third: reputation and rolling accuracy
+  const shown = Math.max(...fractions.filter(f => f < 1 / 3))
+  const repSeries: Array<{ name: string, points: Array<[number, number]>, dashed?: boolean }> = []
+  const accSeries: Array<{ name: string, points: Array<[number, number]>, dashed?: boolean }> = []
+  const rolling = (flags: boolean[], window = 20): Array<[number, number]> => flags.map((_, i) => {
+    const from = Math.max(0, i - window + 1)
+    const slice = flags.slice(from, i + 1)
+    return [i + 1, slice.filter(Boolean).length / slice.length]
+  })
   let done = 0
   const one = async (behaviour: SimBehaviour, fraction: number): Promise<Record<string, unknown>> => {
     const label = `${behaviour} at ${Math.round(fraction * 100)}%`
@@ -25,6 +34,12 @@ export async function adversariesExperiment (ctx: ExperimentContext): Promise<Ex
       (d, total) => ctx.progress((done + d / total) / runs, `${label}: ${d}/${total} queries final`)
     )
     done++
+    if (fraction === shown && behaviour !== 'honest') {
+      repSeries.push({ name: `${behaviour}`, points: r.blocks.map(b => [b.height, b.reputation.byzantine ?? 0]) })
+      if (repSeries.length === 1) repSeries.push({ name: `honest (with ${behaviour})`, dashed: true, points: r.blocks.map(b => [b.height, b.reputation.honest ?? 0]) })
+      accSeries.push({ name: behaviour, points: rolling(r.queries.map(q => q.consensusRight)) })
+      if (behaviour === 'colluder') accSeries.push({ name: 'majority (colluder)', dashed: true, points: rolling(r.queries.map(q => q.majorityRight)) })
+    }
     const last = r.blocks[r.blocks.length - 1]
     return {
       behaviour,
@@ -74,6 +89,23 @@ export async function adversariesExperiment (ctx: ExperimentContext): Promise<Ex
       ],
       yMin: 0,
       yMax: 1_000_000
+    }),
+    'adversaries-reputation-over-time.svg': lineChart({
+      title: `Mean reputation per block with ${Math.round(shown * 100)}% Byzantine identities`,
+      xLabel: 'block height',
+      yLabel: 'mean reputation of the Byzantine nodes (ppm)',
+      series: repSeries,
+      yMin: 0,
+      yMax: 1_000_000
+    }),
+    'adversaries-accuracy-over-time.svg': lineChart({
+      title: `Accuracy over the run with ${Math.round(shown * 100)}% Byzantine identities`,
+      xLabel: 'question',
+      yLabel: 'right in the last 20 questions',
+      series: accSeries,
+      yMin: 0,
+      yMax: 1,
+      yFormat: percent
     })
   }
   const summary = [

@@ -37,7 +37,7 @@ export async function sybilExperiment (ctx: ExperimentContext): Promise<Experime
       sybils: kind.name,
       founders,
       count: sybils,
-      allAdmittedAtMs: admitted?.timeMs ?? null,
+      allAdmittedAtMs: admitted === undefined ? null : Math.round(admitted.timeMs),
       maxPowerShare: round3(maxShare),
       finalPowerShare: round3(last?.powerShare.sybil ?? 0),
       sybilReputationPpm: last?.reputation.sybil ?? null,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { publicKeyToProtobuf } from '@libp2p/crypto/keys'
 import { asBytes, toHex } from '../../protocol/hash.js'
 import { decodeEnvelope, encodeEnvelope, encodePayload, wireDecoders } from '../../protocol/wire/codec.js'
-import { signingBytes, signMessage } from '../../protocol/wire/envelope.js'
+import { parseSignerKey, signingBytes, signMessage, verifySignature } from '../../protocol/wire/envelope.js'
 import { WireDecodeError, wireLimits } from '../../protocol/wire/limits.js'
 import { Block, CommitCertificate, ComparisonBody, RoundRecord, SyncRequest, SyncResponse } from '../../protocol/wire/messages.js'
 import type { Payload } from '../../protocol/wire/messages.js'
@@ -18,6 +18,21 @@ async function signed (payload: Payload): Promise<Uint8Array> {
 }
 
 describe('signed envelopes', () => {
+  it('signs and verifies through cached node:crypto keys, interchangeably with @libp2p/crypto', async () => {
+    const key = await testKey(7)
+    const msg = await signMessage(key, { networkId, query: samplePayloads().query!.query } as Payload)
+    const envelope = decodeEnvelope(msg.bytes)
+    const pub = parseSignerKey(envelope.signer)!
+    const data = signingBytes(envelope.payload)
+    expect(await pub.verify(data, envelope.signature)).toBe(true) // libp2p's own check agrees
+    expect(verifySignature(pub, data, envelope.signature)).toBe(true)
+    expect(toHex(asBytes(await key.sign(data)))).toBe(toHex(envelope.signature)) // Ed25519 is deterministic
+    const flipped = envelope.signature.slice()
+    flipped[5] ^= 1
+    expect(verifySignature(pub, data, flipped)).toBe(false)
+    expect(verifySignature(pub, data, flipped.subarray(0, 63))).toBe(false)
+  })
+
   for (const [kind, payload] of Object.entries(samplePayloads())) {
     it(`round-trips a ${kind}`, async () => {
       const msg = await signMessage(await testKey(1), payload)
