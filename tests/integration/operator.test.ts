@@ -7,7 +7,7 @@ import { startApi } from '../../node/api/http.js'
 import type { ApiServer } from '../../node/api/http.js'
 import { CONSENSUS_MODEL } from '../../node/api/openai.js'
 import { repoRoot } from '../helpers/cli.js'
-import { startTestSwarm, waitFor } from '../helpers/swarm.js'
+import { startTestSwarm } from '../helpers/swarm.js'
 import type { TestSwarm } from '../helpers/swarm.js'
 
 /** Issue 6: an existing OpenAI client, a Prometheus scrape and the dashboard, against a running swarm. */
