@@ -73,9 +73,20 @@ describe('operator and client experience', () => {
     const noUser = await client.chat.completions.create({ model: CONSENSUS_MODEL, messages: [{ role: 'system', content: 'x' }] }).catch(e => e)
     expect(noUser).toBeInstanceOf(OpenAI.BadRequestError)
     expect((noUser as Error).message).toMatch(/no message with role "user"/)
-    const res = await fetch(`${api.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: CONSENSUS_MODEL, messages: [{ role: 'user', content: 'x' }], stream: 'yes' }) })
-    expect(res.status).toBe(400)
-    expect(((await res.json()) as { error: { type: string } }).error.type).toBe('invalid_request_error')
+    const chat = async (body: string): Promise<{ status: number, message: string }> => {
+      const res = await fetch(`${api.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+      return { status: res.status, message: ((await res.json()) as { error: { message: string } }).error.message }
+    }
+    const heightBefore = swarm.nodes[0].status().height
+    expect(await chat(JSON.stringify({ model: CONSENSUS_MODEL, messages: [{ role: 'user', content: 'x' }], stream: 'yes' }))).toMatchObject({ status: 400, message: expect.stringMatching(/"stream" must be true or false/) })
+    expect(await chat('{"messages": [')).toMatchObject({ status: 400, message: expect.stringMatching(/not valid JSON/) })
+    expect(await chat(JSON.stringify({ messages: [] }))).toMatchObject({ status: 400, message: expect.stringMatching(/non-empty array/) })
+    expect(await chat(JSON.stringify({ messages: [{ role: 'user', content: { text: 'x' } }] }))).toMatchObject({ status: 400, message: expect.stringMatching(/must be a string or a list/) })
+    expect(await chat(JSON.stringify({ messages: [{ role: 'user', content: '   ' }] }))).toMatchObject({ status: 400, message: expect.stringMatching(/must not be empty/) })
+    expect(await chat(JSON.stringify({ messages: [{ role: 'user', content: 'x'.repeat(9000) }] }))).toMatchObject({ status: 413 })
+    // none of these asked the swarm anything
+    expect(swarm.nodes[0].status().roundsInFlight).toBe(0)
+    expect(swarm.nodes[0].status().height).toBe(heightBefore)
   })
 
   it('serves Prometheus metrics: swarmrank\'s and libp2p\'s, with unit suffixes', async () => {
