@@ -35,6 +35,7 @@ export interface ReputationPoint {
 }
 
 const KEEP = 100
+const TOP_NODES = 32
 
 /**
  * What the dashboard shows: the node's recent blocks, final rounds and reputation history, kept
@@ -75,8 +76,10 @@ export class NodeActivity {
       precommits: d.certificate.precommits.length,
       stateRoot: toHex(h.stateRoot)
     })
-    const snapshot = this.node.ledgerSnapshot()
-    push(this.reputation, { height: d.height, time: h.time, reputations: Object.fromEntries(snapshot.reputations.map(r => [r.peerId, r.reputationPpm])) })
+    // The chart shows the leading nodes: keep the top 32 (and this node), so the feed stays small in big networks.
+    const ranked = [...this.node.ledgerSnapshot().reputations].sort((x, y) => y.reputationPpm - x.reputationPpm || (x.peerId < y.peerId ? -1 : 1))
+    const kept = ranked.filter((r, i) => i < TOP_NODES || r.peerId === this.node.peerId)
+    push(this.reputation, { height: d.height, time: h.time, reputations: Object.fromEntries(kept.map(r => [r.peerId, r.reputationPpm])) })
   }
 
   private round (view: QueryView): void {
