@@ -66,6 +66,7 @@ export async function clusterCommand (argv: string[], out: (line: string) => voi
   try {
     started = await startClusterNodes(dir, layout.genesisFile, layout.nodes, logLevel)
     for (const [i, s] of started.entries()) say(`  node-${i}  ${layout.nodes[i].profile.padEnd(4)} ${s.info.peerId}  ${s.info.api}`)
+    if (started.length > 0) say(`dashboard: open ${started[0].info.api}/ in a browser; OpenAI-compatible endpoint ${started[0].info.api}/v1; metrics ${started[0].info.api}/metrics`)
     await waitForMesh(started, size)
 
     const rng = new HashStream(sha256(utf8(`cluster-questions/${seed}`)))
