@@ -6,8 +6,8 @@ import type { TendermintAction, TendermintEvent, ValueId } from '../protocol/bft
 import type { Genesis } from '../protocol/genesis.js'
 import { fromHex, toHex } from '../protocol/hash.js'
 import type { Bytes } from '../protocol/hash.js'
-import { blockHash, buildBlock, MAX_ADMISSIONS_PER_BLOCK, recordHash } from '../protocol/ledger.js'
-import { nodeIdBytes, nodeIdFromBytes } from '../protocol/record.js'
+import { blockHash, proposeBlock, recordHash } from '../protocol/ledger.js'
+import { nodeIdFromBytes } from '../protocol/record.js'
 import type { SignedMessage } from '../protocol/wire/envelope.js'
 import { decodeBlock, encodeBlock } from '../protocol/wire/codec.js'
 import { VoteType } from '../protocol/wire/messages.js'
@@ -263,14 +263,13 @@ export class ConsensusRunner {
     if (!force && this.pool.size === 0 && this.joins.size === 0) return
     const height = this.height
     const validators = this.c.ledger.current.validators
-    const bft = this.c.genesis.params.bft
     const mem = this.memory?.height === height ? this.memory : undefined
     this.tm = new Tendermint<Block, SignedMessage>({
       height,
       self: this.c.self,
       validators,
       proposer: round => proposerFor(validators, height, round),
-      params: { timeoutProposeMs: bft.timeoutProposeMs, timeoutPrevoteMs: bft.timeoutPrevoteMs, timeoutPrecommitMs: bft.timeoutPrecommitMs, timeoutDeltaMs: bft.timeoutDeltaMs },
+      params: this.c.genesis.params.bft, // BftParams carries Tendermint's timeouts
       restored: mem === undefined
         ? undefined
         : {
@@ -299,18 +298,8 @@ export class ConsensusRunner {
   }
 
   private makeBlock (): Block | undefined {
-    const records = [...this.pool.entries()]
-      .filter(([qid]) => !this.finalized.has(qid))
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .slice(0, this.c.genesis.params.bft.maxRecordsPerBlock)
-      .map(([, r]) => r.record)
-    const admissions = [...this.joins.values()]
-      .filter(j => !this.c.ledger.current.reputations.has(j.signerId))
-      .sort((a, b) => (a.signerId < b.signerId ? -1 : 1))
-      .slice(0, MAX_ADMISSIONS_PER_BLOCK)
-      .map(j => ({ node: nodeIdBytes(j.signerId), joinMessageId: j.id }))
-    if (records.length === 0 && admissions.length === 0) return undefined
-    return buildBlock(this.c.ledger.current, records, this.c.self, this.c.now(), this.c.genesis.params, admissions)
+    const ready = [...this.pool].filter(([qid]) => !this.finalized.has(qid)).map(([qid, r]) => [qid, r.record] as [string, RoundRecord])
+    return proposeBlock(this.c.ledger.current, ready, this.joins.values(), this.c.self, this.c.now(), this.c.genesis.params)
   }
 
   private async carryOut (tm: Tendermint<Block, SignedMessage>, actions: Array<TendermintAction<Block, SignedMessage>>): Promise<void> {

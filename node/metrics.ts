@@ -35,12 +35,13 @@ export class NodeMetrics {
       buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300],
       registers
     })
-    this.dbWrite = new Histogram({ name: 'swarmrank_leveldb_write_seconds', help: 'LevelDB write latency by kind (block batch, message, query)', labelNames: ['kind'], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers })
-    new Gauge({ name: 'swarmrank_height', help: 'Height of the last committed block', registers, collect () { this.set(gauges.height()) } }) // eslint-disable-line no-new
-    new Gauge({ name: 'swarmrank_peers', help: 'Connected libp2p peers', registers, collect () { this.set(gauges.peers()) } }) // eslint-disable-line no-new
-    new Gauge({ name: 'swarmrank_reputation_ppm', help: 'This node\'s reputation in the ledger, parts per million (absent before admission)', registers, collect () { const r = gauges.reputationPpm(); if (r === undefined) this.reset(); else this.set(r) } }) // eslint-disable-line no-new
-    new Gauge({ name: 'swarmrank_voting_power_ppm', help: 'This node\'s voting power in the current validator set, parts per million', registers, collect () { this.set(gauges.votingPower()) } }) // eslint-disable-line no-new
-    new Gauge({ name: 'swarmrank_rounds_awaiting_finality', help: 'Rounds finished here and waiting for a block', registers, collect () { this.set(gauges.roundsAwaitingFinality()) } }) // eslint-disable-line no-new
+    this.dbWrite = new Histogram({ name: 'swarmrank_leveldb_write_seconds', help: 'LevelDB write latency by kind (block: the synced commit batch, vote: synced before signing, pending: an acknowledged query, message)', labelNames: ['kind'], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers })
+    // Gauges read the node when scraped.
+    new Gauge({ name: 'swarmrank_height', help: 'Height of the last committed block', registers, collect () { this.set(gauges.height()) } })
+    new Gauge({ name: 'swarmrank_peers', help: 'Connected libp2p peers', registers, collect () { this.set(gauges.peers()) } })
+    new Gauge({ name: 'swarmrank_reputation_ppm', help: 'This node\'s reputation in the ledger, parts per million (absent before admission)', registers, collect () { const r = gauges.reputationPpm(); if (r === undefined) this.reset(); else this.set(r) } })
+    new Gauge({ name: 'swarmrank_voting_power_ppm', help: 'This node\'s voting power in the current validator set, parts per million', registers, collect () { this.set(gauges.votingPower()) } })
+    new Gauge({ name: 'swarmrank_rounds_awaiting_finality', help: 'Rounds finished here and waiting for a block', registers, collect () { this.set(gauges.roundsAwaitingFinality()) } })
     new Gauge({
       name: 'swarmrank_rounds_in_flight',
       help: 'Rounds in progress on this node, by phase',
@@ -50,21 +51,12 @@ export class NodeMetrics {
         this.reset()
         for (const [phase, n] of Object.entries(gauges.roundsByPhase())) this.set({ phase }, n)
       }
-    }) // eslint-disable-line no-new
+    })
   }
 
   /** Count a gossip verdict; reasons lose ids and numbers so the label set stays small. */
   countGossip (topic: string, verdict: 'accept' | 'ignore' | 'reject', reason = ''): void {
     this.gossip.inc({ topic, verdict, reason: normaliseReason(reason) })
-  }
-
-  async timeWrite<T> (kind: string, write: () => Promise<T>): Promise<T> {
-    const end = this.dbWrite.startTimer({ kind })
-    try {
-      return await write()
-    } finally {
-      end()
-    }
   }
 
   async text (): Promise<string> {

@@ -132,7 +132,7 @@ export class SwarmNode extends EventTarget {
     if (init.metrics !== false) {
       const metrics = new NodeMetrics({
         height: () => this.ledgerKeeper?.height ?? 0,
-        peers: () => new Set(this.host?.getConnections().map(c => c.remotePeer.toString()) ?? []).size,
+        peers: () => this.connectedPeers().length,
         reputationPpm: () => this.ledgerKeeper?.current.reputations.get(this.peerId)?.reputationPpm,
         votingPower: () => this.ledgerKeeper?.current.validators.get(this.peerId) ?? 0,
         roundsByPhase: () => this.runner?.phases() ?? {},
@@ -191,7 +191,7 @@ export class SwarmNode extends EventTarget {
       store: this.store,
       ledger: this.ledgerKeeper,
       logger: this.log,
-      connectedPeers: () => this.status().connectedPeers,
+      connectedPeers: () => this.connectedPeers(),
       commit: async (block, certificate) => consensus.commit(block, certificate)
     })
 
@@ -237,6 +237,11 @@ export class SwarmNode extends EventTarget {
     return this.host?.getMultiaddrs().map(a => a.toString()) ?? []
   }
 
+  /** Peers with an open connection (one peer may have several), sorted. */
+  private connectedPeers (): string[] {
+    return [...new Set(this.host?.getConnections().map(c => c.remotePeer.toString()) ?? [])].sort()
+  }
+
   status (): NodeStatus {
     return {
       peerId: this.peerId,
@@ -245,7 +250,7 @@ export class SwarmNode extends EventTarget {
       height: this.ledger.height,
       stateRoot: this.ledger.stateRoot(),
       listen: this.multiaddrs(),
-      connectedPeers: [...new Set(this.host?.getConnections().map(c => c.remotePeer.toString()) ?? [])].sort(),
+      connectedPeers: this.connectedPeers(),
       roundsInFlight: this.runner?.inFlight ?? 0,
       roundsAwaitingFinality: this.consensus?.readyRounds ?? 0,
       validators: this.ledger.current.validators.size,
@@ -369,7 +374,7 @@ export class SwarmNode extends EventTarget {
    */
   private async askToJoin (): Promise<void> {
     if (this.host === undefined || this.ledger.current.reputations.has(this.peerId)) return
-    if (this.now() - this.lastJoinAt < JOIN_RETRY_MS || this.status().connectedPeers.length === 0) return
+    if (this.now() - this.lastJoinAt < JOIN_RETRY_MS || this.connectedPeers().length === 0) return
     this.lastJoinAt = this.now()
     const msg = await signMessage(this.init.privateKey, { networkId: asBytes(this.networkId), join: { createdAt: this.now() } })
     await this.store.putMessage(msg.idHex, msg.bytes)

@@ -1,10 +1,11 @@
 import { compareBytes, fromHex, sha256, toHex, uint64Bytes, utf8 } from './hash.js'
 import type { Bytes } from './hash.js'
 import type { BftParams, Genesis, ProtocolParams } from './genesis.js'
-import { nodeIdFromBytes } from './record.js'
+import { nodeIdBytes, nodeIdFromBytes } from './record.js'
 import { genesisValidator, newcomer, PPM, votingPower } from './reputation.js'
 import type { ReputationEntry, ReputationParams } from './reputation.js'
 import { encodeBlockHeader, encodeRoundRecord } from './wire/codec.js'
+import type { SignedMessage } from './wire/envelope.js'
 import type { Admission, Block, BlockHeader, RoundRecord } from './wire/messages.js'
 
 /**
@@ -123,6 +124,27 @@ export function recordHash (record: RoundRecord): Bytes {
 /** The records root from the records' hashes: what a client needs to check one record is in a block. */
 export function recordsRootFromHashes (hashes: readonly Uint8Array[]): Bytes {
   return sha256(utf8('swarmrank/records/1'), ...hashes)
+}
+
+/**
+ * What a proposer puts in its block (DESIGN §4.6): the round records ready here, in query-id
+ * order, up to `maxRecordsPerBlock`, and the Joins of identities not yet in the ledger, in node-id
+ * order, up to MAX_ADMISSIONS_PER_BLOCK; undefined when there is nothing (no empty blocks). `ready`
+ * must already leave out queries an earlier block finalized. The block time never goes below the
+ * last block's (a proposer whose clock is behind would otherwise propose an invalid block).
+ */
+export function proposeBlock (state: LedgerState, ready: Iterable<[queryIdHex: string, record: RoundRecord]>, joins: Iterable<SignedMessage>, proposer: string, time: number, params: ProtocolParams): Block | undefined {
+  const records = [...ready]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .slice(0, params.bft.maxRecordsPerBlock)
+    .map(([, r]) => r)
+  const admissions = [...joins]
+    .filter(j => !state.reputations.has(j.signerId))
+    .sort((a, b) => (a.signerId < b.signerId ? -1 : 1))
+    .slice(0, MAX_ADMISSIONS_PER_BLOCK)
+    .map(j => ({ node: nodeIdBytes(j.signerId), joinMessageId: j.id }))
+  if (records.length === 0 && admissions.length === 0) return undefined
+  return buildBlock(state, records, proposer, Math.max(time, state.lastBlockTime), params, admissions)
 }
 
 /** A block on top of `state` with these records (and admissions); the header commits to the state after it. */

@@ -12,10 +12,10 @@ import { drawCommittees } from '../protocol/committee.js'
 import type { ProtocolParams } from '../protocol/genesis.js'
 import { asBytes, sha256, toHex, utf8 } from '../protocol/hash.js'
 import type { Bytes } from '../protocol/hash.js'
-import { applyBlock, blockHash, buildBlock, MAX_ADMISSIONS_PER_BLOCK, stateRootHex } from '../protocol/ledger.js'
+import { applyBlock, blockHash, proposeBlock, stateRootHex } from '../protocol/ledger.js'
 import type { LedgerState } from '../protocol/ledger.js'
 import { HashStream } from '../protocol/random.js'
-import { candidateId, computeRoundRecord, evidenceFromMessages, nodeIdBytes } from '../protocol/record.js'
+import { candidateId, computeRoundRecord, evidenceFromMessages } from '../protocol/record.js'
 import { genesisValidator, newcomer, votingPower } from '../protocol/reputation.js'
 import type { ReputationEntry } from '../protocol/reputation.js'
 import { queryIdHexOf, startRound, stepRound } from '../protocol/round.js'
@@ -467,13 +467,12 @@ export class SwarmSim {
       node.future.some(m => m.height === h)
     if (!waiting) return
     const validators = state.validators
-    const bft = this.cfg.params.bft
     const tm = new Tendermint<Block, null>({
       height: h,
       self: node.id,
       validators,
       proposer: r => proposerFor(validators, h, r),
-      params: { timeoutProposeMs: bft.timeoutProposeMs, timeoutPrevoteMs: bft.timeoutPrevoteMs, timeoutPrecommitMs: bft.timeoutPrecommitMs, timeoutDeltaMs: bft.timeoutDeltaMs }
+      params: this.cfg.params.bft // BftParams carries Tendermint's timeouts
     })
     node.tm = tm
     node.pendingValueRound = undefined
@@ -574,19 +573,8 @@ export class SwarmSim {
   }
 
   private makeBlock (node: SimNode): Block | undefined {
-    const state = this.states[node.height]
-    const records = [...node.pool.entries()]
-      .filter(([qid]) => !this.finalizedBy(qid, node.height))
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .slice(0, this.cfg.params.bft.maxRecordsPerBlock)
-      .map(([, r]) => r.record)
-    const admissions = [...node.joins.values()]
-      .filter(j => !state.reputations.has(j.signerId))
-      .sort((a, b) => (a.signerId < b.signerId ? -1 : 1))
-      .slice(0, MAX_ADMISSIONS_PER_BLOCK)
-      .map(j => ({ node: nodeIdBytes(j.signerId), joinMessageId: j.id }))
-    if (records.length === 0 && admissions.length === 0) return undefined
-    return buildBlock(state, records, node.id, Math.max(this.nowMs(), state.lastBlockTime), this.cfg.params, admissions)
+    const ready = [...node.pool].filter(([qid]) => !this.finalizedBy(qid, node.height)).map(([qid, r]) => [qid, r.record] as [string, RoundRecord])
+    return proposeBlock(this.states[node.height], ready, node.joins.values(), node.id, this.nowMs(), this.cfg.params)
   }
 
   private broadcastConsensus (from: SimNode, height: number, bytes: number, event: TendermintEvent<Block, null>): void {

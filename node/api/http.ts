@@ -98,16 +98,19 @@ export async function startApi (node: SwarmNode, init: ApiInit = {}): Promise<Ap
     {
       pattern: /^\/v1\/activity$/,
       methods: {
-        GET: async () => ({
-          status: 200,
-          body: {
-            status: node.status(),
-            peers: node.status().connectedPeers.map(peerId => ({ peerId, score: node.peerScore(peerId) })),
-            rounds: [...activity.rounds].reverse(),
-            blocks: [...activity.blocks].reverse(),
-            reputation: activity.reputation
+        GET: async () => {
+          const status = node.status()
+          return {
+            status: 200,
+            body: {
+              status,
+              peers: status.connectedPeers.map(peerId => ({ peerId, score: node.peerScore(peerId) })),
+              rounds: [...activity.rounds].reverse(),
+              blocks: [...activity.blocks].reverse(),
+              reputation: activity.reputation
+            }
           }
-        })
+        }
       }
     },
     { pattern: /^\/v1\/models$/, methods: { GET: async () => ({ status: 200, body: modelList(started) }) } },
