@@ -18,7 +18,7 @@ async function signed (payload: Payload): Promise<Uint8Array> {
 }
 
 describe('signed envelopes', () => {
-  it('signs and verifies through cached node:crypto keys, interchangeably with @libp2p/crypto', async () => {
+  it('signs through a cached node:crypto key, interchangeably with @libp2p/crypto', async () => {
     const key = await testKey(7)
     const msg = await signMessage(key, { networkId, query: samplePayloads().query!.query } as Payload)
     const envelope = decodeEnvelope(msg.bytes)
