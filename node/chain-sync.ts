@@ -26,6 +26,12 @@ export interface ChainSyncComponents {
 
 /** How long one peer gets to hand over messages a block names. Short: block checks race the propose timeout. */
 const FETCH_TIMEOUT_MS = 1_500
+/**
+ * Peers asked for their height per catch-up. Any one honest peer ahead of us is enough, and a
+ * node asks every couple of seconds: asking all peers each time cost more than the queries in a
+ * 16-node cluster (hundreds of sync streams per query).
+ */
+const STATUS_SAMPLE = 3
 
 /**
  * The client side of sync (DESIGN §4.7): messages by id for block checks and views, and catching
@@ -121,15 +127,19 @@ export class ChainSync {
   }
 
   /**
-   * Catch up by block sync (DESIGN §4.7): ask peers for their height and fetch, check (commit
-   * certificate against our validator set, parent hash, state root) and commit the blocks we lack.
+   * Catch up by block sync (DESIGN §4.7): ask a few peers (`hint` first: a validator whose votes
+   * show it ahead) for their height and fetch, check (commit certificate against our validator
+   * set, parent hash, state root) and commit the blocks we lack.
    */
-  async catchUp (): Promise<void> {
+  async catchUp (hint?: string): Promise<void> {
     const host = this.c.host()
     if (this.syncing || host === undefined) return
     this.syncing = true
     try {
-      for (const peer of this.c.connectedPeers()) {
+      const connected = this.c.connectedPeers()
+      const others = connected.filter(p => p !== hint).sort(() => Math.random() - 0.5)
+      const peers = (hint !== undefined && connected.includes(hint) ? [hint, ...others] : others).slice(0, STATUS_SAMPLE)
+      for (const peer of peers) {
         let status
         try {
           status = (await syncRequest(host, this.c.networkIdHex, peer, { status: {} })).status

@@ -32,8 +32,8 @@ export interface ConsensusComponents {
   fetchMessages: (idsHex: string[], prefer?: string) => Promise<Map<string, SignedMessage>>
   /** persist a committed block (the ledger has not been advanced yet) */
   onCommit: (block: Block, certificate: CommitCertificate) => Promise<void>
-  /** we saw traffic for a height above ours: catch up by block sync */
-  onBehind: (height: number) => void
+  /** we saw traffic for a height above ours from `peer`: catch up by block sync */
+  onBehind: (height: number, peer: string) => void
   /** ask a few peers for the proposals and votes they hold for this height (already validated envelopes) */
   pullConsensus: (height: number, known: (idHex: string) => boolean) => Promise<SignedMessage[]>
 }
@@ -71,6 +71,12 @@ const MAX_HEIGHT_MESSAGES = 4_096
  * heights stalled for good that way).
  */
 const STALL_MS = 3_000
+/**
+ * Votes for the next height reach a validator that has not yet seen the last precommits all the
+ * time: it commits from gossip a moment later. Block sync starts only if it has not after this
+ * long (or at once when traffic is two or more heights ahead).
+ */
+const BEHIND_GRACE_MS = 1_000
 
 /** Recently finalized query ids kept in memory to keep late records out of proposals. */
 const MAX_FINALIZED_MEMORY = 10_000
@@ -99,6 +105,7 @@ export class ConsensusRunner {
   private heightMessages: SignedMessage[] = []
   private readonly heightMessageIds = new Set<string>()
   private stallWatch?: NodeJS.Timeout
+  private behindTimer?: NodeJS.Timeout
   private lastProgress = { key: '', at: 0 }
   private pendingValueRound?: number
   private memory?: ConsensusMemory
@@ -128,6 +135,7 @@ export class ConsensusRunner {
   stop (): void {
     this.stopped = true
     clearInterval(this.stallWatch)
+    clearTimeout(this.behindTimer)
     for (const t of this.timers) clearTimeout(t)
   }
 
@@ -206,7 +214,7 @@ export class ConsensusRunner {
     if (height > this.height) {
       // [IGNORE] kept until we reach that height; far ahead means we must sync
       if (this.future.length < MAX_FUTURE) this.future.push(msg)
-      this.c.onBehind(height)
+      this.noteAhead(height, msg.signerId)
       return ignore(`height ${height} is ahead of ours (${this.height})`)
     }
     const validators = this.c.ledger.current.validators
@@ -233,6 +241,20 @@ export class ConsensusRunner {
     this.c.logger.debug(`proposal ${id.slice(0, 12)} for ${bp.height}/${bp.round} from ${msg.signerId.slice(-8)} (${bp.block!.records.length} records, valid round ${bp.validRound}); we are in round ${this.tm?.round}`)
     this.feed({ type: 'proposal', proposal: { round: bp.round, value: bp.block!, id, validRound: bp.validRound, from: msg.signerId } })
     return accept(undefined)
+  }
+
+  private noteAhead (height: number, peer: string): void {
+    if (height > this.height + 1) {
+      this.c.onBehind(height, peer)
+      return
+    }
+    if (this.behindTimer !== undefined) return
+    const at = this.height
+    this.behindTimer = setTimeout(() => {
+      this.behindTimer = undefined
+      if (this.height === at && !this.stopped) this.c.onBehind(height, peer)
+    }, BEHIND_GRACE_MS)
+    this.behindTimer.unref()
   }
 
   /** Blocks arrived by sync (or we committed): drop what they finalized and move on. */

@@ -83,6 +83,17 @@ export const scoreThresholds = {
   opportunisticGraftThreshold: 5
 }
 
+/**
+ * Gossip mesh degree (libp2p's defaults are D 6, Dlo 4, Dhi 12). Publishing floods a message to
+ * every connected peer (floodPublish), and then every node forwards it to its mesh peers, so each
+ * message travels about N × D times for N nodes; in a small, fully connected swarm all but the
+ * first copy each node gets are duplicates. Swarm messages are small and many (two votes per
+ * validator per block): the duplicates cost more CPU than anything else (`npm run bench:finality`,
+ * docs/performance.md). A mesh of degree 4 (3–6) is still connected with high probability, and
+ * IHAVE/IWANT gossip repairs what a mesh misses.
+ */
+export const gossipMesh = { D: 4, Dlo: 3, Dhi: 6, Dout: 2, Dscore: 2 }
+
 /** The one place the libp2p host is assembled (transports, encryption, muxer, discovery, gossip). */
 export async function createHost (init: HostInit): Promise<SwarmHost> {
   const topics = topicsFor(init.networkIdHex)
@@ -114,7 +125,8 @@ export async function createHost (init: HostInit): Promise<SwarmHost> {
         maxInboundDataLength: 4 * wireLimits.maxEnvelopeBytes,
         scoreParams: scoreParams([topics.query, topics.round, topics.consensus]),
         scoreThresholds,
-        doPX: false
+        doPX: false,
+        ...gossipMesh
       })
     }
   }) as unknown as Promise<SwarmHost>

@@ -16,6 +16,8 @@ import type { LedgerSnapshot } from '../protocol/ledger.js'
  * A committed block, its certificate, the finality index, the query views and the ledger state
  * go in one batch written with sync: true: after kill -9 the node has all of a block or none.
  */
+type BatchOp = { type: 'put', key: string, value: Uint8Array } | { type: 'del', key: string }
+
 export interface QueryView {
   id: string
   prompt: string
@@ -41,11 +43,24 @@ export interface QueryView {
 /** How many past ledger heights stay available as anchors. */
 export const LEDGER_HISTORY = 256
 
+/**
+ * Messages kept in memory once written or read, up to this many bytes. Block checks and commits
+ * read the messages of rounds that were gossiped moments before; a LevelDB read each (a trip
+ * through libuv's small thread pool, behind the synced writes before votes) made the block check
+ * and the commit the slowest steps of finality with many nodes on one machine.
+ */
+const RECENT_MESSAGE_BYTES = 32 * 1024 * 1024
+
 const heightKey = (h: number): string => `ledger/at/${String(h).padStart(12, '0')}`
 const blockKey = (h: number): string => `block/${String(h).padStart(12, '0')}`
 
 export class NodeStore {
   private readonly db: Level<string, Uint8Array>
+  /** recently written or read messages by id, oldest first (bounded by RECENT_MESSAGE_BYTES) */
+  private readonly recent = new Map<string, Uint8Array>()
+  private recentBytes = 0
+  private unwritten: BatchOp[] = []
+  private flush?: Promise<void>
   /** Told how long each kind of write took (the node's LevelDB write-latency metric). */
   observeWrite?: (kind: string, seconds: number) => void
 
@@ -58,6 +73,9 @@ export class NodeStore {
   }
 
   async close (): Promise<void> {
+    await this.flush
+    const ops = this.takeUnwritten()
+    if (ops.length > 0) await this.db.batch(ops)
     await this.db.close()
   }
 
@@ -68,12 +86,48 @@ export class NodeStore {
     this.observeWrite(kind, (performance.now() - start) / 1000)
   }
 
+  /**
+   * Store an accepted message. Readable at once (kept in memory); on disk with the next batch:
+   * the messages accepted in one turn of the event loop go in one LevelDB write, or with the
+   * next synced write (a block, a vote) if that comes first, so a committed block never lands on
+   * disk before the messages it names. A message is content-addressed (id = its hash): one
+   * already stored is not written again.
+   */
   async putMessage (idHex: string, bytes: Uint8Array): Promise<void> {
-    await this.timed('message', async () => this.db.put(`msg/${idHex}`, bytes))
+    if (this.recent.has(idHex)) return
+    this.keepRecent(idHex, bytes)
+    this.unwritten.push({ type: 'put', key: `msg/${idHex}`, value: bytes })
+    this.flush ??= new Promise<void>(resolve => setImmediate(resolve)).then(async () => {
+      this.flush = undefined
+      const ops = this.takeUnwritten()
+      if (ops.length > 0) await this.timed('message', async () => this.db.batch(ops))
+    })
+    return this.flush
+  }
+
+  /** Messages accepted but not yet written: they go first in whatever batch is written next. */
+  private takeUnwritten (): BatchOp[] {
+    const ops = this.unwritten
+    this.unwritten = []
+    return ops
   }
 
   async getMessage (idHex: string): Promise<Uint8Array | undefined> {
-    return this.db.get(`msg/${idHex}`)
+    const kept = this.recent.get(idHex)
+    if (kept !== undefined) return kept
+    const bytes = await this.db.get(`msg/${idHex}`)
+    if (bytes !== undefined) this.keepRecent(idHex, bytes)
+    return bytes
+  }
+
+  private keepRecent (idHex: string, bytes: Uint8Array): void {
+    this.recent.set(idHex, bytes)
+    this.recentBytes += bytes.length
+    for (const [id, b] of this.recent) {
+      if (this.recentBytes <= RECENT_MESSAGE_BYTES) break
+      this.recent.delete(id)
+      this.recentBytes -= b.length
+    }
   }
 
   async isFinalized (queryIdHex: string): Promise<boolean> {
@@ -103,7 +157,8 @@ export class NodeStore {
 
   /** The durable commit of a block: block and certificate, finality index, views, ledger state; synced. */
   async commitBlock (certified: CertifiedBlock, views: QueryView[], ledger: LedgerSnapshot): Promise<void> {
-    const ops: Array<{ type: 'put', key: string, value: Uint8Array } | { type: 'del', key: string }> = [
+    const ops: BatchOp[] = [
+      ...this.takeUnwritten(),
       { type: 'put', key: blockKey(ledger.height), value: CertifiedBlockCodec.encode(certified) },
       { type: 'put', key: 'ledger/state', value: json(ledger) },
       { type: 'put', key: heightKey(ledger.height), value: json(ledger) }
@@ -120,7 +175,9 @@ export class NodeStore {
 
   /** A query this node acknowledged: on disk before the client hears 202, so a crash cannot lose it. */
   async putPending (queryIdHex: string, envelope: Uint8Array): Promise<void> {
+    this.keepRecent(queryIdHex, envelope)
     await this.timed('pending', async () => this.db.batch([
+      ...this.takeUnwritten(),
       { type: 'put', key: `pending/${queryIdHex}`, value: envelope },
       { type: 'put', key: `msg/${queryIdHex}`, value: envelope }
     ], { sync: true }))
@@ -150,7 +207,7 @@ export class NodeStore {
 
   /** Written through to disk before returning (used before signing a vote). */
   async putMetaSync (key: string, value: unknown): Promise<void> {
-    await this.timed('vote', async () => this.db.put(`meta/${key}`, json(value), { sync: true }))
+    await this.timed('vote', async () => this.db.batch([...this.takeUnwritten(), { type: 'put', key: `meta/${key}`, value: json(value) }], { sync: true }))
   }
 
   async getMeta<T> (key: string): Promise<T | undefined> {

@@ -179,7 +179,7 @@ export class SwarmNode extends EventTarget {
       publish: async payload => this.publish(payload),
       fetchMessages: async (ids, prefer) => this.chainSync!.fetchMessages(ids, prefer),
       onCommit: async (block, certificate) => this.onCommit(block, certificate),
-      onBehind: () => { void this.chainSync!.catchUp() },
+      onBehind: (_height, peer) => { void this.chainSync!.catchUp(peer) },
       pullConsensus: async (height, known) => this.chainSync!.pullConsensus(height, known)
     })
     await this.consensus.open()
@@ -310,7 +310,7 @@ export class SwarmNode extends EventTarget {
   private async publish (payload: Payload): Promise<SignedMessage | undefined> {
     if (this.host === undefined) return undefined
     const msg = await signMessage(this.init.privateKey, payload)
-    await this.store.putMessage(msg.idHex, msg.bytes)
+    this.keep(msg)
     const topic = payload.query !== undefined ? this.topics.query : payload.vote !== undefined || payload.blockProposal !== undefined || payload.join !== undefined ? this.topics.consensus : this.topics.round
     await this.host.services.pubsub.publish(topic, msg.bytes)
     return msg
@@ -344,7 +344,7 @@ export class SwarmNode extends EventTarget {
     if (topic === 'consensus') {
       if (msg.payload.join !== undefined) {
         const verdict = this.consensus!.onJoin(msg)
-        if (verdict.result === 'ACCEPT') await this.store.putMessage(msg.idHex, msg.bytes)
+        if (verdict.result === 'ACCEPT') this.keep(msg)
         return verdict
       }
       return this.consensus!.onMessage(msg)
@@ -355,7 +355,7 @@ export class SwarmNode extends EventTarget {
       const verdict = await this.runner!.onQuery(msg)
       if (verdict.result === 'ACCEPT') {
         if (!this.views.has(msg.idHex)) this.views.set(msg.idHex, pendingView(msg))
-        await this.store.putMessage(msg.idHex, msg.bytes)
+        this.keep(msg)
       }
       return verdict
     }
@@ -363,8 +363,16 @@ export class SwarmNode extends EventTarget {
     // [REJECT] only commits and reveals travel on the round topic
     if (queryId === undefined) return reject('not a round message on the round topic')
     const verdict = this.runner!.onRoundMessage(queryId, msg)
-    if (verdict.result === 'ACCEPT') await this.store.putMessage(msg.idHex, msg.bytes)
+    if (verdict.result === 'ACCEPT') this.keep(msg)
     return verdict
+  }
+
+  /**
+   * Store an accepted or published message. The store serves it from memory at once and writes
+   * it with its next batch; gossip does not wait for the disk before forwarding.
+   */
+  private keep (msg: SignedMessage): void {
+    this.store.putMessage(msg.idHex, msg.bytes).catch(err => this.log.error(`storing message ${msg.idHex.slice(0, 12)} failed: ${(err as Error).message}`))
   }
 
   /**
@@ -403,7 +411,7 @@ export class SwarmNode extends EventTarget {
     const id = state.queryIdHex
     // Most are stored already as they were accepted; not so the rejected ones that prove cheating
     // or those replayed after their query arrived late. The record names them all.
-    for (const m of messages) await this.store.putMessage(m.idHex, m.bytes)
+    for (const m of messages) this.keep(m)
     const view = this.views.get(id) ?? pendingView(state.init.query)
     this.views.set(id, { ...view, phase: 'awaiting-finality', answerers: state.answerers, rankers: state.rankers, answer: outcome.winner?.answer ?? null })
     this.metrics?.roundsFinished.inc({ outcome: outcome.winner === undefined ? 'no_answer' : 'winner' })

@@ -7,6 +7,7 @@
  *   npm run bench:finality                      # N = 4, 7, 16 in one process; 40 queries each
  *   npm run bench:finality -- --quick           # N = 4; 10 queries
  *   npm run bench:finality -- --processes       # one OS process per node (swarmrank start), via HTTP
+ *   npm run bench:finality -- --sizes 16 --queries 20
  */
 import { drawTask } from '../protocol/agents/tasks.js'
 import { sha256, utf8 } from '../protocol/hash.js'
@@ -21,8 +22,10 @@ import type { QueryView } from '../node/store.js'
 import type { NodeStatus } from '../node/swarm-node.js'
 
 const quick = process.argv.includes('--quick')
-const sizes = quick ? [4] : [4, 7, 16]
-const queries = quick ? 10 : 40
+const sizesFlag = process.argv.indexOf('--sizes')
+const sizes = sizesFlag > 0 ? process.argv[sizesFlag + 1].split(',').map(Number) : quick ? [4] : [4, 7, 16]
+const queriesFlag = process.argv.indexOf('--queries')
+const queries = queriesFlag > 0 ? Number(process.argv[queriesFlag + 1]) : quick ? 10 : 40
 
 function percentile (values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b)
