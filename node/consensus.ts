@@ -113,6 +113,12 @@ export class ConsensusRunner {
   private stopped = false
   /** double votes seen from validators (reported in /v1/status) */
   equivocations = 0
+  /**
+   * When a validator's proposal or vote for our height last arrived, or we last committed. While
+   * such traffic flows we are at the network's height (traffic for later heights starts block
+   * sync by itself), so the periodic height check can skip asking peers.
+   */
+  lastInSyncAt = 0
 
   constructor (components: ConsensusComponents) {
     this.c = components
@@ -220,6 +226,7 @@ export class ConsensusRunner {
     const validators = this.c.ledger.current.validators
     // [REJECT] only validators vote and propose
     if (!validators.has(msg.signerId)) return reject('signer is not a validator at this height')
+    this.lastInSyncAt = this.c.now()
     // An observer (no voting power) does not run consensus: it follows committed blocks by sync.
     if (!this.isValidator()) return accept(undefined)
     if (this.heightMessages.length < MAX_HEIGHT_MESSAGES && !this.heightMessageIds.has(msg.idHex)) {
@@ -259,6 +266,7 @@ export class ConsensusRunner {
 
   /** Blocks arrived by sync (or we committed): drop what they finalized and move on. */
   afterCommit (block: Block): void {
+    this.lastInSyncAt = this.c.now()
     for (const r of block.records) {
       const qid = toHex(r.queryId)
       this.pool.delete(qid)

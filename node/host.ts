@@ -13,7 +13,6 @@ import { prometheusMetrics } from '@libp2p/prometheus-metrics'
 import type { Registry } from 'prom-client'
 import { tcp } from '@libp2p/tcp'
 import { createLibp2p } from 'libp2p'
-import { sha256 } from '../protocol/hash.js'
 import { wireLimits } from '../protocol/wire/limits.js'
 
 /** The gossip topics of one network (DESIGN §4.2); the network id keeps networks apart. */
@@ -34,6 +33,8 @@ export interface HostInit {
   bootstrap?: string[]
   /** LAN discovery by multicast DNS: an operator's opt-in, never on in tests or clusters. */
   mdns?: boolean
+  /** Gossip mesh degree (default DEFAULT_GOSSIP_DEGREE). */
+  gossipDegree?: number
   /** Register libp2p's own metrics (connections, streams, gossipsub, transports) here. */
   metricsRegistry?: Registry
 }
@@ -84,15 +85,24 @@ export const scoreThresholds = {
 }
 
 /**
- * Gossip mesh degree (libp2p's defaults are D 6, Dlo 4, Dhi 12). Publishing floods a message to
- * every connected peer (floodPublish), and then every node forwards it to its mesh peers, so each
- * message travels about N × D times for N nodes; in a small, fully connected swarm all but the
- * first copy each node gets are duplicates. Swarm messages are small and many (two votes per
- * validator per block): the duplicates cost more CPU than anything else (`npm run bench:finality`,
- * docs/performance.md). A mesh of degree 4 (3–6) is still connected with high probability, and
- * IHAVE/IWANT gossip repairs what a mesh misses.
+ * Gossip mesh degree D (libp2p's default is 6, within 4–12). Publishing floods a message to every
+ * connected peer (floodPublish), then every node forwards it to its mesh peers, so each message
+ * travels about N × D times among N nodes; in a small, fully connected swarm all but the first
+ * copy each node gets are duplicates. Swarm messages are small and many (two votes per validator
+ * per block), and the duplicates cost more CPU than anything else a node does
+ * (docs/performance.md: 16 nodes, D 6 → 4 → 3). A mesh of degree 3 (2–4) stays connected with
+ * high probability and IHAVE/IWANT gossip repairs what it misses; operators of large or sparsely
+ * connected networks can raise it (`swarmrank start --gossip-degree`).
  */
-export const gossipMesh = { D: 4, Dlo: 3, Dhi: 6, Dout: 2, Dscore: 2 }
+export const DEFAULT_GOSSIP_DEGREE = 3
+
+/** Gossipsub's mesh bounds for degree D (Dout < Dlo and Dout ≤ D/2, as gossipsub requires). */
+export function gossipMesh (D: number): { D: number, Dlo: number, Dhi: number, Dout: number, Dscore: number, Dlazy: number } {
+  if (!Number.isInteger(D) || D < 2 || D > 32) throw new RangeError(`gossip degree must be an integer from 2 to 32, got ${D}`)
+  const Dlo = D - 1
+  // Dlazy: IHAVE gossip goes to as many peers outside the mesh as inside it (libp2p: 6 and 6)
+  return { D, Dlo, Dhi: D + Math.max(1, Math.floor(D / 2)), Dout: Math.min(Dlo - 1, Math.floor(D / 2)), Dscore: Math.floor(D / 2), Dlazy: D }
+}
 
 /** The one place the libp2p host is assembled (transports, encryption, muxer, discovery, gossip). */
 export async function createHost (init: HostInit): Promise<SwarmHost> {
@@ -115,7 +125,7 @@ export async function createHost (init: HostInit): Promise<SwarmHost> {
         // Messages are signed envelopes of their own and must stay verifiable after gossip, so
         // gossipsub adds no signature and ids are content hashes (deduplicated by content).
         globalSignaturePolicy: StrictNoSign,
-        msgIdFn: msg => sha256(msg.data),
+        msgIdFn: msg => createHash('sha256').update(msg.data).digest(), // = protocol messageId, natively
         // Deduplication runs on every copy received, before validation: use the native hash.
         fastMsgIdFn: msg => createHash('sha256').update(msg.data ?? new Uint8Array(0)).digest('base64'),
         allowedTopics: [topics.query, topics.round, topics.consensus],
@@ -126,7 +136,7 @@ export async function createHost (init: HostInit): Promise<SwarmHost> {
         scoreParams: scoreParams([topics.query, topics.round, topics.consensus]),
         scoreThresholds,
         doPX: false,
-        ...gossipMesh
+        ...gossipMesh(init.gossipDegree ?? DEFAULT_GOSSIP_DEGREE)
       })
     }
   }) as unknown as Promise<SwarmHost>

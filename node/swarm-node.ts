@@ -17,7 +17,7 @@ import { signMessage } from '../protocol/wire/envelope.js'
 import type { SignedMessage } from '../protocol/wire/envelope.js'
 import { wireLimits } from '../protocol/wire/limits.js'
 import type { Block, CommitCertificate, Payload, RoundRecord } from '../protocol/wire/messages.js'
-import { reject, validateEnvelope } from '../protocol/wire/validate.js'
+import { ignore, reject, validateEnvelope } from '../protocol/wire/validate.js'
 import type { Validation } from '../protocol/wire/validate.js'
 import type { Agent } from './agents/agent.js'
 import { ChainSync } from './chain-sync.js'
@@ -45,6 +45,8 @@ export interface SwarmNodeInit {
   listen?: string[]
   bootstrap?: string[]
   mdns?: boolean
+  /** Gossip mesh degree (host.ts DEFAULT_GOSSIP_DEGREE when unset). */
+  gossipDegree?: number
   logger?: ComponentLogger
   /** The wall clock; injectable for tests. */
   now?: () => number
@@ -85,7 +87,7 @@ export class QueryInputError extends Error {
 
 /** How often to redial bootstrap peers we are not connected to (restarts, partitions). */
 const REDIAL_MS = 3_000
-/** How often to compare heights with peers (block sync also starts at once when gossip shows a higher height). */
+/** How often to compare heights with a few peers (block sync also starts when gossip shows a higher height: at once two or more heights up, after a second for one). */
 const SYNC_MS = 2_000
 /** How often a node outside the ledger repeats its Join until a block admits it. */
 const JOIN_RETRY_MS = 5_000
@@ -201,6 +203,7 @@ export class SwarmNode extends EventTarget {
       listen: this.init.listen,
       bootstrap: this.init.bootstrap,
       mdns: this.init.mdns,
+      gossipDegree: this.init.gossipDegree,
       metricsRegistry: this.metrics?.registry
     })
     const pubsub = this.host.services.pubsub
@@ -217,7 +220,9 @@ export class SwarmNode extends EventTarget {
     // for heights above its own are only buffered.
     void this.chainSync.catchUp()
     this.syncTimer = setInterval(() => {
-      void this.chainSync!.catchUp().then(async () => this.askToJoin())
+      // Consensus traffic for our height shows we are current: no need to ask peers.
+      const current = this.now() - consensus.lastInSyncAt < SYNC_MS
+      void (current ? Promise.resolve() : this.chainSync!.catchUp()).then(async () => this.askToJoin())
     }, SYNC_MS)
     this.syncTimer.unref()
     await this.resumePending()
@@ -352,6 +357,9 @@ export class SwarmNode extends EventTarget {
     if (topic === 'query') {
       // [REJECT] only queries travel on the query topic
       if (msg.payload.query === undefined) return reject('not a query on the query topic')
+      // [IGNORE] a query a block already finalized: a replay, or gossip reaching a node that
+      // restarted after the block (running its round again would hide the final answer)
+      if (await this.store.isFinalized(msg.idHex)) return ignore('query already final')
       const verdict = await this.runner!.onQuery(msg)
       if (verdict.result === 'ACCEPT') {
         if (!this.views.has(msg.idHex)) this.views.set(msg.idHex, pendingView(msg))

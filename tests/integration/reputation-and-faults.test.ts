@@ -159,6 +159,35 @@ describe('Byzantine nodes and restarts', () => {
     expect(restarted.status().stateRoot).toBe(before.stateRoot)
     expect((await restarted.getQuery(id))?.status).toBe('final')
   }, 60_000)
+
+  it('a query replayed to a node restarted after its block stays final there (no second round)', async () => {
+    swarm = await startTestSwarm({ size: 3 })
+    const networkId = asBytes(Buffer.from(swarm.nodes[0].networkIdHex, 'hex'))
+    const topics = topicsFor(swarm.nodes[0].networkIdHex)
+    const client = await generateKeyPairFromSeed('Ed25519', sha256(utf8('replaying client')))
+    const query = await signMessage(client, { networkId, query: { prompt: prompt('replay'), anchorHeight: swarm.nodes[0].status().height, createdAt: Date.now(), nonce: new Uint8Array(16) } })
+    await swarm.nodes[0].submitQuery(prompt('warm-up')).then(async ({ id }) => waitFinal(swarm!.nodes, id))
+    // a fresh host each time, connected to one node: gossipsub will not publish what its own
+    // seen-cache holds, and the only peer it has must not have offered it the message first
+    const publishFromFreshHost = async (node: SwarmNode): Promise<void> => {
+      const host = await createHost({ privateKey: await generateKeyPairFromSeed('Ed25519', sha256(utf8(`relay ${Math.random()}`))), networkIdHex: swarm!.nodes[0].networkIdHex })
+      await host.start()
+      host.services.pubsub.subscribe(topics.query)
+      await host.dial((await import('@multiformats/multiaddr')).multiaddr(node.multiaddrs()[0]))
+      await new Promise(r => setTimeout(r, 1_500)) // subscriptions
+      await host.services.pubsub.publish(topics.query, query.bytes)
+      await new Promise(r => setTimeout(r, 1_000))
+      await host.stop()
+    }
+    await publishFromFreshHost(swarm.nodes[0])
+    await waitFinal(swarm.nodes, query.idHex)
+    const restarted = await swarm.restart(1)
+    await publishFromFreshHost(restarted)
+    await new Promise(r => setTimeout(r, 1_000))
+    const view = await restarted.getQuery(query.idHex)
+    expect(view?.status).toBe('final')
+    expect(restarted.status().roundsInFlight).toBe(0)
+  }, 60_000)
 })
 
 describe('faults', () => {

@@ -13,6 +13,7 @@ import { createLogger, logLevels } from '../../logger.js'
 import type { LogLevel } from '../../logger.js'
 import { byzantineBehaviours } from '../../round-runner.js'
 import type { ByzantineBehaviour } from '../../round-runner.js'
+import { DEFAULT_GOSSIP_DEGREE } from '../../host.js'
 import { SwarmNode } from '../../swarm-node.js'
 import { numberFlag, parseCommandArgs } from '../args.js'
 import { UsageError } from '../errors.js'
@@ -36,6 +37,7 @@ agent, and serve the HTTP API. Stops cleanly on Ctrl-C (SIGINT) or SIGTERM.
   --api-key-env VAR       openai: environment variable holding the API key
   --log-level LEVEL       debug, info, warn, error or silent (default info)
   --mdns                  discover peers on the LAN by multicast DNS (off by default)
+  --gossip-degree D       gossip mesh degree, 2 to 32 (default 3; raise it for large, sparse networks)
   --byzantine KIND        misbehave on purpose, for fault-injection: withhold, equivocate or spam
 
 Examples:
@@ -59,6 +61,7 @@ export async function startCommand (argv: string[], out: (line: string) => void)
     'api-key-env': { type: 'string' },
     'log-level': { type: 'string' },
     mdns: { type: 'boolean' },
+    'gossip-degree': { type: 'string' },
     byzantine: { type: 'string' }
   }, false)
   if (values.help === true) {
@@ -70,6 +73,7 @@ export async function startCommand (argv: string[], out: (line: string) => void)
   const level = (values['log-level'] as string | undefined) ?? 'info'
   if (!logLevels.includes(level as LogLevel)) throw new UsageError(`--log-level must be one of ${logLevels.join(', ')}`)
   const apiPort = numberFlag('api', values.api as string | undefined, 7420, n => Number.isInteger(n) && n >= 0 && n <= 65535, 'a port number from 0 to 65535')
+  const gossipDegree = numberFlag('gossip-degree', values['gossip-degree'] as string | undefined, DEFAULT_GOSSIP_DEGREE, n => Number.isInteger(n) && n >= 2 && n <= 32, 'an integer from 2 to 32')
   const listen = values.listen as string[] | undefined
   const bootstrap = values.bootstrap as string[] | undefined
   for (const a of [...(listen ?? []), ...(bootstrap ?? [])]) {
@@ -87,7 +91,7 @@ export async function startCommand (argv: string[], out: (line: string) => void)
   const agent = makeAgent(values as Record<string, string | undefined>, peerId)
   const logger = createLogger({ level: level as LogLevel })
   const log = logger.forComponent('cli')
-  const node = new SwarmNode({ dataDir, genesis, privateKey: key, agent, listen, bootstrap, mdns: values.mdns === true, logger, byzantine })
+  const node = new SwarmNode({ dataDir, genesis, privateKey: key, agent, listen, bootstrap, mdns: values.mdns === true, gossipDegree, logger, byzantine })
   try {
     await node.start()
   } catch (err) {
