@@ -2,7 +2,8 @@
  * Finality latency: time from submitting a query to its certified answer (final in a committed
  * block on the submitting node), with instant builtin agents, N real nodes in one process over
  * loopback TCP. Prints p50 and p99 per N, and the same figures for "round done" (the answer known
- * locally, before BFT) so the cost of finality shows as the difference in the same run.
+ * locally, before BFT) so the cost of finality shows as the difference in the same run, and the
+ * CPU time and socket writes per query of the whole process (all N nodes together).
  *
  *   npm run bench:finality                      # N = 4, 7, 16 in one process; 40 queries each
  *   npm run bench:finality -- --quick           # N = 4; 10 queries
@@ -14,6 +15,7 @@ import { sha256, utf8 } from '../protocol/hash.js'
 import { HashStream } from '../protocol/random.js'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { Socket } from 'node:net'
 import { join } from 'node:path'
 import { callApi } from '../node/cli/http-client.js'
 import { prepareCluster, startClusterNodes, stopClusterNodes } from '../node/cluster/launcher.js'
@@ -69,13 +71,26 @@ async function asProcesses (size: number): Promise<{ targets: Target[], stop: ()
   }
 }
 
+// Socket writes per query (every node's, all in this process unless --processes): the cost that
+// dominated before docs/performance.md's changes. Counted at Node's own net.Socket.write.
+let socketWrites = 0
+const write = Socket.prototype.write
+Socket.prototype.write = function (this: Socket, ...args: Parameters<Socket['write']>) {
+  socketWrites++
+  return write.apply(this, args)
+} as Socket['write']
+
 console.log(`finality latency, instant builtin agents, loopback, Node ${process.versions.node}, ${processes ? 'one process per node' : 'all nodes in one process'}, ${queries} sequential queries per size`)
-console.log('nodes  round done p50/p99 (ms)  certified p50/p99 (ms)  finality share of p50')
+console.log('nodes  round done p50/p99 (ms)  certified p50/p99 (ms)  finality share of p50  CPU ms/query  socket writes/query')
 for (const size of sizes) {
   const { targets, stop } = processes ? await asProcesses(size) : await inProcess(size)
   const rng = new HashStream(sha256(utf8(`bench-finality/${size}`)))
   const done: number[] = []
   const certified: number[] = []
+  let cpuPerQuery = 0
+  let writesPerQuery = 0
+  const cpuBefore = process.cpuUsage()
+  const writesBefore = socketWrites
   try {
     for (let q = 0; q < queries; q++) {
       const node = targets[q % size]
@@ -92,8 +107,11 @@ for (const size of sizes) {
       done.push(doneAt! - start)
     }
   } finally {
+    const cpu = process.cpuUsage(cpuBefore)
+    cpuPerQuery = (cpu.user + cpu.system) / 1000 / queries
+    writesPerQuery = (socketWrites - writesBefore) / queries
     await stop()
   }
   const p50 = percentile(certified, 50)
-  console.log(`${String(size).padStart(5)}  ${percentile(done, 50).toFixed(0).padStart(10)} / ${percentile(done, 99).toFixed(0).padEnd(12)} ${p50.toFixed(0).padStart(10)} / ${percentile(certified, 99).toFixed(0).padEnd(12)} ${((p50 - percentile(done, 50)) / p50 * 100).toFixed(0)}%`)
+  console.log(`${String(size).padStart(5)}  ${percentile(done, 50).toFixed(0).padStart(10)} / ${percentile(done, 99).toFixed(0).padEnd(12)} ${p50.toFixed(0).padStart(10)} / ${percentile(certified, 99).toFixed(0).padEnd(12)} ${`${((p50 - percentile(done, 50)) / p50 * 100).toFixed(0)}%`.padEnd(22)} ${processes ? '-' : cpuPerQuery.toFixed(0).padStart(12)}  ${processes ? '-' : writesPerQuery.toFixed(0).padStart(19)}`)
 }
