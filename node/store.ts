@@ -16,8 +16,6 @@ import type { LedgerSnapshot } from '../protocol/ledger.js'
  * A committed block, its certificate, the finality index, the query views and the ledger state
  * go in one batch written with sync: true: after kill -9 the node has all of a block or none.
  */
-type BatchOp = { type: 'put', key: string, value: Uint8Array } | { type: 'del', key: string }
-
 export interface QueryView {
   id: string
   prompt: string
@@ -50,6 +48,8 @@ export const LEDGER_HISTORY = 256
  * and the commit the slowest steps of finality with many nodes on one machine.
  */
 const RECENT_MESSAGE_BYTES = 32 * 1024 * 1024
+
+type BatchOp = { type: 'put', key: string, value: Uint8Array } | { type: 'del', key: string }
 
 const heightKey = (h: number): string => `ledger/at/${String(h).padStart(12, '0')}`
 const blockKey = (h: number): string => `block/${String(h).padStart(12, '0')}`
@@ -121,6 +121,7 @@ export class NodeStore {
   }
 
   private keepRecent (idHex: string, bytes: Uint8Array): void {
+    if (this.recent.has(idHex)) return
     this.recent.set(idHex, bytes)
     this.recentBytes += bytes.length
     for (const [id, b] of this.recent) {
