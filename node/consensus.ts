@@ -74,7 +74,8 @@ const STALL_MS = 3_000
 /**
  * Votes for the next height reach a validator that has not yet seen the last precommits all the
  * time: it commits from gossip a moment later. Block sync starts only if it has not after this
- * long (or at once when traffic is two or more heights ahead).
+ * long (at once when traffic is two or more heights ahead, or on an observer, which has no other
+ * way to commit).
  */
 const BEHIND_GRACE_MS = 1_000
 
@@ -251,7 +252,8 @@ export class ConsensusRunner {
   }
 
   private noteAhead (height: number, peer: string): void {
-    if (height > this.height + 1) {
+    // An observer commits only by sync; a validator one height behind commits from gossip in a moment.
+    if (height > this.height + 1 || !this.isValidator()) {
       this.c.onBehind(height, peer)
       return
     }
