@@ -20,13 +20,19 @@ async function read (store: NodeStore, id: string): Promise<Uint8Array | undefin
   return b === undefined ? undefined : new Uint8Array(b)
 }
 
+/** An open store in `dir`, with the kind of every write batch it makes, in order. */
+async function openStore (dir: string): Promise<{ store: NodeStore, batches: string[] }> {
+  const store = new NodeStore(dir)
+  const batches: string[] = []
+  store.observeWrite = kind => batches.push(kind)
+  await store.open()
+  return { store, batches }
+}
+
 describe('NodeStore message writes (real LevelDB on disk)', () => {
   it('serves a message at once, writes the messages of one turn together, and keeps them across a reopen', async () => {
     const dir = freshDir()
-    const store = new NodeStore(dir)
-    const batches: string[] = []
-    store.observeWrite = kind => batches.push(kind)
-    await store.open()
+    const { store, batches } = await openStore(dir)
     const writes = [1, 2, 3].map(async i => store.putMessage(`m${i}`, bytes(i)))
     // readable before the write finished
     expect(await read(store, 'm2')).toEqual(bytes(2))
@@ -37,8 +43,7 @@ describe('NodeStore message writes (real LevelDB on disk)', () => {
     expect(batches).toEqual(['message'])
     await store.close()
 
-    const again = new NodeStore(dir)
-    await again.open()
+    const { store: again } = await openStore(dir)
     for (const i of [1, 2, 3]) expect(await read(again, `m${i}`)).toEqual(bytes(i))
     expect(await read(again, 'm4')).toBeUndefined()
     await again.close()
@@ -46,10 +51,7 @@ describe('NodeStore message writes (real LevelDB on disk)', () => {
 
   it('a synced write takes the unwritten messages with it: a block never reaches disk before the messages it names', async () => {
     const dir = freshDir()
-    const store = new NodeStore(dir)
-    const batches: string[] = []
-    store.observeWrite = kind => batches.push(kind)
-    await store.open()
+    const { store, batches } = await openStore(dir)
     const pending = store.putMessage('named-by-the-vote', bytes(7))
     await store.putMetaSync('consensus', { height: 1 })
     await pending
@@ -57,8 +59,7 @@ describe('NodeStore message writes (real LevelDB on disk)', () => {
     expect(batches).toEqual(['vote'])
     await store.close()
 
-    const again = new NodeStore(dir)
-    await again.open()
+    const { store: again } = await openStore(dir)
     expect(await read(again, 'named-by-the-vote')).toEqual(bytes(7))
     expect(await again.getMeta('consensus')).toEqual({ height: 1 })
     await again.close()
@@ -66,14 +67,12 @@ describe('NodeStore message writes (real LevelDB on disk)', () => {
 
   it('commits a block together with the messages accepted just before it', async () => {
     const dir = freshDir()
-    const store = new NodeStore(dir)
-    await store.open()
+    const { store } = await openStore(dir)
     void store.putMessage('record-message', bytes(9))
     const ledger = { height: 1 } as unknown as LedgerSnapshot
     await store.commitBlock({ block: { header: undefined, records: [], admissions: [] }, certificate: undefined }, [], ledger)
     await store.close()
-    const again = new NodeStore(dir)
-    await again.open()
+    const { store: again } = await openStore(dir)
     expect(await read(again, 'record-message')).toEqual(bytes(9))
     expect(await again.getCertifiedBlockBytes(1)).toBeDefined()
     await again.close()
