@@ -27,11 +27,11 @@ export interface ChainSyncComponents {
 /** How long one peer gets to hand over messages a block names. Short: block checks race the propose timeout. */
 const FETCH_TIMEOUT_MS = 1_500
 /**
- * Peers asked for their height per catch-up. Any one honest peer ahead of us is enough, and a
- * node asks every couple of seconds: asking all peers each time cost more than the queries in a
- * 16-node cluster (hundreds of sync streams per query).
+ * Peers asked per catch-up (heights, or a height's votes). Any one honest peer that has what we
+ * lack is enough, and a node asks every couple of seconds: asking all peers each time cost more
+ * than the queries in a 16-node cluster (hundreds of sync streams per query).
  */
-const STATUS_SAMPLE = 3
+const PEERS_ASKED = 3
 
 /**
  * The client side of sync (DESIGN §4.7): messages by id for block checks and views, and catching
@@ -65,6 +65,13 @@ export class ChainSync {
     return found
   }
 
+  /** Up to PEERS_ASKED connected peers, `first` (if connected) then others in random order. */
+  private somePeers (first?: string): string[] {
+    const connected = this.c.connectedPeers()
+    const others = connected.filter(p => p !== first).sort(() => Math.random() - 0.5)
+    return (first !== undefined && connected.includes(first) ? [first, ...others] : others).slice(0, PEERS_ASKED)
+  }
+
   /**
    * Vote catch-up: the proposals and votes up to three peers hold for `height`, each checked
    * like gossip (signature, network, limits) before the consensus runner sees it.
@@ -72,7 +79,7 @@ export class ChainSync {
   async pullConsensus (height: number, known: (idHex: string) => boolean = () => false): Promise<SignedMessage[]> {
     const host = this.c.host()
     if (host === undefined) return []
-    const peers = this.c.connectedPeers().slice().sort(() => Math.random() - 0.5).slice(0, 3)
+    const peers = this.somePeers()
     const out = new Map<string, SignedMessage>()
     await Promise.all(peers.map(async peer => {
       try {
@@ -136,10 +143,7 @@ export class ChainSync {
     if (this.syncing || host === undefined) return
     this.syncing = true
     try {
-      const connected = this.c.connectedPeers()
-      const others = connected.filter(p => p !== hint).sort(() => Math.random() - 0.5)
-      const peers = (hint !== undefined && connected.includes(hint) ? [hint, ...others] : others).slice(0, STATUS_SAMPLE)
-      for (const peer of peers) {
+      for (const peer of this.somePeers(hint)) {
         let status
         try {
           status = (await syncRequest(host, this.c.networkIdHex, peer, { status: {} })).status

@@ -393,7 +393,7 @@ export class SwarmNode extends EventTarget {
     if (this.now() - this.lastJoinAt < JOIN_RETRY_MS || this.connectedPeers().length === 0) return
     this.lastJoinAt = this.now()
     const msg = await signMessage(this.init.privateKey, { networkId: asBytes(this.networkId), join: { createdAt: this.now() } })
-    await this.store.putMessage(msg.idHex, msg.bytes)
+    this.keep(msg)
     await this.host.services.pubsub.publish(this.topics.consensus, msg.bytes).catch(() => {})
     this.log.info(`asked to join the ledger (at height ${this.ledger.height})`)
   }
