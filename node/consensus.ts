@@ -24,6 +24,8 @@ export interface ConsensusComponents {
   genesis: Genesis
   ledger: LedgerKeeper
   store: NodeStore
+  /** the validator's last-sign state, saved durably (and synchronously) before each vote */
+  signState: { get: () => ConsensusMemory | undefined, save: (memory: ConsensusMemory) => void }
   logger: Logger
   now: () => number
   /** sign and gossip on the consensus topic; returns the signed message */
@@ -45,7 +47,7 @@ interface ReadyRound {
 }
 
 /** What is persisted (synced) before every vote, so a restart never signs against it. */
-interface ConsensusMemory {
+export interface ConsensusMemory {
   height: number
   round: number
   lockedRound: number
@@ -134,7 +136,8 @@ export class ConsensusRunner {
   }
 
   async open (): Promise<void> {
-    this.memory = await this.c.store.getMeta<ConsensusMemory>('consensus')
+    // Data directories from before the sign-state file kept it in the database.
+    this.memory = this.c.signState.get() ?? await this.c.store.getMeta<ConsensusMemory>('consensus')
     this.stallWatch = setInterval(() => { void this.checkStall() }, 1_000)
     this.stallWatch.unref()
   }
@@ -294,6 +297,10 @@ export class ConsensusRunner {
     if (this.tm !== undefined || this.stopped || this.committing || !this.isValidator()) return
     if (!force && this.pool.size === 0 && this.joins.size === 0) return
     const height = this.height
+    // This validator signed at a later height before (its database was wiped or lost while the
+    // sign state was kept): the heights up to there are decided, and block sync brings them.
+    // Voting on them again could only contradict what it signed; the sign state stays as it is.
+    if (this.memory !== undefined && this.memory.height > height) return
     const validators = this.c.ledger.current.validators
     const mem = this.memory?.height === height ? this.memory : undefined
     this.tm = new Tendermint<Block, SignedMessage>({
@@ -353,7 +360,7 @@ export class ConsensusRunner {
           }
           case 'broadcast-vote': {
             if (!this.isValidator()) break
-            if (!(await this.remember(tm, a.kind, a.round, a.id))) break
+            if (!this.remember(tm, a.kind, a.round, a.id)) break
             const msg = await this.c.publish({
               networkId: this.c.networkId,
               vote: { type: a.kind === 'prevote' ? VoteType.PREVOTE : VoteType.PRECOMMIT, height: tm.height, round: a.round, blockHash: a.id === null ? new Uint8Array(0) : fromHex(a.id) }
@@ -385,9 +392,10 @@ export class ConsensusRunner {
   /**
    * Persist the vote (and the lock it rests on) before it is signed. A vote that contradicts
    * one persisted earlier for the same height, round and kind is refused: after a crash the
-   * node never signs two different votes.
+   * node never signs two different votes. Synchronous (~0.3 ms, node/sign-state.ts): the vote
+   * goes out without waiting for the event loop to come back to it.
    */
-  private async remember (tm: Tendermint<Block, SignedMessage>, kind: string, round: number, id: ValueId): Promise<boolean> {
+  private remember (tm: Tendermint<Block, SignedMessage>, kind: string, round: number, id: ValueId): boolean {
     const mem = this.memory!
     const key = `${round}/${kind}`
     if (key in mem.votes && mem.votes[key] !== id) {
@@ -402,7 +410,7 @@ export class ConsensusRunner {
     mem.validRound = tm.validRound
     mem.validId = tm.validId
     mem.validBlock = tm.validValue === undefined ? undefined : toHex(encodeBlock(tm.validValue))
-    await this.c.store.putMetaSync('consensus', mem)
+    this.c.signState.save(mem)
     return true
   }
 

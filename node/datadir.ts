@@ -7,6 +7,8 @@ import type { Genesis } from '../protocol/genesis.js'
 export const GENESIS_FILE = 'genesis.json'
 /** Written by a running node: its pid, peer id, API URL and listen addresses (for clusters and scripts). */
 export const NODE_INFO_FILE = 'node.json'
+/** The validator's last-sign state (node/sign-state.ts); beside the database so a wipe of db/ keeps it. */
+export const SIGN_STATE_FILE = 'sign-state'
 
 export interface NodeInfo {
   pid: number

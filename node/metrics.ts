@@ -23,6 +23,7 @@ export class NodeMetrics {
   readonly queriesFinal: Counter
   readonly finalityLatency: Histogram
   readonly dbWrite: Histogram<'kind'>
+  readonly signStateWrite: Histogram
 
   constructor (gauges: NodeGauges) {
     const registers = [this.registry]
@@ -35,7 +36,8 @@ export class NodeMetrics {
       buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300],
       registers
     })
-    this.dbWrite = new Histogram({ name: 'swarmrank_leveldb_write_seconds', help: 'LevelDB write latency by kind (block: the synced commit batch, vote: synced before signing, pending: an acknowledged query, message: the messages accepted in one event-loop turn)', labelNames: ['kind'], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers })
+    this.dbWrite = new Histogram({ name: 'swarmrank_leveldb_write_seconds', help: 'LevelDB write latency by kind (block: the synced commit batch, pending: an acknowledged query, message: the messages accepted in one event-loop turn)', labelNames: ['kind'], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers })
+    this.signStateWrite = new Histogram({ name: 'swarmrank_sign_state_write_seconds', help: 'Time to append and flush the last-sign state before a vote (synchronous: the event loop waits)', buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1], registers })
     // Gauges read the node when scraped.
     new Gauge({ name: 'swarmrank_height', help: 'Height of the last committed block', registers, collect () { this.set(gauges.height()) } })
     new Gauge({ name: 'swarmrank_peers', help: 'Connected libp2p peers', registers, collect () { this.set(gauges.peers()) } })

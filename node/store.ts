@@ -11,7 +11,7 @@ import type { LedgerSnapshot } from '../protocol/ledger.js'
  *   query/<queryId>     the query's view for the API (JSON)
  *   ledger/state        the current ledger snapshot (JSON): its height is the applied-height marker
  *   ledger/at/<height>  snapshots of recent heights, for rounds anchored in the past (JSON)
- *   meta/consensus      the last votes signed and the lock they rest on (synced before signing)
+ *   meta/consensus      the last votes signed, as data directories from before node/sign-state.ts kept them (read once)
  *   pending/<queryId>   queries this node acknowledged and that are not final yet (synced before the ack)
  * A committed block, its certificate, the finality index, the query views and the ledger state
  * go in one batch written with sync: true: after kill -9 the node has all of a block or none.
@@ -44,7 +44,7 @@ export const LEDGER_HISTORY = 256
 /**
  * Messages kept in memory once written or read, up to this many bytes. Block checks and commits
  * read the messages of rounds that were gossiped moments before; a LevelDB read each (a trip
- * through libuv's small thread pool, behind the synced writes before votes) made the block check
+ * through libuv's small thread pool, behind the synced writes) made the block check
  * and the commit the slowest steps of finality with many nodes on one machine.
  */
 const RECENT_MESSAGE_BYTES = 32 * 1024 * 1024
@@ -89,7 +89,7 @@ export class NodeStore {
   /**
    * Store an accepted message. Readable at once (kept in memory); on disk with the next batch:
    * the messages accepted in one turn of the event loop go in one LevelDB write, or with the
-   * next synced write (a block, a vote) if that comes first, so a committed block never lands on
+   * next synced write (a block, an acknowledged query) if that comes first, so a committed block never lands on
    * disk before the messages it names. A message is content-addressed (id = its hash): one
    * already stored is not written again.
    */
@@ -204,11 +204,6 @@ export class NodeStore {
 
   async putMeta (key: string, value: unknown): Promise<void> {
     await this.db.put(`meta/${key}`, json(value))
-  }
-
-  /** Written through to disk before returning (used before signing a vote). */
-  async putMetaSync (key: string, value: unknown): Promise<void> {
-    await this.timed('vote', async () => this.db.batch([...this.takeUnwritten(), { type: 'put', key: `meta/${key}`, value: json(value) }], { sync: true }))
   }
 
   async getMeta<T> (key: string): Promise<T | undefined> {

@@ -22,6 +22,8 @@ import type { Validation } from '../protocol/wire/validate.js'
 import type { Agent } from './agents/agent.js'
 import { ChainSync } from './chain-sync.js'
 import { ConsensusRunner } from './consensus.js'
+import type { ConsensusMemory } from './consensus.js'
+import { ensureDir, SIGN_STATE_FILE } from './datadir.js'
 import { createHost, topicsFor } from './host.js'
 import type { SwarmHost } from './host.js'
 import { LedgerKeeper } from './ledger-keeper.js'
@@ -32,6 +34,7 @@ import { RoundRunner } from './round-runner.js'
 import type { ByzantineBehaviour } from './round-runner.js'
 import { NodeStore } from './store.js'
 import type { QueryView } from './store.js'
+import { SignStateFile } from './sign-state.js'
 import { serveSync } from './sync.js'
 import { finalView, pendingView } from './views.js'
 
@@ -105,6 +108,7 @@ export class SwarmNode extends EventTarget {
   private readonly log: Logger
   private readonly now: () => number
   private readonly store: NodeStore
+  private signState?: SignStateFile<ConsensusMemory>
   private readonly topics: ReturnType<typeof topicsFor>
   private readonly views = new Map<string, QueryView>()
   private host?: SwarmHost
@@ -159,6 +163,8 @@ export class SwarmNode extends EventTarget {
     }
     await this.store.putMeta('networkId', this.networkIdHex)
     this.ledgerKeeper = await LedgerKeeper.open(this.store, this.genesis)
+    ensureDir(this.init.dataDir)
+    const signState = this.signState = SignStateFile.open<ConsensusMemory>(join(this.init.dataDir, SIGN_STATE_FILE))
     this.runner = new RoundRunner({
       self: this.peerId,
       networkId: asBytes(this.networkId),
@@ -176,6 +182,14 @@ export class SwarmNode extends EventTarget {
       genesis: this.genesis,
       ledger: this.ledgerKeeper,
       store: this.store,
+      signState: {
+        get: () => signState.get(),
+        save: memory => {
+          const started = performance.now()
+          signState.save(memory)
+          this.metrics?.signStateWrite.observe((performance.now() - started) / 1000)
+        }
+      },
       logger: (this.init.logger ?? createLogger({ level: 'silent' })).forComponent('consensus'),
       now: this.now,
       publish: async payload => this.publish(payload),
@@ -235,6 +249,8 @@ export class SwarmNode extends EventTarget {
     this.runner?.stop()
     this.consensus?.stop()
     await this.host?.stop()
+    this.signState?.close()
+    this.signState = undefined
     await this.store.close()
   }
 

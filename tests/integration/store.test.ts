@@ -49,19 +49,19 @@ describe('NodeStore message writes (real LevelDB on disk)', () => {
     await again.close()
   })
 
-  it('a synced write takes the unwritten messages with it: a block never reaches disk before the messages it names', async () => {
+  it('a synced write takes the unwritten messages with it (one batch, not two)', async () => {
     const dir = freshDir()
     const { store, batches } = await openStore(dir)
-    const pending = store.putMessage('named-by-the-vote', bytes(7))
-    await store.putMetaSync('consensus', { height: 1 })
-    await pending
+    const message = store.putMessage('accepted-before-the-query', bytes(7))
+    await store.putPending('acknowledged', bytes(8))
+    await message
     // one synced batch carried both: no separate message batch was left to write
-    expect(batches).toEqual(['vote'])
+    expect(batches).toEqual(['pending'])
     await store.close()
 
     const { store: again } = await openStore(dir)
-    expect(await read(again, 'named-by-the-vote')).toEqual(bytes(7))
-    expect(await again.getMeta('consensus')).toEqual({ height: 1 })
+    expect(await read(again, 'accepted-before-the-query')).toEqual(bytes(7))
+    expect((await again.listPending()).map(b => new Uint8Array(b))).toEqual([bytes(8)])
     await again.close()
   })
 
