@@ -1,53 +1,151 @@
 /**
  * Finality latency: time from submitting a query to its certified answer (final in a committed
- * block on the submitting node), with instant builtin agents, N real nodes in one process over
- * loopback TCP. Prints p50 and p99 per N, and the same figures for "round done" (the answer known
- * locally, before BFT) so the cost of finality shows as the difference in the same run, and the
- * CPU time and socket writes per query of the whole process (all N nodes together).
+ * block on the submitting node), with instant builtin agents, N real nodes over loopback TCP.
+ * Prints p50 and p99 per N, and the same figures for "round done" (the answer known locally,
+ * before BFT) so the cost of finality shows as the difference in the same run, and the CPU time
+ * and socket writes per query of all N nodes together.
  *
  *   npm run bench:finality                      # N = 4, 7, 16 in one process; 40 queries each
  *   npm run bench:finality -- --quick           # N = 4; 10 queries
+ *   npm run bench:finality -- --groups 2        # the N nodes split over 2 processes (one per core)
  *   npm run bench:finality -- --processes       # one OS process per node (swarmrank start), via HTTP
  *   npm run bench:finality -- --sizes 16 --queries 20
+ *
+ * All N nodes in one process share one event loop: one core does the work of N machines. With
+ * --groups K the nodes are dealt round-robin to K processes (scripts/bench-finality-group.ts), so
+ * K cores share it; each query is timed inside the process that holds its submitting node.
  */
+import { fork } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { drawTask } from '../protocol/agents/tasks.js'
 import { sha256, utf8 } from '../protocol/hash.js'
 import { HashStream } from '../protocol/random.js'
+import type { ProtocolParams } from '../protocol/genesis.js'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { Socket } from 'node:net'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { callApi } from '../node/cli/http-client.js'
 import { prepareCluster, startClusterNodes, stopClusterNodes } from '../node/cluster/launcher.js'
 import { startLocalSwarm } from '../node/cluster/local-swarm.js'
 import type { QueryView } from '../node/store.js'
 import type { NodeStatus } from '../node/swarm-node.js'
+import type { GroupReply, GroupRequest } from './bench-finality-group.js'
+import { countSocketWrites, timeQuery } from './finality-probe.js'
+import type { QueryTiming } from './finality-probe.js'
+
+function flag (name: string): string | undefined {
+  const i = process.argv.indexOf(name)
+  return i > 0 ? process.argv[i + 1] : undefined
+}
 
 const quick = process.argv.includes('--quick')
-const sizesFlag = process.argv.indexOf('--sizes')
-const sizes = sizesFlag > 0 ? process.argv[sizesFlag + 1].split(',').map(Number) : quick ? [4] : [4, 7, 16]
-const queriesFlag = process.argv.indexOf('--queries')
-const queries = queriesFlag > 0 ? Number(process.argv[queriesFlag + 1]) : quick ? 10 : 40
+const sizes = flag('--sizes')?.split(',').map(Number) ?? (quick ? [4] : [4, 7, 16])
+const queries = Number(flag('--queries') ?? (quick ? 10 : 40))
+const processes = process.argv.includes('--processes')
+const groups = Number(flag('--groups') ?? 1)
+for (const [name, values] of [['--sizes', sizes], ['--queries', [queries]], ['--groups', [groups]]] as const) {
+  if (values.some(v => !Number.isInteger(v) || v < 1)) {
+    console.error(`bench-finality: ${name} takes positive integers`)
+    process.exit(2)
+  }
+}
 
 function percentile (values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
 }
 
-const processes = process.argv.includes('--processes')
+interface Cost { cpuMs: number, socketWrites: number }
 
-/** A node to measure against: submit a prompt, read its view. */
-interface Target { submit: (prompt: string) => Promise<string>, view: (id: string) => Promise<QueryView> }
+/** The swarm under test: ask node i a prompt and time it; stop returns the cost since `mark` (where counted). */
+interface Bench {
+  ask: (node: number, prompt: string) => Promise<QueryTiming>
+  mark: () => Promise<void>
+  stop: () => Promise<Cost | undefined>
+}
 
-async function inProcess (size: number): Promise<{ targets: Target[], stop: () => Promise<void> }> {
-  const swarm = await startLocalSwarm({ size, params: { answerers: Math.min(5, Math.ceil(size / 2)), rankers: 5 }, metrics: false })
+const params = (size: number): Partial<ProtocolParams> => ({ answerers: Math.min(5, Math.ceil(size / 2)), rankers: 5 })
+
+const socketWrites = countSocketWrites()
+
+async function inProcess (size: number): Promise<Bench> {
+  const swarm = await startLocalSwarm({ size, params: params(size), metrics: false })
+  let mark = { cpu: process.cpuUsage(), writes: 0 }
   return {
-    targets: swarm.nodes.map(n => ({ submit: async p => (await n.submitQuery(p)).id, view: async id => (await n.getQuery(id)) as QueryView })),
-    stop: swarm.stop
+    ask: async (i, prompt) => timeQuery(swarm.nodes[i], prompt),
+    mark: async () => { mark = { cpu: process.cpuUsage(), writes: socketWrites() } },
+    stop: async () => {
+      const cpu = process.cpuUsage(mark.cpu)
+      const cost = { cpuMs: (cpu.user + cpu.system) / 1000, socketWrites: socketWrites() - mark.writes }
+      await swarm.stop()
+      return cost
+    }
   }
 }
 
-async function asProcesses (size: number): Promise<{ targets: Target[], stop: () => Promise<void> }> {
+/** A child process running some of the swarm's nodes; one request at a time. */
+class Group {
+  private readonly child: ChildProcess
+  private queue: Promise<unknown> = Promise.resolve()
+
+  constructor () {
+    this.child = fork(fileURLToPath(new URL('./bench-finality-group.js', import.meta.url)), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  }
+
+  async request<T extends GroupReply['type']>(req: GroupRequest, expect: T): Promise<Extract<GroupReply, { type: T }>> {
+    const next = this.queue.then(async () => new Promise<Extract<GroupReply, { type: T }>>((resolve, reject) => {
+      const onExit = (code: number | null): void => { reject(new Error(`a benchmark group process exited (${code ?? 'signal'})`)) }
+      this.child.once('exit', onExit)
+      this.child.once('message', (reply: GroupReply) => {
+        this.child.off('exit', onExit)
+        if (reply.type === expect) resolve(reply as Extract<GroupReply, { type: T }>)
+        else reject(new Error(reply.type === 'error' ? reply.message : `unexpected reply ${reply.type} to ${req.type}`))
+      })
+      this.child.send(req)
+    }))
+    this.queue = next.catch(() => {})
+    return next
+  }
+
+  kill (): void {
+    if (this.child.exitCode === null) this.child.kill('SIGKILL')
+  }
+}
+
+async function inGroups (size: number, k: number): Promise<Bench> {
+  const groupOf = (i: number): number => i % k
+  const membersOf = (g: number): number[] => Array.from({ length: size }, (_, i) => i).filter(i => groupOf(i) === g)
+  const started: Group[] = []
+  try {
+    const addrs: string[] = []
+    for (let g = 0; g < k; g++) {
+      const group = new Group()
+      started.push(group)
+      const reply = await group.request({ type: 'start', size, members: membersOf(g), bootstrap: [...addrs], params: params(size) }, 'started')
+      addrs.push(...reply.multiaddrs)
+    }
+    await Promise.all(started.map(async g => g.request({ type: 'wait-mesh' }, 'ok')))
+    // Let gossipsub exchange subscriptions and form its mesh across the groups.
+    await new Promise(resolve => setTimeout(resolve, 1_500))
+  } catch (err) {
+    for (const g of started) g.kill()
+    throw err
+  }
+  return {
+    ask: async (i, prompt) => {
+      const { done, certified } = await started[groupOf(i)].request({ type: 'ask', node: i, prompt }, 'timing')
+      return { done, certified }
+    },
+    mark: async () => { await Promise.all(started.map(async g => g.request({ type: 'mark' }, 'ok'))) },
+    stop: async () => {
+      const reports = await Promise.all(started.map(async g => g.request({ type: 'stop' }, 'stopped')))
+      return { cpuMs: reports.reduce((a, r) => a + r.cpuMs, 0), socketWrites: reports.reduce((a, r) => a + r.socketWrites, 0) }
+    }
+  }
+}
+
+async function asProcesses (size: number): Promise<Bench> {
   const dir = mkdtempSync(join(tmpdir(), 'swarmrank-bench-'))
   const layout = await prepareCluster(join(dir, 'cluster'), size, 'bench')
   const started = await startClusterNodes(join(dir, 'cluster'), layout.genesisFile, layout.nodes, 'warn')
@@ -60,58 +158,48 @@ async function asProcesses (size: number): Promise<{ targets: Target[], stop: ()
   }
   await new Promise(resolve => setTimeout(resolve, 1_500))
   return {
-    targets: started.map(s => ({
-      submit: async p => (await callApi<{ id: string }>(s.info.api, '/v1/queries', { method: 'POST', body: { prompt: p } })).id,
-      view: async id => callApi<QueryView>(s.info.api, `/v1/queries/${id}`)
-    })),
+    ask: async (i, prompt) => {
+      const api = started[i].info.api
+      const start = performance.now()
+      const { id } = await callApi<{ id: string }>(api, '/v1/queries', { method: 'POST', body: { prompt } })
+      let doneAt: number | undefined
+      for (;;) {
+        const view = await callApi<QueryView>(api, `/v1/queries/${id}`)
+        if (doneAt === undefined && (view.phase === 'awaiting-finality' || view.status === 'final')) doneAt = performance.now()
+        if (view.status === 'final') break
+        await new Promise(resolve => setTimeout(resolve, 10))
+      }
+      return { done: doneAt! - start, certified: performance.now() - start }
+    },
+    mark: async () => {},
     stop: async () => {
       await stopClusterNodes(started.map(s => s.child))
       rmSync(dir, { recursive: true, force: true })
+      return undefined
     }
   }
 }
 
-// Socket writes per query (every node's, all in this process unless --processes): the cost that
-// dominated before docs/performance.md's changes. Counted at Node's own net.Socket.write.
-let socketWrites = 0
-const write = Socket.prototype.write
-Socket.prototype.write = function (this: Socket, ...args: Parameters<Socket['write']>) {
-  socketWrites++
-  return write.apply(this, args)
-} as Socket['write']
-
-console.log(`finality latency, instant builtin agents, loopback, Node ${process.versions.node}, ${processes ? 'one process per node' : 'all nodes in one process'}, ${queries} sequential queries per size`)
+const layout = processes ? 'one process per node' : groups > 1 ? `nodes dealt to ${groups} processes` : 'all nodes in one process'
+console.log(`finality latency, instant builtin agents, loopback, Node ${process.versions.node}, ${layout}, ${queries} sequential queries per size`)
 console.log('nodes  round done p50/p99 (ms)  certified p50/p99 (ms)  finality share of p50  CPU ms/query  socket writes/query')
 for (const size of sizes) {
-  const { targets, stop } = processes ? await asProcesses(size) : await inProcess(size)
+  const bench = processes ? await asProcesses(size) : groups > 1 ? await inGroups(size, Math.min(groups, size)) : await inProcess(size)
   const rng = new HashStream(sha256(utf8(`bench-finality/${size}`)))
   const done: number[] = []
   const certified: number[] = []
-  let cpuPerQuery = 0
-  let writesPerQuery = 0
-  const cpuBefore = process.cpuUsage()
-  const writesBefore = socketWrites
+  let cost: Cost | undefined
   try {
+    await bench.mark()
     for (let q = 0; q < queries; q++) {
-      const node = targets[q % size]
-      const start = performance.now()
-      const id = await node.submit(drawTask(rng).prompt)
-      let doneAt: number | undefined
-      for (;;) {
-        const view = await node.view(id)
-        if (doneAt === undefined && (view.phase === 'awaiting-finality' || view.status === 'final')) doneAt = performance.now()
-        if (view.status === 'final') break
-        await new Promise(resolve => setTimeout(resolve, processes ? 10 : 2))
-      }
-      certified.push(performance.now() - start)
-      done.push(doneAt! - start)
+      const t = await bench.ask(q % size, drawTask(rng).prompt)
+      done.push(t.done)
+      certified.push(t.certified)
     }
   } finally {
-    const cpu = process.cpuUsage(cpuBefore)
-    cpuPerQuery = (cpu.user + cpu.system) / 1000 / queries
-    writesPerQuery = (socketWrites - writesBefore) / queries
-    await stop()
+    cost = await bench.stop()
   }
   const p50 = percentile(certified, 50)
-  console.log(`${String(size).padStart(5)}  ${percentile(done, 50).toFixed(0).padStart(10)} / ${percentile(done, 99).toFixed(0).padEnd(12)} ${p50.toFixed(0).padStart(10)} / ${percentile(certified, 99).toFixed(0).padEnd(12)} ${`${((p50 - percentile(done, 50)) / p50 * 100).toFixed(0)}%`.padEnd(22)} ${processes ? '-' : cpuPerQuery.toFixed(0).padStart(12)}  ${processes ? '-' : writesPerQuery.toFixed(0).padStart(19)}`)
+  const perQuery = (x: number | undefined): string => x === undefined ? '-' : (x / queries).toFixed(0)
+  console.log(`${String(size).padStart(5)}  ${percentile(done, 50).toFixed(0).padStart(10)} / ${percentile(done, 99).toFixed(0).padEnd(12)} ${p50.toFixed(0).padStart(10)} / ${percentile(certified, 99).toFixed(0).padEnd(12)} ${`${((p50 - percentile(done, 50)) / p50 * 100).toFixed(0)}%`.padEnd(22)} ${perQuery(cost?.cpuMs).padStart(12)}  ${perQuery(cost?.socketWrites).padStart(19)}`)
 }

@@ -18,20 +18,27 @@ import type { QueryView } from '../store.js'
 
 /**
  * N real nodes in one process over loopback TCP, all genesis validators, fully connected: for
- * integration tests and the finality benchmark (a process cluster is cluster/launcher.ts).
+ * integration tests and the finality benchmark (a process cluster is cluster/launcher.ts). The
+ * keys and the genesis follow from N alone, so several processes can each run some of the same
+ * swarm's nodes (`members`), joining the ones started elsewhere through `bootstrap`.
  */
 export interface LocalSwarm {
+  /** the nodes run here: all N, or the members in the order given */
   nodes: SwarmNode[]
   keys: PrivateKey[]
   genesis: Genesis
   dir: string
-  /** stop node i and start it again on the same data directory and key (wiped: its LevelDB deleted first) */
+  /** stop nodes[i] and start it again on the same data directory and key (wiped: its LevelDB deleted first) */
   restart: (i: number, options?: { wipe?: boolean }) => Promise<SwarmNode>
   stop: () => Promise<void>
 }
 
 export interface LocalSwarmOptions {
   size: number
+  /** the node indices (0 … size−1) to run in this process; default all */
+  members?: number[]
+  /** multiaddrs of the swarm's nodes running elsewhere */
+  bootstrap?: string[]
   /** builtin profile per node; default the cluster order */
   profiles?: string[]
   params?: Partial<ProtocolParams>
@@ -68,12 +75,16 @@ export async function startLocalSwarm (opts: LocalSwarmOptions): Promise<LocalSw
       metrics: opts.metrics
     })
   }
-  for (let i = 0; i < opts.size; i++) {
-    const node = makeNode(i, nodes.flatMap(n => n.multiaddrs().slice(0, 1)))
+  const members = opts.members ?? Array.from({ length: opts.size }, (_, i) => i)
+  if (members.some(i => !Number.isInteger(i) || i < 0 || i >= opts.size)) throw new RangeError(`members must be node indices below ${opts.size}`)
+  const outside = opts.bootstrap ?? []
+  for (const i of members) {
+    const node = makeNode(i, [...outside, ...nodes.flatMap(n => n.multiaddrs().slice(0, 1))])
     await node.start()
     nodes.push(node)
   }
-  await waitFor(() => nodes.every(n => n.status().connectedPeers.length >= opts.size - 1), 10_000, 'full mesh')
+  // connected to every node started so far: all of them once the last process has started its members
+  await waitFor(() => nodes.every(n => n.status().connectedPeers.length >= outside.length + members.length - 1), 10_000, 'full mesh')
   // Let gossipsub exchange subscriptions and form its mesh.
   await new Promise(resolve => setTimeout(resolve, 1_500))
   return {
@@ -84,7 +95,7 @@ export async function startLocalSwarm (opts: LocalSwarmOptions): Promise<LocalSw
     restart: async (i: number, options = {}) => {
       await nodes[i].stop()
       if (options.wipe === true) rmSync(join(dir, `node-${i}`, 'db'), { recursive: true, force: true })
-      const node = makeNode(i, nodes.filter((_, j) => j !== i).flatMap(n => n.multiaddrs().slice(0, 1)))
+      const node = makeNode(members[i], [...outside, ...nodes.filter((_, j) => j !== i).flatMap(n => n.multiaddrs().slice(0, 1))])
       await node.start()
       nodes[i] = node
       return node
