@@ -87,19 +87,22 @@ export const scoreThresholds = {
 /**
  * Gossip mesh degree D (libp2p's default is 6, within 4–12). Publishing floods a message to every
  * connected peer (floodPublish), then every node forwards it to its mesh peers, so each message
- * travels about N × D times among N nodes; in a small, fully connected swarm all but the first
- * copy each node gets are duplicates. Swarm messages are small and many (two votes per validator
- * per block), and the duplicates cost more CPU than anything else a node does
- * (docs/performance.md: 16 nodes, D 6 → 4 → 3). A mesh of degree 3 (2–4) stays connected with
- * high probability and IHAVE/IWANT gossip repairs what it misses; operators of large or sparsely
- * connected networks can raise it (`swarmrank start --gossip-degree`).
+ * travels about N × (D + 1) times among N nodes; in a fully connected swarm — a local cluster, or
+ * a testnet, whose nodes dial every peer they learn of — the publisher's flood reaches everyone
+ * and every forwarded copy is a duplicate. Swarm messages are small and many (two votes per
+ * validator per block), and the duplicates cost more CPU than anything else a node does
+ * (docs/performance.md: 16 nodes, D 6 → 4 → 3 → 2). D 2 with at least 2 mesh peers (2–3) still
+ * gives each node two more copies of everything besides the publisher's, and IHAVE/IWANT gossip
+ * repairs what is missed. A network where nodes see only some of their peers needs the mesh to
+ * carry messages over several hops: its operators raise D (`swarmrank start --gossip-degree`).
  */
-export const DEFAULT_GOSSIP_DEGREE = 3
+export const DEFAULT_GOSSIP_DEGREE = 2
 
 /** Gossipsub's mesh bounds for degree D (Dout < Dlo and Dout ≤ D/2, as gossipsub requires). */
 export function gossipMesh (D: number): { D: number, Dlo: number, Dhi: number, Dout: number, Dscore: number, Dlazy: number } {
   if (!Number.isInteger(D) || D < 2 || D > 32) throw new RangeError(`gossip degree must be an integer from 2 to 32, got ${D}`)
-  const Dlo = D - 1
+  // never fewer than 2 mesh peers: one would leave a node a single forwarder
+  const Dlo = Math.max(2, D - 1)
   // Dlazy: IHAVE gossip goes to as many peers outside the mesh as inside it (libp2p: 6 and 6)
   return { D, Dlo, Dhi: D + Math.max(1, Math.floor(D / 2)), Dout: Math.min(Dlo - 1, Math.floor(D / 2)), Dscore: Math.floor(D / 2), Dlazy: D }
 }

@@ -22,10 +22,12 @@ export function utf8 (text: string): Bytes {
   return asBytes(encoder.encode(text))
 }
 
-/** Lower-case hex of bytes; ids are shown and keyed this way. */
+const HEX_BYTES = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'))
+
+/** Lower-case hex of bytes; ids are shown and keyed this way (a table: every message id goes through here). */
 export function toHex (bytes: Uint8Array): string {
   let out = ''
-  for (const b of bytes) out += b.toString(16).padStart(2, '0')
+  for (let i = 0; i < bytes.length; i++) out += HEX_BYTES[bytes[i]]
   return out
 }
 

@@ -5,15 +5,16 @@
  * before BFT) so the cost of finality shows as the difference in the same run, and the CPU time
  * and socket writes per query of all N nodes together.
  *
- *   npm run bench:finality                      # N = 4, 7, 16 in one process; 40 queries each
+ *   npm run bench:finality                      # N = 4, 7, 16; 40 queries each; in 1 process, then one per core
  *   npm run bench:finality -- --quick           # N = 4; 10 queries
- *   npm run bench:finality -- --groups 2        # the N nodes split over 2 processes (one per core)
+ *   npm run bench:finality -- --groups 2        # only: the N nodes dealt to 2 processes
  *   npm run bench:finality -- --processes       # one OS process per node (swarmrank start), via HTTP
  *   npm run bench:finality -- --sizes 16 --queries 20
  *
- * All N nodes in one process share one event loop: one core does the work of N machines. With
- * --groups K the nodes are dealt round-robin to K processes (scripts/bench-finality-group.ts), so
- * K cores share it; each query is timed inside the process that holds its submitting node.
+ * All N nodes in one process share one event loop: one core does the work of N machines. In K
+ * processes ("groups") the nodes are dealt round-robin (scripts/bench-finality-group.ts), so K
+ * cores share it; each query is timed inside the process that holds its submitting node. By
+ * default every size runs in both layouts: 1 process, and one per core (at most N).
  */
 import { fork } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
@@ -22,7 +23,7 @@ import { sha256, utf8 } from '../protocol/hash.js'
 import { HashStream } from '../protocol/random.js'
 import type { ProtocolParams } from '../protocol/genesis.js'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { callApi } from '../node/cli/http-client.js'
@@ -43,8 +44,9 @@ const quick = process.argv.includes('--quick')
 const sizes = flag('--sizes')?.split(',').map(Number) ?? (quick ? [4] : [4, 7, 16])
 const queries = Number(flag('--queries') ?? (quick ? 10 : 40))
 const processes = process.argv.includes('--processes')
-const groups = Number(flag('--groups') ?? 1)
-for (const [name, values] of [['--sizes', sizes], ['--queries', [queries]], ['--groups', [groups]]] as const) {
+const groupsFlag = flag('--groups')
+const groups = groupsFlag === undefined ? [...new Set([1, availableParallelism()])] : [Number(groupsFlag)]
+for (const [name, values] of [['--sizes', sizes], ['--queries', [queries]], ['--groups', groups]] as const) {
   if (values.some(v => !Number.isInteger(v) || v < 1)) {
     console.error(`bench-finality: ${name} takes positive integers`)
     process.exit(2)
@@ -180,26 +182,27 @@ async function asProcesses (size: number): Promise<Bench> {
   }
 }
 
-const layout = processes ? 'one process per node' : groups > 1 ? `nodes dealt to ${groups} processes` : 'all nodes in one process'
-console.log(`finality latency, instant builtin agents, loopback, Node ${process.versions.node}, ${layout}, ${queries} sequential queries per size`)
-console.log('nodes  round done p50/p99 (ms)  certified p50/p99 (ms)  finality share of p50  CPU ms/query  socket writes/query')
+console.log(`finality latency, instant builtin agents, loopback, Node ${process.versions.node}, ${availableParallelism()} cores, ${queries} sequential queries per size and layout`)
+console.log('nodes  processes  round done p50/p99 (ms)  certified p50/p99 (ms)  finality share of p50  CPU ms/query  socket writes/query')
 for (const size of sizes) {
-  const bench = processes ? await asProcesses(size) : groups > 1 ? await inGroups(size, Math.min(groups, size)) : await inProcess(size)
-  const rng = new HashStream(sha256(utf8(`bench-finality/${size}`)))
-  const done: number[] = []
-  const certified: number[] = []
-  let cost: Cost | undefined
-  try {
-    await bench.mark()
-    for (let q = 0; q < queries; q++) {
-      const t = await bench.ask(q % size, drawTask(rng).prompt)
-      done.push(t.done)
-      certified.push(t.certified)
+  for (const k of processes ? [size] : groups.map(g => Math.min(g, size))) {
+    const bench = processes ? await asProcesses(size) : k > 1 ? await inGroups(size, k) : await inProcess(size)
+    const rng = new HashStream(sha256(utf8(`bench-finality/${size}`)))
+    const done: number[] = []
+    const certified: number[] = []
+    let cost: Cost | undefined
+    try {
+      await bench.mark()
+      for (let q = 0; q < queries; q++) {
+        const t = await bench.ask(q % size, drawTask(rng).prompt)
+        done.push(t.done)
+        certified.push(t.certified)
+      }
+    } finally {
+      cost = await bench.stop()
     }
-  } finally {
-    cost = await bench.stop()
+    const p50 = percentile(certified, 50)
+    const perQuery = (x: number | undefined): string => x === undefined ? '-' : (x / queries).toFixed(0)
+    console.log(`${String(size).padStart(5)}  ${String(k).padStart(9)}  ${percentile(done, 50).toFixed(0).padStart(10)} / ${percentile(done, 99).toFixed(0).padEnd(12)} ${p50.toFixed(0).padStart(10)} / ${percentile(certified, 99).toFixed(0).padEnd(12)} ${`${((p50 - percentile(done, 50)) / p50 * 100).toFixed(0)}%`.padEnd(22)} ${perQuery(cost?.cpuMs).padStart(12)}  ${perQuery(cost?.socketWrites).padStart(19)}`)
   }
-  const p50 = percentile(certified, 50)
-  const perQuery = (x: number | undefined): string => x === undefined ? '-' : (x / queries).toFixed(0)
-  console.log(`${String(size).padStart(5)}  ${percentile(done, 50).toFixed(0).padStart(10)} / ${percentile(done, 99).toFixed(0).padEnd(12)} ${p50.toFixed(0).padStart(10)} / ${percentile(certified, 99).toFixed(0).padEnd(12)} ${`${((p50 - percentile(done, 50)) / p50 * 100).toFixed(0)}%`.padEnd(22)} ${perQuery(cost?.cpuMs).padStart(12)}  ${perQuery(cost?.socketWrites).padStart(19)}`)
 }

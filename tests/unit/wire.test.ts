@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { publicKeyToProtobuf } from '@libp2p/crypto/keys'
-import { asBytes, toHex } from '../../protocol/hash.js'
+import { asBytes, fromHex, toHex } from '../../protocol/hash.js'
 import { decodeEnvelope, encodeEnvelope, encodePayload, wireDecoders } from '../../protocol/wire/codec.js'
 import { parseSignerKey, signingBytes, signMessage, verifySignature } from '../../protocol/wire/envelope.js'
 import { WireDecodeError, wireLimits } from '../../protocol/wire/limits.js'
@@ -16,6 +16,17 @@ const ctx = { networkId, now }
 async function signed (payload: Payload): Promise<Uint8Array> {
   return (await signMessage(await testKey(1), payload)).bytes
 }
+
+describe('hex', () => {
+  it('round-trips any bytes and agrees with Node\'s own hex', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), bytes => {
+      expect(toHex(bytes)).toBe(Buffer.from(bytes).toString('hex'))
+      expect(fromHex(toHex(bytes))).toEqual(bytes)
+    }))
+    expect(() => fromHex('abc')).toThrow(RangeError)
+    expect(() => fromHex('zz')).toThrow(RangeError)
+  })
+})
 
 describe('signed envelopes', () => {
   it('signs through a cached node:crypto key, interchangeably with @libp2p/crypto', async () => {
