@@ -91,18 +91,20 @@ export const scoreThresholds = {
  * a testnet, whose nodes dial every peer they learn of — the publisher's flood reaches everyone
  * and every forwarded copy is a duplicate. Swarm messages are small and many (two votes per
  * validator per block), and the duplicates cost more CPU than anything else a node does
- * (docs/performance.md: 16 nodes, D 6 → 4 → 3 → 2). D 2 with at least 2 mesh peers (2–3) still
- * gives each node two more copies of everything besides the publisher's, and IHAVE/IWANT gossip
- * repairs what is missed. A network where nodes see only some of their peers needs the mesh to
- * carry messages over several hops: its operators raise D (`swarmrank start --gossip-degree`).
+ * (docs/performance.md: 16 nodes, D 6 → 4 → 3 → 2). A mesh of degree 2 (1–3; ~1.9 peers on
+ * average in a 16-node cluster) still gives each node one or two copies of everything besides
+ * the publisher's, and IHAVE/IWANT gossip repairs what is missed. A network where nodes see only
+ * some of their peers needs the mesh to carry messages over several hops: its operators raise D
+ * (`swarmrank start --gossip-degree`; libp2p's 6 for large networks).
  */
 export const DEFAULT_GOSSIP_DEGREE = 2
 
 /** Gossipsub's mesh bounds for degree D (Dout < Dlo and Dout ≤ D/2, as gossipsub requires). */
 export function gossipMesh (D: number): { D: number, Dlo: number, Dhi: number, Dout: number, Dscore: number, Dlazy: number } {
   if (!Number.isInteger(D) || D < 2 || D > 32) throw new RangeError(`gossip degree must be an integer from 2 to 32, got ${D}`)
-  // never fewer than 2 mesh peers: one would leave a node a single forwarder
-  const Dlo = Math.max(2, D - 1)
+  // Dlo = D − 1: a mesh topped up only once it falls below that. (Dlo = D = 2 measured the same
+  // as D 3: grafts for an outbound peer (Dout) fill most meshes to 3.)
+  const Dlo = D - 1
   // Dlazy: IHAVE gossip goes to as many peers outside the mesh as inside it (libp2p: 6 and 6)
   return { D, Dlo, Dhi: D + Math.max(1, Math.floor(D / 2)), Dout: Math.min(Dlo - 1, Math.floor(D / 2)), Dscore: Math.floor(D / 2), Dlazy: D }
 }

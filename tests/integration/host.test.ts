@@ -12,7 +12,7 @@ describe('gossip mesh bounds', () => {
       expect(m.Dout).toBeLessThanOrEqual(D / 2)
       expect(m.Dscore).toBeLessThanOrEqual(m.D)
     }
-    expect(gossipMesh(DEFAULT_GOSSIP_DEGREE)).toEqual({ D: 2, Dlo: 2, Dhi: 3, Dout: 1, Dscore: 1, Dlazy: 2 })
+    expect(gossipMesh(DEFAULT_GOSSIP_DEGREE)).toEqual({ D: 2, Dlo: 1, Dhi: 3, Dout: 0, Dscore: 1, Dlazy: 2 })
     expect(gossipMesh(3)).toEqual({ D: 3, Dlo: 2, Dhi: 4, Dout: 1, Dscore: 1, Dlazy: 3 })
   })
 
