@@ -214,6 +214,19 @@ export class ConsensusRunner {
     return accept(undefined)
   }
 
+  /**
+   * Why a proposal or vote can no longer matter here, if it cannot: its height is committed, or
+   * decided and being written. Checked before the signature (node/swarm-node.ts), so the late
+   * votes of a decided height — a third of them arrive after the quorum — cost no verification.
+   */
+  uselessBecause (p: Payload): string | undefined {
+    const height = p.vote?.height ?? p.blockProposal?.height
+    if (height === undefined) return undefined
+    if (height < this.height) return `height ${height} is already committed`
+    if (height === this.height && this.committing) return `height ${height} is decided`
+    return undefined
+  }
+
   /** A validated consensus message from gossip (or from ourselves). */
   onMessage (msg: SignedMessage): Validation<void> {
     const p = msg.payload

@@ -359,7 +359,7 @@ export class SwarmNode extends EventTarget {
   }
 
   private async validateGossip (topic: 'query' | 'round' | 'consensus', data: Uint8Array): Promise<Validation<unknown>> {
-    const v = await validateEnvelope(data, { networkId: this.networkId, now: this.now() })
+    const v = await validateEnvelope(data, { networkId: this.networkId, now: this.now(), uselessBecause: topic === 'consensus' ? p => this.consensus!.uselessBecause(p) : undefined })
     if (v.result !== 'ACCEPT') return v
     const msg = v.value
     if (topic === 'consensus') {

@@ -3,6 +3,7 @@ import { decodeEnvelope, decodePayload } from './codec.js'
 import { messageId, nodeIdOf, parseSignerKey, signingBytes, verifySignature } from './envelope.js'
 import { WireDecodeError } from './limits.js'
 import type { SignedMessage } from './envelope.js'
+import type { Payload } from './messages.js'
 
 /**
  * The verdict on one untrusted input (CONVENTIONS §3):
@@ -28,6 +29,12 @@ export interface EnvelopeValidationContext {
   maxQueryAgeMs?: number
   /** Queries dated further ahead than this are from a bad clock. Default 30 s of skew. */
   maxClockSkewMs?: number
+  /**
+   * The caller's cheap check that the message can still matter to it (a vote for a height it has
+   * decided cannot), run before the signature check, the costliest step: a reason here is an
+   * IGNORE without verifying.
+   */
+  uselessBecause?: (payload: Payload) => string | undefined
 }
 
 export const defaultEnvelopeValidation = { maxQueryAgeMs: 10 * 60_000, maxClockSkewMs: 30_000 }
@@ -46,6 +53,9 @@ export async function validateEnvelope (bytes: Uint8Array, ctx: EnvelopeValidati
     if (!equalBytes(payload.networkId, opts.networkId)) {
       return reject(`wrong network: ${toHex(payload.networkId).slice(0, 16)}… is not ${toHex(opts.networkId).slice(0, 16)}…`)
     }
+    // [IGNORE] of no use to this node any more (checked before paying for the signature)
+    const useless = opts.uselessBecause?.(payload)
+    if (useless !== undefined) return ignore(useless)
     // [REJECT] the signer is not an Ed25519 key, or the signature does not verify
     const key = parseSignerKey(envelope.signer)
     if (key === undefined) return reject('signer is not an Ed25519 public key')

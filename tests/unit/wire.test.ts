@@ -71,6 +71,23 @@ describe('signed envelopes', () => {
     expect(v).toEqual({ result: 'REJECT', reason: 'bad signature' })
   })
 
+  it('ignores a message the caller has no use for before paying for its signature check', async () => {
+    const bytes = await signed(samplePayloads().answerReveal)
+    const env = decodeEnvelope(bytes.slice()) // a copy: the decoded fields are views of the bytes
+    env.signature[5] ^= 1
+    const tampered = encodeEnvelope(env)
+    const seen: Payload[] = []
+    const uselessBecause = (p: Payload): string | undefined => { seen.push(p); return 'height 3 is already committed' }
+    // not verified: a bad signature goes unnoticed, and nothing is relayed (IGNORE)
+    expect(await validateEnvelope(tampered, { ...ctx, uselessBecause })).toEqual({ result: 'IGNORE', reason: 'height 3 is already committed' })
+    expect(seen[0].answerReveal?.answer).toBe(samplePayloads().answerReveal.answerReveal!.answer)
+    // still useful: verified as always
+    expect((await validateEnvelope(tampered, { ...ctx, uselessBecause: () => undefined })).result).toBe('REJECT')
+    expect((await validateEnvelope(bytes, { ...ctx, uselessBecause: () => undefined })).result).toBe('ACCEPT')
+    // a wrong network is rejected before the caller is asked
+    expect((await validateEnvelope(bytes, { networkId: otherNetworkId, now, uselessBecause })).result).toBe('REJECT')
+  })
+
   it('rejects a payload changed after signing', async () => {
     const bytes = await signed(samplePayloads().answerReveal)
     const env = decodeEnvelope(bytes)
