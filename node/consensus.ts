@@ -113,6 +113,8 @@ export class ConsensusRunner {
   private pendingValueRound?: number
   private memory?: ConsensusMemory
   private committing = false
+  /** the last height not started because the sign state is ahead of it (logged once per height) */
+  private lastSkippedHeight?: number
   private stopped = false
   /** double votes seen from validators (reported in /v1/status) */
   equivocations = 0
@@ -313,7 +315,11 @@ export class ConsensusRunner {
     // This validator signed at a later height before (its database was wiped or lost while the
     // sign state was kept): the heights up to there are decided, and block sync brings them.
     // Voting on them again could only contradict what it signed; the sign state stays as it is.
-    if (this.memory !== undefined && this.memory.height > height) return
+    if (this.memory !== undefined && this.memory.height > height) {
+      if (this.lastSkippedHeight !== height) this.c.logger.info(`not voting at height ${height}: this validator signed at height ${this.memory.height} before (database wiped?); catching up by block sync`)
+      this.lastSkippedHeight = height
+      return
+    }
     const validators = this.c.ledger.current.validators
     const mem = this.memory?.height === height ? this.memory : undefined
     this.tm = new Tendermint<Block, SignedMessage>({

@@ -41,23 +41,7 @@ export class SignStateFile<T> {
   /** Open (or create) the log; the state is its last intact record. */
   static open<T>(file: string): SignStateFile<T> {
     const bytes = existsSync(file) ? readFileSync(file) : Buffer.alloc(0)
-    let offset = 0
-    let last: T | undefined
-    while (offset + HEADER_BYTES <= bytes.length) {
-      const length = bytes.readUInt32BE(offset)
-      const end = offset + HEADER_BYTES + length
-      if (end > bytes.length) break
-      const body = bytes.subarray(offset + HEADER_BYTES, end)
-      if (crc32(body) !== bytes.readUInt32BE(offset + 4)) break
-      let value: T
-      try {
-        value = JSON.parse(body.toString('utf8')) as T
-      } catch {
-        break
-      }
-      last = value
-      offset = end
-    }
+    const { last, offset } = parseLog<T>(bytes)
     const fd = openSync(file, 'a+', 0o600)
     // A torn tail (a crash during an append) is cut off: the next record must follow an intact one.
     if (offset < bytes.length) {
@@ -110,6 +94,31 @@ export class SignStateFile<T> {
     this.fd = openSync(this.file, 'a+', 0o600)
     this.size = record.length
   }
+}
+
+/** The state in a log file, read only (for tools and tests; a node opens its own with open()). */
+export function readSignState<T> (file: string): T | undefined {
+  return existsSync(file) ? parseLog<T>(readFileSync(file)).last : undefined
+}
+
+/** The last intact record, and where the intact records end. */
+function parseLog<T> (bytes: Buffer): { last?: T, offset: number } {
+  let offset = 0
+  let last: T | undefined
+  while (offset + HEADER_BYTES <= bytes.length) {
+    const length = bytes.readUInt32BE(offset)
+    const end = offset + HEADER_BYTES + length
+    if (end > bytes.length) break
+    const body = bytes.subarray(offset + HEADER_BYTES, end)
+    if (crc32(body) !== bytes.readUInt32BE(offset + 4)) break
+    try {
+      last = JSON.parse(body.toString('utf8')) as T
+    } catch {
+      break
+    }
+    offset = end
+  }
+  return { last, offset }
 }
 
 function encodeRecord (value: unknown): Buffer {

@@ -108,7 +108,8 @@ export class SwarmNode extends EventTarget {
   private readonly log: Logger
   private readonly now: () => number
   private readonly store: NodeStore
-  private signState?: SignStateFile<ConsensusMemory>
+  /** the last-sign state, tagged with its network: a data directory reused for another network must not carry it over */
+  private signState?: SignStateFile<{ networkId: string, memory: ConsensusMemory }>
   private readonly topics: ReturnType<typeof topicsFor>
   private readonly views = new Map<string, QueryView>()
   private host?: SwarmHost
@@ -164,7 +165,7 @@ export class SwarmNode extends EventTarget {
     await this.store.putMeta('networkId', this.networkIdHex)
     this.ledgerKeeper = await LedgerKeeper.open(this.store, this.genesis)
     ensureDir(this.init.dataDir)
-    const signState = this.signState = SignStateFile.open<ConsensusMemory>(join(this.init.dataDir, SIGN_STATE_FILE))
+    const signState = this.signState = SignStateFile.open<{ networkId: string, memory: ConsensusMemory }>(join(this.init.dataDir, SIGN_STATE_FILE))
     this.runner = new RoundRunner({
       self: this.peerId,
       networkId: asBytes(this.networkId),
@@ -183,10 +184,10 @@ export class SwarmNode extends EventTarget {
       ledger: this.ledgerKeeper,
       store: this.store,
       signState: {
-        get: () => signState.get(),
+        get: () => signState.get()?.networkId === this.networkIdHex ? signState.get()!.memory : undefined,
         save: memory => {
           const started = performance.now()
-          signState.save(memory)
+          signState.save({ networkId: this.networkIdHex, memory })
           this.metrics?.signStateWrite.observe((performance.now() - started) / 1000)
         }
       },

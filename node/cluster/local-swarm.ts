@@ -28,8 +28,11 @@ export interface LocalSwarm {
   keys: PrivateKey[]
   genesis: Genesis
   dir: string
-  /** stop nodes[i] and start it again on the same data directory and key (wiped: its LevelDB deleted first) */
-  restart: (i: number, options?: { wipe?: boolean }) => Promise<SwarmNode>
+  /**
+   * Stop nodes[i] and start it again on the same data directory and key (wiped: its LevelDB
+   * deleted first; `whileDown` runs on its data directory before the start).
+   */
+  restart: (i: number, options?: { wipe?: boolean, whileDown?: (dataDir: string) => void }) => Promise<SwarmNode>
   stop: () => Promise<void>
 }
 
@@ -94,7 +97,8 @@ export async function startLocalSwarm (opts: LocalSwarmOptions): Promise<LocalSw
     dir,
     restart: async (i: number, options = {}) => {
       await nodes[i].stop()
-      if (options.wipe === true) rmSync(join(dir, `node-${i}`, 'db'), { recursive: true, force: true })
+      if (options.wipe === true) rmSync(join(dir, `node-${members[i]}`, 'db'), { recursive: true, force: true })
+      options.whileDown?.(join(dir, `node-${members[i]}`))
       const node = makeNode(members[i], [...outside, ...nodes.filter((_, j) => j !== i).flatMap(n => n.multiaddrs().slice(0, 1))])
       await node.start()
       nodes[i] = node

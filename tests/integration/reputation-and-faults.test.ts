@@ -11,6 +11,9 @@ import { createHost, topicsFor } from '../../node/host.js'
 import type { SwarmHost } from '../../node/host.js'
 import { join } from 'node:path'
 import { builtinAgent } from '../../node/agents/builtin.js'
+import type { ConsensusMemory } from '../../node/consensus.js'
+import { SIGN_STATE_FILE } from '../../node/datadir.js'
+import { readSignState, SignStateFile } from '../../node/sign-state.js'
 import { SwarmNode } from '../../node/swarm-node.js'
 import type { QueryView } from '../../node/store.js'
 import { startTestSwarm, waitFinal, waitFor } from '../helpers/swarm.js'
@@ -118,6 +121,33 @@ describe('Byzantine nodes and restarts', () => {
     await waitFor(() => wiped.status().height === swarm!.nodes[0].status().height, 15_000, 'the wiped node to catch up')
     expect(wiped.status().stateRoot).toBe(swarm.nodes[0].status().stateRoot)
     expect((await wiped.getQuery(id))?.status).toBe('final')
+  }, 60_000)
+
+  it('a wiped validator never votes below the height its kept sign state records; it catches up by block sync', async () => {
+    swarm = await startTestSwarm({ size: 4 })
+    type Signed = { networkId: string, memory: ConsensusMemory }
+    const signedBy = (i: number): Signed | undefined => readSignState<Signed>(join(swarm!.dir, `node-${i}`, SIGN_STATE_FILE))
+    const { id } = await swarm.nodes[0].submitQuery(prompt('sign-state-1'))
+    await waitFinal(swarm.nodes, id)
+    // control: an honest validator's sign state follows the heights it votes at
+    await waitFor(() => signedBy(2)?.memory.height === 1, 5_000, 'node 2 to have voted at height 1')
+    expect(signedBy(2)!.networkId).toBe(swarm.nodes[2].networkIdHex)
+
+    // node 3 comes back wiped, its sign state saying it signed at height 1000
+    const ahead: Signed = { networkId: swarm.nodes[3].networkIdHex, memory: { height: 1000, round: 0, lockedRound: -1, lockedId: null, validRound: -1, validId: null, votes: { '0/prevote': null } } }
+    const wiped = await swarm.restart(3, {
+      wipe: true,
+      whileDown: dir => { const f = SignStateFile.open<Signed>(join(dir, SIGN_STATE_FILE)); f.save(ahead); f.close() }
+    })
+    for (let r = 0; r < 2; r++) {
+      const { id } = await swarm.nodes[r].submitQuery(prompt(`sign-state-${r + 2}`))
+      await waitFinal(swarm.nodes.slice(0, 3), id) // three of four validators carry on
+    }
+    await waitFor(() => wiped.status().height === swarm!.nodes[0].status().height, 15_000, 'the wiped node to catch up')
+    expect(wiped.status().stateRoot).toBe(swarm.nodes[0].status().stateRoot)
+    // it voted at none of heights 1–3: its sign state is the one it came back with
+    expect(signedBy(3)).toEqual(ahead)
+    await waitFor(() => signedBy(2)?.memory.height === 3, 5_000, 'node 2 to have voted at height 3')
   }, 60_000)
 
   it('a new identity asks to join, is admitted on probation by a block, and then takes part in rounds', async () => {
