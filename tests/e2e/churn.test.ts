@@ -35,5 +35,17 @@ describe('swarmrank churn (smoke: 4 node processes, ~25 s of faults)', () => {
     expect(report.diverged).toBe(0)
     expect(new Set(report.nodes.map(n => n.stateRoot)).size).toBe(1)
     expect(report.nodes[0].height).toBeGreaterThan(5)
+
+    // Stopping the cluster command stops every node cluster.json lists — its own children and the
+    // ones churn restarted or added — even when told twice in a row (an impatient Ctrl-C).
+    const pids = readCluster(data)!.nodes.map(n => n.pid)
+    expect(pids.length).toBeGreaterThanOrEqual(4)
+    const exited = new Promise(resolve => cluster!.once('exit', resolve))
+    cluster!.kill('SIGINT')
+    await new Promise(r => setTimeout(r, 100))
+    cluster!.kill('SIGINT')
+    await exited
+    for (const pid of pids) expect(() => process.kill(pid, 0), `node ${pid} still runs`).toThrow()
+    cluster = undefined
   }, 240_000)
 })

@@ -108,8 +108,16 @@ export async function clusterCommand (argv: string[], out: (line: string) => voi
     }
     say(`\ncluster running: ${dir}/cluster.json lists the nodes. Try: npm run swarmrank -- ask --api ${started[0].info.api} "Compute 12 + 7 × 3."\nCtrl-C stops it.`)
     await new Promise<void>(resolve => {
-      process.once('SIGINT', () => resolve())
-      process.once('SIGTERM', () => resolve())
+      // The handlers stay: a second Ctrl-C (or SIGTERM) while the nodes are being stopped must not
+      // kill this process half-way and leave them running.
+      let stopping = false
+      const stop = (): void => {
+        if (stopping) say('still stopping the nodes (any left get SIGKILL within 5 s)…')
+        stopping = true
+        resolve()
+      }
+      process.on('SIGINT', stop)
+      process.on('SIGTERM', stop)
     })
     say('stopping the nodes…')
     await shutdown()
