@@ -107,6 +107,10 @@ export async function clusterCommand (argv: string[], out: (line: string) => voi
       return allFinal ? 0 : 1
     }
     say(`\ncluster running: ${dir}/cluster.json lists the nodes. Try: npm run swarmrank -- ask --api ${started[0].info.api} "Compute 12 + 7 × 3."\nCtrl-C stops it.`)
+    // Signal handlers do not keep a process alive, and once churn has restarted every node this
+    // command started, no child does either: without this timer it exited (code 13, an unsettled
+    // top-level await) and left the restarted nodes running.
+    const keepAlive = setInterval(() => {}, 60_000)
     await new Promise<void>(resolve => {
       // The handlers stay: a second Ctrl-C (or SIGTERM) while the nodes are being stopped must not
       // kill this process half-way and leave them running.
@@ -119,6 +123,7 @@ export async function clusterCommand (argv: string[], out: (line: string) => voi
       process.on('SIGINT', stop)
       process.on('SIGTERM', stop)
     })
+    clearInterval(keepAlive)
     say('stopping the nodes…')
     await shutdown()
     return 0
