@@ -88,6 +88,9 @@ export class QueryInputError extends Error {
   }
 }
 
+/** The last-sign state, tagged with its network: a data directory reused for another network must not carry it over. */
+export interface SignState { networkId: string, memory: ConsensusMemory }
+
 /** How often to redial bootstrap peers we are not connected to (restarts, partitions). */
 const REDIAL_MS = 3_000
 /** How often to compare heights with a few peers (block sync also starts when gossip shows a higher height: at once two or more heights up, after a second for one). */
@@ -108,8 +111,9 @@ export class SwarmNode extends EventTarget {
   private readonly log: Logger
   private readonly now: () => number
   private readonly store: NodeStore
-  /** the last-sign state, tagged with its network: a data directory reused for another network must not carry it over */
-  private signState?: SignStateFile<{ networkId: string, memory: ConsensusMemory }>
+  private signState?: SignStateFile<SignState>
+  /** asked before a consensus message's signature is checked (one function, not one per message) */
+  private readonly consensusUseless = (p: Payload): string | undefined => this.consensus!.uselessBecause(p)
   private readonly topics: ReturnType<typeof topicsFor>
   private readonly views = new Map<string, QueryView>()
   private host?: SwarmHost
@@ -165,7 +169,7 @@ export class SwarmNode extends EventTarget {
     await this.store.putMeta('networkId', this.networkIdHex)
     this.ledgerKeeper = await LedgerKeeper.open(this.store, this.genesis)
     ensureDir(this.init.dataDir)
-    const signState = this.signState = SignStateFile.open<{ networkId: string, memory: ConsensusMemory }>(join(this.init.dataDir, SIGN_STATE_FILE))
+    const signState = this.signState = SignStateFile.open<SignState>(join(this.init.dataDir, SIGN_STATE_FILE))
     this.runner = new RoundRunner({
       self: this.peerId,
       networkId: asBytes(this.networkId),
@@ -360,7 +364,7 @@ export class SwarmNode extends EventTarget {
   }
 
   private async validateGossip (topic: 'query' | 'round' | 'consensus', data: Uint8Array): Promise<Validation<unknown>> {
-    const v = await validateEnvelope(data, { networkId: this.networkId, now: this.now(), uselessBecause: topic === 'consensus' ? p => this.consensus!.uselessBecause(p) : undefined })
+    const v = await validateEnvelope(data, { networkId: this.networkId, now: this.now(), uselessBecause: topic === 'consensus' ? this.consensusUseless : undefined })
     if (v.result !== 'ACCEPT') return v
     const msg = v.value
     if (topic === 'consensus') {

@@ -7,7 +7,7 @@
 import { startLocalSwarm, waitFor } from '../node/cluster/local-swarm.js'
 import type { LocalSwarm } from '../node/cluster/local-swarm.js'
 import type { ProtocolParams } from '../protocol/genesis.js'
-import { countSocketWrites, timeQuery } from './finality-probe.js'
+import { costMeter, timeQuery } from './finality-probe.js'
 
 export type GroupRequest =
   | { type: 'start', size: number, members: number[], bootstrap: string[], params: Partial<ProtocolParams> }
@@ -28,11 +28,10 @@ if (process.send === undefined) {
   process.exit(2)
 }
 
-const socketWrites = countSocketWrites()
+const meter = costMeter()
 let swarm: LocalSwarm | undefined
 let members: number[] = []
 let size = 0
-let mark = { cpu: process.cpuUsage(), writes: 0 }
 
 async function handle (req: GroupRequest): Promise<GroupReply> {
   switch (req.type) {
@@ -45,13 +44,14 @@ async function handle (req: GroupRequest): Promise<GroupReply> {
       await waitFor(() => swarm!.nodes.every(n => n.status().connectedPeers.length >= size - 1), 10_000, 'full mesh across the groups')
       return { type: 'ok' }
     case 'mark':
-      mark = { cpu: process.cpuUsage(), writes: socketWrites() }
+      meter.mark()
       return { type: 'ok' }
-    case 'ask':
-      return { type: 'timing', ...await timeQuery(swarm!.nodes[members.indexOf(req.node)], req.prompt) }
+    case 'ask': {
+      const node = swarm!.nodes[members.indexOf(req.node)]
+      return { type: 'timing', ...await timeQuery(async () => (await node.submitQuery(req.prompt)).id, async id => node.getQuery(id), 2) }
+    }
     case 'stop': {
-      const cpu = process.cpuUsage(mark.cpu)
-      const reply: GroupReply = { type: 'stopped', cpuMs: (cpu.user + cpu.system) / 1000, socketWrites: socketWrites() - mark.writes }
+      const reply: GroupReply = { type: 'stopped', ...meter.since() }
       await swarm?.stop()
       return reply
     }

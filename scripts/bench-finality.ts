@@ -32,8 +32,8 @@ import { startLocalSwarm } from '../node/cluster/local-swarm.js'
 import type { QueryView } from '../node/store.js'
 import type { NodeStatus } from '../node/swarm-node.js'
 import type { GroupReply, GroupRequest } from './bench-finality-group.js'
-import { countSocketWrites, timeQuery } from './finality-probe.js'
-import type { QueryTiming } from './finality-probe.js'
+import { costMeter, timeQuery } from './finality-probe.js'
+import type { Cost, QueryTiming } from './finality-probe.js'
 
 function flag (name: string): string | undefined {
   const i = process.argv.indexOf(name)
@@ -58,8 +58,6 @@ function percentile (values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
 }
 
-interface Cost { cpuMs: number, socketWrites: number }
-
 /** The swarm under test: ask node i a prompt and time it; stop returns the cost since `mark` (where counted). */
 interface Bench {
   ask: (node: number, prompt: string) => Promise<QueryTiming>
@@ -69,17 +67,15 @@ interface Bench {
 
 const params = (size: number): Partial<ProtocolParams> => ({ answerers: Math.min(5, Math.ceil(size / 2)), rankers: 5 })
 
-const socketWrites = countSocketWrites()
+const meter = costMeter()
 
 async function inProcess (size: number): Promise<Bench> {
   const swarm = await startLocalSwarm({ size, params: params(size), metrics: false })
-  let mark = { cpu: process.cpuUsage(), writes: 0 }
   return {
-    ask: async (i, prompt) => timeQuery(swarm.nodes[i], prompt),
-    mark: async () => { mark = { cpu: process.cpuUsage(), writes: socketWrites() } },
+    ask: async (i, prompt) => timeQuery(async () => (await swarm.nodes[i].submitQuery(prompt)).id, async id => swarm.nodes[i].getQuery(id), 2),
+    mark: async () => meter.mark(),
     stop: async () => {
-      const cpu = process.cpuUsage(mark.cpu)
-      const cost = { cpuMs: (cpu.user + cpu.system) / 1000, socketWrites: socketWrites() - mark.writes }
+      const cost = meter.since()
       await swarm.stop()
       return cost
     }
@@ -162,16 +158,11 @@ async function asProcesses (size: number): Promise<Bench> {
   return {
     ask: async (i, prompt) => {
       const api = started[i].info.api
-      const start = performance.now()
-      const { id } = await callApi<{ id: string }>(api, '/v1/queries', { method: 'POST', body: { prompt } })
-      let doneAt: number | undefined
-      for (;;) {
-        const view = await callApi<QueryView>(api, `/v1/queries/${id}`)
-        if (doneAt === undefined && (view.phase === 'awaiting-finality' || view.status === 'final')) doneAt = performance.now()
-        if (view.status === 'final') break
-        await new Promise(resolve => setTimeout(resolve, 10))
-      }
-      return { done: doneAt! - start, certified: performance.now() - start }
+      return timeQuery(
+        async () => (await callApi<{ id: string }>(api, '/v1/queries', { method: 'POST', body: { prompt } })).id,
+        async id => callApi<QueryView>(api, `/v1/queries/${id}`),
+        10
+      )
     },
     mark: async () => {},
     stop: async () => {

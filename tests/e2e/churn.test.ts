@@ -16,26 +16,19 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-/** Alive and not a zombie (Linux: the state letter in /proc/PID/stat). */
-function running (pid: number): boolean {
+/** A process's /proc/PID/stat line (Linux), or undefined once it is gone. */
+function procStat (pid: number): string | undefined {
   try {
-    process.kill(pid, 0)
+    return readFileSync(`/proc/${pid}/stat`, 'utf8')
   } catch {
-    return false
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))
-  } catch {
-    return false
+    return undefined
   }
 }
 
-function procState (pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').slice(0, 80)
-  } catch (err) {
-    return (err as Error).message
-  }
+/** Alive and not a zombie waiting to be reaped (state letter Z). */
+function running (pid: number): boolean {
+  const state = procStat(pid)?.match(/^\d+ \(.*\) (\w)/)?.[1]
+  return state !== undefined && state !== 'Z'
 }
 
 describe('swarmrank churn (smoke: 4 node processes, ~25 s of faults)', () => {
@@ -73,7 +66,7 @@ describe('swarmrank churn (smoke: 4 node processes, ~25 s of faults)', () => {
     // orphans, reaped by init): allow that, but not a node left running.
     const reapedBy = Date.now() + 10_000
     while (pids.some(running) && Date.now() < reapedBy) await new Promise(r => setTimeout(r, 100))
-    for (const pid of pids) expect(running(pid), `node ${pid} still runs: ${procState(pid)}`).toBe(false)
+    for (const pid of pids) expect(running(pid), `node ${pid} still runs: ${procStat(pid)?.slice(0, 80)}`).toBe(false)
     cluster = undefined
   }, 240_000)
 })

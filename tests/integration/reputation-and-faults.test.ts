@@ -11,10 +11,10 @@ import { createHost, topicsFor } from '../../node/host.js'
 import type { SwarmHost } from '../../node/host.js'
 import { join } from 'node:path'
 import { builtinAgent } from '../../node/agents/builtin.js'
-import type { ConsensusMemory } from '../../node/consensus.js'
 import { SIGN_STATE_FILE } from '../../node/datadir.js'
 import { readSignState, SignStateFile } from '../../node/sign-state.js'
 import { SwarmNode } from '../../node/swarm-node.js'
+import type { SignState } from '../../node/swarm-node.js'
 import type { QueryView } from '../../node/store.js'
 import { startTestSwarm, waitFinal, waitFor } from '../helpers/swarm.js'
 import type { TestSwarm } from '../helpers/swarm.js'
@@ -125,8 +125,7 @@ describe('Byzantine nodes and restarts', () => {
 
   it('a wiped validator never votes below the height its kept sign state records; it catches up by block sync', async () => {
     swarm = await startTestSwarm({ size: 4 })
-    type Signed = { networkId: string, memory: ConsensusMemory }
-    const signedBy = (i: number): Signed | undefined => readSignState<Signed>(join(swarm!.dir, `node-${i}`, SIGN_STATE_FILE))
+    const signedBy = (i: number): SignState | undefined => readSignState<SignState>(join(swarm!.dir, `node-${i}`, SIGN_STATE_FILE))
     const { id } = await swarm.nodes[0].submitQuery(prompt('sign-state-1'))
     await waitFinal(swarm.nodes, id)
     // control: an honest validator's sign state follows the heights it votes at
@@ -134,10 +133,10 @@ describe('Byzantine nodes and restarts', () => {
     expect(signedBy(2)!.networkId).toBe(swarm.nodes[2].networkIdHex)
 
     // node 3 comes back wiped, its sign state saying it signed at height 1000
-    const ahead: Signed = { networkId: swarm.nodes[3].networkIdHex, memory: { height: 1000, round: 0, lockedRound: -1, lockedId: null, validRound: -1, validId: null, votes: { '0/prevote': null } } }
+    const ahead: SignState = { networkId: swarm.nodes[3].networkIdHex, memory: { height: 1000, round: 0, lockedRound: -1, lockedId: null, validRound: -1, validId: null, votes: { '0/prevote': null } } }
     const wiped = await swarm.restart(3, {
       wipe: true,
-      whileDown: dir => { const f = SignStateFile.open<Signed>(join(dir, SIGN_STATE_FILE)); f.save(ahead); f.close() }
+      whileDown: dir => { const f = SignStateFile.open<SignState>(join(dir, SIGN_STATE_FILE)); f.save(ahead); f.close() }
     })
     for (let r = 0; r < 2; r++) {
       const { id } = await swarm.nodes[r].submitQuery(prompt(`sign-state-${r + 2}`))
