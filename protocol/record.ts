@@ -2,8 +2,9 @@ import { quantizePpm, rankCandidates } from './bt.js'
 import type { PairwiseVerdict } from './bt.js'
 import { compareBytes, equalBytes, fromHex, sha256, toHex, uint64Bytes, utf8 } from './hash.js'
 import type { Bytes } from './hash.js'
-import { assignPairs } from './pairs.js'
-import { agreementPpm, applyRound, positionScoresPpm, PPM, votingPower } from './reputation.js'
+import { assignPairs, isExactPairList } from './pairs.js'
+import type { CandidatePair } from './pairs.js'
+import { applyRound, positionScoresPpm, PPM, rankerScorePpm, votingPower } from './reputation.js'
 import type { ReputationEntry, ReputationParams, RoundParticipation, ScoredVerdict } from './reputation.js'
 import { encodeComparisonBody } from './wire/codec.js'
 import type { SignedMessage } from './wire/envelope.js'
@@ -137,12 +138,69 @@ export interface RoundOutcome {
 
 const byNode = <T>(m: ReadonlyMap<string, T>): Array<[string, T]> => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
 
+/** What the record makes of one ranker's reveal (DESIGN §8.1). */
+export interface RankerRevealCheck {
+  /** false: its pair list is not exactly its assignment over the ids it claims to have seen */
+  valid: boolean
+  /** the pairs it would be assigned over all of the round's candidates, less its own answer */
+  owed: CandidatePair[]
+  /** its verdicts that count, in canonical order: on pairs it owed, each once (empty when invalid) */
+  counted: ScoredVerdict[]
+}
+
+export interface RankerRevealContext {
+  queryId: Uint8Array
+  ranker: string
+  /** the round's candidate ids, sorted */
+  candidates: readonly string[]
+  /** the ranker's own candidate, when the evidence holds its answer */
+  own?: string
+}
+
+/**
+ * Check one ranker's reveal and keep the verdicts that may count (DESIGN §8.1, "no forged
+ * winner"):
+ * - the pair check always runs: the comparisons must be exactly `assignPairs` over the ids the
+ *   ranker lists as seen, less at most one of them (its own answer, which this node may not know:
+ *   its reveal can be lost or withheld), in canonical order; a repeated, missing or unassigned
+ *   pair makes the reveal invalid. A listed id that is not a candidate (a reveal this node lacks,
+ *   or one made up) never switches the check off.
+ * - only verdicts on pairs the ranker owes count: the pairs it would be assigned over all of the
+ *   round's candidates, less its own answer. A verdict on a made-up id, on its own answer, or on a
+ *   real pair it got by listing made-up ids or leaving real ones out counts for nothing.
+ *   Candidates keep their ring order whatever else the list holds (`assignPairs`), so an honest
+ *   ranker that missed a reveal loses only some of its verdicts, and no list, however ground, buys
+ *   a ranker a counted pair outside its own assignment over the candidates: at most its weight
+ *   once on each pair it owes, as if it had revealed honestly.
+ */
+export function checkRankerReveal (body: ComparisonBody, ctx: RankerRevealContext): RankerRevealCheck {
+  const owed = assignPairs({ queryId: ctx.queryId, ranker: ctx.ranker, candidates: ctx.candidates, exclude: ctx.own === undefined ? [] : [ctx.own] })
+  const seen = body.answerIdsSeen.map(toHex)
+  const got: CandidatePair[] = body.comparisons.map(c => [toHex(c.a), toHex(c.b)])
+  // The id left out, if any, is the one no pair names: with two or more ids left, every one of
+  // them is in the ring. So one list is computed whatever the reveal holds. Judging nothing is
+  // right only when at most one id is left to judge.
+  const named = new Set(got.flat())
+  const unnamed = seen.filter(id => !named.has(id))
+  const matches = got.length === 0
+    ? seen.length <= 2
+    : unnamed.length <= 1 && isExactPairList(assignPairs({ queryId: ctx.queryId, ranker: ctx.ranker, candidates: seen, exclude: unnamed }), got)
+  if (!matches) return { valid: false, owed, counted: [] }
+  const owedKeys = new Set(owed.map(([a, b]) => `${a}:${b}`))
+  const counted: ScoredVerdict[] = []
+  body.comparisons.forEach((c, i) => {
+    const [a, b] = got[i]
+    if (owedKeys.has(`${a}:${b}`)) counted.push({ a, b, verdict: c.verdict === Verdict.A ? 'A' : c.verdict === Verdict.B ? 'B' : 'TIE' })
+  })
+  return { valid: true, owed, counted }
+}
+
 /**
  * The round record (DESIGN §4.3 step 6): a pure function of the accepted messages and the
  * reputation table at the query's anchor, so every node holding the same messages produces the
- * same bytes. Verdicts are weighted by the ranker's voting power as a fraction of 1; verdicts
- * on candidates the evidence does not contain are left out; a ranker whose pair list can be
- * checked (every candidate it names is known) and does not match its assignment is invalid.
+ * same bytes. Verdicts are weighted by the ranker's voting power as a fraction of 1 and kept only
+ * as `checkRankerReveal` allows; a ranker whose pair list does not match its assignment is
+ * invalid; a ranker is scored over the pairs it owed (`rankerScorePpm`).
  */
 export function computeRoundRecord (ev: RoundEvidence, table: ReadonlyMap<string, ReputationEntry>, params: { btPrior: number, reputation: ReputationParams }): RoundOutcome {
   const invalid = new Set(ev.invalid)
@@ -159,33 +217,19 @@ export function computeRoundRecord (ev: RoundEvidence, table: ReadonlyMap<string
 
   // Verdicts, ranker by ranker in id order, each ranker's comparisons in their canonical order.
   const verdicts: PairwiseVerdict[] = []
-  const byRanker = new Map<string, ScoredVerdict[]>()
+  const byRanker = new Map<string, RankerRevealCheck>()
   if (candidateIds.length >= 2) {
     for (const [ranker, msg] of byNode(ev.comparisonReveals)) {
       if (invalid.has(ranker)) continue
-      const body = msg.payload.comparisonReveal!.body!
-      const seen = body.answerIdsSeen.map(toHex)
       const own = answerOf.get(ranker)
-      if (seen.every(id => textOf.has(id))) {
-        const expected = assignPairs({ queryId: ev.queryId, ranker, candidates: seen, exclude: own === undefined ? [] : [own] })
-        const got = body.comparisons.map(c => `${toHex(c.a)}:${toHex(c.b)}`)
-        const want = expected.map(([a, b]) => `${a}:${b}`)
-        if (got.length !== want.length || got.some((p, i) => p !== want[i])) {
-          invalid.add(ranker)
-          continue
-        }
+      const check = checkRankerReveal(msg.payload.comparisonReveal!.body!, { queryId: ev.queryId, ranker, candidates: candidateIds, own })
+      if (!check.valid) {
+        invalid.add(ranker)
+        continue
       }
       const weight = votingPower(table.get(ranker)) / PPM
-      const mine: ScoredVerdict[] = []
-      for (const c of body.comparisons) {
-        const a = toHex(c.a)
-        const b = toHex(c.b)
-        if (!textOf.has(a) || !textOf.has(b) || a === own || b === own) continue
-        const verdict = c.verdict === Verdict.A ? 'A' : c.verdict === Verdict.B ? 'B' : 'TIE'
-        mine.push({ a, b, verdict })
-        verdicts.push({ a, b, outcome: verdict === 'A' ? 'a' : verdict === 'B' ? 'b' : 'tie', weight })
-      }
-      byRanker.set(ranker, mine)
+      for (const v of check.counted) verdicts.push({ a: v.a, b: v.b, outcome: v.verdict === 'A' ? 'a' : v.verdict === 'B' ? 'b' : 'tie', weight })
+      byRanker.set(ranker, check)
     }
   }
 
@@ -205,7 +249,12 @@ export function computeRoundRecord (ev: RoundEvidence, table: ReadonlyMap<string
   if (candidateIds.length >= 2) {
     for (const node of ev.rankers) {
       if (invalid.has(node)) participations.push({ node, kind: 'invalid' })
-      else if (byRanker.has(node)) participations.push({ node, kind: 'scored', scorePpm: agreementPpm(byRanker.get(node)!, strengthOf) })
+      else if (byRanker.has(node)) {
+        const check = byRanker.get(node)!
+        const scorePpm = rankerScorePpm(check.owed.map(([a, b]) => ({ a, b })), check.counted, strengthOf)
+        // Owing no pair (its own answer and one other), it had nothing to do: no score either way.
+        if (scorePpm !== undefined) participations.push({ node, kind: 'scored', scorePpm })
+      }
       else if (ev.comparisonCommits.has(node)) participations.push({ node, kind: 'withheld' })
       else participations.push({ node, kind: 'absent' })
     }

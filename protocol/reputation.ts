@@ -106,6 +106,49 @@ export function agreementPpm (verdicts: Iterable<ScoredVerdict>, strengthPpm: Re
 }
 
 /**
+ * A ranker's score for one round (DESIGN §4.5, §8.1): its agreement with the final order measured
+ * over the pairs it owed — the pairs it would be assigned over all of the round's candidates,
+ * less its own answer — with each owed pair it gave no verdict on counted as a wrong verdict.
+ * Verdicts on pairs it did not owe, and repeats, count for nothing.
+ *
+ * So claiming to have seen fewer answers never pays: whatever a ranker reveals, revealing its
+ * whole assignment with the same verdicts on the pairs it did judge and TIE on the rest scores at
+ * least as much, and a ranker that judged nothing it owed scores 0 (a worse reputation step than
+ * absence). A ranker that judged every owed pair scores exactly `agreementPpm` of its verdicts.
+ * When the final order separates no owed pair there is nothing to agree with: half credit per
+ * owed pair judged. Undefined when it owed nothing (nothing to score).
+ */
+export function rankerScorePpm (owed: Iterable<{ a: string, b: string }>, verdicts: Iterable<ScoredVerdict>, strengthPpm: ReadonlyMap<string, number>): number | undefined {
+  const weightOf = new Map<string, number>()
+  let total = 0 // in half-units of weight, over every owed pair
+  for (const p of owed) {
+    const key = `${p.a}:${p.b}`
+    if (weightOf.has(key)) continue
+    const sa = strengthPpm.get(p.a)
+    const sb = strengthPpm.get(p.b)
+    const weight = sa === undefined || sb === undefined ? 0 : Math.abs(sa - sb)
+    weightOf.set(key, weight)
+    total += 2 * weight
+  }
+  if (weightOf.size === 0) return undefined
+  let agreeing = 0
+  let judged = 0
+  const counted = new Set<string>()
+  for (const v of verdicts) {
+    const key = `${v.a}:${v.b}`
+    const weight = weightOf.get(key)
+    if (weight === undefined || counted.has(key)) continue
+    counted.add(key)
+    judged++
+    const sa = strengthPpm.get(v.a)!
+    const sb = strengthPpm.get(v.b)!
+    if (v.verdict === 'TIE' || sa === sb) agreeing += weight
+    else if ((v.verdict === 'A') === (sa > sb)) agreeing += 2 * weight
+  }
+  return total === 0 ? Math.floor(judged * (PPM / 2) / weightOf.size) : Math.floor(agreeing * PPM / total)
+}
+
+/**
  * Candidates in final order: strength descending, ties by id. Returns each candidate's score:
  * 1 for the best, 0 for the worst, evenly spaced between (1 when it is the only one).
  */

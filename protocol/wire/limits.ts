@@ -129,13 +129,40 @@ export function checkPayload (p: Payload): void {
   }
 }
 
-/** Candidates strictly ascending (canonical, no duplicates); each verdict on a canonical pair. */
+/** Whether `id` is in `sorted` (strictly ascending ids), by binary search. */
+function inSorted (sorted: Uint8Array[], id: Uint8Array): boolean {
+  let lo = 0
+  let hi = sorted.length - 1
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1
+    const c = compareBytes(sorted[mid], id)
+    if (c === 0) return true
+    if (c < 0) lo = mid + 1
+    else hi = mid - 1
+  }
+  return false
+}
+
+/**
+ * Candidates strictly ascending (canonical, no duplicates); each verdict on a canonical pair of
+ * candidates the ranker lists as seen; pairs strictly ascending by (a, b), so no pair is judged
+ * twice (DESIGN §8.1: one verdict per pair). Whether the pairs are the ranker's assignment needs
+ * the round (its own answer) and is checked when the record is computed.
+ */
 export function checkComparisonBody (body: ComparisonBody): void {
   limit(body.answerIdsSeen.every(isHash), 'answerIdsSeen must be 32-byte ids')
   limit(strictlyAscending(body.answerIdsSeen), 'answerIdsSeen must be sorted and distinct')
+  let previous: ComparisonBody['comparisons'][number] | undefined
   for (const c of body.comparisons) {
     limit(isHash(c.a) && isHash(c.b), 'comparison ids must be 32 bytes')
     limit(compareBytes(c.a, c.b) < 0, 'comparison must name the smaller id as a')
+    limit(inSorted(body.answerIdsSeen, c.a) && inSorted(body.answerIdsSeen, c.b), 'comparison must name candidates listed in answerIdsSeen')
+    if (previous !== undefined) {
+      const order = compareBytes(previous.a, c.a) || compareBytes(previous.b, c.b)
+      limit(order !== 0, 'comparison repeats a pair')
+      limit(order < 0, 'comparisons must be sorted by (a, b)')
+    }
+    previous = c
     limit(c.verdict === Verdict.A || c.verdict === Verdict.B || c.verdict === Verdict.TIE, 'comparison.verdict must be A, B or TIE')
     limit(utf8Length(c.reason) <= wireLimits.maxReasonBytes, `comparison.reason over ${wireLimits.maxReasonBytes} bytes`)
   }

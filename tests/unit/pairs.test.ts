@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { sha256, toHex, utf8 } from '../../protocol/hash.js'
-import { assignPairs, isAssignedPairList } from '../../protocol/pairs.js'
+import { assignPairs, isAssignedPairList, isExactPairList } from '../../protocol/pairs.js'
 
 const candidates = (k: number): string[] => Array.from({ length: k }, (_, i) => toHex(sha256(utf8(`answer ${i}`))))
 const queryId = sha256(utf8('query'))
@@ -68,5 +68,49 @@ describe('pair assignment', () => {
     expect(isAssignedPairList(init, [...pairs].reverse())).toBe(true)
     expect(isAssignedPairList(init, pairs.slice(1))).toBe(false)
     expect(isAssignedPairList(init, [...pairs.slice(1), [pairs[0][1], pairs[0][0]]])).toBe(false)
+    // exactly: same pairs, canonical order, none twice
+    expect(isExactPairList(pairs, [...pairs])).toBe(true)
+    expect(isExactPairList(pairs, [...pairs].reverse())).toBe(false)
+    expect(isExactPairList(pairs, [pairs[0], ...pairs.slice(0, -1)])).toBe(false)
+    expect(isExactPairList(pairs, [...pairs, pairs[0]])).toBe(false)
+  })
+
+  it('keeps the real candidates in one ring order whatever else the list holds (DESIGN §8.1)', () => {
+    // With 2 pairs per answer the assignment is exactly the ring (offset 1): read the order of the
+    // real candidates from it, then check that no list with made-up ids added gives a real pair
+    // more than two apart in that ring.
+    fc.assert(fc.property(fc.integer({ min: 3, max: 20 }), fc.integer({ min: 1, max: 40 }), fc.string(), fc.string(), (k, extra, ranker, salt) => {
+      const real = candidates(k)
+      const ring = new Map<string, string[]>()
+      for (const [a, b] of assignPairs({ queryId, ranker, candidates: real, pairsPerAnswer: 2 })) {
+        ring.set(a, [...(ring.get(a) ?? []), b])
+        ring.set(b, [...(ring.get(b) ?? []), a])
+      }
+      const near = new Set<string>()
+      for (const [x, neighbours] of ring) {
+        for (const y of neighbours) {
+          near.add([x, y].sort().join(':'))
+          for (const z of ring.get(y)!) if (z !== x) near.add([x, z].sort().join(':'))
+        }
+      }
+      const madeUp = Array.from({ length: extra }, (_, i) => toHex(sha256(utf8(`made up ${salt} ${i}`))))
+      const realSet = new Set(real)
+      for (const [a, b] of assignPairs({ queryId, ranker, candidates: [...real, ...madeUp] })) {
+        if (realSet.has(a) && realSet.has(b)) expect(near.has(`${a}:${b}`)).toBe(true)
+      }
+    }), { numRuns: 300 })
+  })
+
+  it('gives a ranker that missed one candidate mostly the pairs it would have had', () => {
+    const c = candidates(10)
+    let kept = 0
+    let total = 0
+    for (let r = 0; r < 200; r++) {
+      const full = new Set(assignPairs({ queryId, ranker: `ranker-${r}`, candidates: c }).map(p => p.join(':')))
+      const fewer = assignPairs({ queryId, ranker: `ranker-${r}`, candidates: c.filter((_, i) => i !== r % 10) })
+      kept += fewer.filter(p => full.has(p.join(':'))).length
+      total += fewer.length
+    }
+    expect(kept / total).toBeGreaterThan(0.8) // a reshuffle of the whole list would keep about a third
   })
 })

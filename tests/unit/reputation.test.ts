@@ -1,9 +1,9 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
-  agreementPpm, applyRound, defaultReputationParams, emaStep, genesisValidator, newcomer, positionScoresPpm, PPM, votingPower
+  agreementPpm, applyRound, defaultReputationParams, emaStep, genesisValidator, newcomer, positionScoresPpm, PPM, rankerScorePpm, votingPower
 } from '../../protocol/reputation.js'
-import type { ReputationEntry } from '../../protocol/reputation.js'
+import type { ReputationEntry, ScoredVerdict } from '../../protocol/reputation.js'
 
 const strengths = new Map([['a', 600_000], ['b', 300_000], ['c', 100_000]])
 
@@ -21,6 +21,44 @@ describe('scores', () => {
     // wrong on the clear pair (a,c: gap 500k), right on the close one (b,c: gap 200k)
     const mixed = [{ a: 'a', b: 'c', verdict: 'B' as const }, { a: 'b', b: 'c', verdict: 'A' as const }]
     expect(agreementPpm(mixed, strengths)).toBe(Math.floor(200_000 * PPM / 700_000))
+  })
+
+  it('a ranker is scored over the pairs it owed: a missing verdict counts as a wrong one (DESIGN §8.1)', () => {
+    const owed = [{ a: 'a', b: 'b' }, { a: 'a', b: 'c' }, { a: 'b', b: 'c' }]
+    const right: ScoredVerdict[] = [{ a: 'a', b: 'b', verdict: 'A' }, { a: 'a', b: 'c', verdict: 'A' }, { a: 'b', b: 'c', verdict: 'A' }]
+    expect(rankerScorePpm(owed, right, strengths)).toBe(PPM)
+    // only the clearest pair (gap 500k of 1000k in all): half, not all
+    expect(rankerScorePpm(owed, [right[1]], strengths)).toBe(PPM / 2)
+    // nothing judged: 0, whatever it claims; repeats and pairs it did not owe count for nothing
+    expect(rankerScorePpm(owed, [], strengths)).toBe(0)
+    expect(rankerScorePpm(owed, [right[1], right[1], right[1], { a: 'a', b: 'x', verdict: 'A' }], strengths)).toBe(PPM / 2)
+    // nothing owed: nothing to score
+    expect(rankerScorePpm([], right, strengths)).toBeUndefined()
+    // a final order that separates nothing: half credit per owed pair judged
+    const flat = new Map([['a', 1], ['b', 1], ['c', 1]])
+    expect(rankerScorePpm(owed, right, flat)).toBe(PPM / 2)
+    expect(rankerScorePpm(owed, right.slice(0, 1), flat)).toBe(Math.floor(PPM / 6))
+  })
+
+  it('judging every owed pair scores exactly its agreement; leaving pairs out never beats judging them', () => {
+    const ids = ['a', 'b', 'c', 'd', 'e']
+    const allPairs = ids.flatMap((a, i) => ids.slice(i + 1).map(b => ({ a, b })))
+    const arb = fc.record({
+      strengths: fc.array(fc.nat({ max: PPM }), { minLength: 5, maxLength: 5 }),
+      owed: fc.subarray(allPairs, { minLength: 1 }),
+      verdicts: fc.array(fc.constantFrom<'A' | 'B' | 'TIE'>('A', 'B', 'TIE'), { minLength: 10, maxLength: 10 }),
+      judged: fc.array(fc.boolean(), { minLength: 10, maxLength: 10 })
+    })
+    fc.assert(fc.property(arb, ({ strengths: s, owed, verdicts, judged }) => {
+      const strength = new Map(ids.map((id, i) => [id, s[i]]))
+      const full: ScoredVerdict[] = owed.map((p, i) => ({ ...p, verdict: verdicts[i] }))
+      expect(rankerScorePpm(owed, full, strength)).toBe(agreementPpm(full, strength))
+      const some = full.filter((_, i) => judged[i])
+      const filled = full.map((v, i) => (judged[i] ? v : { ...v, verdict: 'TIE' as const }))
+      expect(rankerScorePpm(owed, some, strength)!).toBeLessThanOrEqual(rankerScorePpm(owed, filled, strength)!)
+      // a missing verdict is worth no more than a wrong one
+      expect(rankerScorePpm(owed, some, strength)!).toBeLessThanOrEqual(rankerScorePpm(owed, full.map((v, i) => (judged[i] ? v : { ...v, verdict: 'A' as const })), strength)!)
+    }), { numRuns: 500 })
   })
 
   it('position scores run from 1 (best) to 0 (worst), ties broken by id', () => {

@@ -2,10 +2,11 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { publicKeyToProtobuf } from '@libp2p/crypto/keys'
 import { asBytes, fromHex, toHex } from '../../protocol/hash.js'
+import type { Bytes } from '../../protocol/hash.js'
 import { decodeEnvelope, encodeEnvelope, encodePayload, wireDecoders } from '../../protocol/wire/codec.js'
 import { parseSignerKey, signingBytes, signMessage, verifySignature } from '../../protocol/wire/envelope.js'
 import { WireDecodeError, wireLimits } from '../../protocol/wire/limits.js'
-import { Block, CommitCertificate, ComparisonBody, RoundRecord, SyncRequest, SyncResponse } from '../../protocol/wire/messages.js'
+import { Block, CommitCertificate, ComparisonBody, RoundRecord, SyncRequest, SyncResponse, Verdict } from '../../protocol/wire/messages.js'
 import type { Payload } from '../../protocol/wire/messages.js'
 import { validateEnvelope } from '../../protocol/wire/validate.js'
 import { id, networkId, otherNetworkId, samplePayloads, testKey } from '../helpers/wire-fixtures.js'
@@ -183,6 +184,26 @@ describe('decode limits', () => {
     for (const [name, bytes] of over) {
       expect(() => wireDecoders[name](bytes), name).toThrow(WireDecodeError)
       try { wireDecoders[name](bytes) } catch (err) { expect((err as WireDecodeError).code, name).toBe('LIMIT') }
+    }
+  })
+
+  it('rejects a ranker\'s pair repeated, out of order, or naming an answer it did not list as seen (DESIGN §8.1)', async () => {
+    const ids = [id('x1'), id('x2'), id('x3')].sort((x, y) => Buffer.compare(x, y))
+    const [x, y, z] = ids
+    const reveal = (answerIdsSeen: Bytes[], pairs: Array<[Bytes, Bytes]>): Payload => ({
+      networkId,
+      comparisonReveal: { ...base.comparisonReveal.comparisonReveal!, body: { answerIdsSeen, comparisons: pairs.map(([a, b]) => ({ a, b, verdict: Verdict.A, reason: '' })) } }
+    })
+    expect((await validateEnvelope(await signed(reveal(ids, [[x, y], [x, z], [y, z]])), ctx)).result).toBe('ACCEPT')
+    const bad: Array<[Payload, RegExp]> = [
+      [reveal(ids, [[x, y], [x, y], [y, z]]), /repeats a pair/],
+      [reveal(ids, [[x, z], [x, y], [y, z]]), /sorted by \(a, b\)/],
+      [reveal([x, y], [[x, y], [x, z]]), /answerIdsSeen/]
+    ]
+    for (const [payload, reason] of bad) {
+      const v = await validateEnvelope(await signed(payload), ctx)
+      expect(v.result).toBe('REJECT')
+      if (v.result === 'REJECT') expect(v.reason).toMatch(reason)
     }
   })
 
