@@ -1,6 +1,7 @@
 import type { Stream } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { lpStream } from '@libp2p/utils'
+import { heightDriverLimits } from '../protocol/bft/height-driver.js'
 import { asBytes, fromHex, toHex } from '../protocol/hash.js'
 import type { Bytes } from '../protocol/hash.js'
 import { decodeSyncRequest, decodeSyncResponse, encodeSyncRequest, encodeSyncResponse } from '../protocol/wire/codec.js'
@@ -19,8 +20,8 @@ import type { NodeStore } from './store.js'
  */
 export const syncProtocol = (networkIdHex: string): string => `/swarmrank/${networkIdHex}/sync/1`
 
-/** Blocks per response: bounded so a response stays well under the sync message limit. */
-export const MAX_BLOCKS_PER_RESPONSE = 32
+/** Blocks per response: bounded so a response stays well under the sync message limit (the driver's sync batch). */
+export const MAX_BLOCKS_PER_RESPONSE = heightDriverLimits.syncBatchBlocks
 /** How long a peer gets to answer one request. */
 export const SYNC_TIMEOUT_MS = 5_000
 

@@ -64,8 +64,8 @@ export type RoundAction =
   | { type: 'request-comparisons', queryId: string, prompt: string, pairs: PairToJudge[] }
   | { type: 'publish', payload: Payload }
   | { type: 'wake-at', at: number }
-  /** the round is over: its record, and the messages the record names */
-  | { type: 'finalized', outcome: RoundOutcome, messages: readonly SignedMessage[] }
+  /** the round closed here: its record, and the messages the record names (final once a block holds it) */
+  | { type: 'closed', outcome: RoundOutcome, messages: readonly SignedMessage[] }
 
 export interface RoundState {
   init: RoundInit
@@ -329,7 +329,7 @@ function finish (state: RoundState, actions: RoundAction[]): void {
   const evidence = evidenceFromMessages(state.init.query, messages, { answerers: state.answerers, rankers: state.rankers })
   const outcome = computeRoundRecord(evidence, state.init.table, state.init.params)
   state.outcome = outcome
-  actions.push({ type: 'finalized', outcome, messages: evidence.messages })
+  actions.push({ type: 'closed', outcome, messages: evidence.messages })
 }
 
 export const queryIdHexOf = (payload: Payload): string | undefined => {

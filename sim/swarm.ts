@@ -2,300 +2,175 @@ import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { PrivateKey } from '@libp2p/interface'
 import { drawTask } from '../protocol/agents/tasks.js'
-import type { Task } from '../protocol/agents/tasks.js'
 import { checkProposedBlock } from '../protocol/bft/block-check.js'
 import type { BlockCheck } from '../protocol/bft/block-check.js'
-import { proposerFor } from '../protocol/bft/proposer.js'
-import { Tendermint } from '../protocol/bft/tendermint.js'
-import type { TendermintEvent, ValueId, VoteKind } from '../protocol/bft/tendermint.js'
+import { HeightDriver, heightDriverLimits } from '../protocol/bft/height-driver.js'
+import type { ConsensusMemory, ConsensusMessage, HeightEffect, HeightEvent } from '../protocol/bft/height-driver.js'
+import { misbehave } from '../protocol/byzantine.js'
 import { drawCommittees } from '../protocol/committee.js'
-import type { ProtocolParams } from '../protocol/genesis.js'
 import { asBytes, sha256, toHex, utf8 } from '../protocol/hash.js'
 import type { Bytes } from '../protocol/hash.js'
-import { applyBlock, blockHash, proposeBlock, stateRootHex } from '../protocol/ledger.js'
-import type { LedgerState } from '../protocol/ledger.js'
+import { blockHash } from '../protocol/ledger.js'
 import { HashStream } from '../protocol/random.js'
-import { candidateId, computeRoundRecord, evidenceFromMessages } from '../protocol/record.js'
 import { genesisValidator, newcomer, votingPower } from '../protocol/reputation.js'
 import type { ReputationEntry } from '../protocol/reputation.js'
-import { queryIdHexOf, startRound, stepRound } from '../protocol/round.js'
-import type { RoundAction, RoundEvent, RoundState } from '../protocol/round.js'
+import { queryIdHexOf } from '../protocol/round.js'
+import { RoundSet } from '../protocol/round-set.js'
+import type { RoundSetEffect, RoundSetEvent } from '../protocol/round-set.js'
 import { encodeBlock } from '../protocol/wire/codec.js'
 import { signMessageSync } from '../protocol/wire/envelope.js'
 import type { SignedMessage } from '../protocol/wire/envelope.js'
 import { VoteType } from '../protocol/wire/messages.js'
-import type { Block, Payload, RoundRecord } from '../protocol/wire/messages.js'
-import { isByzantine, isRight, simAnswer, simJudge } from './agents.js'
+import type { Block, Payload } from '../protocol/wire/messages.js'
+import { isByzantine, simAnswer, simJudge } from './agents.js'
 import type { SimAgent } from './agents.js'
+import { SIM_EPOCH_MS } from './config.js'
+import type { SimConfig, SimNodeSpec, SimResult } from './config.js'
+import { DecidedChain } from './decided-chain.js'
 import { EventQueue } from './event-queue.js'
+import { gradeQuery } from './grading.js'
+import type { QueryInfo } from './grading.js'
 import { SimNetwork } from './network.js'
-import type { NetworkParams } from './network.js'
 import { Prng } from './prng.js'
+import { Scenario } from './scenario.js'
+import type { ScenarioNode, ScenarioTarget } from './scenario.js'
+
+export { SIM_EPOCH_MS } from './config.js'
+export type { BlockSample, ChurnSpec, JoinWave, PartitionSpec, QueryOutcome, SimConfig, SimNodeSpec, SimResult } from './config.js'
 
 /**
  * The swarm simulator (DESIGN §6): N nodes in one process on a simulated network, each running
- * the node's protocol state machines — the round reducer (protocol/round.ts) with real signed
- * envelopes, and on validators Tendermint (protocol/bft/tendermint.ts) with the node's block
- * rules (buildBlock, checkProposedBlock recomputing every record, applyBlock) — on a virtual
- * clock. Deterministic from the seed: keys, salts, latencies, agents' luck and churn are drawn
- * from it, and events at equal times run in scheduling order.
+ * the node's own drivers — the round set (protocol/round-set.ts) with real signed envelopes, and
+ * on validators the height driver (protocol/bft/height-driver.ts, Tendermint inside) with the
+ * node's block rules — on a virtual clock. This file is the simulator's shell around them, as
+ * node/consensus.ts and node/round-runner.ts are the node's: it carries out their effects as
+ * simulated messages, timers and agent calls. Deterministic from the seed.
  *
  * Simplifications (each stated where it is made): BFT votes are sized like real signed votes but
  * not signed (the simulated network authenticates senders); computation takes no virtual time;
  * nodes that are neither validators nor on a query's committees only relay that query's messages
- * (they are counted for bandwidth) — they learn results from blocks, as a real observer can.
+ * (they are counted for bandwidth); a node outside the validator set follows the decided chain as
+ * an observer syncing at once would.
  */
 
-/** Virtual time 0 is this Unix time (ms), so createdAt and block times look like real ones. */
-export const SIM_EPOCH_MS = 1_700_000_000_000
-
-/** How long a validator's height may sit in one round and step before it asks peers for their votes. */
-const STALL_MS = 3_000
-
-/** A signed vote envelope's size on the wire (measured from a real one at start-up). */
-let voteBytes = 0
-
-export interface SimNodeSpec {
-  agent: SimAgent
-  /** a genesis validator; the others start in the ledger on probation */
-  founder: boolean
-  /** label for reports (a profile name, "sybil", ...) */
-  group: string
-}
-
-export interface ChurnSpec {
-  /** share of the nodes leaving per minute (as many join); 0.1 = 10 %/min */
-  perMinute: number
-  /** crashed nodes come back after this long (the rest of the leavers are gone for good) */
-  returnAfterMs: number
-  /** share of leavers that crash and return (the others leave for good and are replaced by fresh identities) */
-  returnShare: number
-  /** the agent of fresh identities */
-  freshAgent: () => SimAgent
-}
-
-export interface JoinWave {
-  atMs: number
-  count: number
-  agent: SimAgent
-  group: string
-}
-
-export interface PartitionSpec {
-  atMs: number
-  healAtMs: number
-  /** share of the nodes cut off into the minority side */
-  share: number
-}
-
-export interface SimConfig {
-  seed: string
-  nodes: SimNodeSpec[]
-  params: ProtocolParams
-  network: NetworkParams
-  /** answers in free form (rarely identical strings) instead of bare values */
-  freeForm: boolean
-  queries: number
-  queryIntervalMs: number
-  /** median agent time to answer and to judge a round's pairs (log-normal, sigma 0.5) */
-  answerMs: number
-  judgeMs: number
-  churn?: ChurnSpec
-  joins?: JoinWave[]
-  partitions?: PartitionSpec[]
-  /** how often a node outside the ledger repeats its Join (the node's default: 5 s) */
-  joinRetryMs?: number
-  /** give up on queries not final this long after the last one was asked */
-  drainMs?: number
-  onProgress?: (done: number, total: number, simMs: number) => void
-}
-
-/** What happened to one query. */
-export interface QueryOutcome {
-  index: number
-  createdAtMs: number
-  final: boolean
-  /** virtual ms from the query to the first commit of a block holding its record */
-  finalityMs?: number
-  height?: number
-  answers: number
-  distinctAnswers: number
-  consensusRight: boolean
-  majorityRight: boolean
-  unweightedRight: boolean
-  bestSingleRight: boolean
-  /** share of the query's committee seats held by each node group */
-  seats: Record<string, number>
-}
-
-/** The ledger after each block, summarised by node group. */
-export interface BlockSample {
-  height: number
-  timeMs: number
-  records: number
-  admissions: number
-  /** mean reputation (ppm) and share of validator power per group */
-  reputation: Record<string, number>
-  powerShare: Record<string, number>
-  members: Record<string, number>
-}
-
-export interface SimResult {
-  seed: string
-  nodes: number
-  nodesAtEnd: number
-  simMs: number
-  queries: QueryOutcome[]
-  blocks: BlockSample[]
-  height: number
-  stateRoot: string
-  agreement: { decisions: number, violations: number, first?: string }
-  /** per node per query asked: copies received and bytes in and out */
-  traffic: { messagesPerNodePerQuery: number, bytesInPerNodePerQuery: number, bytesOutPerNodePerQuery: number, broadcasts: number }
-  faults: { crashes: number, returns: number, leaves: number, freshJoins: number, partitions: number }
-  equivocations: number
-  /** vote catch-up requests made by stalled validators */
-  votePulls: number
-}
-
-interface SimNode {
-  index: number
-  id: string
+interface SimNode extends ScenarioNode {
   key: PrivateKey
   agent: SimAgent
   group: string
-  online: boolean
   /** bumped on every crash: events scheduled before it are void */
   gen: number
-  /** applied ledger height (validators; followers read the chain's tip) */
-  height: number
-  rounds: Map<string, RoundState>
+  driver: HeightDriver<null>
+  rounds: RoundSet
+  /** the last-sign state the driver asked to persist (survives a crash, as the node's file does) */
+  signState?: ConsensusMemory
+  /** message ids this node holds (for block checks) */
   have: Set<string>
-  tm?: Tendermint<Block, null>
-  pool: Map<string, { record: RoundRecord, messages: readonly SignedMessage[] }>
-  joins: Map<string, SignedMessage>
-  future: ConsensusMessage[]
-  /** proposals and votes of the height this node is deciding, served to peers that ask (vote catch-up) */
-  heightLog: Set<ConsensusMessage>
-  pendingValueRound?: number
   syncing: boolean
-  left: boolean
+  /** the earliest tick the driver asked for and the simulator scheduled */
+  wakeAt: number
 }
 
-interface ConsensusMessage {
-  height: number
-  event: TendermintEvent<Block, null>
-}
-
-interface QueryInfo {
-  index: number
-  task: Task
-  query: SignedMessage
-  anchor: number
-  committees: { answerers: string[], rankers: string[] }
-  /** nodes that run this round's reducer */
-  participants: number[]
-  createdAtMs: number
-  finalAtMs?: number
-  height?: number
-}
-
-export class SwarmSim {
+export class SwarmSim implements ScenarioTarget {
   readonly cfg: SimConfig
   readonly net: SimNetwork
   readonly clock = new EventQueue()
-  private readonly rng: Prng
-  private readonly taskRng: HashStream
   readonly nodes: SimNode[] = []
+  readonly chain: DecidedChain
+  private readonly rng: Prng
+  private readonly pullRng: Prng
+  private readonly taskRng: HashStream
+  private readonly scenario: Scenario
   private readonly byId = new Map<string, SimNode>()
   private readonly networkId: Bytes
-  /** the decided chain: states[h] after h blocks; blocks[h], hashes[h], decidedAt[h] for h ≥ 1 */
-  readonly states: LedgerState[] = []
-  private readonly blocks: Block[] = []
-  private readonly hashes: string[] = []
-  private readonly decidedAt: number[] = []
   private readonly messages = new Map<string, SignedMessage>()
   private readonly queries: QueryInfo[] = []
   private readonly queryByHex = new Map<string, QueryInfo>()
   private readonly checks = new Map<string, BlockCheck>()
-  private readonly samples: BlockSample[] = []
-  private decisions = 0
-  private violations = 0
-  private firstViolation?: string
+  /** a signed vote envelope's size on the wire (measured from a real one at start-up) */
+  private voteBytes = 0
   private equivocations = 0
   private votePulls = 0
-  private readonly pullRng: Prng
   private finals = 0
-  private readonly faults = { crashes: 0, returns: 0, leaves: 0, freshJoins: 0, partitions: 0 }
+  private messageCounter = 0
   private bestSingle?: SimNode
+  private pendingCreations = 0
+  private creations: Promise<void> = Promise.resolve()
 
-  private constructor (cfg: SimConfig) {
+  private constructor (cfg: SimConfig, genesis: DecidedChain) {
     this.cfg = cfg
+    this.chain = genesis
     this.rng = new Prng(`sim/${cfg.seed}`)
     this.pullRng = new Prng(`sim/pulls/${cfg.seed}`)
     this.taskRng = new HashStream(sha256(utf8(`swarmrank-sim/tasks/${cfg.seed}`)))
     this.net = new SimNetwork(cfg.network, cfg.seed)
     this.networkId = sha256(utf8(`swarmrank-sim/network/${cfg.seed}`))
+    this.scenario = new Scenario(cfg)
   }
 
   static async create (cfg: SimConfig): Promise<SwarmSim> {
-    const sim = new SwarmSim(cfg)
-    for (const spec of cfg.nodes) await sim.addNode(spec)
-    sim.net.repairMesh()
+    const keys: PrivateKey[] = []
+    for (let i = 0; i < cfg.nodes.length; i++) keys.push(await nodeKey(cfg.seed, i))
     const reputations = new Map<string, ReputationEntry>()
     for (let i = 0; i < cfg.nodes.length; i++) {
-      reputations.set(sim.nodes[i].id, cfg.nodes[i].founder ? genesisValidator(500_000) : newcomer(cfg.params.reputation))
+      reputations.set(peerIdFromPrivateKey(keys[i]).toString(), cfg.nodes[i].founder ? genesisValidator(500_000) : newcomer(cfg.params.reputation))
     }
     const sorted = new Map([...reputations].sort(([a], [b]) => (a < b ? -1 : 1)))
-    sim.states.push({
+    const genesis = {
       height: 0,
       lastBlockHash: new Uint8Array(32),
       lastBlockTime: 0,
       reputations: sorted,
       validators: new Map([...sorted].map(([id, e]) => [id, votingPower(e)] as const).filter(([, p]) => p > 0))
-    })
+    }
+    const sim = new SwarmSim(cfg, new DecidedChain(genesis, cfg.params))
+    for (let i = 0; i < cfg.nodes.length; i++) sim.addNode(cfg.nodes[i], keys[i])
+    sim.net.repairMesh()
     const honest = sim.nodes.filter(n => !isByzantine(n.agent))
     sim.bestSingle = honest.sort((a, b) => b.agent.answerSkill - a.agent.answerSkill || a.index - b.index)[0]
-    if (voteBytes === 0) {
-      voteBytes = signMessageSync(sim.nodes[0].key, { networkId: sim.networkId, vote: { type: VoteType.PRECOMMIT, height: 1, round: 0, blockHash: new Uint8Array(32) } }).bytes.length
-    }
+    sim.voteBytes = signMessageSync(keys[0], { networkId: sim.networkId, vote: { type: VoteType.PRECOMMIT, height: 1, round: 0, blockHash: new Uint8Array(32) } }).bytes.length
     return sim
   }
 
-  private async addNode (spec: Omit<SimNodeSpec, 'founder'>): Promise<SimNode> {
+  private addNode (spec: Omit<SimNodeSpec, 'founder'>, key: PrivateKey): SimNode {
     const index = this.nodes.length
-    const key = await generateKeyPairFromSeed('Ed25519', sha256(utf8(`swarmrank-sim/key/${this.cfg.seed}/${index}`)))
     const netIndex = this.net.addNode()
     if (netIndex !== index) throw new Error('node and network indices diverged')
+    const id = peerIdFromPrivateKey(key).toString()
     const node: SimNode = {
       index,
-      id: peerIdFromPrivateKey(key).toString(),
+      id,
       key,
       agent: spec.agent,
       group: spec.group,
       online: true,
+      left: false,
       gen: 0,
-      height: this.states.length > 0 ? this.tip : 0,
-      rounds: new Map(),
+      driver: this.newDriver(id),
+      rounds: this.newRoundSet(id),
       have: new Set(),
-      pool: new Map(),
-      joins: new Map(),
-      future: [],
-      heightLog: new Set(),
       syncing: false,
-      left: false
+      wakeAt: Infinity
     }
     this.nodes.push(node)
     this.byId.set(node.id, node)
     return node
   }
 
-  get tip (): number {
-    return this.states.length - 1
+  private newDriver (id: string, memory?: ConsensusMemory): HeightDriver<null> {
+    return new HeightDriver<null>({ self: id, params: this.cfg.params, state: this.chain.states[this.chain.tip], memory })
+  }
+
+  private newRoundSet (id: string): RoundSet {
+    return new RoundSet({ self: id, networkId: this.networkId, params: this.cfg.params, height: this.chain.tip, tableAt: h => this.chain.states[h]?.reputations })
   }
 
   private nowMs (): number {
     return SIM_EPOCH_MS + Math.floor(this.clock.now)
+  }
+
+  /** The ledger height a node has applied. */
+  private heightOf (node: SimNode): number {
+    return node.driver.height - 1
   }
 
   /** Run the whole scenario; the agreement invariant is checked at every decision. */
@@ -304,13 +179,9 @@ export class SwarmSim {
     for (let i = 0; i < queries; i++) this.clock.at(1_000 + i * queryIntervalMs, () => this.submitQuery(i))
     const lastAsk = 1_000 + (queries - 1) * queryIntervalMs
     const endAt = lastAsk + (this.cfg.drainMs ?? 120_000)
-    for (const wave of this.cfg.joins ?? []) this.clock.at(wave.atMs, () => { void this.joinWave(wave) })
-    for (const p of this.cfg.partitions ?? []) {
-      this.clock.at(p.atMs, () => this.partition(p.share))
-      this.clock.at(p.healAtMs, () => this.heal())
-    }
-    if (this.cfg.churn !== undefined && this.cfg.churn.perMinute > 0) this.scheduleChurn(this.cfg.churn, lastAsk)
-    this.clock.at(STALL_MS, () => this.pullWhileIdle(endAt))
+    this.scenario.schedule(this, lastAsk)
+    // Validators start their stall checks (the node does the same at start).
+    for (const node of this.nodes) this.feedHeight(node, { type: 'tick' })
     let lastReport = -1
     // Joins create keys asynchronously; everything else runs synchronously, one event at a time.
     while (this.clock.size > 0 && this.clock.now <= endAt) {
@@ -329,19 +200,18 @@ export class SwarmSim {
   // --- queries and rounds ---
 
   private submitQuery (index: number): void {
-    const entries = this.validatorsAt(this.tip).filter(n => n.online && !n.syncing)
+    const entries = this.validatorsAt(this.chain.tip).filter(n => n.online && !n.syncing)
     if (entries.length === 0) return
     const entry = this.rng.pick(entries)
     const task = drawTask(this.taskRng)
-    const anchor = entry.height
+    const anchor = this.heightOf(entry)
     const query = this.sign(entry, {
       query: { prompt: task.prompt, anchorHeight: anchor, createdAt: this.nowMs(), nonce: asBytes(utf8(`q${index}`)) }
     })
-    const table = this.states[anchor].reputations
-    const committees = drawCommittees(query.id, table, this.cfg.params.answerers, this.cfg.params.rankers)
+    const committees = drawCommittees(query.id, this.chain.states[anchor].reputations, this.cfg.params.answerers, this.cfg.params.rankers)
     const participants = new Set<number>()
     for (const id of [...committees.answerers, ...committees.rankers]) participants.add(this.byId.get(id)!.index)
-    for (const v of this.validatorsAt(this.tip)) participants.add(v.index)
+    for (const v of this.validatorsAt(this.chain.tip)) participants.add(v.index)
     const info: QueryInfo = { index, task, query, anchor, committees, participants: [...participants].sort((a, b) => a - b), createdAtMs: this.clock.now }
     this.queries.push(info)
     this.queryByHex.set(query.idHex, info)
@@ -354,7 +224,7 @@ export class SwarmSim {
     return msg
   }
 
-  /** Gossip a signed message; the listed nodes act on it when it reaches them. */
+  /** Gossip a signed round message; the listed nodes act on it when it reaches them. */
   private publish (from: SimNode, msg: SignedMessage, participants: readonly number[]): void {
     const arrival = this.net.broadcast(from.index, msg.bytes.length)
     for (const i of participants) {
@@ -371,242 +241,148 @@ export class SwarmSim {
     const p = msg.payload
     if (p.query !== undefined) {
       const info = this.queryByHex.get(msg.idHex)
-      if (info === undefined || node.rounds.has(msg.idHex) || this.isFinal(info)) return
-      const step = startRound({ self: node.id, networkId: this.networkId, query: msg, table: this.states[info.anchor].reputations, params: this.cfg.params }, this.nowMs())
-      node.rounds.set(msg.idHex, step.state)
-      this.carryOut(node, step.state, step.actions)
+      if (info === undefined || info.height !== undefined) return
+      // An observer follows the decided chain (see the file comment): it is at the tip.
+      if (!this.isValidator(node)) this.feedRounds(node, { type: 'height', height: this.chain.tip })
+      this.feedRounds(node, { type: 'query', query: msg })
       return
     }
     const qid = queryIdHexOf(p)
-    const state = qid === undefined ? undefined : node.rounds.get(qid)
-    if (state === undefined) return
-    this.stepRound(node, state, { type: 'message', message: msg })
+    if (qid === undefined) return
+    this.feedRounds(node, { type: 'message', queryIdHex: qid, message: msg })
     // A copycat answers with the first answer it sees revealed: after the commit deadline, too late.
-    if (node.agent.behaviour === 'copycat' && p.answerReveal !== undefined && state.own.answer === undefined && state.answerers.includes(node.id)) {
-      this.stepRound(node, state, { type: 'answer-ready', answer: p.answerReveal.answer, salt: this.rng.bytes16() })
+    const state = node.rounds.round(qid)
+    if (node.agent.behaviour === 'copycat' && p.answerReveal !== undefined && state !== undefined && state.own.answer === undefined && state.answerers.includes(node.id)) {
+      this.feedRounds(node, { type: 'answer-ready', queryIdHex: qid, answer: p.answerReveal.answer, salt: this.rng.bytes16() })
     }
   }
 
-  private stepRound (node: SimNode, state: RoundState, event: RoundEvent): void {
-    const step = stepRound(state, event, this.nowMs())
-    this.carryOut(node, state, step.actions)
+  private feedRounds (node: SimNode, event: RoundSetEvent): void {
+    const { effects } = node.rounds.handle(event, this.nowMs())
+    for (const e of effects) this.carryOutRound(node, e)
   }
 
-  private carryOut (node: SimNode, state: RoundState, actions: RoundAction[]): void {
-    const info = this.queryByHex.get(state.queryIdHex)!
+  private carryOutRound (node: SimNode, e: RoundSetEffect): void {
+    const info = this.queryByHex.get(e.queryIdHex)
+    if (info === undefined) return
     const gen = node.gen
-    const later = (ms: number, event: () => RoundEvent): void => {
-      this.clock.after(ms, () => { if (node.online && node.gen === gen && node.rounds.get(state.queryIdHex) === state) this.stepRound(node, state, event()) })
+    const later = (ms: number, event: RoundSetEvent): void => {
+      this.clock.after(ms, () => { if (node.online && node.gen === gen) this.feedRounds(node, event) })
     }
-    for (const a of actions) {
-      switch (a.type) {
-        case 'request-answer': {
-          const answer = simAnswer(node.agent, node.id, state.queryId, info.task, this.cfg.freeForm)
-          if (answer !== undefined) later(this.rng.logNormal(this.cfg.answerMs, 0.5), () => ({ type: 'answer-ready', answer, salt: this.rng.bytes16() }))
-          break
-        }
-        case 'request-comparisons': {
-          const judgements = a.pairs.map(pair => ({ a: pair.a, b: pair.b, verdict: simJudge(node.agent, node.id, state.queryId, info.task, pair.answerA, pair.answerB), reason: 'simulated' }))
-          later(this.rng.logNormal(this.cfg.judgeMs, 0.5), () => ({ type: 'comparisons-ready', judgements, salt: this.rng.bytes16() }))
-          break
-        }
-        case 'publish': {
-          if (node.agent.behaviour === 'withholder' && (a.payload.answerReveal !== undefined || a.payload.comparisonReveal !== undefined)) break
-          const { networkId: _, ...body } = a.payload
-          const msg = this.sign(node, body)
-          this.publish(node, msg, info.participants)
-          break
-        }
-        case 'wake-at':
-          later(Math.max(0, a.at - this.nowMs()), () => ({ type: 'tick' }))
-          break
-        case 'finalized':
-          if (this.isValidator(node)) this.addReady(node, state.queryIdHex, a.outcome.record, a.messages)
-          break
+    switch (e.type) {
+      case 'request-answer': {
+        const answer = simAnswer(node.agent, node.id, info.query.id, info.task, this.cfg.freeForm)
+        if (answer !== undefined) later(this.rng.logNormal(this.cfg.answerMs, 0.5), { type: 'answer-ready', queryIdHex: e.queryIdHex, answer, salt: this.rng.bytes16() })
+        break
       }
+      case 'request-comparisons': {
+        const judgements = e.pairs.map(pair => ({ a: pair.a, b: pair.b, verdict: simJudge(node.agent, node.id, info.query.id, info.task, pair.answerA, pair.answerB), reason: 'simulated' }))
+        later(this.rng.logNormal(this.cfg.judgeMs, 0.5), { type: 'comparisons-ready', queryIdHex: e.queryIdHex, judgements, salt: this.rng.bytes16() })
+        break
+      }
+      case 'publish': {
+        const { keep } = misbehave(node.agent.behaviour === 'withholder' ? 'withhold' : undefined, e, () => this.rng.bytes16())
+        if (!keep) break
+        const { networkId: _, ...body } = e.payload
+        this.publish(node, this.sign(node, body), info.participants)
+        break
+      }
+      case 'wake-at':
+        later(Math.max(0, e.at - this.nowMs()), { type: 'tick', queryIdHex: e.queryIdHex })
+        break
+      case 'closed':
+        if (this.isValidator(node)) this.feedHeight(node, { type: 'round-ready', queryIdHex: e.queryIdHex, record: e.outcome.record })
+        break
+      case 'started':
+      case 'cancel':
+        break
     }
-  }
-
-  private isFinal (info: QueryInfo): boolean {
-    return info.height !== undefined
   }
 
   // --- consensus ---
 
   private validatorsAt (height: number): SimNode[] {
-    return [...this.states[height].validators.keys()].map(id => this.byId.get(id)!)
+    return [...this.chain.states[height].validators.keys()].map(id => this.byId.get(id)!)
   }
 
   private isValidator (node: SimNode): boolean {
-    return this.states[Math.min(node.height, this.tip)].validators.has(node.id)
+    return node.driver.isValidator()
   }
 
-  private addReady (node: SimNode, qid: string, record: RoundRecord, messages: readonly SignedMessage[]): void {
-    const info = this.queryByHex.get(qid)
-    if (info?.height !== undefined && info.height <= node.height) return
-    node.pool.set(qid, { record, messages })
-    this.somethingReady(node)
+  private feedHeight (node: SimNode, event: HeightEvent<null>): void {
+    if (!node.online) return
+    const { effects } = node.driver.handle(event, this.nowMs())
+    for (const e of effects) this.carryOutHeight(node, e)
   }
 
-  private somethingReady (node: SimNode): void {
-    this.ensureStarted(node)
-    const tm = node.tm
-    if (tm !== undefined && node.pendingValueRound === tm.round && tm.step === 'propose' && tm.isProposer()) {
-      node.pendingValueRound = undefined
-      this.propose(node, tm, tm.round)
+  private carryOutHeight (node: SimNode, e: HeightEffect<null>): void {
+    const gen = node.gen
+    const later = (ms: number, event: HeightEvent<null>): void => {
+      this.clock.after(ms, () => { if (node.online && node.gen === gen) this.feedHeight(node, event) })
     }
-  }
-
-  private ensureStarted (node: SimNode): void {
-    if (node.tm !== undefined || !node.online || node.syncing) return
-    const h = node.height + 1
-    const state = this.states[node.height]
-    if (!state.validators.has(node.id)) return
-    const waiting = [...node.pool.keys()].some(q => !this.finalizedBy(q, node.height)) ||
-      [...node.joins.values()].some(j => !state.reputations.has(j.signerId)) ||
-      node.future.some(m => m.height === h)
-    if (!waiting) return
-    const validators = state.validators
-    const tm = new Tendermint<Block, null>({
-      height: h,
-      self: node.id,
-      validators,
-      proposer: r => proposerFor(validators, h, r),
-      params: this.cfg.params.bft // BftParams carries Tendermint's timeouts
-    })
-    node.tm = tm
-    node.pendingValueRound = undefined
-    this.watchForStall(node, tm)
-    this.feed(node, tm, { type: 'start' })
-    const replay = node.future.filter(m => m.height === h)
-    node.future = node.future.filter(m => m.height > h)
-    for (const m of replay) if (node.tm === tm) this.feed(node, tm, m.event)
-  }
-
-  private finalizedBy (qid: string, height: number): boolean {
-    const h = this.queryByHex.get(qid)?.height
-    return h !== undefined && h <= height
-  }
-
-  /** getValue() of the paper: a block of what is ready, or wait (no empty blocks) until something is. */
-  private propose (node: SimNode, tm: Tendermint<Block, null>, round: number): void {
-    const block = this.makeBlock(node)
-    if (block === undefined) node.pendingValueRound = round
-    else this.feed(node, tm, { type: 'value', round, value: block, id: toHex(blockHash(block.header!)) })
-  }
-
-  private feed (node: SimNode, tm: Tendermint<Block, null>, event: TendermintEvent<Block, null>): void {
-    for (const a of tm.handle(event)) {
-      if (node.tm !== tm || !node.online) return
-      switch (a.type) {
-        case 'request-value':
-          this.propose(node, tm, a.round)
-          break
-        case 'broadcast-proposal':
-          this.broadcastConsensus(node, tm.height, encodeBlock(a.value).length + voteBytes, { type: 'proposal', proposal: { round: a.round, value: a.value, id: a.id, validRound: a.validRound, from: node.id } })
-          break
-        case 'broadcast-vote':
-          this.broadcastConsensus(node, tm.height, voteBytes, { type: 'vote', vote: { kind: a.kind as VoteKind, round: a.round, id: a.id as ValueId, from: node.id, evidence: null } })
-          break
-        case 'validate':
-          this.validate(node, tm, a.id, a.value)
-          break
-        case 'schedule-timeout': {
-          const gen = node.gen
-          this.clock.after(a.delayMs, () => { if (node.tm === tm && node.gen === gen) this.feed(node, tm, { type: 'timeout', kind: a.kind, round: a.round }) })
-          break
-        }
-        case 'decide':
-          this.commit(node, a.value, a.id)
-          return
-        case 'equivocation':
-          this.equivocations++
-          break
+    switch (e.type) {
+      case 'publish-proposal': {
+        const proposal = { round: e.round, value: e.block, id: toHex(blockHash(e.block.header!)), validRound: e.validRound, from: node.id }
+        this.broadcastConsensus(node, encodeBlock(e.block).length + this.voteBytes, { kind: 'proposal', key: this.nextKey(), height: e.height, from: node.id, proposal, carrier: null })
+        break
       }
+      case 'save-sign-state':
+        node.signState = structuredClone(e.memory)
+        break
+      case 'publish-vote':
+        this.broadcastConsensus(node, this.voteBytes, { kind: 'vote', key: this.nextKey(), height: e.height, from: node.id, vote: { kind: e.kind, round: e.round, id: e.id, from: node.id, evidence: null }, carrier: null })
+        break
+      case 'check-block':
+        this.checkBlock(node, e.height, e.id, e.block)
+        break
+      case 'schedule-timeout':
+        later(e.delayMs, { type: 'timeout', height: e.height, kind: e.kind, round: e.round })
+        break
+      case 'commit':
+        this.commit(node, e.block, e.id)
+        break
+      case 'sync':
+        this.sync(node)
+        break
+      case 'pull-votes':
+        this.pullVotes(node, e.height)
+        break
+      case 'wake-at':
+        // One pending tick per node: the earliest asked for (the driver asks again at every step).
+        if (e.at < node.wakeAt) {
+          node.wakeAt = e.at
+          this.clock.after(Math.max(0, e.at - this.nowMs()), () => {
+            if (node.wakeAt !== e.at) return
+            node.wakeAt = Infinity
+            if (node.online && node.gen === gen) this.feedHeight(node, { type: 'tick' })
+          })
+        }
+        break
+      case 'equivocation':
+        this.equivocations++
+        break
+      case 'note':
+        break
     }
   }
 
-  /**
-   * Vote catch-up, as the node does it (ConsensusRunner): a validator whose height has not moved
-   * (same round and step) for STALL_MS asks up to three peers at its height for the proposals and
-   * votes they hold. Gossip does not resend old messages, so without this a validator that came
-   * back mid-height after the others voted could never complete a quorum they were waiting for
-   * (the churn experiment stalled for good at 50 %/min before this).
-   */
-  private watchForStall (node: SimNode, tm: Tendermint<Block, null>): void {
-    const gen = node.gen
-    let last = ''
-    const check = (): void => {
-      if (node.tm !== tm || node.gen !== gen || !node.online) return
-      const now = `${tm.round}/${tm.step}`
-      if (now === last) this.pullVotes(node)
-      last = now
-      this.clock.after(STALL_MS, check)
-    }
-    this.clock.after(STALL_MS, check)
+  private nextKey (): string {
+    return `m${this.messageCounter++}`
   }
 
-  /**
-   * The idle half of vote catch-up: a validator that has not started the height (nothing ready
-   * here: it was down when the others started it) asks peers for it every STALL_MS.
-   */
-  private pullWhileIdle (until: number): void {
-    for (const node of this.validatorsAt(this.tip)) {
-      if (node.online && !node.syncing && node.tm === undefined && node.height === this.tip) this.pullVotes(node)
-    }
-    if (this.clock.now + STALL_MS <= until) this.clock.after(STALL_MS, () => this.pullWhileIdle(until))
-  }
-
-  private pullVotes (node: SimNode): void {
-    const peers = this.validatorsAt(node.height).filter(v => v !== node && v.online && v.height === node.height && v.heightLog.size > 0)
-    const gen = node.gen
-    for (let k = 0; k < 3 && peers.length > 0; k++) {
-      const peer = peers.splice(this.pullRng.int(peers.length), 1)[0]
-      const held = [...peer.heightLog]
-      this.votePulls++
-      this.net.bytesIn[node.index] += held.length * voteBytes
-      this.clock.after(this.net.rttMs(), () => {
-        if (node.gen !== gen || !node.online) return
-        for (const m of held) this.onConsensusMessage(node, m)
-      })
-    }
-  }
-
-  private makeBlock (node: SimNode): Block | undefined {
-    const ready = [...node.pool].filter(([qid]) => !this.finalizedBy(qid, node.height)).map(([qid, r]) => [qid, r.record] as [string, RoundRecord])
-    return proposeBlock(this.states[node.height], ready, node.joins.values(), node.id, this.nowMs(), this.cfg.params)
-  }
-
-  private broadcastConsensus (from: SimNode, height: number, bytes: number, event: TendermintEvent<Block, null>): void {
+  private broadcastConsensus (from: SimNode, bytes: number, msg: ConsensusMessage<null>): void {
     const arrival = this.net.broadcast(from.index, bytes)
-    const msg: ConsensusMessage = { height, event }
     // Validators of this height act on it; the rest only relay (counted in the flood).
-    for (const v of this.validatorsAt(height - 1)) {
+    for (const v of this.validatorsAt(Math.min(msg.height - 1, this.chain.tip))) {
       const delay = arrival[v.index]
       if (delay === Infinity) continue
       const gen = v.gen
-      this.clock.after(delay, () => { if (v.online && v.gen === gen) this.onConsensusMessage(v, msg) })
+      this.clock.after(delay, () => { if (v.online && v.gen === gen) this.feedHeight(v, { type: 'message', message: msg }) })
     }
-  }
-
-  private onConsensusMessage (node: SimNode, msg: ConsensusMessage): void {
-    if (msg.height <= node.height) return
-    if (msg.height === node.height + 1 && node.heightLog.size < 4_096) node.heightLog.add(msg)
-    if (msg.height > node.height + 1 || node.syncing) {
-      if (node.future.length < 2_000) node.future.push(msg)
-      this.syncIfBehind(node)
-      return
-    }
-    if (node.tm === undefined) {
-      node.future.push(msg)
-      this.ensureStarted(node)
-      return
-    }
-    this.feed(node, node.tm, msg.event)
   }
 
   /** valid(v): the node's block check, after fetching any named message it lacks from the block's builder. */
-  private validate (node: SimNode, tm: Tendermint<Block, null>, id: string, block: Block): void {
+  private checkBlock (node: SimNode, height: number, id: string, block: Block): void {
     const builder = this.byId.get(new TextDecoder().decode(block.header?.proposer ?? new Uint8Array()))
     const named = new Set<string>()
     for (const r of block.records) for (const m of r.includedMessageIds) named.add(toHex(m))
@@ -620,21 +396,22 @@ export class SwarmSim {
     }
     const delay = fetched > 0 ? this.net.rttMs() : 0
     let result: BlockCheck
+    const base = height - 1
     if (missing) {
-      result = { valid: false, reason: 'a named message is missing' }
+      result = { valid: false, code: 'missing_message', reason: 'a named message is missing' }
     } else {
       // checkProposedBlock is a pure function of the block and the state it extends: honest
       // validators holding every named message get the same answer, so it is computed once.
-      const key = `${node.height}/${id}`
+      const key = `${base}/${id}`
       let cached = this.checks.get(key)
       if (cached === undefined) {
         cached = checkProposedBlock(block, {
-          state: this.states[node.height],
+          state: this.chain.states[base],
           params: this.cfg.params,
-          validators: this.states[node.height].validators,
+          validators: this.chain.states[base].validators,
           messages: new Map([...named].map(m => [m, this.messages.get(m)!])),
-          tableAt: h => this.states[h]?.reputations,
-          isFinalized: q => this.finalizedBy(q, node.height)
+          tableAt: h => this.chain.states[h]?.reputations,
+          isFinalized: q => this.finalizedBy(q, base)
         })
         this.checks.set(key, cached)
       }
@@ -642,45 +419,32 @@ export class SwarmSim {
       for (const m of named) node.have.add(m)
     }
     const gen = node.gen
-    this.clock.after(delay, () => { if (node.tm === tm && node.gen === gen) this.feed(node, tm, { type: 'validated', id, valid: result.valid }) })
+    this.clock.after(delay, () => { if (node.online && node.gen === gen) this.feedHeight(node, { type: 'validated', height, id, valid: result.valid }) })
   }
 
-  /** A node decided a block: check agreement, extend the chain if it is the first, move on. */
+  private finalizedBy (qid: string, height: number): boolean {
+    const h = this.queryByHex.get(qid)?.height
+    return h !== undefined && h <= height
+  }
+
+  /** A node decided a block: check agreement, extend the chain if it is the first, and import it. */
   private commit (node: SimNode, block: Block, id: string): void {
     const h = block.header!.height
-    this.decisions++
-    if (h <= this.tip) {
-      if (this.hashes[h] !== id) this.violation(`height ${h}: ${node.id} decided ${id.slice(0, 12)}, the chain has ${this.hashes[h].slice(0, 12)}`)
-    } else if (h === this.tip + 1) {
-      this.extendChain(block, id)
-    } else {
-      this.violation(`${node.id} decided height ${h} before height ${this.tip + 1} was decided`)
-      return
-    }
-    node.height = h
-    node.tm = undefined
-    node.heightLog = new Set()
-    node.pendingValueRound = undefined
-    for (const q of [...node.pool.keys()]) if (this.finalizedBy(q, h)) node.pool.delete(q)
-    for (const [j, msg] of [...node.joins]) if (this.states[h].reputations.has(msg.signerId)) node.joins.delete(j)
-    this.ensureStarted(node)
+    if (this.chain.decide(node.id, block, id, this.clock.now)) this.extended(h)
+    // The node imports the chain's block at that height (its own, unless agreement was violated).
+    if (h <= this.chain.tip) this.importBlock(node, h)
   }
 
-  /** Counted, and the first one kept for the report: runs go on so an experiment shows what followed. */
-  private violation (what: string): void {
-    this.violations++
-    this.firstViolation ??= what
+  private importBlock (node: SimNode, h: number): void {
+    if (h !== this.heightOf(node) + 1) return
+    this.feedHeight(node, { type: 'committed', block: this.chain.blocks[h], state: this.chain.states[h] })
+    for (const r of this.chain.blocks[h].records) this.feedRounds(node, { type: 'final', queryIdHex: toHex(r.queryId) })
+    this.feedRounds(node, { type: 'height', height: h })
   }
 
-  private extendChain (block: Block, id: string): void {
-    const h = block.header!.height
+  private extended (h: number): void {
     this.checks.clear()
-    const state = applyBlock(this.states[h - 1], block, this.cfg.params)
-    this.states.push(state)
-    this.blocks[h] = block
-    this.hashes[h] = id
-    this.decidedAt[h] = this.clock.now
-    for (const record of block.records) {
+    for (const record of this.chain.blocks[h].records) {
       const info = this.queryByHex.get(toHex(record.queryId))
       if (info === undefined || info.height !== undefined) continue
       info.height = h
@@ -688,67 +452,59 @@ export class SwarmSim {
       this.finals++
       for (const p of info.participants) {
         const node = this.nodes[p]
-        node.rounds.delete(info.query.idHex)
+        // Observers learn of the block as they follow the chain; validators import it as they decide it.
+        if (!this.isValidator(node)) this.feedRounds(node, { type: 'final', queryIdHex: info.query.idHex })
         for (const m of record.includedMessageIds) node.have.delete(toHex(m))
       }
     }
-    this.sample(h, block)
+    this.chain.sample(h, this.clock.now, id => this.byId.get(id)!.group)
   }
 
-  private sample (h: number, block: Block): void {
-    const state = this.states[h]
-    const reputation: Record<string, number> = {}
-    const members: Record<string, number> = {}
-    const power: Record<string, number> = {}
-    let total = 0
-    for (const [id, entry] of state.reputations) {
-      const g = this.byId.get(id)!.group
-      reputation[g] = (reputation[g] ?? 0) + entry.reputationPpm
-      members[g] = (members[g] ?? 0) + 1
-    }
-    for (const [id, p] of state.validators) {
-      const g = this.byId.get(id)!.group
-      power[g] = (power[g] ?? 0) + p
-      total += p
-    }
-    for (const g of Object.keys(reputation)) reputation[g] = Math.round(reputation[g] / members[g])
-    const powerShare: Record<string, number> = {}
-    for (const g of Object.keys(members)) powerShare[g] = total === 0 ? 0 : (power[g] ?? 0) / total
-    this.samples.push({ height: h, timeMs: this.clock.now, records: block.records.length, admissions: block.admissions.length, reputation, powerShare, members })
-  }
-
-  /** A node that hears of a height above its own catches up by block sync (one round trip per 64 blocks). */
-  private syncIfBehind (node: SimNode): void {
-    if (node.syncing || node.height >= this.tip) return
+  /** Block sync: one round trip per batch of blocks (the node's sync batch), then the blocks are imported in order. */
+  private sync (node: SimNode): void {
+    if (node.syncing || this.heightOf(node) >= this.chain.tip) return
     node.syncing = true
-    node.tm = undefined
     const gen = node.gen
-    const blocks = this.tip - node.height
-    this.clock.after(this.net.rttMs() * (1 + Math.ceil(blocks / 64)), () => {
+    const blocks = this.chain.tip - this.heightOf(node)
+    this.clock.after(this.net.rttMs() * (1 + Math.ceil(blocks / heightDriverLimits.syncBatchBlocks)), () => {
       if (node.gen !== gen || !node.online) return
       node.syncing = false
-      node.height = this.tip
-      node.tm = undefined
-      node.heightLog = new Set()
-      for (const q of [...node.pool.keys()]) if (this.finalizedBy(q, node.height)) node.pool.delete(q)
-      node.future = node.future.filter(m => m.height > node.height)
-      this.ensureStarted(node)
+      const target = this.chain.tip
+      for (let h = this.heightOf(node) + 1; h <= target; h++) this.importBlock(node, h)
     })
   }
 
-  // --- churn, joins, partitions ---
+  /**
+   * Vote catch-up: the driver asks when its height stalled; up to three peers deciding the same
+   * height hand over the proposals and votes they hold.
+   */
+  private pullVotes (node: SimNode, height: number): void {
+    const peers = this.validatorsAt(this.heightOf(node)).filter(v => v !== node && v.online && v.driver.height === height && v.driver.messagesOfHeight(height).length > 0)
+    const gen = node.gen
+    for (let k = 0; k < 3 && peers.length > 0; k++) {
+      const peer = peers.splice(this.pullRng.int(peers.length), 1)[0]
+      const held = peer.driver.heldMessages()
+      this.votePulls++
+      this.net.bytesIn[node.index] += held.length * this.voteBytes
+      this.clock.after(this.net.rttMs(), () => {
+        if (node.gen !== gen || !node.online) return
+        for (const m of held) this.feedHeight(node, { type: 'message', message: m })
+      })
+    }
+  }
 
-  private pendingCreations = 0
-  private creations: Promise<void> = Promise.resolve()
+  // --- the scenario's faults (ScenarioTarget) ---
+
+  validatorsNow (): ReadonlyMap<string, number> {
+    return this.chain.states[this.chain.tip].validators
+  }
 
   /** Fresh identities: new keys (async), a place in the mesh, and a Join repeated until a block admits them. */
-  private joinWave (wave: { count: number, agent: SimAgent, group: string }): void {
+  joinWave (wave: { count: number, agent: SimAgent, group: string }): void {
     this.pendingCreations++
     this.creations = this.creations.then(async () => {
       for (let i = 0; i < wave.count; i++) {
-        const node = await this.addNode({ agent: wave.agent, group: wave.group })
-        node.height = this.tip
-        this.faults.freshJoins++
+        const node = this.addNode({ agent: wave.agent, group: wave.group }, await nodeKey(this.cfg.seed, this.nodes.length))
         this.askToJoin(node)
       }
       this.pendingCreations--
@@ -756,91 +512,73 @@ export class SwarmSim {
   }
 
   private askToJoin (node: SimNode): void {
-    if (!node.online || this.states[this.tip].reputations.has(node.id)) return
+    if (!node.online || this.chain.states[this.chain.tip].reputations.has(node.id)) return
     const join = this.sign(node, { join: { createdAt: this.nowMs() } })
     const arrival = this.net.broadcast(node.index, join.bytes.length)
-    for (const v of this.validatorsAt(this.tip)) {
+    for (const v of this.validatorsAt(this.chain.tip)) {
       const delay = arrival[v.index]
       if (delay === Infinity) continue
       const gen = v.gen
       this.clock.after(delay, () => {
         if (!v.online || v.gen !== gen) return
         v.have.add(join.idHex)
-        if (v.joins.size < 256 && !this.states[v.height].reputations.has(node.id)) v.joins.set(node.id, join)
-        this.somethingReady(v)
+        this.feedHeight(v, { type: 'join', message: join })
       })
     }
     const gen = node.gen
     this.clock.after(this.cfg.joinRetryMs ?? 5_000, () => { if (node.gen === gen) this.askToJoin(node) })
   }
 
-  private scheduleChurn (churn: ChurnSpec, until: number): void {
-    const rng = this.rng.fork('churn')
-    const meanGapMs = 60_000 / (churn.perMinute * this.cfg.nodes.length)
-    let t = 1_000
-    for (;;) {
-      t += -Math.log(1 - rng.next()) * meanGapMs
-      if (t > until) break
-      const returns = rng.next() < churn.returnShare
-      this.clock.at(t, () => this.churnEvent(rng, returns, churn))
-    }
-  }
-
-  private churnEvent (rng: Prng, returns: boolean, churn: ChurnSpec): void {
-    // Keep more than 2/3 of the validator power up, as an operator's fault budget would.
-    const validators = this.states[this.tip].validators
-    const total = [...validators.values()].reduce((s, p) => s + p, 0)
-    const up = [...validators].filter(([id]) => this.byId.get(id)!.online).reduce((s, [, p]) => s + p, 0)
-    const candidates = this.nodes.filter(n => n.online && !n.left && (up - (validators.get(n.id) ?? 0)) * 3 > total * 2)
-    if (candidates.length === 0) return
-    const node = rng.pick(candidates)
-    this.takeOffline(node)
-    if (returns) {
-      this.faults.crashes++
-      this.clock.after(churn.returnAfterMs, () => this.bringBack(node))
-    } else {
-      this.faults.leaves++
-      node.left = true
-      this.joinWave({ count: 1, agent: churn.freshAgent(), group: 'fresh' })
-    }
-  }
-
-  private takeOffline (node: SimNode): void {
+  crash (target: ScenarioNode): void {
+    const node = this.nodes[target.index]
     node.online = false
     node.gen++
-    node.tm = undefined
-    node.rounds.clear()
-    node.future = []
-    node.heightLog = new Set()
     node.syncing = false
+    node.wakeAt = Infinity
     this.net.setOnline(node.index, false)
   }
 
-  private bringBack (node: SimNode): void {
+  /** Back from a crash: what was in memory is gone; the ledger and the sign state were on disk. */
+  restore (target: ScenarioNode): void {
+    const node = this.nodes[target.index]
+    const applied = node.driver.height - 1
+    node.driver = new HeightDriver<null>({ self: node.id, params: this.cfg.params, state: this.chain.states[applied], memory: node.signState })
+    node.rounds = new RoundSet({ self: node.id, networkId: this.networkId, params: this.cfg.params, height: applied, tableAt: h => this.chain.states[h]?.reputations })
     node.online = true
-    this.faults.returns++
     this.net.setOnline(node.index, true)
     this.net.repairMesh()
-    this.syncIfBehind(node)
-    this.ensureStarted(node)
+    this.sync(node)
+    this.feedHeight(node, { type: 'tick' })
   }
 
-  private partition (share: number): void {
-    this.faults.partitions++
-    const rng = this.rng.fork('partition')
-    for (const node of this.nodes) this.net.group[node.index] = rng.next() < share ? 1 : 0
+  leave (target: ScenarioNode): void {
+    this.crash(target)
+    this.nodes[target.index].left = true
   }
 
-  private heal (): void {
+  partition (side: (index: number) => 0 | 1): void {
+    for (const node of this.nodes) this.net.group[node.index] = side(node.index)
+  }
+
+  heal (): void {
     for (const node of this.nodes) this.net.group[node.index] = 0
     // Nodes left behind on the minority side hear the majority again and catch up.
-    for (const node of this.nodes) if (node.online) this.syncIfBehind(node)
+    for (const node of this.nodes) if (node.online) this.sync(node)
   }
 
   // --- results ---
 
   private result (): SimResult {
-    const outcomes = this.queries.map(info => this.outcome(info))
+    const ctx = {
+      seed: this.cfg.seed,
+      params: this.cfg.params,
+      freeForm: this.cfg.freeForm,
+      chain: this.chain,
+      messages: this.messages,
+      groupOf: (id: string) => this.byId.get(id)!.group,
+      bestSingle: this.bestSingle
+    }
+    const outcomes = this.queries.map(info => gradeQuery(info, ctx))
     const n = this.nodes.length
     const asked = Math.max(1, this.queries.length)
     const sum = (xs: number[]): number => xs.reduce((s, x) => s + x, 0)
@@ -850,62 +588,23 @@ export class SwarmSim {
       nodesAtEnd: n,
       simMs: Math.round(this.clock.now),
       queries: outcomes,
-      blocks: this.samples,
-      height: this.tip,
-      stateRoot: stateRootHex(this.states[this.tip]),
-      agreement: { decisions: this.decisions, violations: this.violations, ...(this.firstViolation === undefined ? {} : { first: this.firstViolation }) },
+      blocks: this.chain.samples,
+      height: this.chain.tip,
+      stateRoot: this.chain.stateRoot(),
+      agreement: { decisions: this.chain.decisions, violations: this.chain.violations, ...(this.chain.firstViolation === undefined ? {} : { first: this.chain.firstViolation }) },
       traffic: {
         messagesPerNodePerQuery: sum(this.net.messagesIn) / n / asked,
         bytesInPerNodePerQuery: sum(this.net.bytesIn) / n / asked,
         bytesOutPerNodePerQuery: sum(this.net.bytesOut) / n / asked,
         broadcasts: this.net.broadcasts
       },
-      faults: { ...this.faults },
+      faults: { ...this.scenario.faults },
       equivocations: this.equivocations,
       votePulls: this.votePulls
     }
   }
+}
 
-  /** Grade a query: the final record's winner, and the baselines on the same answers and verdicts. */
-  private outcome (info: QueryInfo): QueryOutcome {
-    const seats: Record<string, number> = {}
-    const members = [...info.committees.answerers, ...info.committees.rankers]
-    for (const id of members) {
-      const g = this.byId.get(id)!.group
-      seats[g] = (seats[g] ?? 0) + 1 / members.length
-    }
-    const base = { index: info.index, createdAtMs: info.createdAtMs, final: info.height !== undefined, seats }
-    const best = this.bestSingle === undefined ? undefined : simAnswer(this.bestSingle.agent, this.bestSingle.id, info.query.id, info.task, this.cfg.freeForm)
-    const bestSingleRight = isRight(best, info.task)
-    if (info.height === undefined) {
-      return { ...base, answers: 0, distinctAnswers: 0, consensusRight: false, majorityRight: false, unweightedRight: false, bestSingleRight }
-    }
-    const record = this.blocks[info.height].records.find(r => toHex(r.queryId) === info.query.idHex)!
-    const named = record.includedMessageIds.map(id => this.messages.get(toHex(id))!)
-    const answers = named.filter(m => m.payload.answerReveal !== undefined).map(m => m.payload.answerReveal!.answer)
-    const textOf = (id: Uint8Array): string | undefined => answers.find(a => candidateId(a) === toHex(id))
-    const winner = record.winner.length === 0 ? undefined : textOf(record.winner)
-    // Majority vote over exact answers; a tie is broken by a fair draw.
-    const votes = new Map<string, number>()
-    for (const a of answers) votes.set(a, (votes.get(a) ?? 0) + 1)
-    const top = Math.max(0, ...votes.values())
-    const leaders = [...votes].filter(([, c]) => c === top).map(([a]) => a).sort()
-    const majority = leaders.length === 0 ? undefined : leaders[new Prng(`tie/${this.cfg.seed}/${info.index}`).int(leaders.length)]
-    // Unweighted Bradley–Terry: the same evidence with every ranker's weight equal.
-    const table = this.states[info.anchor].reputations
-    const flat = new Map([...table].map(([id]) => [id, genesisValidator(500_000)]))
-    const ev = evidenceFromMessages(info.query, named, info.committees)
-    const unweighted = computeRoundRecord(ev, flat, this.cfg.params).winner?.answer
-    return {
-      ...base,
-      finalityMs: Math.round(info.finalAtMs! - info.createdAtMs),
-      height: info.height,
-      answers: answers.length,
-      distinctAnswers: votes.size,
-      consensusRight: isRight(winner, info.task),
-      majorityRight: isRight(majority, info.task),
-      unweightedRight: isRight(unweighted, info.task),
-      bestSingleRight
-    }
-  }
+async function nodeKey (seed: string, index: number): Promise<PrivateKey> {
+  return generateKeyPairFromSeed('Ed25519', sha256(utf8(`swarmrank-sim/key/${seed}/${index}`)))
 }

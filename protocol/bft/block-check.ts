@@ -24,7 +24,15 @@ export interface BlockCheckContext {
   alreadyVerified?: (recordHashHex: string) => boolean
 }
 
-export type BlockCheck = { valid: true } | { valid: false, reason: string }
+/** Why a proposed block is invalid: one code per rule (metric labels), the reason says more. */
+export type BlockCheckCode =
+  | 'no_header' | 'wrong_height' | 'wrong_parent' | 'builder_not_validator' | 'time_backwards' | 'empty'
+  | 'admission_member' | 'admission_no_join' | 'too_many_records' | 'records_root' | 'duplicate_record'
+  | 'missing_message' | 'no_query' | 'anchor_unavailable' | 'record_mismatch' | 'state_root' | 'error'
+
+export type BlockCheck = { valid: true } | { valid: false, code: BlockCheckCode, reason: string }
+
+const invalid = (code: BlockCheckCode, reason: string): BlockCheck => ({ valid: false, code, reason })
 
 /**
  * valid(v) of Tendermint for a proposed block (DESIGN §4.6): it extends our chain, was built by a
@@ -35,40 +43,40 @@ export type BlockCheck = { valid: true } | { valid: false, reason: string }
  */
 export function checkProposedBlock (block: Block, ctx: BlockCheckContext): BlockCheck {
   const h = block.header
-  if (h === undefined) return { valid: false, reason: 'no header' }
-  if (h.height !== ctx.state.height + 1) return { valid: false, reason: `height ${h.height}, expected ${ctx.state.height + 1}` }
-  if (!equalBytes(h.prevHash, ctx.state.lastBlockHash)) return { valid: false, reason: 'does not extend our last block' }
+  if (h === undefined) return invalid('no_header', 'no header')
+  if (h.height !== ctx.state.height + 1) return invalid('wrong_height', `height ${h.height}, expected ${ctx.state.height + 1}`)
+  if (!equalBytes(h.prevHash, ctx.state.lastBlockHash)) return invalid('wrong_parent', 'does not extend our last block')
   // The builder, not necessarily this round's proposer: Tendermint re-proposes a block built earlier.
-  if (!ctx.validators.has(nodeIdFromBytes(h.proposer))) return { valid: false, reason: 'built by a node that is not a validator' }
-  if (h.time < ctx.state.lastBlockTime) return { valid: false, reason: 'block time goes backwards' }
-  if (block.records.length === 0 && block.admissions.length === 0) return { valid: false, reason: 'empty block' }
+  if (!ctx.validators.has(nodeIdFromBytes(h.proposer))) return invalid('builder_not_validator', 'built by a node that is not a validator')
+  if (h.time < ctx.state.lastBlockTime) return invalid('time_backwards', 'block time goes backwards')
+  if (block.records.length === 0 && block.admissions.length === 0) return invalid('empty', 'empty block')
   const admitted = new Set<string>()
   for (const a of block.admissions) {
     const node = nodeIdFromBytes(a.node)
-    if (admitted.has(node) || ctx.state.reputations.has(node)) return { valid: false, reason: `${node} is already in the ledger` }
+    if (admitted.has(node) || ctx.state.reputations.has(node)) return invalid('admission_member', `${node} is already in the ledger`)
     admitted.add(node)
     const join = ctx.messages.get(toHex(a.joinMessageId))
-    if (join?.payload.join === undefined || join.signerId !== node) return { valid: false, reason: `no Join signed by ${node}` }
+    if (join?.payload.join === undefined || join.signerId !== node) return invalid('admission_no_join', `no Join signed by ${node}`)
   }
-  if (block.records.length > ctx.params.bft.maxRecordsPerBlock) return { valid: false, reason: 'too many records' }
-  if (!equalBytes(h.recordsRoot, recordsRoot(block.records))) return { valid: false, reason: 'records root mismatch' }
+  if (block.records.length > ctx.params.bft.maxRecordsPerBlock) return invalid('too_many_records', 'too many records')
+  if (!equalBytes(h.recordsRoot, recordsRoot(block.records))) return invalid('records_root', 'records root mismatch')
   const seen = new Set<string>()
   for (const record of block.records) {
     const qid = toHex(record.queryId)
-    if (seen.has(qid) || ctx.isFinalized(qid)) return { valid: false, reason: `query ${qid.slice(0, 12)} already has a record` }
+    if (seen.has(qid) || ctx.isFinalized(qid)) return invalid('duplicate_record', `query ${qid.slice(0, 12)} already has a record`)
     seen.add(qid)
     if (ctx.alreadyVerified?.(toHex(recordHash(record))) === true) continue
     const named = record.includedMessageIds.map(id => ctx.messages.get(toHex(id)))
-    if (named.some(m => m === undefined)) return { valid: false, reason: `a message named by ${qid.slice(0, 12)} is missing` }
+    if (named.some(m => m === undefined)) return invalid('missing_message', `a message named by ${qid.slice(0, 12)} is missing`)
     const query = named.find(m => m!.idHex === qid)
-    if (query?.payload.query === undefined) return { valid: false, reason: `record ${qid.slice(0, 12)} does not name its query` }
+    if (query?.payload.query === undefined) return invalid('no_query', `record ${qid.slice(0, 12)} does not name its query`)
     const table = ctx.tableAt(query.payload.query.anchorHeight)
-    if (table === undefined) return { valid: false, reason: `anchor height ${query.payload.query.anchorHeight} unavailable` }
+    if (table === undefined) return invalid('anchor_unavailable', `anchor height ${query.payload.query.anchorHeight} unavailable`)
     const committees = drawCommittees(query.id, table, ctx.params.answerers, ctx.params.rankers)
     const ev = evidenceFromMessages(query, named as SignedMessage[], committees)
     const recomputed = computeRoundRecord(ev, table, ctx.params).record
-    if (!equalBytes(encodeRoundRecord(recomputed), encodeRoundRecord(record))) return { valid: false, reason: `record ${qid.slice(0, 12)} differs from its recomputation` }
+    if (!equalBytes(encodeRoundRecord(recomputed), encodeRoundRecord(record))) return invalid('record_mismatch', `record ${qid.slice(0, 12)} differs from its recomputation`)
   }
-  if (!equalBytes(h.stateRoot, stateRoot(applyBlock(ctx.state, block, ctx.params)))) return { valid: false, reason: 'state root mismatch' }
+  if (!equalBytes(h.stateRoot, stateRoot(applyBlock(ctx.state, block, ctx.params)))) return invalid('state_root', 'state root mismatch')
   return { valid: true }
 }

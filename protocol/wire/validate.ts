@@ -13,12 +13,27 @@ import type { Payload } from './messages.js'
  */
 export type Validation<T> =
   | { result: 'ACCEPT', value: T }
-  | { result: 'IGNORE', reason: string }
-  | { result: 'REJECT', reason: string }
+  | { result: 'IGNORE', reason: string, code?: ValidationCode }
+  | { result: 'REJECT', reason: string, code?: ValidationCode }
+
+/**
+ * What a verdict was about, one code per rule, so metrics are labelled by rule and not by free
+ * text (Lodestar's error codes). The reason carries the details (ids, heights).
+ */
+export type ValidationCode =
+  // envelope (any topic)
+  | 'malformed' | 'wrong_network' | 'bad_signer' | 'bad_signature' | 'query_in_future' | 'query_stale' | 'useless'
+  // topic routing
+  | 'wrong_topic'
+  // consensus
+  | 'height_committed' | 'height_ahead' | 'not_validator' | 'not_proposer' | 'join_member' | 'join_pending' | 'joins_full'
+  // queries and rounds
+  | 'duplicate' | 'query_final' | 'anchor_unavailable' | 'round_closed' | 'round_unknown' | 'not_on_committee'
+  | 'late' | 'equivocation' | 'bad_opening' | 'reveal_pending' | 'not_round_message'
 
 export const accept = <T>(value: T): Validation<T> => ({ result: 'ACCEPT', value })
-export const ignore = <T>(reason: string): Validation<T> => ({ result: 'IGNORE', reason })
-export const reject = <T>(reason: string): Validation<T> => ({ result: 'REJECT', reason })
+export const ignore = <T>(reason: string, code?: ValidationCode): Validation<T> => ({ result: 'IGNORE', reason, code })
+export const reject = <T>(reason: string, code?: ValidationCode): Validation<T> => ({ result: 'REJECT', reason, code })
 
 export interface EnvelopeValidationContext {
   /** This node's network id: sha256 of the canonical genesis. */

@@ -5,11 +5,14 @@ import { agentProfiles, builtinAnswer, builtinJudge } from '../../protocol/agent
 import type { AgentProfile } from '../../protocol/agents/builtin.js'
 import { defaultProtocolParams } from '../../protocol/genesis.js'
 import type { ProtocolParams } from '../../protocol/genesis.js'
+import { misbehave } from '../../protocol/byzantine.js'
 import { asBytes, toHex } from '../../protocol/hash.js'
 import { genesisValidator } from '../../protocol/reputation.js'
 import type { ReputationEntry } from '../../protocol/reputation.js'
-import { startRound, stepRound } from '../../protocol/round.js'
-import type { RoundAction, RoundEvent, RoundState } from '../../protocol/round.js'
+import { queryIdHexOf } from '../../protocol/round.js'
+import type { RoundState } from '../../protocol/round.js'
+import { RoundSet } from '../../protocol/round-set.js'
+import type { RoundSetEffect, RoundSetEvent } from '../../protocol/round-set.js'
 import { encodeRoundRecord } from '../../protocol/wire/codec.js'
 import { signMessage } from '../../protocol/wire/envelope.js'
 import type { SignedMessage } from '../../protocol/wire/envelope.js'
@@ -25,21 +28,24 @@ export interface HarnessNode {
   silent?: boolean
   /** commits but never reveals */
   withholder?: boolean
+  /** the node's round set (the same code the node and the simulator run) */
+  rounds?: RoundSet
+  /** its round for the query being run (kept after the round closes) */
   state?: RoundState
   verdicts: Array<{ from: string, verdict: Validation<void> }>
 }
 
 /**
- * Runs one round on N nodes in memory: every published message is delivered to every node
- * (its own included), agents answer at once, and time jumps from deadline to deadline only
- * when nothing else is left to do.
+ * Runs one round on N nodes in memory, each through its own round set (protocol/round-set.ts):
+ * every published message is delivered to every node (its own included), agents answer at once,
+ * and time jumps from deadline to deadline only when nothing else is left to do.
  */
 export class RoundHarness {
   readonly nodes: HarnessNode[]
   readonly params: ProtocolParams
   table: Map<string, ReputationEntry>
   now = 1_700_000_000_000
-  private readonly queue: Array<{ node: HarnessNode, event: RoundEvent }> = []
+  private readonly queue: Array<{ node: HarnessNode, event: RoundSetEvent }> = []
 
   private constructor (nodes: HarnessNode[], params: ProtocolParams) {
     this.nodes = nodes
@@ -63,49 +69,57 @@ export class RoundHarness {
   /** Submit a query from node 0 and run the round to the end on every node. */
   async run (prompt: string, nonce = 'n'): Promise<HarnessNode[]> {
     const query = await this.sign(this.nodes[0], { query: { prompt, anchorHeight: 0, createdAt: this.now, nonce: asBytes(new TextEncoder().encode(nonce)) } })
-    for (const node of this.nodes) {
-      const step = startRound({ self: node.id, networkId, query, table: this.table, params: this.params }, this.now)
-      node.state = step.state
-      node.verdicts = []
-      await this.carryOut(node, step.actions)
-    }
-    await this.drain()
+    const id = query.idHex
+    await this.begin(query)
     while (this.nodes.some(n => n.state!.phase !== 'done')) {
       const next = Math.min(...this.nodes.filter(n => n.state!.phase !== 'done').map(n => n.state!.deadlines[n.state!.phase as 'answering']))
       this.now = Math.max(this.now, next)
-      for (const node of this.nodes) this.queue.push({ node, event: { type: 'tick' } })
+      for (const node of this.nodes) this.queue.push({ node, event: { type: 'tick', queryIdHex: id } })
       await this.drain()
     }
     return this.nodes
   }
 
+  /** Hand the query to every node's round set (their rounds start) and carry out what follows. */
+  async begin (query: SignedMessage): Promise<void> {
+    for (const node of this.nodes) {
+      node.rounds = new RoundSet({ self: node.id, networkId, params: this.params, height: 0, tableAt: h => (h === 0 ? this.table : undefined) })
+      node.verdicts = []
+      const step = node.rounds.handle({ type: 'query', query }, this.now)
+      node.state = node.rounds.round(query.idHex)
+      await this.carryOut(node, step.effects)
+    }
+    await this.drain()
+  }
+
   async deliver (message: SignedMessage): Promise<void> {
-    for (const node of this.nodes) this.queue.push({ node, event: { type: 'message', message } })
+    for (const node of this.nodes) this.queue.push({ node, event: messageEvent(message) })
     await this.drain()
   }
 
   private async drain (): Promise<void> {
     while (this.queue.length > 0) {
       const { node, event } = this.queue.shift()!
-      if (node.state === undefined) continue
-      const step = stepRound(node.state, event, this.now)
+      if (node.rounds === undefined) continue
+      const step = node.rounds.handle(event, this.now)
       if (step.verdict !== undefined && event.type === 'message') node.verdicts.push({ from: event.message.signerId, verdict: step.verdict })
-      await this.carryOut(node, step.actions)
+      await this.carryOut(node, step.effects)
     }
   }
 
-  private async carryOut (node: HarnessNode, actions: RoundAction[]): Promise<void> {
-    for (const action of actions) {
-      if (action.type === 'request-answer' && node.silent !== true) {
-        const answer = builtinAnswer(node.profile, node.id, node.state!.queryId, action.prompt)
-        this.queue.push({ node, event: { type: 'answer-ready', answer, salt: asBytes(randomBytes(16)) } })
-      } else if (action.type === 'request-comparisons' && node.silent !== true) {
-        const judgements = action.pairs.map(p => ({ a: p.a, b: p.b, ...builtinJudge(node.profile, node.id, node.state!.queryId, action.prompt, p.answerA, p.answerB) }))
-        this.queue.push({ node, event: { type: 'comparisons-ready', judgements, salt: asBytes(randomBytes(16)) } })
-      } else if (action.type === 'publish') {
-        if (node.withholder === true && (action.payload.answerReveal !== undefined || action.payload.comparisonReveal !== undefined)) continue
-        const message = await signMessage(node.key, action.payload)
-        for (const target of this.nodes) this.queue.push({ node: target, event: { type: 'message', message } })
+  private async carryOut (node: HarnessNode, effects: RoundSetEffect[]): Promise<void> {
+    for (const effect of effects) {
+      const queryIdHex = effect.queryIdHex
+      if (effect.type === 'request-answer' && node.silent !== true) {
+        const answer = builtinAnswer(node.profile, node.id, node.state!.queryId, effect.prompt)
+        this.queue.push({ node, event: { type: 'answer-ready', queryIdHex, answer, salt: asBytes(randomBytes(16)) } })
+      } else if (effect.type === 'request-comparisons' && node.silent !== true) {
+        const judgements = effect.pairs.map(p => ({ a: p.a, b: p.b, ...builtinJudge(node.profile, node.id, node.state!.queryId, effect.prompt, p.answerA, p.answerB) }))
+        this.queue.push({ node, event: { type: 'comparisons-ready', queryIdHex, judgements, salt: asBytes(randomBytes(16)) } })
+      } else if (effect.type === 'publish') {
+        if (!misbehave(node.withholder === true ? 'withhold' : undefined, effect, () => asBytes(randomBytes(32))).keep) continue
+        const message = await signMessage(node.key, effect.payload)
+        for (const target of this.nodes) this.queue.push({ node: target, event: messageEvent(message) })
       }
     }
   }
@@ -113,4 +127,9 @@ export class RoundHarness {
   recordHex (node: HarnessNode): string {
     return toHex(encodeRoundRecord(node.state!.outcome!.record))
   }
+}
+
+function messageEvent (message: SignedMessage): RoundSetEvent {
+  const queryIdHex = queryIdHexOf(message.payload)
+  return queryIdHex === undefined ? { type: 'query', query: message } : { type: 'message', queryIdHex, message }
 }

@@ -35,12 +35,15 @@ describe('experiments (quick versions)', () => {
     expect(withholder.byzantineReputationPpm as number).toBeLessThan(100_000)
   })
 
-  it('sybil: a flood of fresh identities gains no voting power and at most a third of the seats', async () => {
+  it('sybil: a flood of fresh identities gains no voting power by colluding, little by behaving, and at most a third of the seats', async () => {
     const { report } = await quick('sybil')
     const rows = report.rows as Array<Record<string, unknown>>
     noViolations(rows)
     for (const r of rows) {
-      expect(r.maxPowerShare).toBe(0)
+      // A colluder never scores well enough to leave probation. A patient sybil that answers and
+      // judges well for 5 rounds does (proof of capability), and power enters at most 1/8 per epoch.
+      if (r.sybils === 'cartel') expect(r.maxPowerShare).toBe(0)
+      else expect(r.maxPowerShare as number).toBeLessThan(1 / 3)
       expect(r.sybilSeatShare as number).toBeLessThanOrEqual(1 / 3 + 1e-9)
       expect(r.accuracyAfter as number).toBeGreaterThan(0.8)
     }

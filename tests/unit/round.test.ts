@@ -5,9 +5,7 @@ import { sha256, toHex, utf8 } from '../../protocol/hash.js'
 import { answerCommitment, nodeIdFromBytes } from '../../protocol/record.js'
 import { defaultReputationParams, genesisValidator } from '../../protocol/reputation.js'
 import { HashStream } from '../../protocol/random.js'
-import { startRound } from '../../protocol/round.js'
 import { RoundHarness } from '../helpers/round-harness.js'
-import { networkId } from '../helpers/wire-fixtures.js'
 
 const profiles = ['ada', 'bo', 'cy', 'dee', 'eli', 'fox', 'gia']
 const task = (seed: string): string => drawTask(new HashStream(sha256(utf8(seed)))).prompt
@@ -104,7 +102,7 @@ describe('the inference round', () => {
     h4.nodes.forEach(n => { n.silent = true })
     const prompt = task('d')
     const query = await h4.sign(h4.nodes[0], { query: { prompt, anchorHeight: 0, createdAt: h4.now, nonce: utf8('n') } })
-    for (const node of h4.nodes) node.state = startRound({ self: node.id, networkId, query, table: h4.table, params: h4.params }, h4.now).state
+    await h4.begin(query)
     const salt = new Uint8Array(16).fill(1)
     const i4 = h4.nodes.find(n => n.id === insider.id)!
     const o4 = h4.nodes.find(n => n.id === outsider.id)!

@@ -1,0 +1,164 @@
+import { verifyCertificate } from '../protocol/bft/certificate.js'
+import type { Genesis } from '../protocol/genesis.js'
+import { equalBytes, toHex } from '../protocol/hash.js'
+import { applyBlock, blockHash, fromSnapshot, genesisState, recordsRoot, stateRoot, stateRootHex, toSnapshot } from '../protocol/ledger.js'
+import type { LedgerSnapshot, LedgerState } from '../protocol/ledger.js'
+import type { ReputationEntry } from '../protocol/reputation.js'
+import type { Block, CommitCertificate } from '../protocol/wire/messages.js'
+import type { Logger } from './logger.js'
+import type { QueryViews } from './query-views.js'
+import { LEDGER_HISTORY } from './store.js'
+import type { NodeStore, QueryView } from './store.js'
+
+export interface ChainComponents {
+  store: NodeStore
+  genesis: Genesis
+  networkId: Uint8Array
+  views: QueryViews
+  logger: Logger
+}
+
+/** A block this node stored and adopted, with the ledger after it and the final views it wrote. */
+export interface ImportedBlock {
+  block: Block
+  certificate: CommitCertificate
+  hash: string
+  state: LedgerState
+  views: QueryView[]
+  /** decided here by consensus, or fetched by block sync */
+  origin: 'decided' | 'synced'
+}
+
+/** Why a block was not imported. */
+export type ImportRefusal =
+  | { code: 'not_next', reason: string }
+  | { code: 'wrong_parent', reason: string }
+  | { code: 'bad_certificate', reason: string }
+  | { code: 'records_root', reason: string }
+  | { code: 'state_root', reason: string }
+
+export type ImportResult = { imported: true, block: ImportedBlock } | ({ imported: false } & ImportRefusal)
+
+/**
+ * The owner of the node's blocks and ledger (DESIGN §4.6): the one place a block is imported —
+ * checked (a synced block against its certificate), applied once (preview), stored with
+ * everything it changes in one synced batch, adopted, and announced — and the one place that
+ * says whether a query is final (committed in a block). Imports run one at a time.
+ */
+export class Chain {
+  private readonly c: ChainComponents
+  private state: LedgerState
+  private readonly history = new Map<number, ReadonlyMap<string, ReputationEntry>>()
+  private readonly listeners: Array<(imported: ImportedBlock) => void> = []
+  private queue: Promise<unknown> = Promise.resolve()
+
+  private constructor (components: ChainComponents, state: LedgerState) {
+    this.c = components
+    this.state = state
+    this.history.set(state.height, state.reputations)
+  }
+
+  /** Load the ledger from the store, writing the genesis state on first start. */
+  static async open (components: ChainComponents): Promise<Chain> {
+    const saved = await components.store.getLedger()
+    if (saved !== undefined) return new Chain(components, fromSnapshot(saved))
+    const state = genesisState(components.genesis)
+    await components.store.initLedger(toSnapshot(state))
+    return new Chain(components, state)
+  }
+
+  get height (): number {
+    return this.state.height
+  }
+
+  get current (): LedgerState {
+    return this.state
+  }
+
+  stateRoot (): string {
+    return stateRootHex(this.state)
+  }
+
+  snapshot (): LedgerSnapshot {
+    return toSnapshot(this.state)
+  }
+
+  /** Called after every import, in order. */
+  onImport (listener: (imported: ImportedBlock) => void): void {
+    this.listeners.push(listener)
+  }
+
+  /** Whether a block holds the query's record. */
+  async isFinal (queryIdHex: string): Promise<boolean> {
+    return this.c.store.isFinalized(queryIdHex)
+  }
+
+  /** The reputation table at `height` if it is in memory (the last LEDGER_HISTORY heights seen, or loaded). */
+  tableInMemory (height: number): ReadonlyMap<string, ReputationEntry> | undefined {
+    return this.history.get(height)
+  }
+
+  /** The reputation table at `height`, from memory or the store (then kept in memory); undefined if pruned or in the future. */
+  async loadTable (height: number): Promise<ReadonlyMap<string, ReputationEntry> | undefined> {
+    const cached = this.history.get(height)
+    if (cached !== undefined || height > this.state.height || height < this.state.height - LEDGER_HISTORY) return cached
+    const saved = await this.c.store.getLedgerAt(height)
+    if (saved === undefined) return undefined
+    const table = fromSnapshot(saved).reputations
+    this.history.set(height, table)
+    return table
+  }
+
+  /** The validator set that certifies block `height` (the state after height − 1), if still known. */
+  async validatorsFor (height: number): Promise<Map<string, number> | undefined> {
+    if (height === this.state.height + 1) return new Map(this.state.validators)
+    const saved = await this.c.store.getLedgerAt(height - 1)
+    return saved === undefined ? undefined : fromSnapshot(saved).validators
+  }
+
+  /** A block decided here: its certificate was built from precommits this node verified. */
+  async importDecided (block: Block, certificate: CommitCertificate): Promise<ImportResult> {
+    return this.enqueue(async () => this.importNow(block, certificate, 'decided'))
+  }
+
+  /** A block from a peer: checked against its certificate and our chain before anything is stored. */
+  async importSynced (block: Block, certificate: CommitCertificate): Promise<ImportResult> {
+    return this.enqueue(async () => this.importNow(block, certificate, 'synced'))
+  }
+
+  private async enqueue (work: () => Promise<ImportResult>): Promise<ImportResult> {
+    const result = this.queue.then(work, work)
+    this.queue = result.catch(() => {})
+    return result
+  }
+
+  private async importNow (block: Block, certificate: CommitCertificate, origin: 'decided' | 'synced'): Promise<ImportResult> {
+    const h = block.header!
+    if (h.height !== this.state.height + 1) return { imported: false, code: 'not_next', reason: `height ${h.height}, expected ${this.state.height + 1}` }
+    if (!equalBytes(h.prevHash, this.state.lastBlockHash)) return { imported: false, code: 'wrong_parent', reason: 'does not extend our chain' }
+    if (origin === 'synced') {
+      if (!equalBytes(blockHash(h), blockHash(certificate.header!))) return { imported: false, code: 'bad_certificate', reason: 'certificate is for another block' }
+      const cert = await verifyCertificate(certificate, this.state.validators, this.c.networkId)
+      if (!cert.valid) return { imported: false, code: 'bad_certificate', reason: `bad certificate: ${cert.reason}` }
+      if (!equalBytes(h.recordsRoot, recordsRoot(block.records))) return { imported: false, code: 'records_root', reason: 'records root mismatch' }
+    }
+    const next = applyBlock(this.state, block, this.c.genesis.params)
+    if (origin === 'synced' && !equalBytes(h.stateRoot, stateRoot(next))) return { imported: false, code: 'state_root', reason: 'state root mismatch' }
+    const hash = toHex(blockHash(h))
+    const views = await this.c.views.finalViews(block, hash, certificate)
+    await this.c.store.commitBlock({ block, certificate }, views, toSnapshot(next))
+    this.state = next
+    this.history.set(next.height, next.reputations)
+    this.history.delete(next.height - LEDGER_HISTORY)
+    for (const old of this.history.keys()) if (old < next.height - LEDGER_HISTORY) this.history.delete(old)
+    const imported: ImportedBlock = { block, certificate, hash, state: next, views, origin }
+    for (const listener of this.listeners) {
+      try {
+        listener(imported)
+      } catch (err) {
+        this.c.logger.error(`handling block ${h.height} failed: ${(err as Error).stack ?? String(err)}`)
+      }
+    }
+    return { imported: true, block: imported }
+  }
+}

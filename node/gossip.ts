@@ -1,0 +1,107 @@
+import { TopicValidatorResult } from '@libp2p/gossipsub'
+import type { Message } from '@libp2p/gossipsub'
+import { queryIdHexOf } from '../protocol/round.js'
+import type { Payload } from '../protocol/wire/messages.js'
+import { ignore, reject, validateEnvelope } from '../protocol/wire/validate.js'
+import type { Validation } from '../protocol/wire/validate.js'
+import type { Chain } from './chain.js'
+import type { ConsensusRunner } from './consensus.js'
+import type { SwarmHost } from './host.js'
+import type { Logger } from './logger.js'
+import type { NodeMetrics } from './metrics.js'
+import type { Publisher, TopicName } from './publisher.js'
+import type { QueryViews } from './query-views.js'
+import type { RoundRunner } from './round-runner.js'
+
+export interface GossipComponents {
+  host: SwarmHost
+  networkId: Uint8Array
+  chain: Chain
+  consensus: ConsensusRunner
+  rounds: RoundRunner
+  views: QueryViews
+  publisher: Publisher
+  logger: Logger
+  now: () => number
+  metrics?: NodeMetrics
+}
+
+/**
+ * Gossip in (DESIGN §4.2), in the manner of Lodestar's gossip validator functions: one validator
+ * per topic runs the stateless envelope checks, then hands the message to whoever owns its
+ * topic — consensus (proposals, votes, Joins), the round runner (queries, commits, reveals) —
+ * whose verdict (ACCEPT, IGNORE, REJECT) goes back to gossipsub, which relays, drops, or scores
+ * the sender down. Accepted messages are stored.
+ */
+export class Gossip {
+  private readonly c: GossipComponents
+  /** asked before a consensus message's signature is checked (one function, not one per message) */
+  private readonly consensusUseless: (p: Payload) => string | undefined
+  /** messages this node rejected (bad input from the network) since it started */
+  rejected = 0
+
+  constructor (components: GossipComponents) {
+    this.c = components
+    this.consensusUseless = p => components.consensus.uselessBecause(p)
+  }
+
+  /** Install the topic validators and subscribe. */
+  start (): void {
+    const pubsub = this.c.host.services.pubsub
+    const topics = this.c.publisher.topics
+    for (const name of ['query', 'round', 'consensus'] as const) {
+      pubsub.topicValidators.set(topics[name], async (_peer, msg) => this.verdict(name, msg))
+      pubsub.subscribe(topics[name])
+    }
+  }
+
+  private async verdict (topic: TopicName, msg: Message): Promise<TopicValidatorResult> {
+    let verdict: Validation<unknown>
+    try {
+      verdict = await this.validate(topic, msg.data)
+    } catch (err) {
+      this.c.logger.error(`validating a ${topic} message failed: ${(err as Error).stack ?? String(err)}`)
+      return TopicValidatorResult.Ignore
+    }
+    this.c.metrics?.countGossip(topic, verdict)
+    if (verdict.result === 'REJECT') {
+      this.rejected++
+      this.c.logger.debug(`rejected a ${topic} message: ${verdict.reason}`)
+      return TopicValidatorResult.Reject
+    }
+    if (verdict.result === 'IGNORE') {
+      this.c.logger.debug(`ignored a ${topic} message: ${verdict.reason}`)
+      return TopicValidatorResult.Ignore
+    }
+    return TopicValidatorResult.Accept
+  }
+
+  private async validate (topic: TopicName, data: Uint8Array): Promise<Validation<unknown>> {
+    const v = await validateEnvelope(data, { networkId: this.c.networkId, now: this.c.now(), uselessBecause: topic === 'consensus' ? this.consensusUseless : undefined })
+    if (v.result !== 'ACCEPT') return v
+    const msg = v.value
+    let verdict: Validation<void>
+    if (topic === 'consensus') {
+      verdict = msg.payload.join !== undefined ? this.c.consensus.onJoin(msg) : this.c.consensus.onMessage(msg)
+      // Votes and proposals are served from consensus memory; only Joins are named by blocks.
+      if (verdict.result === 'ACCEPT' && msg.payload.join !== undefined) this.c.publisher.keep(msg)
+      return verdict
+    }
+    if (topic === 'query') {
+      // [REJECT] only queries travel on the query topic
+      if (msg.payload.query === undefined) return reject('not a query on the query topic')
+      // [IGNORE] a query a block already finalized: a replay, or gossip reaching a node that
+      // restarted after the block (running its round again would hide the final answer)
+      if (await this.c.chain.isFinal(msg.idHex)) return ignore('query already final')
+      verdict = await this.c.rounds.onQuery(msg)
+      if (verdict.result === 'ACCEPT') this.c.views.pending(msg)
+    } else {
+      const queryId = queryIdHexOf(msg.payload)
+      // [REJECT] only commits and reveals travel on the round topic
+      if (queryId === undefined) return reject('not a round message on the round topic')
+      verdict = this.c.rounds.onRoundMessage(queryId, msg)
+    }
+    if (verdict.result === 'ACCEPT') this.c.publisher.keep(msg)
+    return verdict
+  }
+}

@@ -1,0 +1,104 @@
+import { fromHex } from '../protocol/hash.js'
+import { decodeTrustedMessage } from '../protocol/wire/envelope.js'
+import type { SignedMessage } from '../protocol/wire/envelope.js'
+import { validateEnvelope } from '../protocol/wire/validate.js'
+import type { Validation } from '../protocol/wire/validate.js'
+import type { SwarmHost } from './host.js'
+import type { Logger } from './logger.js'
+import type { NodeStore } from './store.js'
+import { syncRequest } from './sync.js'
+
+export interface MessageFetcherComponents {
+  host: SwarmHost
+  networkId: Uint8Array
+  networkIdHex: string
+  store: NodeStore
+  logger: Logger
+}
+
+/** How long one peer gets to hand over messages a block names. Short: block checks race the propose timeout. */
+export const FETCH_TIMEOUT_MS = 1_500
+/** Ids asked of a peer in one request. */
+const IDS_PER_REQUEST = 256
+/**
+ * Peers asked per catch-up (heights, or a height's votes). Any one honest peer that has what we
+ * lack is enough, and a node asks every couple of seconds: asking all peers each time cost more
+ * than the queries in a 16-node cluster (hundreds of sync streams per query).
+ */
+const PEERS_ASKED = 3
+
+/**
+ * Signed messages by id (DESIGN §4.7): from the store, else from peers over the sync protocol,
+ * each answer checked like gossip. Used by block checks, final views and resumed queries.
+ */
+export class MessageFetcher {
+  private readonly c: MessageFetcherComponents
+
+  constructor (components: MessageFetcherComponents) {
+    this.c = components
+  }
+
+  /** Peers with an open connection (one peer may have several), sorted. */
+  connectedPeers (): string[] {
+    return [...new Set(this.c.host.getConnections().map(c => c.remotePeer.toString()))].sort()
+  }
+
+  /** Up to a few connected peers, `first` (if connected) then others in random order. */
+  somePeers (first?: string): string[] {
+    const connected = this.connectedPeers()
+    const others = connected.filter(p => p !== first).sort(() => Math.random() - 0.5)
+    return (first !== undefined && connected.includes(first) ? [first, ...others] : others).slice(0, PEERS_ASKED)
+  }
+
+  /**
+   * Full validation of a message fetched later (sync, a resumed query): the query-age check is
+   * about live gossip, so it is switched off here.
+   */
+  async validateTimeless (bytes: Uint8Array): Promise<Validation<SignedMessage>> {
+    return validateEnvelope(bytes, { networkId: this.c.networkId, now: 0, maxQueryAgeMs: Number.MAX_SAFE_INTEGER, maxClockSkewMs: Number.MAX_SAFE_INTEGER })
+  }
+
+  /** Messages by id from our own store only (validated when they were stored: no second signature check). */
+  async local (idsHex: string[]): Promise<Map<string, SignedMessage>> {
+    const found = new Map<string, SignedMessage>()
+    for (const id of idsHex) {
+      const bytes = await this.c.store.getMessage(id).catch(() => undefined)
+      if (bytes === undefined) continue
+      const msg = decodeTrustedMessage(bytes)
+      if (msg !== undefined) found.set(id, msg)
+    }
+    return found
+  }
+
+  /**
+   * Messages by id: from the store, else from peers. The preferred peer (the proposer of a block
+   * being checked: it must hold what its block names) is asked first, then every other peer at
+   * once, each with a short timeout: a paused peer must not hold up a block check past the
+   * propose timeout. Missing ones are left out.
+   */
+  async fetch (idsHex: string[], prefer?: string): Promise<Map<string, SignedMessage>> {
+    const found = await this.local(idsHex)
+    const missing = (): string[] => idsHex.filter(id => !found.has(id))
+    const ask = async (peer: string): Promise<void> => {
+      for (let i = 0; i < missing().length; i += IDS_PER_REQUEST) {
+        const chunk = missing().slice(i, i + IDS_PER_REQUEST)
+        try {
+          const res = await syncRequest(this.c.host, this.c.networkIdHex, peer, { messages: { ids: chunk.map(fromHex) } }, FETCH_TIMEOUT_MS)
+          for (const bytes of res.messages?.envelopes ?? []) {
+            const v = await this.validateTimeless(bytes)
+            if (v.result !== 'ACCEPT' || !chunk.includes(v.value.idHex) || found.has(v.value.idHex)) continue
+            found.set(v.value.idHex, v.value)
+            await this.c.store.putMessage(v.value.idHex, v.value.bytes)
+          }
+        } catch (err) {
+          this.c.logger.debug(`fetching messages from ${peer} failed: ${(err as Error).message}`)
+        }
+      }
+    }
+    if (missing().length === 0) return found
+    const peers = this.connectedPeers()
+    if (prefer !== undefined && peers.includes(prefer)) await ask(prefer)
+    if (missing().length > 0) await Promise.all(peers.filter(p => p !== prefer).map(ask))
+    return found
+  }
+}

@@ -1,0 +1,527 @@
+import type { ProtocolParams } from '../genesis.js'
+import { toHex } from '../hash.js'
+import { blockHash, proposeBlock } from '../ledger.js'
+import type { LedgerState } from '../ledger.js'
+import { nodeIdFromBytes } from '../record.js'
+import type { SignedMessage } from '../wire/envelope.js'
+import { VoteType } from '../wire/messages.js'
+import type { Block, RoundRecord } from '../wire/messages.js'
+import { accept, ignore, reject } from '../wire/validate.js'
+import type { Validation } from '../wire/validate.js'
+import type { ConsensusMetrics } from './metrics.js'
+import { proposerFor } from './proposer.js'
+import { Tendermint } from './tendermint.js'
+import type { Proposal, TendermintAction, TendermintEvent, TimeoutKind, ValueId, Vote, VoteKind } from './tendermint.js'
+
+/**
+ * The limits and timings of the height driver, in one place. Every buffer here is keyed by data
+ * a peer sends, so each is bounded.
+ */
+export const heightDriverLimits = {
+  /** Proposals and votes for heights above ours kept until we get there. */
+  maxFutureMessages: 2_000,
+  /** Join requests waiting for a block to admit them (bounded against floods of fresh identities). */
+  maxPendingJoins: 256,
+  /** Accepted proposals and votes of the height being decided, kept to serve peers catching up on votes. */
+  maxHeightMessages: 4_096,
+  /** Recently committed query ids remembered (late records are kept out of proposals); the store answers for older. */
+  maxFinalizedMemory: 10_000,
+  /**
+   * A validator whose height sits in one round and step this long asks peers for their proposals
+   * and votes. Gossip does not resend old messages: a validator back from a restart after the
+   * others voted would otherwise never complete the quorum they wait for (the simulator's churn
+   * experiment found heights stalled for good that way).
+   */
+  stallMs: 3_000,
+  /** How often a validator looks for a stall. */
+  stallCheckMs: 1_000,
+  /**
+   * Votes for the next height reach a validator that has not yet seen the last precommits all the
+   * time: it commits from gossip a moment later. Block sync starts only if it has not after this
+   * long (at once when traffic is two or more heights ahead, or on an observer, which has no other
+   * way to commit).
+   */
+  behindGraceMs: 1_000,
+  /** Block sync is asked for at most this often while traffic from later heights keeps coming. */
+  syncRetryMs: 1_000,
+  /** Blocks per sync round trip (the sync server sends at most this many per response). */
+  syncBatchBlocks: 32
+} as const
+
+/** What is persisted (synced) before every vote, so a restart never signs against it. */
+export interface ConsensusMemory {
+  height: number
+  round: number
+  lockedRound: number
+  lockedId: ValueId
+  /** the locked block, encoded by the shell (hex); the driver only carries it */
+  lockedBlock?: Block
+  validRound: number
+  validId: ValueId
+  validBlock?: Block
+  /** "round/kind" → the value id voted */
+  votes: Record<string, ValueId>
+}
+
+/**
+ * A proposal or vote as the driver sees it: decoded, signature already checked by the shell.
+ * `carrier` is what the shell moves around (the node: the signed envelope; the simulator: nothing
+ * it needs), kept in the height's log and in commit certificates. `key` identifies the message.
+ */
+export type ConsensusMessage<E> =
+  | { kind: 'proposal', key: string, height: number, from: string, proposal: Proposal<Block>, carrier: E }
+  | { kind: 'vote', key: string, height: number, from: string, vote: Vote<E>, carrier: E }
+
+/** The node's form of a consensus message: a validated envelope holding a proposal or a vote. */
+export function consensusMessageOf (msg: SignedMessage): ConsensusMessage<SignedMessage> | undefined {
+  const p = msg.payload
+  if (p.vote !== undefined) {
+    const v = p.vote
+    const vote: Vote<SignedMessage> = { kind: v.type === VoteType.PREVOTE ? 'prevote' : 'precommit', round: v.round, id: v.blockHash.length === 0 ? null : toHex(v.blockHash), from: msg.signerId, evidence: msg }
+    return { kind: 'vote', key: msg.idHex, height: v.height, from: msg.signerId, vote, carrier: msg }
+  }
+  const bp = p.blockProposal
+  if (bp?.block?.header === undefined) return undefined
+  const proposal: Proposal<Block> = { round: bp.round, value: bp.block, id: toHex(blockHash(bp.block.header)), validRound: bp.validRound, from: msg.signerId }
+  return { kind: 'proposal', key: msg.idHex, height: bp.height, from: msg.signerId, proposal, carrier: msg }
+}
+
+export type HeightEvent<E> =
+  /** a proposal or vote from gossip, from a peer's catch-up answer, or our own coming back */
+  | { type: 'message', message: ConsensusMessage<E> }
+  /** a round closed here: its record waits for a block */
+  | { type: 'round-ready', queryIdHex: string, record: RoundRecord }
+  /** a validated Join of an identity outside the ledger */
+  | { type: 'join', message: SignedMessage }
+  /** the shell's answer to a check-block effect */
+  | { type: 'validated', height: number, id: string, valid: boolean }
+  | { type: 'timeout', height: number, kind: TimeoutKind, round: number }
+  /** the block owner stored and adopted a block (decided here or synced): `state` is the ledger after it */
+  | { type: 'committed', block: Block, state: LedgerState }
+  /** storing a decided block failed: the height may be decided again (or arrive by sync) */
+  | { type: 'commit-failed', height: number }
+  /** a wake-up the driver asked for (wake-at), or any periodic tick */
+  | { type: 'tick' }
+
+export type HeightEffect<E> =
+  | { type: 'publish-proposal', height: number, round: number, block: Block, validRound: number }
+  /** persist this before the vote that follows it is signed (synchronously: the vote must not go out first) */
+  | { type: 'save-sign-state', memory: ConsensusMemory }
+  | { type: 'publish-vote', height: number, round: number, kind: VoteKind, id: ValueId }
+  /** valid(v): recompute the block (fetching messages it names, `prefer` asked first) and answer with 'validated' */
+  | { type: 'check-block', height: number, id: string, block: Block, prefer?: string }
+  | { type: 'schedule-timeout', height: number, kind: TimeoutKind, round: number, delayMs: number }
+  /** a decision: store the block with its certificate, then answer with 'committed' (or 'commit-failed') */
+  | { type: 'commit', height: number, round: number, id: string, block: Block, precommits: E[] }
+  /** traffic shows a later height: catch up by block sync (`peer` first) */
+  | { type: 'sync', height: number, peer?: string }
+  /** the height stalled (or never started here): ask peers for its proposals and votes */
+  | { type: 'pull-votes', height: number }
+  /** deliver a 'tick' at this time */
+  | { type: 'wake-at', at: number }
+  | { type: 'equivocation', first: Vote<E>, second: Vote<E> }
+  | { type: 'note', level: 'debug' | 'info' | 'warn' | 'error', text: string }
+
+export interface HeightStep<E> {
+  effects: Array<HeightEffect<E>>
+  /** for 'message' and 'join' events: what gossip should do with the message */
+  verdict?: Validation<void>
+}
+
+export interface HeightDriverInit {
+  self: string
+  params: ProtocolParams
+  /** the ledger after the last committed block */
+  state: LedgerState
+  /** the last-sign state persisted before a restart */
+  memory?: ConsensusMemory
+  metrics?: ConsensusMetrics
+}
+
+/**
+ * Drives Tendermint (tendermint.ts) one height at a time, the same for the node and the
+ * simulator: it keeps the pool of closed rounds and pending Joins, starts a height when there is
+ * something to decide or the others have started it (no empty blocks while nothing is ready),
+ * builds the proposal, keeps messages of later heights until we get there, remembers votes before
+ * they are signed, and notices when the height stalls or the network is ahead. A reducer: events
+ * in with the time, effects out; the shell signs, gossips, stores, fetches and keeps the timers.
+ */
+export class HeightDriver<E> {
+  private readonly self: string
+  private readonly params: ProtocolParams
+  private readonly metrics?: ConsensusMetrics
+  private state: LedgerState
+  private memory?: ConsensusMemory
+  private tm?: Tendermint<Block, E>
+  private readonly pool = new Map<string, RoundRecord>()
+  private readonly joins = new Map<string, SignedMessage>()
+  private readonly finalized = new Set<string>()
+  private future: Array<ConsensusMessage<E>> = []
+  private heightLog: Array<ConsensusMessage<E>> = []
+  private readonly heightKeys = new Set<string>()
+  /** who proposed each block id seen at this height (the peer sure to hold the messages it names) */
+  private readonly proposers = new Map<string, string>()
+  private pendingValueRound?: number
+  /** decided at this height; the block is being stored */
+  private committing = false
+  private progress = { key: '', at: 0 }
+  private behind?: { at: number, height: number, peer: string }
+  private lastSyncAt = -Infinity
+  private nextStallCheck = -Infinity
+  private lastSkippedHeight?: number
+  private heightStartedAt = 0
+  private stepStartedAt = 0
+  private effects: Array<HeightEffect<E>> = []
+  private now = 0
+  /** double votes seen from validators */
+  equivocations = 0
+  /**
+   * When a validator's proposal or vote for our height last arrived, or we last committed. While
+   * such traffic flows we are at the network's height (traffic for later heights starts block
+   * sync by itself), so a periodic height check can skip asking peers.
+   */
+  lastInSyncAt = 0
+
+  constructor (init: HeightDriverInit) {
+    this.self = init.self
+    this.params = init.params
+    this.state = init.state
+    this.memory = init.memory
+    this.metrics = init.metrics
+  }
+
+  /** The height being decided. */
+  get height (): number {
+    return this.state.height + 1
+  }
+
+  get readyRounds (): number {
+    return this.pool.size
+  }
+
+  get round (): number | undefined {
+    return this.tm?.round
+  }
+
+  isValidator (): boolean {
+    return (this.state.validators.get(this.self) ?? 0) > 0
+  }
+
+  /** Carriers of the proposals and votes accepted for `height`, if it is the one being decided. */
+  messagesOfHeight (height: number): E[] {
+    return height === this.height ? this.heightLog.map(m => m.carrier) : []
+  }
+
+  /** The proposals and votes accepted for the height being decided (what a peer catching up is handed). */
+  heldMessages (): Array<ConsensusMessage<E>> {
+    return [...this.heightLog]
+  }
+
+  /** Whether a message with this key is in the height's log already (a peer's catch-up answer repeats most). */
+  hasMessage (key: string): boolean {
+    return this.heightKeys.has(key)
+  }
+
+  /**
+   * Why a proposal or vote for `height` can no longer matter here, if it cannot: its height is
+   * committed, or decided and being stored. Asked before the signature check, so the late votes
+   * of a decided height (a third of them arrive after the quorum) cost no verification.
+   */
+  uselessBecause (height: number): string | undefined {
+    if (height < this.height) return `height ${height} is already committed`
+    if (height === this.height && this.committing) return `height ${height} is decided`
+    return undefined
+  }
+
+  handle (event: HeightEvent<E>, now: number): HeightStep<E> {
+    this.effects = []
+    this.now = now
+    let verdict: Validation<void> | undefined
+    switch (event.type) {
+      case 'message':
+        verdict = this.onMessage(event.message)
+        break
+      case 'round-ready':
+        if (!this.finalized.has(event.queryIdHex)) {
+          this.pool.set(event.queryIdHex, event.record)
+          this.somethingReady()
+        }
+        break
+      case 'join':
+        verdict = this.onJoin(event.message)
+        break
+      case 'validated':
+        if (event.height === this.height) this.feed({ type: 'validated', id: event.id, valid: event.valid })
+        break
+      case 'timeout':
+        if (event.height === this.height) this.feed({ type: 'timeout', kind: event.kind, round: event.round })
+        break
+      case 'committed':
+        this.onCommitted(event.block, event.state)
+        break
+      case 'commit-failed':
+        if (event.height === this.height) this.committing = false
+        break
+      case 'tick':
+        this.onTick()
+        break
+    }
+    if (this.isValidator()) {
+      if (this.nextStallCheck <= now) {
+        this.nextStallCheck = now + heightDriverLimits.stallCheckMs
+        this.effects.push({ type: 'wake-at', at: this.nextStallCheck })
+      } else if (event.type === 'tick') {
+        // A timer that fired a little early (or a tick of the shell's own): the next check stays due.
+        this.effects.push({ type: 'wake-at', at: this.nextStallCheck })
+      }
+    }
+    const effects = this.effects
+    this.effects = []
+    return { effects, verdict }
+  }
+
+  private onMessage (m: ConsensusMessage<E>): Validation<void> {
+    // [IGNORE] heights already decided
+    if (m.height < this.height) return ignore(`height ${m.height} is already committed`)
+    if (m.height > this.height) {
+      // [IGNORE] kept until we reach that height; far ahead means we must sync
+      if (this.future.length < heightDriverLimits.maxFutureMessages) this.future.push(m)
+      this.noteAhead(m.height, m.from)
+      return ignore(`height ${m.height} is ahead of ours (${this.height})`)
+    }
+    // [REJECT] only validators vote and propose
+    if (!this.state.validators.has(m.from)) return reject('signer is not a validator at this height')
+    this.lastInSyncAt = this.now
+    // An observer (no voting power) does not run consensus: it follows committed blocks by sync.
+    if (!this.isValidator()) return accept(undefined)
+    if (m.kind === 'proposal') {
+      // [REJECT] a proposal from anyone but the round's proposer
+      if (m.from !== proposerFor(this.state.validators, m.height, m.proposal.round)) return reject('proposal from a validator that is not the proposer of its round')
+    }
+    if (this.heightLog.length < heightDriverLimits.maxHeightMessages && !this.heightKeys.has(m.key)) {
+      this.heightLog.push(m)
+      this.heightKeys.add(m.key)
+    }
+    this.ensureStarted(true)
+    if (m.kind === 'vote') {
+      this.feed({ type: 'vote', vote: m.vote })
+    } else {
+      this.proposers.set(m.proposal.id, m.from)
+      this.note('debug', `proposal ${m.proposal.id.slice(0, 12)} for ${m.height}/${m.proposal.round} from ${m.from.slice(-8)} (${m.proposal.value.records.length} records, valid round ${m.proposal.validRound}); we are in round ${this.tm?.round}`)
+      this.feed({ type: 'proposal', proposal: m.proposal })
+    }
+    return accept(undefined)
+  }
+
+  private onJoin (msg: SignedMessage): Validation<void> {
+    // [IGNORE] members need no admission; one pending Join per identity is enough
+    if (this.state.reputations.has(msg.signerId)) return ignore('already in the ledger')
+    if (this.joins.has(msg.signerId)) return ignore('a join from this node is pending')
+    if (this.joins.size >= heightDriverLimits.maxPendingJoins) return ignore('too many pending joins')
+    this.joins.set(msg.signerId, msg)
+    this.somethingReady()
+    return accept(undefined)
+  }
+
+  /**
+   * A round record or a Join arrived: start the height if it had not started, and if we are the
+   * proposer still waiting for something to propose (no empty blocks), propose now.
+   */
+  private somethingReady (): void {
+    this.ensureStarted(false)
+    const tm = this.tm
+    if (tm !== undefined && this.pendingValueRound === tm.round && tm.step === 'propose' && tm.isProposer()) {
+      this.pendingValueRound = undefined
+      this.proposeValue(tm, tm.round)
+    }
+  }
+
+  private noteAhead (height: number, peer: string): void {
+    // An observer commits only by sync; a validator one height behind commits from gossip in a moment.
+    if (height > this.height + 1 || !this.isValidator()) {
+      this.requestSync(height, peer)
+      return
+    }
+    if (this.behind !== undefined) return
+    this.behind = { at: this.now + heightDriverLimits.behindGraceMs, height: this.height, peer }
+    this.effects.push({ type: 'wake-at', at: this.behind.at })
+  }
+
+  private requestSync (height: number, peer?: string): void {
+    if (this.now - this.lastSyncAt < heightDriverLimits.syncRetryMs) return
+    this.lastSyncAt = this.now
+    this.effects.push({ type: 'sync', height, peer })
+  }
+
+  private onTick (): void {
+    if (this.behind !== undefined && this.now >= this.behind.at) {
+      const behind = this.behind
+      this.behind = undefined
+      if (behind.height === this.height) this.requestSync(behind.height + 1, behind.peer)
+    }
+    this.checkStall()
+  }
+
+  /**
+   * If this validator's height has sat in one round and step for stallMs — or it has not started
+   * the height at all (nothing ready here: it may have been down when the others started it) —
+   * ask peers for the height's proposals and votes.
+   */
+  private checkStall (): void {
+    if (this.committing || !this.isValidator()) return
+    const tm = this.tm
+    const key = tm === undefined ? `${this.height}/idle` : `${this.height}/${tm.round}/${tm.step}`
+    if (key !== this.progress.key) {
+      this.progress = { key, at: this.now }
+      return
+    }
+    if (this.now - this.progress.at < heightDriverLimits.stallMs) return
+    this.progress.at = this.now
+    this.effects.push({ type: 'pull-votes', height: this.height })
+  }
+
+  private onCommitted (block: Block, state: LedgerState): void {
+    if (state.height < this.state.height) return
+    this.state = state
+    this.committing = false
+    this.lastInSyncAt = this.now
+    for (const r of block.records) {
+      const qid = toHex(r.queryId)
+      this.pool.delete(qid)
+      this.finalized.add(qid)
+    }
+    for (const a of block.admissions) this.joins.delete(nodeIdFromBytes(a.node))
+    // Joins of identities a block admitted while we were away.
+    for (const id of this.joins.keys()) if (state.reputations.has(id)) this.joins.delete(id)
+    if (this.finalized.size > heightDriverLimits.maxFinalizedMemory) {
+      for (const q of this.finalized) {
+        this.finalized.delete(q)
+        if (this.finalized.size <= heightDriverLimits.maxFinalizedMemory / 2) break
+      }
+    }
+    if (this.tm !== undefined) this.metrics?.heightDuration(Math.max(0, this.now - this.heightStartedAt) / 1000, this.tm.round)
+    this.tm = undefined
+    this.proposers.clear()
+    this.heightLog = []
+    this.heightKeys.clear()
+    this.pendingValueRound = undefined
+    this.behind = undefined
+    const h = this.height
+    const replay = this.future.filter(m => m.height === h)
+    this.future = this.future.filter(m => m.height > h)
+    this.ensureStarted(false)
+    for (const m of replay) this.onMessage(m)
+  }
+
+  private ensureStarted (force: boolean): void {
+    if (this.tm !== undefined || this.committing || !this.isValidator()) return
+    if (!force && this.pool.size === 0 && this.joins.size === 0) return
+    const height = this.height
+    // This validator signed at a later height before (its database was wiped or lost while the
+    // sign state was kept): the heights up to there are decided, and block sync brings them.
+    // Voting on them again could only contradict what it signed; the sign state stays as it is.
+    if (this.memory !== undefined && this.memory.height > height) {
+      if (this.lastSkippedHeight !== height) this.note('info', `not voting at height ${height}: this validator signed at height ${this.memory.height} before (database wiped?); catching up by block sync`)
+      this.lastSkippedHeight = height
+      return
+    }
+    const validators = this.state.validators
+    const mem = this.memory?.height === height ? this.memory : undefined
+    this.tm = new Tendermint<Block, E>({
+      height,
+      self: this.self,
+      validators,
+      proposer: round => proposerFor(validators, height, round),
+      params: this.params.bft, // BftParams carries Tendermint's timeouts
+      restored: mem === undefined
+        ? undefined
+        : { round: mem.round, lockedRound: mem.lockedRound, lockedId: mem.lockedId, lockedValue: mem.lockedBlock, validRound: mem.validRound, validId: mem.validId, validValue: mem.validBlock }
+    })
+    if (mem === undefined) this.memory = { height, round: 0, lockedRound: -1, lockedId: null, validRound: -1, validId: null, votes: {} }
+    this.heightStartedAt = this.now
+    this.stepStartedAt = this.now
+    this.feed({ type: 'start' })
+  }
+
+  private feed (event: TendermintEvent<Block, E>): void {
+    const tm = this.tm
+    if (tm === undefined) return
+    const before = `${tm.round}/${tm.step}`
+    const actions = tm.handle(event)
+    if (`${tm.round}/${tm.step}` !== before) {
+      this.metrics?.stepDuration(before.split('/')[1], Math.max(0, this.now - this.stepStartedAt) / 1000)
+      this.stepStartedAt = this.now
+    }
+    this.carryOut(tm, actions)
+  }
+
+  private carryOut (tm: Tendermint<Block, E>, actions: Array<TendermintAction<Block, E>>): void {
+    for (const a of actions) {
+      if (this.tm !== tm) return
+      switch (a.type) {
+        case 'request-value':
+          this.proposeValue(tm, a.round)
+          break
+        case 'broadcast-proposal':
+          this.effects.push({ type: 'publish-proposal', height: tm.height, round: a.round, block: a.value, validRound: a.validRound })
+          break
+        case 'broadcast-vote':
+          if (this.remember(tm, a.kind, a.round, a.id)) this.effects.push({ type: 'publish-vote', height: tm.height, round: a.round, kind: a.kind, id: a.id })
+          break
+        case 'validate':
+          this.effects.push({ type: 'check-block', height: tm.height, id: a.id, block: a.value, prefer: this.proposers.get(a.id) ?? (tm.isProposer() ? this.self : undefined) })
+          break
+        case 'schedule-timeout':
+          if (a.kind === 'propose' && a.round > 0) this.note('debug', `height ${tm.height}: round ${a.round} (proposer ${proposerFor(this.state.validators, tm.height, a.round).slice(-8)})`)
+          this.effects.push({ type: 'schedule-timeout', height: tm.height, kind: a.kind, round: a.round, delayMs: a.delayMs })
+          break
+        case 'decide':
+          this.committing = true
+          this.effects.push({ type: 'commit', height: tm.height, round: a.round, id: a.id, block: a.value, precommits: a.precommits })
+          break
+        case 'equivocation':
+          this.equivocations++
+          this.metrics?.equivocation()
+          this.note('warn', `validator ${a.second.from} voted twice in round ${a.second.round} (${a.first.id?.slice(0, 12) ?? 'nil'} and ${a.second.id?.slice(0, 12) ?? 'nil'})`)
+          this.effects.push({ type: 'equivocation', first: a.first, second: a.second })
+          break
+      }
+    }
+  }
+
+  /** getValue() of the paper: a block of what is ready, or wait (no empty blocks) until something is. */
+  private proposeValue (tm: Tendermint<Block, E>, round: number): void {
+    const ready: Array<[string, RoundRecord]> = [...this.pool].filter(([qid]) => !this.finalized.has(qid))
+    const block = proposeBlock(this.state, ready, this.joins.values(), this.self, this.now, this.params)
+    if (block === undefined) this.pendingValueRound = round
+    else this.feed({ type: 'value', round, value: block, id: toHex(blockHash(block.header!)) })
+  }
+
+  /**
+   * Remember the vote (and the lock it rests on) before it is signed. A vote that contradicts
+   * one remembered earlier for the same height, round and kind is refused: after a crash the
+   * node never signs two different votes.
+   */
+  private remember (tm: Tendermint<Block, E>, kind: VoteKind, round: number, id: ValueId): boolean {
+    const mem = this.memory!
+    const key = `${round}/${kind}`
+    if (key in mem.votes && mem.votes[key] !== id) {
+      this.note('error', `refusing to sign a ${kind} for ${id ?? 'nil'} at ${tm.height}/${round}: already signed one for ${mem.votes[key] ?? 'nil'}`)
+      return false
+    }
+    mem.votes[key] = id
+    mem.round = tm.round
+    mem.lockedRound = tm.lockedRound
+    mem.lockedId = tm.lockedId
+    mem.lockedBlock = tm.lockedValue
+    mem.validRound = tm.validRound
+    mem.validId = tm.validId
+    mem.validBlock = tm.validValue
+    this.effects.push({ type: 'save-sign-state', memory: mem })
+    return true
+  }
+
+  private note (level: 'debug' | 'info' | 'warn' | 'error', text: string): void {
+    this.effects.push({ type: 'note', level, text })
+  }
+}

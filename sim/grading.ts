@@ -1,0 +1,79 @@
+import type { Task } from '../protocol/agents/tasks.js'
+import type { ProtocolParams } from '../protocol/genesis.js'
+import { toHex } from '../protocol/hash.js'
+import { candidateId, computeRoundRecord, evidenceFromMessages } from '../protocol/record.js'
+import { genesisValidator } from '../protocol/reputation.js'
+import type { SignedMessage } from '../protocol/wire/envelope.js'
+import { isRight, simAnswer } from './agents.js'
+import type { SimAgent } from './agents.js'
+import type { QueryOutcome } from './config.js'
+import type { DecidedChain } from './decided-chain.js'
+import { Prng } from './prng.js'
+
+/** What the simulator knows of one query it asked. */
+export interface QueryInfo {
+  index: number
+  task: Task
+  query: SignedMessage
+  anchor: number
+  committees: { answerers: string[], rankers: string[] }
+  /** nodes that run this round's reducer */
+  participants: number[]
+  createdAtMs: number
+  finalAtMs?: number
+  height?: number
+}
+
+export interface GradingContext {
+  seed: string
+  params: ProtocolParams
+  freeForm: boolean
+  chain: DecidedChain
+  messages: ReadonlyMap<string, SignedMessage>
+  groupOf: (id: string) => string
+  /** the honest node with the best answer skill (the "best single model" baseline) */
+  bestSingle?: { id: string, agent: SimAgent }
+}
+
+/** Grade a query: the final record's winner, and the baselines on the same answers and verdicts. */
+export function gradeQuery (info: QueryInfo, ctx: GradingContext): QueryOutcome {
+  const seats: Record<string, number> = {}
+  const members = [...info.committees.answerers, ...info.committees.rankers]
+  for (const id of members) {
+    const g = ctx.groupOf(id)
+    seats[g] = (seats[g] ?? 0) + 1 / members.length
+  }
+  const base = { index: info.index, createdAtMs: info.createdAtMs, final: info.height !== undefined, seats }
+  const best = ctx.bestSingle === undefined ? undefined : simAnswer(ctx.bestSingle.agent, ctx.bestSingle.id, info.query.id, info.task, ctx.freeForm)
+  const bestSingleRight = isRight(best, info.task)
+  if (info.height === undefined) {
+    return { ...base, answers: 0, distinctAnswers: 0, consensusRight: false, majorityRight: false, unweightedRight: false, bestSingleRight }
+  }
+  const record = ctx.chain.blocks[info.height].records.find(r => toHex(r.queryId) === info.query.idHex)!
+  const named = record.includedMessageIds.map(id => ctx.messages.get(toHex(id))!)
+  const answers = named.filter(m => m.payload.answerReveal !== undefined).map(m => m.payload.answerReveal!.answer)
+  const textOf = (id: Uint8Array): string | undefined => answers.find(a => candidateId(a) === toHex(id))
+  const winner = record.winner.length === 0 ? undefined : textOf(record.winner)
+  // Majority vote over exact answers; a tie is broken by a fair draw.
+  const votes = new Map<string, number>()
+  for (const a of answers) votes.set(a, (votes.get(a) ?? 0) + 1)
+  const top = Math.max(0, ...votes.values())
+  const leaders = [...votes].filter(([, c]) => c === top).map(([a]) => a).sort()
+  const majority = leaders.length === 0 ? undefined : leaders[new Prng(`tie/${ctx.seed}/${info.index}`).int(leaders.length)]
+  // Unweighted Bradley–Terry: the same evidence with every ranker's weight equal.
+  const table = ctx.chain.states[info.anchor].reputations
+  const flat = new Map([...table].map(([id]) => [id, genesisValidator(500_000)]))
+  const ev = evidenceFromMessages(info.query, named, info.committees)
+  const unweighted = computeRoundRecord(ev, flat, ctx.params).winner?.answer
+  return {
+    ...base,
+    finalityMs: Math.round(info.finalAtMs! - info.createdAtMs),
+    height: info.height,
+    answers: answers.length,
+    distinctAnswers: votes.size,
+    consensusRight: isRight(winner, info.task),
+    majorityRight: isRight(majority, info.task),
+    unweightedRight: isRight(unweighted, info.task),
+    bestSingleRight
+  }
+}

@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest'
+import { HeightDriver, heightDriverLimits } from '../../protocol/bft/height-driver.js'
+import type { ConsensusMemory, ConsensusMessage, HeightEffect, HeightEvent } from '../../protocol/bft/height-driver.js'
+import { proposerFor } from '../../protocol/bft/proposer.js'
+import type { ValueId, VoteKind } from '../../protocol/bft/tendermint.js'
+import { defaultProtocolParams } from '../../protocol/genesis.js'
+import { sha256, toHex, utf8 } from '../../protocol/hash.js'
+import { applyBlock, genesisState } from '../../protocol/ledger.js'
+import type { LedgerState } from '../../protocol/ledger.js'
+import type { Block, RoundRecord } from '../../protocol/wire/messages.js'
+
+/**
+ * The height driver with a fake clock: every test feeds events at chosen times and reads the
+ * effects, as the node's and the simulator's shells do.
+ */
+const validators = ['val-a', 'val-b', 'val-c', 'val-d']
+const params = defaultProtocolParams
+const genesis = genesisState({ network: 'unit', params, validators: validators.map(peerId => ({ peerId, reputationPpm: 500_000 })) })
+const T0 = 1_700_000_000_000
+
+function record (label: string): RoundRecord {
+  return { queryId: sha256(utf8(label)), includedMessageIds: [], candidates: [], strengthsPpm: [], winner: new Uint8Array(0), deltas: [] }
+}
+
+let keys = 0
+function vote (from: string, height: number, kind: VoteKind, round: number, id: ValueId): ConsensusMessage<string> {
+  return { kind: 'vote', key: `k${keys++}`, height, from, vote: { kind, round, id, from, evidence: `${from}/${kind}/${round}` }, carrier: `${from}/${kind}/${round}` }
+}
+
+function proposal (from: string, height: number, round: number, block: Block, id: string): ConsensusMessage<string> {
+  return { kind: 'proposal', key: `k${keys++}`, height, from, proposal: { round, value: block, id, validRound: -1, from }, carrier: `${from}/proposal/${round}` }
+}
+
+class Harness {
+  readonly driver: HeightDriver<string>
+  now = T0
+  constructor (readonly self: string, state: LedgerState = genesis, memory?: ConsensusMemory) {
+    this.driver = new HeightDriver<string>({ self, params, state, memory })
+  }
+
+  feed (event: HeightEvent<string>, at = this.now): ReturnType<HeightDriver<string>['handle']> {
+    this.now = at
+    return this.driver.handle(event, at)
+  }
+}
+
+const ofType = <T extends HeightEffect<string>['type']>(effects: Array<HeightEffect<string>>, type: T): Array<Extract<HeightEffect<string>, { type: T }>> =>
+  effects.filter(e => e.type === type) as Array<Extract<HeightEffect<string>, { type: T }>>
+
+describe('height driver', () => {
+  const leader = proposerFor(genesis.validators, 1, 0)
+
+  it('proposes only when something is ready, then runs a height to a commit and starts the next one idle', () => {
+    const h = new Harness(leader)
+    // Nothing ready: a tick starts nothing (no empty blocks).
+    expect(ofType(h.feed({ type: 'tick' }).effects, 'publish-proposal')).toHaveLength(0)
+    const ready = h.feed({ type: 'round-ready', queryIdHex: toHex(record('q1').queryId), record: record('q1') })
+    const [prop] = ofType(ready.effects, 'publish-proposal')
+    expect(prop).toMatchObject({ height: 1, round: 0 })
+    expect(prop.block.records).toHaveLength(1)
+    // Our own proposal comes back through gossip: the driver asks for the block to be checked.
+    const own = proposal(leader, 1, 0, prop.block, 'block-1')
+    const check = ofType(h.feed({ type: 'message', message: own }).effects, 'check-block')
+    expect(check).toEqual([expect.objectContaining({ height: 1, id: 'block-1', prefer: leader })])
+    // Valid: the prevote is remembered before it is published.
+    const prevote = h.feed({ type: 'validated', height: 1, id: 'block-1', valid: true }).effects.map(e => e.type).filter(t => t === 'save-sign-state' || t === 'publish-vote')
+    expect(prevote).toEqual(['save-sign-state', 'publish-vote'])
+    for (const v of validators.slice(0, 3)) h.feed({ type: 'message', message: vote(v, 1, 'prevote', 0, 'block-1') })
+    let commit: Extract<HeightEffect<string>, { type: 'commit' }> | undefined
+    for (const v of validators.slice(0, 3)) commit ??= ofType(h.feed({ type: 'message', message: vote(v, 1, 'precommit', 0, 'block-1') }).effects, 'commit')[0]
+    expect(commit).toMatchObject({ height: 1, round: 0, id: 'block-1' })
+    expect(commit!.precommits).toHaveLength(3)
+    // Decided and being stored: late votes of the height are useless.
+    expect(h.driver.uselessBecause(1)).toBe('height 1 is decided')
+    const next = applyBlock(genesis, commit!.block, params)
+    const after = h.feed({ type: 'committed', block: commit!.block, state: next })
+    expect(h.driver.height).toBe(2)
+    expect(h.driver.readyRounds).toBe(0)
+    expect(ofType(after.effects, 'publish-proposal')).toHaveLength(0)
+    expect(h.driver.messagesOfHeight(2)).toEqual([])
+    expect(h.driver.uselessBecause(1)).toBe('height 1 is already committed')
+  })
+
+  it('rejects proposals and votes from outside the validator set and proposals from a non-proposer', () => {
+    const h = new Harness(validators[0])
+    expect(h.feed({ type: 'message', message: vote('stranger', 1, 'prevote', 0, null) }).verdict).toMatchObject({ result: 'REJECT' })
+    const notProposer = validators.find(v => v !== leader)!
+    const block = { header: { height: 1, prevHash: new Uint8Array(32), recordsRoot: new Uint8Array(32), stateRoot: new Uint8Array(32), time: 0, proposer: utf8(notProposer) }, records: [], admissions: [] }
+    expect(h.feed({ type: 'message', message: proposal(notProposer, 1, 0, block, 'x') }).verdict).toMatchObject({ result: 'REJECT', reason: expect.stringMatching(/not the proposer/) })
+  })
+
+  it('keeps messages of the next height and replays them after the commit; asks for sync after the grace period only', () => {
+    const h = new Harness(validators[0])
+    const ahead = h.feed({ type: 'message', message: vote(validators[1], 2, 'prevote', 0, null) })
+    expect(ahead.verdict).toMatchObject({ result: 'IGNORE' })
+    expect(ofType(ahead.effects, 'sync')).toHaveLength(0)
+    const wake = ofType(ahead.effects, 'wake-at').map(e => e.at)
+    expect(wake).toContain(T0 + heightDriverLimits.behindGraceMs)
+    // Still behind when the grace ends: sync, the sender asked first.
+    expect(ofType(h.feed({ type: 'tick' }, T0 + heightDriverLimits.behindGraceMs).effects, 'sync')).toEqual([{ type: 'sync', height: 2, peer: validators[1] }])
+    // Far ahead: at once.
+    const far = new Harness(validators[0])
+    expect(ofType(far.feed({ type: 'message', message: vote(validators[1], 5, 'prevote', 0, null) }).effects, 'sync')).toEqual([{ type: 'sync', height: 5, peer: validators[1] }])
+  })
+
+  it('buffers later heights up to its limit, and replays what it kept when it gets there', () => {
+    const h = new Harness(validators[0])
+    for (let i = 0; i < heightDriverLimits.maxFutureMessages + 50; i++) h.feed({ type: 'message', message: vote(validators[1 + (i % 3)], 2, 'prevote', i, null) })
+    const block = { header: { height: 1, prevHash: new Uint8Array(32), recordsRoot: new Uint8Array(32), stateRoot: new Uint8Array(32), time: T0, proposer: utf8(leader) }, records: [], admissions: [] }
+    h.feed({ type: 'committed', block, state: { ...genesis, height: 1 } })
+    // Replayed votes started height 2 and sit in its log, no more than were kept.
+    expect(h.driver.height).toBe(2)
+    expect(h.driver.messagesOfHeight(2).length).toBe(heightDriverLimits.maxFutureMessages)
+  })
+
+  it('asks peers for the height\'s votes when it has sat in one round and step for stallMs', () => {
+    const h = new Harness(validators[0])
+    h.feed({ type: 'tick' })
+    expect(ofType(h.feed({ type: 'tick' }, T0 + 1_000).effects, 'pull-votes')).toHaveLength(0)
+    expect(ofType(h.feed({ type: 'tick' }, T0 + heightDriverLimits.stallMs).effects, 'pull-votes')).toEqual([{ type: 'pull-votes', height: 1 }])
+    // Not again until another stallMs passes.
+    expect(ofType(h.feed({ type: 'tick' }, T0 + heightDriverLimits.stallMs + 1_000).effects, 'pull-votes')).toHaveLength(0)
+  })
+
+  it('keeps asking for ticks even when a timer fires early', () => {
+    const h = new Harness(validators[0])
+    const first = ofType(h.feed({ type: 'tick' }).effects, 'wake-at')[0].at
+    expect(ofType(h.feed({ type: 'tick' }, first - 1).effects, 'wake-at')).toEqual([{ type: 'wake-at', at: first }])
+  })
+
+  it('never signs against a vote remembered before a restart, and does not vote at a height below its sign state', () => {
+    const memory: ConsensusMemory = { height: 1, round: 0, lockedRound: -1, lockedId: null, validRound: -1, validId: null, votes: { '0/prevote': 'other-block' } }
+    const h = new Harness(leader, genesis, memory)
+    const ready = h.feed({ type: 'round-ready', queryIdHex: 'q', record: record('q') })
+    const [prop] = ofType(ready.effects, 'publish-proposal')
+    h.feed({ type: 'message', message: proposal(leader, 1, 0, prop.block, 'block-1') })
+    const effects = h.feed({ type: 'validated', height: 1, id: 'block-1', valid: true }).effects
+    expect(ofType(effects, 'publish-vote')).toHaveLength(0)
+    expect(ofType(effects, 'note').some(n => n.level === 'error' && /refusing to sign/.test(n.text))).toBe(true)
+
+    const ahead = new Harness(validators[0], genesis, { ...memory, height: 9 })
+    const notes = ofType(ahead.feed({ type: 'round-ready', queryIdHex: 'q', record: record('q') }).effects, 'note')
+    expect(notes.some(n => /not voting at height 1/.test(n.text))).toBe(true)
+    expect(ahead.driver.round).toBeUndefined()
+  })
+
+  it('an observer accepts validators\' messages without running consensus, and syncs at once when traffic is ahead', () => {
+    const h = new Harness('observer')
+    expect(h.feed({ type: 'message', message: vote(validators[0], 1, 'prevote', 0, null) }).verdict).toMatchObject({ result: 'ACCEPT' })
+    expect(h.driver.round).toBeUndefined()
+    expect(ofType(h.feed({ type: 'message', message: vote(validators[0], 2, 'prevote', 0, null) }).effects, 'sync')).toHaveLength(1)
+  })
+
+  it('a committed block drops its records from the pool and admitted Joins', () => {
+    const h = new Harness(validators[1])
+    h.feed({ type: 'round-ready', queryIdHex: toHex(record('a').queryId), record: record('a') })
+    h.feed({ type: 'round-ready', queryIdHex: toHex(record('b').queryId), record: record('b') })
+    expect(h.driver.readyRounds).toBe(2)
+    const block = { header: { height: 1, prevHash: new Uint8Array(32), recordsRoot: new Uint8Array(32), stateRoot: new Uint8Array(32), time: T0, proposer: utf8(leader) }, records: [record('a')], admissions: [] }
+    h.feed({ type: 'committed', block, state: { ...genesis, height: 1 } })
+    expect(h.driver.readyRounds).toBe(1)
+    // A round closing late for a query already final is not pooled again.
+    h.feed({ type: 'round-ready', queryIdHex: toHex(record('a').queryId), record: record('a') })
+    expect(h.driver.readyRounds).toBe(1)
+  })
+})
