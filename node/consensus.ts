@@ -13,7 +13,7 @@ import type { SignedMessage } from '../protocol/wire/envelope.js'
 import { decodeBlock, encodeBlock } from '../protocol/wire/codec.js'
 import { VoteType } from '../protocol/wire/messages.js'
 import type { Block, Payload, RoundRecord } from '../protocol/wire/messages.js'
-import { reject } from '../protocol/wire/validate.js'
+import { ignore, reject } from '../protocol/wire/validate.js'
 import type { Validation } from '../protocol/wire/validate.js'
 import type { Chain, ImportedBlock } from './chain.js'
 import type { ChainSync } from './chain-sync.js'
@@ -122,13 +122,13 @@ export class ConsensusRunner {
   onMessage (msg: SignedMessage): Validation<void> {
     const message = consensusMessageOf(msg)
     // [REJECT] only proposals (with a block) and votes travel as consensus messages
-    if (message === undefined) return reject('not a consensus message on the consensus topic')
-    return this.run({ type: 'message', message }) ?? reject('not handled')
+    if (message === undefined) return reject('not a consensus message on the consensus topic', 'wrong_topic')
+    return this.run({ type: 'message', message }) ?? ignore('the node is stopping', 'stopping')
   }
 
   /** A validated Join: the identity waits for a block to admit it. */
   onJoin (msg: SignedMessage): Validation<void> {
-    return this.run({ type: 'join', message: msg }) ?? reject('not handled')
+    return this.run({ type: 'join', message: msg }) ?? ignore('the node is stopping', 'stopping')
   }
 
   /** A round closed here: its record waits for a block (unless a block already holds one). */

@@ -89,16 +89,16 @@ export class Gossip {
     }
     if (topic === 'query') {
       // [REJECT] only queries travel on the query topic
-      if (msg.payload.query === undefined) return reject('not a query on the query topic')
+      if (msg.payload.query === undefined) return reject('not a query on the query topic', 'wrong_topic')
       // [IGNORE] a query a block already finalized: a replay, or gossip reaching a node that
       // restarted after the block (running its round again would hide the final answer)
-      if (await this.c.chain.isFinal(msg.idHex)) return ignore('query already final')
+      if (await this.c.chain.isFinal(msg.idHex)) return ignore('query already final', 'query_final')
       verdict = await this.c.rounds.onQuery(msg)
       if (verdict.result === 'ACCEPT') this.c.views.pending(msg)
     } else {
       const queryId = queryIdHexOf(msg.payload)
       // [REJECT] only commits and reveals travel on the round topic
-      if (queryId === undefined) return reject('not a round message on the round topic')
+      if (queryId === undefined) return reject('not a round message on the round topic', 'wrong_topic')
       verdict = this.c.rounds.onRoundMessage(queryId, msg)
     }
     if (verdict.result === 'ACCEPT') this.c.publisher.keep(msg)

@@ -33,7 +33,7 @@ export class NodeMetrics {
 
   constructor (gauges: NodeGauges) {
     const registers = [this.registry]
-    this.gossip = new Counter({ name: 'swarmrank_gossip_messages_total', help: 'Gossip messages validated, by topic, verdict (accept, ignore, reject) and reason', labelNames: ['topic', 'verdict', 'reason'], registers })
+    this.gossip = new Counter({ name: 'swarmrank_gossip_messages_total', help: 'Gossip messages validated, by topic, verdict (accept, ignore, reject) and reason code (ValidationCode in protocol/wire/validate.ts)', labelNames: ['topic', 'verdict', 'reason'], registers })
     this.roundsFinished = new Counter({ name: 'swarmrank_rounds_finished_total', help: 'Rounds closed here (before any block), by outcome (winner, no_answer)', labelNames: ['outcome'], registers })
     this.queriesFinal = new Counter({ name: 'swarmrank_queries_final_total', help: 'Queries whose record this node committed in a block', registers })
     this.finalityLatency = new Histogram({
@@ -79,17 +79,12 @@ export class NodeMetrics {
     })
   }
 
-  /** Count a gossip verdict by its code (reasons without a code lose ids and numbers, so the label set stays small). */
+  /** Count a gossip verdict, labelled by its code (one per rule: the label set stays small). */
   countGossip (topic: string, verdict: Validation<unknown>): void {
-    const reason = verdict.result === 'ACCEPT' ? '' : verdict.code ?? normaliseReason(verdict.reason)
-    this.gossip.inc({ topic, verdict: verdict.result.toLowerCase(), reason })
+    this.gossip.inc({ topic, verdict: verdict.result.toLowerCase(), reason: verdict.result === 'ACCEPT' ? '' : verdict.code })
   }
 
   async text (): Promise<string> {
     return this.registry.metrics()
   }
-}
-
-export function normaliseReason (reason: string): string {
-  return reason.replace(/[0-9a-f]{8,}/gi, 'ID').replace(/\d+/g, 'N').slice(0, 80)
 }

@@ -91,15 +91,15 @@ export class RoundRunner {
 
   /** A validated Query (from gossip, this node's API, or resumed after a restart). */
   async onQuery (query: SignedMessage): Promise<Validation<void>> {
-    if (this.set.has(query.idHex)) return ignore('duplicate query')
+    if (this.set.has(query.idHex)) return ignore('duplicate query', 'duplicate')
     // The set looks tables up synchronously: load an old anchor's table first (after a restart only the current one is in memory).
     await this.c.chain.loadTable(query.payload.query!.anchorHeight)
-    return this.run({ type: 'query', query }) ?? ignore('not handled')
+    return this.run({ type: 'query', query }) ?? ignore('the node is stopping', 'stopping')
   }
 
   /** A validated round message (commit or reveal). */
   onRoundMessage (queryIdHex: string, message: SignedMessage): Validation<void> {
-    return this.run({ type: 'message', queryIdHex, message }) ?? ignore('not handled')
+    return this.run({ type: 'message', queryIdHex, message }) ?? ignore('the node is stopping', 'stopping')
   }
 
   stop (): void {

@@ -154,7 +154,7 @@ export class RoundSet {
   private onQuery (query: SignedMessage, now: number): Validation<void> {
     const id = query.idHex
     // [IGNORE] a query already running, waiting or closed here
-    if (this.has(id)) return ignore('duplicate query')
+    if (this.has(id)) return ignore('duplicate query', 'duplicate')
     const anchor = query.payload.query!.anchorHeight
     if (anchor > this.height) {
       // [ACCEPT, later] wait until our ledger reaches the anchor, so our committees match the sender's
@@ -164,18 +164,18 @@ export class RoundSet {
     }
     const table = this.init.tableAt(anchor)
     // [IGNORE] anchored at a height too old to reconstruct
-    if (table === undefined) return ignore(`anchor height ${anchor} is no longer available`)
+    if (table === undefined) return ignore(`anchor height ${anchor} is no longer available`, 'anchor_unavailable')
     this.begin(query, table, now)
     return { result: 'ACCEPT', value: undefined }
   }
 
   private onMessage (queryIdHex: string, message: SignedMessage, now: number): Validation<void> {
-    if (this.closed.has(queryIdHex)) return ignore('round already closed')
+    if (this.closed.has(queryIdHex)) return ignore('round already closed', 'round_closed')
     if (!this.rounds.has(queryIdHex)) {
       this.keepEarly(queryIdHex, message)
-      return ignore('unknown round (kept until its query arrives)')
+      return ignore('unknown round (kept until its query arrives)', 'round_unknown')
     }
-    return this.step(queryIdHex, { type: 'message', message }, now) ?? ignore('round closed')
+    return this.step(queryIdHex, { type: 'message', message }, now) ?? ignore('round closed', 'round_closed')
   }
 
   private onHeight (height: number, now: number): void {

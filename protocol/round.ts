@@ -163,42 +163,42 @@ function publish (state: RoundState, body: Omit<Payload, 'networkId'>): RoundAct
 function onMessage (state: RoundState, msg: SignedMessage, now: number): Validation<void> {
   const p = msg.payload
   const signer = msg.signerId
-  if (p.query !== undefined) return ignore('duplicate query')
-  if (state.phase === 'done') return ignore('round already finished')
+  if (p.query !== undefined) return ignore('duplicate query', 'duplicate')
+  if (state.phase === 'done') return ignore('round already finished', 'round_closed')
 
   if (p.answerCommit !== undefined) {
     // [REJECT] only the answer committee answers
-    if (!state.answerers.includes(signer)) return reject('signer is not on the answer committee')
+    if (!state.answerers.includes(signer)) return reject('signer is not on the answer committee', 'not_on_committee')
     return recordCommit(state, state.answerCommits, msg, 'answering', 'answer commit', now)
   }
   if (p.answerReveal !== undefined) {
-    if (!state.answerers.includes(signer)) return reject('signer is not on the answer committee')
+    if (!state.answerers.includes(signer)) return reject('signer is not on the answer committee', 'not_on_committee')
     // [IGNORE] reveals after the reveal phase closed
-    if (!before(state.phase, 'comparing')) return ignore('answer reveal after the reveal phase')
+    if (!before(state.phase, 'comparing')) return ignore('answer reveal after the reveal phase', 'late')
     return recordReveal(state, msg, state.answerCommits, state.answerReveals)
   }
   if (p.comparisonCommit !== undefined) {
-    if (!state.rankers.includes(signer)) return reject('signer is not on the ranking committee')
+    if (!state.rankers.includes(signer)) return reject('signer is not on the ranking committee', 'not_on_committee')
     return recordCommit(state, state.comparisonCommits, msg, 'comparing', 'comparison commit', now)
   }
   if (p.comparisonReveal !== undefined) {
-    if (!state.rankers.includes(signer)) return reject('signer is not on the ranking committee')
+    if (!state.rankers.includes(signer)) return reject('signer is not on the ranking committee', 'not_on_committee')
     return recordReveal(state, msg, state.comparisonCommits, state.comparisonReveals)
   }
-  return ignore('not a round message')
+  return ignore('not a round message', 'wrong_topic')
 }
 
 function recordCommit (state: RoundState, commits: Map<string, SignedMessage>, msg: SignedMessage, openPhase: RoundPhase, what: string, now: number): Validation<void> {
   const existing = commits.get(msg.signerId)
   if (existing !== undefined) {
-    if (existing.idHex === msg.idHex) return ignore(`duplicate ${what}`)
+    if (existing.idHex === msg.idHex) return ignore(`duplicate ${what}`, 'duplicate')
     // [REJECT] two different commitments from one node: equivocation
     state.invalid.add(msg.signerId)
     state.evidence.push(msg)
-    return reject(`equivocation: a second ${what}`)
+    return reject(`equivocation: a second ${what}`, 'equivocation')
   }
   // [IGNORE] a commit after its phase closed here (or after its deadline) no longer counts
-  if (before(openPhase, state.phase) || now > state.deadlines[openPhase as Exclude<RoundPhase, 'done'>]) return ignore(`${what} after its deadline`)
+  if (before(openPhase, state.phase) || now > state.deadlines[openPhase as Exclude<RoundPhase, 'done'>]) return ignore(`${what} after its deadline`, 'late')
   commits.set(msg.signerId, msg)
   const pending = state.pendingReveals.get(`${msg.signerId}/${what}`)
   if (pending !== undefined) {
@@ -213,16 +213,16 @@ function recordReveal (state: RoundState, msg: SignedMessage, commits: Map<strin
   const what = isAnswer ? 'answer commit' : 'comparison commit'
   const existing = reveals.get(msg.signerId)
   if (existing !== undefined) {
-    if (existing.idHex === msg.idHex) return ignore('duplicate reveal')
+    if (existing.idHex === msg.idHex) return ignore('duplicate reveal', 'duplicate')
     state.invalid.add(msg.signerId)
     state.evidence.push(msg)
-    return reject('equivocation: a second reveal')
+    return reject('equivocation: a second reveal', 'equivocation')
   }
   const commit = commits.get(msg.signerId)
   if (commit === undefined) {
     // Keep one early reveal per signer until its commit arrives.
     const key = `${msg.signerId}/${what}`
-    if (state.pendingReveals.has(key)) return ignore('a reveal without a commit is already pending')
+    if (state.pendingReveals.has(key)) return ignore('a reveal without a commit is already pending', 'reveal_pending')
     state.pendingReveals.set(key, msg)
     return accept(undefined)
   }
@@ -234,7 +234,7 @@ function recordReveal (state: RoundState, msg: SignedMessage, commits: Map<strin
   if (!equalBytes(expected, opened)) {
     state.invalid.add(msg.signerId)
     state.evidence.push(msg)
-    return reject('reveal does not match its commitment')
+    return reject('reveal does not match its commitment', 'bad_opening')
   }
   reveals.set(msg.signerId, msg)
   return accept(undefined)

@@ -282,21 +282,21 @@ export class HeightDriver<E> {
 
   private onMessage (m: ConsensusMessage<E>): Validation<void> {
     // [IGNORE] heights already decided
-    if (m.height < this.height) return ignore(`height ${m.height} is already committed`)
+    if (m.height < this.height) return ignore(`height ${m.height} is already committed`, 'height_committed')
     if (m.height > this.height) {
       // [IGNORE] kept until we reach that height; far ahead means we must sync
       if (this.future.length < heightDriverLimits.maxFutureMessages) this.future.push(m)
       this.noteAhead(m.height, m.from)
-      return ignore(`height ${m.height} is ahead of ours (${this.height})`)
+      return ignore(`height ${m.height} is ahead of ours (${this.height})`, 'height_ahead')
     }
     // [REJECT] only validators vote and propose
-    if (!this.state.validators.has(m.from)) return reject('signer is not a validator at this height')
+    if (!this.state.validators.has(m.from)) return reject('signer is not a validator at this height', 'not_validator')
     this.lastInSyncAt = this.now
     // An observer (no voting power) does not run consensus: it follows committed blocks by sync.
     if (!this.isValidator()) return accept(undefined)
     if (m.kind === 'proposal') {
       // [REJECT] a proposal from anyone but the round's proposer
-      if (m.from !== proposerFor(this.state.validators, m.height, m.proposal.round)) return reject('proposal from a validator that is not the proposer of its round')
+      if (m.from !== proposerFor(this.state.validators, m.height, m.proposal.round)) return reject('proposal from a validator that is not the proposer of its round', 'not_proposer')
     }
     if (this.heightLog.length < heightDriverLimits.maxHeightMessages && !this.heightKeys.has(m.key)) {
       this.heightLog.push(m)
@@ -315,9 +315,9 @@ export class HeightDriver<E> {
 
   private onJoin (msg: SignedMessage): Validation<void> {
     // [IGNORE] members need no admission; one pending Join per identity is enough
-    if (this.state.reputations.has(msg.signerId)) return ignore('already in the ledger')
-    if (this.joins.has(msg.signerId)) return ignore('a join from this node is pending')
-    if (this.joins.size >= heightDriverLimits.maxPendingJoins) return ignore('too many pending joins')
+    if (this.state.reputations.has(msg.signerId)) return ignore('already in the ledger', 'join_member')
+    if (this.joins.has(msg.signerId)) return ignore('a join from this node is pending', 'join_pending')
+    if (this.joins.size >= heightDriverLimits.maxPendingJoins) return ignore('too many pending joins', 'joins_full')
     this.joins.set(msg.signerId, msg)
     this.somethingReady()
     return accept(undefined)

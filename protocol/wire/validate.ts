@@ -13,8 +13,8 @@ import type { Payload } from './messages.js'
  */
 export type Validation<T> =
   | { result: 'ACCEPT', value: T }
-  | { result: 'IGNORE', reason: string, code?: ValidationCode }
-  | { result: 'REJECT', reason: string, code?: ValidationCode }
+  | { result: 'IGNORE', reason: string, code: ValidationCode }
+  | { result: 'REJECT', reason: string, code: ValidationCode }
 
 /**
  * What a verdict was about, one code per rule, so metrics are labelled by rule and not by free
@@ -29,11 +29,13 @@ export type ValidationCode =
   | 'height_committed' | 'height_ahead' | 'not_validator' | 'not_proposer' | 'join_member' | 'join_pending' | 'joins_full'
   // queries and rounds
   | 'duplicate' | 'query_final' | 'anchor_unavailable' | 'round_closed' | 'round_unknown' | 'not_on_committee'
-  | 'late' | 'equivocation' | 'bad_opening' | 'reveal_pending' | 'not_round_message'
+  | 'late' | 'equivocation' | 'bad_opening' | 'reveal_pending' | 'bad_reveal'
+  // the node itself
+  | 'stopping'
 
 export const accept = <T>(value: T): Validation<T> => ({ result: 'ACCEPT', value })
-export const ignore = <T>(reason: string, code?: ValidationCode): Validation<T> => ({ result: 'IGNORE', reason, code })
-export const reject = <T>(reason: string, code?: ValidationCode): Validation<T> => ({ result: 'REJECT', reason, code })
+export const ignore = <T>(reason: string, code: ValidationCode): Validation<T> => ({ result: 'IGNORE', reason, code })
+export const reject = <T>(reason: string, code: ValidationCode): Validation<T> => ({ result: 'REJECT', reason, code })
 
 export interface EnvelopeValidationContext {
   /** This node's network id: sha256 of the canonical genesis. */
@@ -66,25 +68,25 @@ export async function validateEnvelope (bytes: Uint8Array, ctx: EnvelopeValidati
     const payload = decodePayload(envelope.payload)
     // [REJECT] the message belongs to another network
     if (!equalBytes(payload.networkId, opts.networkId)) {
-      return reject(`wrong network: ${toHex(payload.networkId).slice(0, 16)}… is not ${toHex(opts.networkId).slice(0, 16)}…`)
+      return reject(`wrong network: ${toHex(payload.networkId).slice(0, 16)}… is not ${toHex(opts.networkId).slice(0, 16)}…`, 'wrong_network')
     }
     // [IGNORE] of no use to this node any more (checked before paying for the signature)
     const useless = opts.uselessBecause?.(payload)
-    if (useless !== undefined) return ignore(useless)
+    if (useless !== undefined) return ignore(useless, 'useless')
     // [REJECT] the signer is not an Ed25519 key, or the signature does not verify
     const key = parseSignerKey(envelope.signer)
-    if (key === undefined) return reject('signer is not an Ed25519 public key')
+    if (key === undefined) return reject('signer is not an Ed25519 public key', 'bad_signer')
     const valid = verifySignature(key, signingBytes(envelope.payload), envelope.signature)
-    if (!valid) return reject('bad signature')
+    if (!valid) return reject('bad signature', 'bad_signature')
     // [IGNORE] a query from too far in the past or the future
     if (payload.query !== undefined) {
-      if (payload.query.createdAt > opts.now + opts.maxClockSkewMs) return ignore('query is dated in the future')
-      if (payload.query.createdAt + opts.maxQueryAgeMs < opts.now) return ignore('query is stale')
+      if (payload.query.createdAt > opts.now + opts.maxClockSkewMs) return ignore('query is dated in the future', 'query_in_future')
+      if (payload.query.createdAt + opts.maxQueryAgeMs < opts.now) return ignore('query is stale', 'query_stale')
     }
     const id = messageId(bytes)
     return accept({ id, idHex: toHex(id), bytes: asBytes(bytes), signerId: nodeIdOf(key), signer: envelope.signer, payload })
   } catch (err) {
-    if (err instanceof WireDecodeError) return reject(`${err.code.toLowerCase()}: ${err.message}`)
-    return reject(`invalid: ${(err as Error)?.message ?? String(err)}`)
+    if (err instanceof WireDecodeError) return reject(`${err.code.toLowerCase()}: ${err.message}`, 'malformed')
+    return reject(`invalid: ${(err as Error)?.message ?? String(err)}`, 'malformed')
   }
 }

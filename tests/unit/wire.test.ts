@@ -69,7 +69,7 @@ describe('signed envelopes', () => {
     const env = decodeEnvelope(bytes)
     env.signature[5] ^= 1
     const v = await validateEnvelope(encodeEnvelope(env), ctx)
-    expect(v).toEqual({ result: 'REJECT', reason: 'bad signature' })
+    expect(v).toEqual({ result: 'REJECT', reason: 'bad signature', code: 'bad_signature' })
   })
 
   it('ignores a message the caller has no use for before paying for its signature check', async () => {
@@ -80,7 +80,7 @@ describe('signed envelopes', () => {
     const seen: Payload[] = []
     const uselessBecause = (p: Payload): string | undefined => { seen.push(p); return 'height 3 is already committed' }
     // not verified: a bad signature goes unnoticed, and nothing is relayed (IGNORE)
-    expect(await validateEnvelope(tampered, { ...ctx, uselessBecause })).toEqual({ result: 'IGNORE', reason: 'height 3 is already committed' })
+    expect(await validateEnvelope(tampered, { ...ctx, uselessBecause })).toEqual({ result: 'IGNORE', reason: 'height 3 is already committed', code: 'useless' })
     expect(seen[0].answerReveal?.answer).toBe(samplePayloads().answerReveal.answerReveal!.answer)
     // still useful: verified as always
     expect((await validateEnvelope(tampered, { ...ctx, uselessBecause: () => undefined })).result).toBe('REJECT')
@@ -101,7 +101,7 @@ describe('signed envelopes', () => {
     const env = decodeEnvelope(await signed(samplePayloads().vote))
     env.signer = id('not a key')
     const v = await validateEnvelope(encodeEnvelope(env), ctx)
-    expect(v).toEqual({ result: 'REJECT', reason: 'signer is not an Ed25519 public key' })
+    expect(v).toEqual({ result: 'REJECT', reason: 'signer is not an Ed25519 public key', code: 'bad_signer' })
   })
 
   it('rejects a message of another network', async () => {
@@ -113,8 +113,8 @@ describe('signed envelopes', () => {
 
   it('ignores stale and future queries', async () => {
     const bytes = await signed(samplePayloads().query)
-    expect(await validateEnvelope(bytes, { ...ctx, now: now + 11 * 60_000 })).toEqual({ result: 'IGNORE', reason: 'query is stale' })
-    expect(await validateEnvelope(bytes, { ...ctx, now: now - 60_000 })).toEqual({ result: 'IGNORE', reason: 'query is dated in the future' })
+    expect(await validateEnvelope(bytes, { ...ctx, now: now + 11 * 60_000 })).toEqual({ result: 'IGNORE', reason: 'query is stale', code: 'query_stale' })
+    expect(await validateEnvelope(bytes, { ...ctx, now: now - 60_000 })).toEqual({ result: 'IGNORE', reason: 'query is dated in the future', code: 'query_in_future' })
   })
 
   it('rejects a non-canonical encoding (an unknown field appended)', async () => {
