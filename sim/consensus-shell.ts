@@ -1,0 +1,221 @@
+import { checkProposedBlock } from '../protocol/bft/block-check.js'
+import type { BlockCheck } from '../protocol/bft/block-check.js'
+import { heightDriverLimits } from '../protocol/bft/height-driver.js'
+import type { ConsensusMessage, HeightEffect, HeightEvent } from '../protocol/bft/height-driver.js'
+import { toHex } from '../protocol/hash.js'
+import { blockHash } from '../protocol/ledger.js'
+import { encodeBlock } from '../protocol/wire/codec.js'
+import type { Block } from '../protocol/wire/messages.js'
+import { Prng } from './prng.js'
+import type { SimNode, SimWorld } from './world.js'
+
+/**
+ * The simulator's shell around each validator's height driver (protocol/bft/height-driver.ts),
+ * as node/consensus.ts is the node's: proposals and votes gossiped to the validators of their
+ * height (sized like signed ones), block checks (fetching what a node lacks from the builder),
+ * timers, decisions checked against the decided chain (the agreement oracle), block sync and
+ * vote catch-up, each costing simulated round trips.
+ */
+export class SimConsensus {
+  private readonly w: SimWorld
+  private readonly pullRng: Prng
+  private readonly checks = new Map<string, BlockCheck>()
+  private messageCounter = 0
+
+  constructor (world: SimWorld) {
+    this.w = world
+    this.pullRng = new Prng(`sim/pulls/${world.cfg.seed}`)
+  }
+
+  validatorsAt (height: number): SimNode[] {
+    return [...this.w.chain.states[height].validators.keys()].map(id => this.w.byId.get(id)!)
+  }
+
+  isValidator (node: SimNode): boolean {
+    return node.driver.isValidator()
+  }
+
+  feed (node: SimNode, event: HeightEvent<null>): void {
+    if (!node.online) return
+    const { effects } = node.driver.handle(event, this.w.nowMs())
+    for (const e of effects) this.carryOut(node, e)
+  }
+
+  private carryOut (node: SimNode, e: HeightEffect<null>): void {
+    const gen = node.gen
+    const later = (ms: number, event: HeightEvent<null>): void => {
+      this.w.clock.after(ms, () => { if (node.online && node.gen === gen) this.feed(node, event) })
+    }
+    switch (e.type) {
+      case 'publish-proposal': {
+        const proposal = { round: e.round, value: e.block, id: toHex(blockHash(e.block.header!)), validRound: e.validRound, from: node.id }
+        this.broadcastConsensus(node, encodeBlock(e.block).length + this.w.voteBytes, { kind: 'proposal', key: this.nextKey(), height: e.height, from: node.id, proposal, carrier: null })
+        break
+      }
+      case 'save-sign-state':
+        node.signState = structuredClone(e.memory)
+        break
+      case 'publish-vote':
+        this.broadcastConsensus(node, this.w.voteBytes, { kind: 'vote', key: this.nextKey(), height: e.height, from: node.id, vote: { kind: e.kind, round: e.round, id: e.id, from: node.id, evidence: null }, carrier: null })
+        break
+      case 'check-block':
+        this.checkBlock(node, e.height, e.id, e.block)
+        break
+      case 'schedule-timeout':
+        later(e.delayMs, { type: 'timeout', height: e.height, kind: e.kind, round: e.round })
+        break
+      case 'commit':
+        this.commit(node, e.block, e.id)
+        break
+      case 'sync':
+        this.sync(node)
+        break
+      case 'pull-votes':
+        this.pullVotes(node, e.height)
+        break
+      case 'wake-at':
+        // One pending tick per node: the earliest asked for (the driver asks again at every step).
+        if (e.at < node.wakeAt) {
+          node.wakeAt = e.at
+          this.w.clock.after(Math.max(0, e.at - this.w.nowMs()), () => {
+            if (node.wakeAt !== e.at) return
+            node.wakeAt = Infinity
+            if (node.online && node.gen === gen) this.feed(node, { type: 'tick' })
+          })
+        }
+        break
+      case 'equivocation':
+        this.w.stats.equivocations++
+        break
+      case 'note':
+        break
+    }
+  }
+
+  private nextKey (): string {
+    return `m${this.messageCounter++}`
+  }
+
+  private broadcastConsensus (from: SimNode, bytes: number, msg: ConsensusMessage<null>): void {
+    const arrival = this.w.net.broadcast(from.index, bytes)
+    // Validators of this height act on it; the rest only relay (counted in the flood).
+    for (const v of this.validatorsAt(Math.min(msg.height - 1, this.w.chain.tip))) {
+      const delay = arrival[v.index]
+      if (delay === Infinity) continue
+      const gen = v.gen
+      this.w.clock.after(delay, () => { if (v.online && v.gen === gen) this.feed(v, { type: 'message', message: msg }) })
+    }
+  }
+
+  /** valid(v): the node's block check, after fetching any named message it lacks from the block's builder. */
+  private checkBlock (node: SimNode, height: number, id: string, block: Block): void {
+    const builder = this.w.byId.get(new TextDecoder().decode(block.header?.proposer ?? new Uint8Array()))
+    const named = new Set<string>()
+    for (const r of block.records) for (const m of r.includedMessageIds) named.add(toHex(m))
+    for (const a of block.admissions) named.add(toHex(a.joinMessageId))
+    let fetched = 0
+    let missing = false
+    for (const m of named) {
+      if (node.have.has(m)) continue
+      if (this.w.messages.has(m) && builder?.online === true) fetched++
+      else missing = true
+    }
+    const delay = fetched > 0 ? this.w.net.rttMs() : 0
+    let result: BlockCheck
+    const base = height - 1
+    if (missing) {
+      result = { valid: false, code: 'missing_message', reason: 'a named message is missing' }
+    } else {
+      // checkProposedBlock is a pure function of the block and the state it extends: honest
+      // validators holding every named message get the same answer, so it is computed once.
+      const key = `${base}/${id}`
+      let cached = this.checks.get(key)
+      if (cached === undefined) {
+        cached = checkProposedBlock(block, {
+          state: this.w.chain.states[base],
+          params: this.w.cfg.params,
+          validators: this.w.chain.states[base].validators,
+          messages: new Map([...named].map(m => [m, this.w.messages.get(m)!])),
+          tableAt: h => this.w.chain.states[h]?.reputations,
+          isFinalized: q => this.finalizedBy(q, base)
+        })
+        this.checks.set(key, cached)
+      }
+      result = cached
+      for (const m of named) node.have.add(m)
+    }
+    const gen = node.gen
+    this.w.clock.after(delay, () => { if (node.online && node.gen === gen) this.feed(node, { type: 'validated', height, id, valid: result.valid }) })
+  }
+
+  private finalizedBy (qid: string, height: number): boolean {
+    const h = this.w.queryByHex.get(qid)?.height
+    return h !== undefined && h <= height
+  }
+
+  /** A node decided a block: check agreement, extend the chain if it is the first, and import it. */
+  private commit (node: SimNode, block: Block, id: string): void {
+    const h = block.header!.height
+    if (this.w.chain.decide(node.id, block, id, this.w.clock.now)) this.extended(h)
+    // The node imports the chain's block at that height (its own, unless agreement was violated).
+    if (h <= this.w.chain.tip) this.importBlock(node, h)
+  }
+
+  private importBlock (node: SimNode, h: number): void {
+    if (h !== this.w.heightOf(node) + 1) return
+    this.feed(node, { type: 'committed', block: this.w.chain.blocks[h], state: this.w.chain.states[h] })
+    for (const r of this.w.chain.blocks[h].records) this.w.rounds.feed(node, { type: 'final', queryIdHex: toHex(r.queryId) })
+    this.w.rounds.feed(node, { type: 'height', height: h })
+  }
+
+  private extended (h: number): void {
+    this.checks.clear()
+    for (const record of this.w.chain.blocks[h].records) {
+      const info = this.w.queryByHex.get(toHex(record.queryId))
+      if (info === undefined || info.height !== undefined) continue
+      info.height = h
+      info.finalAtMs = this.w.clock.now
+      this.w.stats.finals++
+      for (const p of info.participants) {
+        const node = this.w.nodes[p]
+        // Observers learn of the block as they follow the chain; validators import it as they decide it.
+        if (!this.isValidator(node)) this.w.rounds.feed(node, { type: 'final', queryIdHex: info.query.idHex })
+        for (const m of record.includedMessageIds) node.have.delete(toHex(m))
+      }
+    }
+    this.w.chain.sample(h, this.w.clock.now, id => this.w.byId.get(id)!.group)
+  }
+
+  /** Block sync: one round trip per batch of blocks (the node's sync batch), then the blocks are imported in order. */
+  sync (node: SimNode): void {
+    if (node.syncing || this.w.heightOf(node) >= this.w.chain.tip) return
+    node.syncing = true
+    const gen = node.gen
+    const blocks = this.w.chain.tip - this.w.heightOf(node)
+    this.w.clock.after(this.w.net.rttMs() * (1 + Math.ceil(blocks / heightDriverLimits.syncBatchBlocks)), () => {
+      if (node.gen !== gen || !node.online) return
+      node.syncing = false
+      const target = this.w.chain.tip
+      for (let h = this.w.heightOf(node) + 1; h <= target; h++) this.importBlock(node, h)
+    })
+  }
+
+  /**
+   * Vote catch-up: the driver asks when its height stalled; up to three peers deciding the same
+   * height hand over the proposals and votes they hold.
+   */
+  private pullVotes (node: SimNode, height: number): void {
+    const peers = this.validatorsAt(this.w.heightOf(node)).filter(v => v !== node && v.online && v.driver.height === height && v.driver.messagesOfHeight(height).length > 0)
+    const gen = node.gen
+    for (let k = 0; k < 3 && peers.length > 0; k++) {
+      const peer = peers.splice(this.pullRng.int(peers.length), 1)[0]
+      const held = peer.driver.heldMessages()
+      this.w.stats.votePulls++
+      this.w.net.bytesIn[node.index] += held.length * this.w.voteBytes
+      this.w.clock.after(this.w.net.rttMs(), () => {
+        if (node.gen !== gen || !node.online) return
+        for (const m of held) this.feed(node, { type: 'message', message: m })
+      })
+    }
+  }
+}

@@ -1,0 +1,118 @@
+import { drawTask } from '../protocol/agents/tasks.js'
+import { misbehave } from '../protocol/byzantine.js'
+import { drawCommittees } from '../protocol/committee.js'
+import { asBytes, utf8 } from '../protocol/hash.js'
+import { queryIdHexOf } from '../protocol/round.js'
+import type { RoundSetEffect, RoundSetEvent } from '../protocol/round-set.js'
+import type { SignedMessage } from '../protocol/wire/envelope.js'
+import { simAnswer, simJudge } from './agents.js'
+import type { QueryInfo } from './grading.js'
+import type { SimNode, SimWorld } from './world.js'
+
+/**
+ * The simulator's shell around each node's round set (protocol/round-set.ts), as
+ * node/round-runner.ts is the node's: queries asked, round messages gossiped to the nodes that
+ * act on them, the simulated agents' answers and verdicts after their thinking time, deadline
+ * timers, and closed rounds handed to the node's height driver.
+ */
+export class SimRounds {
+  private readonly w: SimWorld
+
+  constructor (world: SimWorld) {
+    this.w = world
+  }
+
+  submitQuery (index: number): void {
+    const entries = this.w.consensus.validatorsAt(this.w.chain.tip).filter(n => n.online && !n.syncing)
+    if (entries.length === 0) return
+    const entry = this.w.rng.pick(entries)
+    const task = drawTask(this.w.taskRng)
+    const anchor = this.w.heightOf(entry)
+    const query = this.w.sign(entry, {
+      query: { prompt: task.prompt, anchorHeight: anchor, createdAt: this.w.nowMs(), nonce: asBytes(utf8(`q${index}`)) }
+    })
+    const committees = drawCommittees(query.id, this.w.chain.states[anchor].reputations, this.w.cfg.params.answerers, this.w.cfg.params.rankers)
+    const participants = new Set<number>()
+    for (const id of [...committees.answerers, ...committees.rankers]) participants.add(this.w.byId.get(id)!.index)
+    for (const v of this.w.consensus.validatorsAt(this.w.chain.tip)) participants.add(v.index)
+    const info: QueryInfo = { index, task, query, anchor, committees, participants: [...participants].sort((a, b) => a - b), createdAtMs: this.w.clock.now }
+    this.w.queries.push(info)
+    this.w.queryByHex.set(query.idHex, info)
+    this.publish(entry, query, info.participants)
+  }
+
+  /** Gossip a signed round message; the listed nodes act on it when it reaches them. */
+  private publish (from: SimNode, msg: SignedMessage, participants: readonly number[]): void {
+    const arrival = this.w.net.broadcast(from.index, msg.bytes.length)
+    for (const i of participants) {
+      const delay = arrival[i]
+      if (delay === Infinity) continue
+      const node = this.w.nodes[i]
+      const gen = node.gen
+      this.w.clock.after(delay, () => { if (node.online && node.gen === gen) this.onRoundMessage(node, msg) })
+    }
+  }
+
+  private onRoundMessage (node: SimNode, msg: SignedMessage): void {
+    node.have.add(msg.idHex)
+    const p = msg.payload
+    if (p.query !== undefined) {
+      const info = this.w.queryByHex.get(msg.idHex)
+      if (info === undefined || info.height !== undefined) return
+      // An observer follows the decided chain (see the file comment): it is at the tip.
+      if (!this.w.consensus.isValidator(node)) this.feed(node, { type: 'height', height: this.w.chain.tip })
+      this.feed(node, { type: 'query', query: msg })
+      return
+    }
+    const qid = queryIdHexOf(p)
+    if (qid === undefined) return
+    this.feed(node, { type: 'message', queryIdHex: qid, message: msg })
+    // A copycat answers with the first answer it sees revealed: after the commit deadline, too late.
+    const state = node.rounds.round(qid)
+    if (node.agent.behaviour === 'copycat' && p.answerReveal !== undefined && state !== undefined && state.own.answer === undefined && state.answerers.includes(node.id)) {
+      this.feed(node, { type: 'answer-ready', queryIdHex: qid, answer: p.answerReveal.answer, salt: this.w.rng.bytes16() })
+    }
+  }
+
+  feed (node: SimNode, event: RoundSetEvent): void {
+    const { effects } = node.rounds.handle(event, this.w.nowMs())
+    for (const e of effects) this.carryOut(node, e)
+  }
+
+  private carryOut (node: SimNode, e: RoundSetEffect): void {
+    const info = this.w.queryByHex.get(e.queryIdHex)
+    if (info === undefined) return
+    const gen = node.gen
+    const later = (ms: number, event: RoundSetEvent): void => {
+      this.w.clock.after(ms, () => { if (node.online && node.gen === gen) this.feed(node, event) })
+    }
+    switch (e.type) {
+      case 'request-answer': {
+        const answer = simAnswer(node.agent, node.id, info.query.id, info.task, this.w.cfg.freeForm)
+        if (answer !== undefined) later(this.w.rng.logNormal(this.w.cfg.answerMs, 0.5), { type: 'answer-ready', queryIdHex: e.queryIdHex, answer, salt: this.w.rng.bytes16() })
+        break
+      }
+      case 'request-comparisons': {
+        const judgements = e.pairs.map(pair => ({ a: pair.a, b: pair.b, verdict: simJudge(node.agent, node.id, info.query.id, info.task, pair.answerA, pair.answerB), reason: 'simulated' }))
+        later(this.w.rng.logNormal(this.w.cfg.judgeMs, 0.5), { type: 'comparisons-ready', queryIdHex: e.queryIdHex, judgements, salt: this.w.rng.bytes16() })
+        break
+      }
+      case 'publish': {
+        const { keep } = misbehave(node.agent.behaviour === 'withholder' ? 'withhold' : undefined, e, () => this.w.rng.bytes16())
+        if (!keep) break
+        const { networkId: _, ...body } = e.payload
+        this.publish(node, this.w.sign(node, body), info.participants)
+        break
+      }
+      case 'wake-at':
+        later(Math.max(0, e.at - this.w.nowMs()), { type: 'tick', queryIdHex: e.queryIdHex })
+        break
+      case 'closed':
+        if (this.w.consensus.isValidator(node)) this.w.consensus.feed(node, { type: 'round-ready', queryIdHex: e.queryIdHex, record: e.outcome.record })
+        break
+      case 'started':
+      case 'cancel':
+        break
+    }
+  }
+}
