@@ -3,11 +3,12 @@ import { misbehave } from '../protocol/byzantine.js'
 import type { ByzantineBehaviour } from '../protocol/byzantine.js'
 import type { RoundMetrics } from '../protocol/bft/metrics.js'
 import type { Genesis } from '../protocol/genesis.js'
-import { asBytes, toHex } from '../protocol/hash.js'
+import { asBytes, fromHex, toHex } from '../protocol/hash.js'
 import type { Bytes } from '../protocol/hash.js'
 import { RoundSet } from '../protocol/round-set.js'
 import type { RoundSetEffect, RoundSetEvent } from '../protocol/round-set.js'
-import type { PairToJudge } from '../protocol/round.js'
+import type { OwnWork, PairToJudge } from '../protocol/round.js'
+import { decodeComparisonBody, encodeComparisonBody } from '../protocol/wire/codec.js'
 import type { SignedMessage } from '../protocol/wire/envelope.js'
 import type { Payload } from '../protocol/wire/messages.js'
 import { ignore } from '../protocol/wire/validate.js'
@@ -18,6 +19,7 @@ import type { ConsensusRunner } from './consensus.js'
 import type { Logger } from './logger.js'
 import type { Publisher } from './publisher.js'
 import type { QueryViews } from './query-views.js'
+import type { NodeStore, StoredOwnWork } from './store.js'
 
 export { byzantineBehaviours } from '../protocol/byzantine.js'
 export type { ByzantineBehaviour } from '../protocol/byzantine.js'
@@ -30,6 +32,7 @@ export interface RoundRunnerComponents {
   chain: Chain
   consensus: ConsensusRunner
   views: QueryViews
+  store: NodeStore
   publisher: Publisher
   logger: Logger
   now: () => number
@@ -94,7 +97,9 @@ export class RoundRunner {
     if (this.set.has(query.idHex)) return ignore('duplicate query', 'duplicate')
     // The set looks tables up synchronously: load an old anchor's table first (after a restart only the current one is in memory).
     await this.c.chain.loadTable(query.payload.query!.anchorHeight)
-    return this.run({ type: 'query', query }) ?? ignore('the node is stopping', 'stopping')
+    const restored = fromStored(await this.c.store.getOwnWork(query.idHex))
+    if (this.set.has(query.idHex)) return ignore('duplicate query', 'duplicate')
+    return this.run({ type: 'query', query, restored }) ?? ignore('the node is stopping', 'stopping')
   }
 
   /** A validated round message (commit or reveal). */
@@ -141,7 +146,10 @@ export class RoundRunner {
         break
       case 'publish': {
         const { keep, extra } = misbehave(this.init.byzantine, effect, salt32)
-        void this.publish(id, keep ? effect.payload : undefined, extra)
+        const p = effect.payload
+        // A commitment is published only once what it commits to is on disk (DESIGN §8.7).
+        const own = keep && (p.answerCommit !== undefined || p.comparisonCommit !== undefined) ? this.set.round(id)?.own : undefined
+        void this.publish(id, keep ? p : undefined, extra, own)
         break
       }
       case 'wake-at': {
@@ -169,8 +177,9 @@ export class RoundRunner {
     }
   }
 
-  private async publish (queryIdHex: string, payload: Payload | undefined, extra: Payload[]): Promise<void> {
+  private async publish (queryIdHex: string, payload: Payload | undefined, extra: Payload[], own?: OwnWork): Promise<void> {
     try {
+      if (own !== undefined) await this.c.store.putOwnWork(queryIdHex, toStored(own))
       if (payload !== undefined) {
         const msg = await this.c.publisher.publish(payload)
         this.run({ type: 'message', queryIdHex, message: msg })
@@ -193,6 +202,21 @@ export class RoundRunner {
       }
     }
     this.run({ type: 'comparisons-ready', queryIdHex, judgements, salt: salt16() })
+  }
+}
+
+function toStored (own: OwnWork): StoredOwnWork {
+  return {
+    answer: own.answer === undefined ? undefined : { text: own.answer.text, salt: toHex(own.answer.salt) },
+    comparison: own.comparison === undefined ? undefined : { body: toHex(encodeComparisonBody(own.comparison.body)), salt: toHex(own.comparison.salt) }
+  }
+}
+
+function fromStored (stored: StoredOwnWork | undefined): OwnWork | undefined {
+  if (stored === undefined) return undefined
+  return {
+    answer: stored.answer === undefined ? undefined : { text: stored.answer.text, salt: fromHex(stored.answer.salt) },
+    comparison: stored.comparison === undefined ? undefined : { body: decodeComparisonBody(fromHex(stored.comparison.body)), salt: fromHex(stored.comparison.salt) }
   }
 }
 

@@ -13,6 +13,7 @@ import type { LedgerSnapshot } from '../protocol/ledger.js'
  *   ledger/at/<height>  snapshots of recent heights, for rounds anchored in the past (JSON)
  *   meta/consensus      the last votes signed, as data directories from before node/sign-state.ts kept them (read once)
  *   pending/<queryId>   queries this node acknowledged and that are not final yet (synced before the ack)
+ *   own/<queryId>       this node's answer and verdicts in a round, with their salts (synced before the commitment is published)
  * A committed block, its certificate, the finality index, the query views and the ledger state
  * go in one batch written with sync: true: after kill -9 the node has all of a block or none.
  */
@@ -36,6 +37,12 @@ export interface QueryView {
    */
   block?: { height: number, hash: string, round: number, certificate: string, record: string, recordHashes: string[] }
   finalizedAt?: number
+}
+
+/** A node's own work in a round as stored: salts and the comparison body in hex. */
+export interface StoredOwnWork {
+  answer?: { text: string, salt: string }
+  comparison?: { body: string, salt: string }
 }
 
 /** How many past ledger heights stay available as anchors. */
@@ -168,6 +175,7 @@ export class NodeStore {
       const qid = Buffer.from(r.queryId).toString('hex')
       ops.push({ type: 'put', key: `final/${qid}`, value: json(ledger.height) })
       ops.push({ type: 'del', key: `pending/${qid}` })
+      ops.push({ type: 'del', key: `own/${qid}` })
     }
     for (const v of views) ops.push({ type: 'put', key: `query/${v.id}`, value: json(v) })
     if (ledger.height > LEDGER_HISTORY) ops.push({ type: 'del', key: heightKey(ledger.height - LEDGER_HISTORY) })
@@ -182,6 +190,18 @@ export class NodeStore {
       { type: 'put', key: `pending/${queryIdHex}`, value: envelope },
       { type: 'put', key: `msg/${queryIdHex}`, value: envelope }
     ], { sync: true }))
+  }
+
+  /**
+   * What this node committed to in a round (DESIGN §8.7): on disk before the commitment is
+   * published, so a restarted node commits the same bytes again and can reveal them.
+   */
+  async putOwnWork (queryIdHex: string, work: StoredOwnWork): Promise<void> {
+    await this.timed('own', async () => this.db.batch([...this.takeUnwritten(), { type: 'put', key: `own/${queryIdHex}`, value: json(work) }], { sync: true }))
+  }
+
+  async getOwnWork (queryIdHex: string): Promise<StoredOwnWork | undefined> {
+    return this.getJson<StoredOwnWork>(`own/${queryIdHex}`)
   }
 
   async listPending (): Promise<Uint8Array[]> {

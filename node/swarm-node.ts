@@ -185,7 +185,7 @@ export class SwarmNode extends EventTarget {
       now,
       metrics: metrics?.consensus
     })
-    const rounds = new RoundRunner({ self, networkId: asBytes(networkId), genesis: this.genesis, agent: init.agent, chain, consensus, views, publisher, logger: logger.forComponent('round'), now, metrics: metrics?.rounds }, { byzantine: init.byzantine })
+    const rounds = new RoundRunner({ self, networkId: asBytes(networkId), genesis: this.genesis, agent: init.agent, chain, consensus, views, store, publisher, logger: logger.forComponent('round'), now, metrics: metrics?.rounds }, { byzantine: init.byzantine })
     chain.onImport(imported => this.onImport(imported))
     const gossip = new Gossip({ host, networkId, chain, consensus, rounds, views, publisher, logger: this.log, now, metrics })
     const intake = new QueryIntake({ privateKey: init.privateKey, networkId, chain, store, rounds, views, fetcher, publisher, logger: this.log, now })

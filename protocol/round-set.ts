@@ -3,7 +3,7 @@ import type { ProtocolParams } from './genesis.js'
 import type { RoundMetrics } from './bft/metrics.js'
 import type { ReputationEntry } from './reputation.js'
 import { startRound, stepRound } from './round.js'
-import type { Judgement, RoundAction, RoundEvent, RoundPhase, RoundState } from './round.js'
+import type { Judgement, OwnWork, RoundAction, RoundEvent, RoundPhase, RoundState } from './round.js'
 import type { SignedMessage } from './wire/envelope.js'
 import { ignore } from './wire/validate.js'
 import type { Validation } from './wire/validate.js'
@@ -31,8 +31,8 @@ export type RoundSetEffect =
   | { type: 'started', queryIdHex: string, answerers: string[], rankers: string[] }
 
 export type RoundSetEvent =
-  /** a validated Query (from gossip, from this node's API, or resumed after a restart) */
-  | { type: 'query', query: SignedMessage }
+  /** a validated Query (from gossip, from this node's API, or resumed after a restart), with what this node had committed to in it before a restart */
+  | { type: 'query', query: SignedMessage, restored?: OwnWork }
   /** a validated round message (commit or reveal), from gossip or our own coming back */
   | { type: 'message', queryIdHex: string, message: SignedMessage }
   | { type: 'answer-ready', queryIdHex: string, answer: string, salt: Bytes }
@@ -77,7 +77,7 @@ export class RoundSet {
   private readonly startedAt = new Map<string, number>()
   private readonly closed = new Set<string>()
   private readonly early = new Map<string, SignedMessage[]>()
-  private readonly waiting = new Map<string, SignedMessage>()
+  private readonly waiting = new Map<string, { query: SignedMessage, restored?: OwnWork }>()
   private height: number
   private effects: RoundSetEffect[] = []
 
@@ -125,7 +125,7 @@ export class RoundSet {
     let verdict: Validation<void> | undefined
     switch (event.type) {
       case 'query':
-        verdict = this.onQuery(event.query, now)
+        verdict = this.onQuery(event.query, now, event.restored)
         break
       case 'message':
         verdict = this.onMessage(event.queryIdHex, event.message, now)
@@ -151,7 +151,7 @@ export class RoundSet {
     return { effects, verdict }
   }
 
-  private onQuery (query: SignedMessage, now: number): Validation<void> {
+  private onQuery (query: SignedMessage, now: number, restored?: OwnWork): Validation<void> {
     const id = query.idHex
     // [IGNORE] a query already running, waiting or closed here
     if (this.has(id)) return ignore('duplicate query', 'duplicate')
@@ -159,13 +159,13 @@ export class RoundSet {
     if (anchor > this.height) {
       // [ACCEPT, later] wait until our ledger reaches the anchor, so our committees match the sender's
       if (this.waiting.size >= roundSetLimits.maxWaitingQueries) this.waiting.delete(this.waiting.keys().next().value as string)
-      this.waiting.set(id, query)
+      this.waiting.set(id, { query, restored })
       return { result: 'ACCEPT', value: undefined }
     }
     const table = this.init.tableAt(anchor)
     // [IGNORE] anchored at a height too old to reconstruct
     if (table === undefined) return ignore(`anchor height ${anchor} is no longer available`, 'anchor_unavailable')
-    this.begin(query, table, now)
+    this.begin(query, table, now, restored)
     return { result: 'ACCEPT', value: undefined }
   }
 
@@ -180,12 +180,12 @@ export class RoundSet {
 
   private onHeight (height: number, now: number): void {
     this.height = Math.max(this.height, height)
-    for (const [id, query] of [...this.waiting]) {
+    for (const [id, { query, restored }] of [...this.waiting]) {
       const anchor = query.payload.query!.anchorHeight
       if (anchor > this.height) continue
       this.waiting.delete(id)
       const table = this.init.tableAt(anchor)
-      if (table !== undefined && !this.rounds.has(id) && !this.closed.has(id)) this.begin(query, table, now)
+      if (table !== undefined && !this.rounds.has(id) && !this.closed.has(id)) this.begin(query, table, now, restored)
     }
   }
 
@@ -196,9 +196,9 @@ export class RoundSet {
     this.remember(queryIdHex)
   }
 
-  private begin (query: SignedMessage, table: ReadonlyMap<string, ReputationEntry>, now: number): void {
+  private begin (query: SignedMessage, table: ReadonlyMap<string, ReputationEntry>, now: number, restored?: OwnWork): void {
     const id = query.idHex
-    const { state, actions } = startRound({ self: this.init.self, networkId: this.init.networkId, query, table, params: this.init.params }, now)
+    const { state, actions } = startRound({ self: this.init.self, networkId: this.init.networkId, query, table, params: this.init.params, restored }, now)
     this.rounds.set(id, state)
     this.startedAt.set(id, now)
     this.effects.push({ type: 'started', queryIdHex: id, answerers: state.answerers, rankers: state.rankers })

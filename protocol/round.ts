@@ -37,6 +37,18 @@ export interface RoundInit {
   /** the reputation table at the query's anchor height */
   table: ReadonlyMap<string, ReputationEntry>
   params: ProtocolParams
+  /**
+   * This node's own answer and verdicts for the round, as persisted before their commitments
+   * were published (DESIGN §8.7): after a restart the node commits the very same bytes again
+   * (a duplicate, not an equivocation) and can reveal them.
+   */
+  restored?: OwnWork
+}
+
+/** What a node committed to in a round: its answer and its verdicts, each with its salt. */
+export interface OwnWork {
+  answer?: { text: string, salt: Bytes }
+  comparison?: { body: ComparisonBody, salt: Bytes }
 }
 
 export interface PairToJudge {
@@ -127,7 +139,15 @@ export function startRound (init: RoundInit, now: number): RoundStep {
     own: { answerRevealed: false, comparisonRevealed: false }
   }
   const actions: RoundAction[] = []
-  if (state.answerers.includes(init.self)) actions.push({ type: 'request-answer', queryId: state.queryIdHex, prompt: state.prompt })
+  if (state.answerers.includes(init.self)) {
+    const own = init.restored?.answer
+    if (own === undefined) {
+      actions.push({ type: 'request-answer', queryId: state.queryIdHex, prompt: state.prompt })
+    } else {
+      state.own.answer = own
+      actions.push(publish(state, { answerCommit: { queryId: state.queryId, commitment: answerCommitment(own.text, own.salt) } }))
+    }
+  }
   advance(state, now, actions)
   return { state, actions }
 }
@@ -291,7 +311,11 @@ function advance (state: RoundState, now: number, actions: RoundAction[]): void 
         break
       }
       state.phase = 'comparing'
-      if (state.rankers.includes(state.init.self)) {
+      const restored = state.init.restored?.comparison
+      if (state.rankers.includes(state.init.self) && restored !== undefined) {
+        state.own.comparison = restored
+        actions.push(publish(state, { comparisonCommit: { queryId: state.queryId, commitment: comparisonCommitment(restored.body, restored.salt) } }))
+      } else if (state.rankers.includes(state.init.self)) {
         const own = ownCandidate(state)
         const pairs = assignPairs({ queryId: state.queryId, ranker: state.init.self, candidates: seen, exclude: own === undefined ? [] : [own] })
         const textOf = new Map([...state.answerReveals.values()].map(m => [candidateId(m.payload.answerReveal!.answer), m.payload.answerReveal!.answer]))
