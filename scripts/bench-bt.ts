@@ -1,11 +1,23 @@
 /**
- * Benchmark of the Bradley–Terry fitter: Newman's iteration against a plain MM (Zermelo) loop,
- * both measured in this run on the same seeded data, reported as times and as a ratio (the
- * machine is shared and noisy; the ratio is the figure to compare across runs).
+ * Benchmark of the Bradley–Terry fitter, in two parts, each measured in this run on the same
+ * seeded data and reported as times and as a ratio (the machine is shared and noisy; the ratio
+ * is the figure to compare across runs):
  *
- *   npm run bench              # default repeats
- *   npm run bench -- --quick   # one repeat each (CI smoke)
+ * 1. the fit alone: Newman's iteration against a plain MM (Zermelo) loop, in this process;
+ * 2. whole processes on the 1,000 × 100,000 data written as a weighted CSV: `swarmrank fit FILE
+ *    --json` against `python3 scripts/bench-fit-numpy.py FILE --json` (the same model fitted by
+ *    a vectorised numpy Newman iteration), alternating, start-up and reading included. Both must
+ *    name the same winner and top ten. Skipped with a message where python3 has no numpy.
+ *
+ *   npm run bench                          # default repeats (7)
+ *   npm run bench -- --quick               # one repeat each (CI smoke)
+ *   npm run bench -- --process --repeats 15   # only part 2
  */
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { fitBradleyTerry, WinMatrix } from '../protocol/bt.js'
 import type { BradleyTerryFit, ComparisonGraph } from '../protocol/bt.js'
 import { sha256, utf8 } from '../protocol/hash.js'
@@ -104,13 +116,85 @@ function timeEndToEnd (c: Case, duels: Duel[], repeats: number): number {
   return times[Math.floor(times.length / 2)]
 }
 
-const quick = process.argv.includes('--quick')
-const repeats = quick ? 1 : 7
-const options = { prior: 1, tolerance: 1e-10, maxIterations: 200_000 }
-console.log(`Bradley–Terry fit, prior α = 1, tolerance 1e-10, Node ${process.versions.node}, median of ${repeats} runs after a warm-up`)
-console.log('case               fitter                 sweeps  converged       time  vs Newman')
-for (const c of cases) {
-  const duels = makeData(c)
+/** The duels as the CSV `swarmrank fit` reads: names model-0000 …, six-decimal weights. */
+function comparisonsCsv (duels: Duel[]): string {
+  const name = (i: number): string => `model-${String(i).padStart(4, '0')}`
+  const winner = { i: 'left', j: 'right', tie: 'tie' } as const
+  const lines = ['left,right,winner,weight']
+  for (const d of duels) lines.push(`${name(d.i)},${name(d.j)},${winner[d.outcome]},${d.weight.toFixed(6)}`)
+  return lines.join('\n') + '\n'
+}
+
+interface ProcessRun { label: string, command: string[], ms: number[], stdout: string }
+
+function runOnce (run: ProcessRun, record: boolean): void {
+  const start = process.hrtime.bigint()
+  const r = spawnSync(run.command[0], run.command.slice(1), { encoding: 'utf8', maxBuffer: 64 << 20 })
+  const ms = Number(process.hrtime.bigint() - start) / 1e6
+  if (r.error !== undefined || r.status !== 0) {
+    throw new Error(`${run.command.join(' ')} failed (${r.error?.message ?? `exit ${r.status}`}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`)
+  }
+  if (record) run.ms.push(ms)
+  run.stdout = r.stdout
+}
+
+function median (values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
+interface FitOutput { items: Array<{ id: string, strength: number }>, iterations: number, converged: boolean }
+
+/** Part 2: whole processes, alternating, after one untimed run of each (file cache, bytecode caches). */
+function benchProcesses (duels: Duel[], repeats: number): void {
+  const root = fileURLToPath(new URL('../../', import.meta.url))
+  const dir = mkdtempSync(join(tmpdir(), 'swarmrank-bench-fit-'))
+  try {
+    const file = join(dir, 'comparisons-1000x100000.csv')
+    const csv = comparisonsCsv(duels)
+    writeFileSync(file, csv)
+    const numpy = spawnSync('python3', ['-c', 'import numpy; print(numpy.__version__)'], { encoding: 'utf8' })
+    const numpyVersion = numpy.status === 0 ? numpy.stdout.trim() : undefined
+    const runs: ProcessRun[] = [
+      { label: 'swarmrank fit (node)', command: [process.execPath, join(root, 'bin/swarmrank.js'), 'fit', file, '--json'], ms: [], stdout: '' },
+      ...(numpyVersion === undefined ? [] : [{ label: 'numpy Newman fit', command: ['python3', join(root, 'scripts/bench-fit-numpy.py'), file, '--json'], ms: [], stdout: '' }]),
+      { label: 'node start-up only', command: [process.execPath, join(root, 'bin/swarmrank.js'), '--version'], ms: [], stdout: '' },
+      ...(numpyVersion === undefined ? [] : [{ label: 'python3 + import numpy', command: ['python3', '-c', 'import numpy'], ms: [], stdout: '' }])
+    ]
+    console.log(`\nWhole process, ${(csv.length / 1e6).toFixed(1)} MB CSV of the 1,000 × 100,000 case, prior α = 1, median of ${repeats} alternating runs after one untimed run each`)
+    if (numpyVersion === undefined) {
+      console.log(`numpy baseline skipped: \`python3 -c "import numpy"\` failed (${(numpy.error?.message ?? numpy.stderr.trim().split('\n').at(-1)) ?? 'unknown error'}); timing swarmrank alone`)
+    }
+    for (const run of runs) runOnce(run, false)
+    for (let r = 0; r < repeats; r++) for (const run of runs) runOnce(run, true)
+    const node = runs[0]
+    for (const run of runs) {
+      console.log(`${run.label.padEnd(24)} ${median(run.ms).toFixed(0).padStart(6)} ms  (min ${Math.min(...run.ms).toFixed(0)})   ${run.command.map(a => a.startsWith(root) ? a.slice(root.length) : a.startsWith(dir) ? 'FILE' : a === process.execPath ? 'node' : a).join(' ')}`)
+    }
+    if (numpyVersion === undefined) return
+    const numpyRun = runs[1]
+    const perRound = node.ms.map((ms, k) => numpyRun.ms[k] / ms)
+    console.log(`swarmrank fit is ${(median(numpyRun.ms) / median(node.ms)).toFixed(2)}× faster than numpy ${numpyVersion} (ratio of medians; per alternating pair: median ${median(perRound).toFixed(2)}×, range ${Math.min(...perRound).toFixed(2)}–${Math.max(...perRound).toFixed(2)}×)`)
+    const ours = JSON.parse(node.stdout) as FitOutput
+    const theirs = JSON.parse(numpyRun.stdout) as FitOutput
+    const theirStrength = new Map(theirs.items.map(it => [it.id, it.strength]))
+    let worst = 0
+    for (const it of ours.items) worst = Math.max(worst, Math.abs(Math.log(it.strength / (theirStrength.get(it.id) ?? Number.NaN))))
+    const top = (fit: FitOutput): string => fit.items.slice(0, 10).map(it => it.id).join(',')
+    const agree = ours.items.length === theirs.items.length && top(ours) === top(theirs) && worst < 1e-6
+    console.log(`results: ${ours.items.length} candidates; winner ${ours.items[0].id} (numpy: ${theirs.items[0].id}); top ten ${top(ours) === top(theirs) ? 'identical' : 'DIFFERENT'}; max |Δ log π| ${worst.toExponential(1)}; sweeps ${ours.iterations} (Gauss–Seidel) vs ${theirs.iterations} (numpy, Jacobi)`)
+    if (!agree) {
+      console.error('bench-bt: swarmrank and numpy disagree beyond 1e-6 in log-strength')
+      process.exitCode = 1
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** Part 1: the fitters on one case's prebuilt graph, and the path from verdicts. */
+function benchFitters (c: Case, duels: Duel[]): void {
   const graph = accumulate(c.candidates, duels).toGraph()
   const runs: Array<[string, Fitter]> = [
     ['newman (swarmrank)', g => fitBradleyTerry(g, { ...options, method: 'newman' })],
@@ -127,3 +211,23 @@ for (const c of cases) {
   }
   console.log(`${c.name.padEnd(18)} end to end (accumulate ${c.comparisons} verdicts, build graph, Newman fit): ${timeEndToEnd(c, duels, repeats).toFixed(1)} ms`)
 }
+
+function flag (name: string): string | undefined {
+  const i = process.argv.indexOf(name)
+  return i > 0 ? process.argv[i + 1] : undefined
+}
+
+const quick = process.argv.includes('--quick')
+const processOnly = process.argv.includes('--process')
+const repeats = Number(flag('--repeats') ?? (quick ? 1 : 7))
+if (!Number.isInteger(repeats) || repeats < 1) {
+  console.error('bench-bt: --repeats takes a positive integer')
+  process.exit(2)
+}
+const options = { prior: 1, tolerance: 1e-10, maxIterations: 200_000 }
+if (!processOnly) {
+  console.log(`Bradley–Terry fit, prior α = 1, tolerance 1e-10, Node ${process.versions.node}, median of ${repeats} runs after a warm-up`)
+  console.log('case               fitter                 sweeps  converged       time  vs Newman')
+  for (const c of cases) benchFitters(c, makeData(c))
+}
+benchProcesses(makeData(cases[1]), repeats)

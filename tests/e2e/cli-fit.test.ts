@@ -44,6 +44,28 @@ describe('swarmrank fit', () => {
     expect(out.items[0].strength / out.items[1].strength).toBeCloseTo(3, 6)
   })
 
+  it('reads CRLF files with a byte-order mark, quoted fields and blank lines as plain ones', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'swarmrank-fit-'))
+    const rows = ['a,b,left,2', 'b,c,left,1', 'c,a,tie,1', 'a,c,right,0.5', 'b,a,left,1']
+    const plain = join(dir, 'plain.csv')
+    writeFileSync(plain, 'left,right,winner,weight\n' + rows.join('\n') + '\n')
+    const crlf = join(dir, 'crlf.csv')
+    writeFileSync(crlf, '\ufeffleft,right,winner,weight\r\n' + rows.map(r => r.replace(/^a,/, '"a",')).join('\r\n\r\n') + '\r\n')
+    const want = runCli(['fit', plain, '--json'])
+    expect(want.code).toBe(0)
+    expect(runCli(['fit', crlf, '--json']).stdout).toBe(want.stdout)
+  })
+
+  it('numbers lines right when a bad row comes after thousands of plain ones', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'swarmrank-fit-'))
+    const file = join(dir, 'long.csv')
+    const rows = Array.from({ length: 5000 }, (_, k) => `m${k % 7},m${(k + 1) % 7},${k === 3998 ? 'draw' : 'left'},0.5`)
+    writeFileSync(file, 'left,right,winner,weight\n' + rows.join('\n') + '\n')
+    const r = runCli(['fit', file])
+    expect(r.code).toBe(2)
+    expect(r.stderr.trim()).toBe(`swarmrank: ${file}: line 4000: unknown winner "draw" (expected left, right or tie)`)
+  })
+
   const dir = mkdtempSync(join(tmpdir(), 'swarmrank-fit-bad-'))
   const write = (name: string, text: string): string => { const f = join(dir, name); writeFileSync(f, text); return f }
   const bad: Array<[string, string[], RegExp]> = [
@@ -51,6 +73,10 @@ describe('swarmrank fit', () => {
     ['a bad header', ['fit', write('h.csv', 'a,b,c\n1,2,3\n')], /bad header: missing columns left, right, winner/],
     ['an unknown winner value', ['fit', write('w.csv', 'left,right,winner\nx,y,draw\n')], /line 2: unknown winner "draw"/],
     ['a negative weight', ['fit', write('n.csv', 'left,right,winner,weight\nx,y,left,-2\n')], /line 2: weight must be a finite number ≥ 0/],
+    ['a row with too many fields', ['fit', write('f.csv', 'left,right,winner\nx,y,left\nx,y,left,z\n')], /line 3: expected 3 fields, found 4/],
+    ['a name compared with itself', ['fit', write('s.csv', 'left,right,winner\nx,"x",left\n')], /line 2: "x" is compared with itself/],
+    ['a quote left open (reported before an earlier bad row)', ['fit', write('q.csv', 'left,right,winner\nx,y,draw\n"x,y,left\n')], /unterminated quoted field at the end of the file/],
+    ['a header only', ['fit', write('e.csv', 'left,right,winner\n')], /no comparisons after the header/],
     ['a negative prior', ['fit', write('ok.csv', 'left,right,winner\nx,y,left\n'), '--prior', '-1'], /--prior must be a number ≥ 0/],
     ['an unknown flag', ['fit', 'x.csv', '--bogus'], /Unknown option '--bogus'/],
     ['no file', ['fit'], /fit takes one FILE/]

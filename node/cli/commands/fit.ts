@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
-import { rankCandidates } from '../../../protocol/bt.js'
-import { ComparisonsCsvError, parseComparisonsCsv } from '../../fit/comparisons-csv.js'
+import { ComparisonsCsvError, readComparisonsCsv } from '../../fit/comparisons-csv.js'
+import { rankComparisons } from '../../fit/rank-comparisons.js'
 import { numberFlag, parseCommandArgs } from '../args.js'
 import { UsageError } from '../errors.js'
 import { formatTable } from '../table.js'
@@ -34,23 +34,23 @@ export function fitCommand (argv: string[], out: (line: string) => void, warn: (
   if (positionals.length !== 1) throw new UsageError(`fit takes one FILE, got ${positionals.length} (see swarmrank fit --help)`)
   const prior = numberFlag('prior', values.prior as string | undefined, 1, n => n >= 0, 'a number ≥ 0')
   const file = positionals[0]
-  let text: string
+  let bytes: Buffer
   try {
-    text = readFileSync(file, 'utf8')
+    bytes = readFileSync(file)
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
     throw new UsageError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (err as Error).message}`)
   }
   let table
   try {
-    table = parseComparisonsCsv(text)
+    table = readComparisonsCsv(bytes)
   } catch (err) {
     if (err instanceof ComparisonsCsvError) throw new UsageError(`${file}: ${err.message}`)
     throw err
   }
-  if (table.ids.size === 0) throw new UsageError(`${file}: no comparisons after the header`)
+  if (table.count === 0) throw new UsageError(`${file}: no comparisons after the header`)
 
-  const fit = rankCandidates(table.ids, table.verdicts, { prior })
+  const fit = rankComparisons(table, { prior })
   if (!fit.converged) {
     warn(prior === 0
       ? 'warning: the fit did not converge; the comparison graph is probably not strongly connected, so the plain MLE does not exist. Try --prior 1.'
@@ -65,7 +65,7 @@ export function fitCommand (argv: string[], out: (line: string) => void, warn: (
     out(formatTable(['rank', 'candidate', 'strength', 'log strength'], items.map((it, k) => [
       String(k + 1), it.id, it.strength.toFixed(6), it.logStrength === null ? '-inf' : it.logStrength.toFixed(4)
     ]), [true, false, true, true]))
-    out(`${table.verdicts.length} comparisons, ${items.length} candidates, prior ${prior}; ${fit.method} ${fit.converged ? 'converged' : 'did not converge'} in ${fit.iterations} sweeps`)
+    out(`${table.count} comparisons, ${items.length} candidates, prior ${prior}; ${fit.method} ${fit.converged ? 'converged' : 'did not converge'} in ${fit.iterations} sweeps`)
   }
   return 0
 }
