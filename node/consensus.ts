@@ -8,6 +8,7 @@ import type { Genesis } from '../protocol/genesis.js'
 import { fromHex, toHex } from '../protocol/hash.js'
 import type { Bytes } from '../protocol/hash.js'
 import { recordHash } from '../protocol/ledger.js'
+import { nodeIdFromBytes } from '../protocol/record.js'
 import type { ReputationEntry } from '../protocol/reputation.js'
 import type { SignedMessage } from '../protocol/wire/envelope.js'
 import { decodeBlock, encodeBlock } from '../protocol/wire/codec.js'
@@ -132,11 +133,11 @@ export class ConsensusRunner {
   }
 
   /** A round closed here: its record waits for a block (unless a block already holds one). */
-  async addReady (queryIdHex: string, record: RoundRecord): Promise<void> {
+  async addReady (queryIdHex: string, record: RoundRecord, submitter: string, anchorHeight: number): Promise<void> {
     // A round can close here after another record for the same query was committed (this node
     // was late, restarted, or resumed the query): proposing it would only earn nil prevotes.
     if (await this.c.chain.isFinal(queryIdHex)) return
-    this.run({ type: 'round-ready', queryIdHex, record })
+    this.run({ type: 'round-ready', queryIdHex, record, submitter, anchorHeight })
   }
 
   private onImport (imported: ImportedBlock): void {
@@ -279,6 +280,11 @@ export class ConsensusRunner {
     this.c.logger.debug(`block ${id.slice(0, 12)} at ${height} checked in ${Math.round(seconds * 1000)} ms: ${verdict.valid ? 'valid' : verdict.reason}`)
     if (!verdict.valid) this.c.logger.warn(`block ${id.slice(0, 12)} at height ${height} is invalid: ${verdict.reason}; prevoting nil`)
     this.run({ type: 'validated', height, id, valid: verdict.valid })
+    // Our own block failed our own check because of one record: it can never be valid, so it
+    // leaves the pool rather than poison every block we propose (DESIGN §8.4).
+    if (!verdict.valid && verdict.queryIdHex !== undefined && nodeIdFromBytes(block.header!.proposer) === this.c.self) {
+      this.run({ type: 'record-refused', queryIdHex: verdict.queryIdHex, reason: verdict.reason })
+    }
   }
 
   private rememberVerified (hash: string): void {

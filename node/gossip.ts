@@ -1,6 +1,7 @@
 import { TopicValidatorResult } from '@libp2p/gossipsub'
 import type { Message } from '@libp2p/gossipsub'
 import { queryIdHexOf } from '../protocol/round.js'
+import type { SubmissionMeter } from '../protocol/submission.js'
 import type { Payload } from '../protocol/wire/messages.js'
 import { ignore, reject, validateEnvelope } from '../protocol/wire/validate.js'
 import type { Validation } from '../protocol/wire/validate.js'
@@ -21,6 +22,8 @@ export interface GossipComponents {
   rounds: RoundRunner
   views: QueryViews
   publisher: Publisher
+  /** queries per identity (protocol/submission.ts) */
+  meter: SubmissionMeter
   logger: Logger
   now: () => number
   metrics?: NodeMetrics
@@ -90,9 +93,13 @@ export class Gossip {
     if (topic === 'query') {
       // [REJECT] only queries travel on the query topic
       if (msg.payload.query === undefined) return reject('not a query on the query topic', 'wrong_topic')
+      // [REJECT] only ledger members submit (DESIGN §8.5): a stranger's query starts no round
+      if (!this.c.chain.current.reputations.has(msg.signerId)) return reject('the submitter is not a ledger member', 'not_member')
       // [IGNORE] a query a block already finalized: a replay, or gossip reaching a node that
       // restarted after the block (running its round again would hide the final answer)
       if (await this.c.chain.isFinal(msg.idHex)) return ignore('query already final', 'query_final')
+      // [IGNORE] over the submitter's rate (each node meters by its own clock)
+      if (!this.c.rounds.has(msg.idHex) && !this.c.meter.take(msg.signerId, this.c.now())) return ignore('the submitter is over its rate', 'over_quota')
       verdict = await this.c.rounds.onQuery(msg)
       if (verdict.result === 'ACCEPT') this.c.views.pending(msg)
     } else {

@@ -4,6 +4,7 @@ import { asBytes } from '../protocol/hash.js'
 import { signMessage } from '../protocol/wire/envelope.js'
 import { wireLimits } from '../protocol/wire/limits.js'
 import type { Payload } from '../protocol/wire/messages.js'
+import type { SubmissionMeter } from '../protocol/submission.js'
 import type { Chain } from './chain.js'
 import type { Logger } from './logger.js'
 import type { MessageFetcher } from './message-fetcher.js'
@@ -24,6 +25,7 @@ export class QueryInputError extends Error {
 }
 
 export interface QueryIntakeComponents {
+  self: string
   privateKey: PrivateKey
   networkId: Uint8Array
   chain: Chain
@@ -32,6 +34,9 @@ export interface QueryIntakeComponents {
   views: QueryViews
   fetcher: MessageFetcher
   publisher: Publisher
+  meter: SubmissionMeter
+  /** the network's submission rate per identity (for the error message) */
+  perSecond: number
   logger: Logger
   now: () => number
 }
@@ -54,6 +59,10 @@ export class QueryIntake {
     if (prompt.trim() === '') throw new QueryInputError('"prompt" must not be empty')
     const bytes = Buffer.byteLength(prompt, 'utf8')
     if (bytes > wireLimits.maxPromptBytes) throw new QueryInputError(`"prompt" is ${bytes} bytes; the limit is ${wireLimits.maxPromptBytes}`, 413)
+    // Only ledger members submit (DESIGN §8.5): peers would reject the query.
+    if (!this.c.chain.current.reputations.has(this.c.self)) throw new QueryInputError('this node is not a ledger member yet (it has asked to join); try again once a block admits it', 503)
+    // This node's clients share its submission rate.
+    if (!this.c.meter.take(this.c.self, this.c.now())) throw new QueryInputError(`this node's submission rate (${this.c.perSecond} queries per second) is spent; try again shortly`, 429)
     const payload: Payload = {
       networkId: asBytes(this.c.networkId),
       query: { prompt, anchorHeight: this.c.chain.height, createdAt: this.c.now(), nonce: asBytes(randomBytes(16)) }

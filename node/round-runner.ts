@@ -164,7 +164,7 @@ export class RoundRunner {
         for (const m of effect.messages) this.c.publisher.keep(m)
         this.c.views.closed(effect.query, effect.outcome, { answerers: effect.answerers, rankers: effect.rankers })
         this.c.logger.debug(`round ${id.slice(0, 12)} closed: "${(effect.outcome.winner?.answer ?? '(no answer)').slice(0, 60)}"; waiting for a block`)
-        this.c.consensus.addReady(id, effect.outcome.record)
+        this.c.consensus.addReady(id, effect.outcome.record, effect.query.signerId, effect.query.payload.query!.anchorHeight)
           .catch(err => this.c.logger.error(`round ${id.slice(0, 12)}: handing the record to consensus failed: ${(err as Error).message}`))
         break
       }

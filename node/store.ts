@@ -1,6 +1,7 @@
 import { Level } from 'level'
 import type { CertifiedBlock } from '../protocol/wire/messages.js'
 import { CertifiedBlock as CertifiedBlockCodec } from '../protocol/wire/messages.js'
+import { ANCHOR_WINDOW } from '../protocol/ledger.js'
 import type { LedgerSnapshot } from '../protocol/ledger.js'
 
 /**
@@ -45,8 +46,8 @@ export interface StoredOwnWork {
   comparison?: { body: string, salt: string }
 }
 
-/** How many past ledger heights stay available as anchors. */
-export const LEDGER_HISTORY = 256
+/** How many past ledger heights stay available as anchors (the protocol's window). */
+export const LEDGER_HISTORY = ANCHOR_WINDOW
 
 /**
  * Messages kept in memory once written or read, up to this many bytes. Block checks and commits

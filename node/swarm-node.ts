@@ -25,6 +25,7 @@ import { QueryViews } from './query-views.js'
 import { RoundRunner } from './round-runner.js'
 import type { ByzantineBehaviour } from './round-runner.js'
 import { SignStateFile } from './sign-state.js'
+import { SubmissionMeter } from '../protocol/submission.js'
 import { NodeStore } from './store.js'
 import type { QueryView } from './store.js'
 import { serveSync } from './sync.js'
@@ -187,8 +188,9 @@ export class SwarmNode extends EventTarget {
     })
     const rounds = new RoundRunner({ self, networkId: asBytes(networkId), genesis: this.genesis, agent: init.agent, chain, consensus, views, store, publisher, logger: logger.forComponent('round'), now, metrics: metrics?.rounds }, { byzantine: init.byzantine })
     chain.onImport(imported => this.onImport(imported))
-    const gossip = new Gossip({ host, networkId, chain, consensus, rounds, views, publisher, logger: this.log, now, metrics })
-    const intake = new QueryIntake({ privateKey: init.privateKey, networkId, chain, store, rounds, views, fetcher, publisher, logger: this.log, now })
+    const meter = new SubmissionMeter(this.genesis.params.submission)
+    const gossip = new Gossip({ host, networkId, chain, consensus, rounds, views, publisher, meter, logger: this.log, now, metrics })
+    const intake = new QueryIntake({ self, privateKey: init.privateKey, networkId, chain, store, rounds, views, fetcher, publisher, meter, perSecond: this.genesis.params.submission.perSecond, logger: this.log, now })
     const upkeep = new Upkeep({ self, host, privateKey: init.privateKey, networkId, chain, chainSync, consensus, fetcher, publisher, logger: this.log, now }, { bootstrap: init.bootstrap })
     this.running = { host, signState, chain, views, publisher, consensus, rounds, gossip, intake, upkeep }
 

@@ -3,6 +3,8 @@ import { sha256, toHex, utf8 } from './hash.js'
 import type { Bytes } from './hash.js'
 import { defaultReputationParams } from './reputation.js'
 import type { ReputationParams } from './reputation.js'
+import { defaultSubmissionParams } from './submission.js'
+import type { SubmissionParams } from './submission.js'
 
 /**
  * A network is defined by its genesis (DESIGN §4.1): name, protocol parameters and the initial
@@ -26,6 +28,8 @@ export interface ProtocolParams {
   btPrior: number
   reputation: ReputationParams
   bft: BftParams
+  /** Who may submit queries, and how many (protocol/submission.ts). */
+  submission: SubmissionParams
 }
 
 /** Finality (DESIGN §4.6): Tendermint timeouts and validator-set rules. */
@@ -75,7 +79,8 @@ export const defaultProtocolParams: ProtocolParams = {
   compareRevealMs: 5_000,
   btPrior: 1,
   reputation: defaultReputationParams,
-  bft: defaultBftParams
+  bft: defaultBftParams,
+  submission: defaultSubmissionParams
 }
 
 /** A genesis file that is not valid; the message names the field and what it must be. */
@@ -149,6 +154,11 @@ export function parseGenesis (doc: unknown): Genesis {
     probationRounds: int(r.probationRounds, 'params.reputation.probationRounds', 0, 10_000),
     probationScorePpm: ppm('probationScorePpm')
   }
+  const sub = expectObject(p.submission, 'params.submission', Object.keys(defaultSubmissionParams))
+  const submission: SubmissionParams = {
+    perBlock: int(sub.perBlock, 'params.submission.perBlock', 1, 256),
+    perSecond: int(sub.perSecond, 'params.submission.perSecond', 1, 100_000)
+  }
   const ms = (key: string): number => int(p[key], `params.${key}`, 10, 3_600_000)
   const params: ProtocolParams = {
     answerers: int(p.answerers, 'params.answerers', 1, 64),
@@ -159,7 +169,8 @@ export function parseGenesis (doc: unknown): Genesis {
     compareRevealMs: ms('compareRevealMs'),
     btPrior: num(p.btPrior, 'params.btPrior', 0.001, 1000),
     reputation,
-    bft
+    bft,
+    submission
   }
   if (!Array.isArray(g.validators) || g.validators.length === 0 || g.validators.length > 1024) fail('validators', 'must be a list of 1 to 1024 validators')
   const seen = new Set<string>()

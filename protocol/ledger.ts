@@ -28,6 +28,13 @@ export interface LedgerState {
 /** Admissions a proposer puts in one block: bounds what a flood of fresh identities costs a block. */
 export const MAX_ADMISSIONS_PER_BLOCK = 16
 
+/**
+ * How many past heights every node keeps the ledger of, as anchors for rounds (a query names the
+ * height whose reputations decide its committees). A record anchored further back cannot be
+ * checked by everyone, so it can never be final.
+ */
+export const ANCHOR_WINDOW = 256
+
 export function genesisState (genesis: Genesis): LedgerState {
   const reputations = new Map(genesis.validators.map(v => [v.peerId, genesisValidator(v.reputationPpm)]))
   return {

@@ -108,7 +108,7 @@ export class SimRounds {
         later(Math.max(0, e.at - this.w.nowMs()), { type: 'tick', queryIdHex: e.queryIdHex })
         break
       case 'closed':
-        if (this.w.consensus.isValidator(node)) this.w.consensus.feed(node, { type: 'round-ready', queryIdHex: e.queryIdHex, record: e.outcome.record })
+        if (this.w.consensus.isValidator(node)) this.w.consensus.feed(node, { type: 'round-ready', queryIdHex: e.queryIdHex, record: e.outcome.record, submitter: e.query.signerId, anchorHeight: e.query.payload.query!.anchorHeight })
         break
       case 'started':
       case 'cancel':

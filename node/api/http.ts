@@ -193,7 +193,7 @@ export async function startApi (node: SwarmNode, init: ApiInit = {}): Promise<Ap
       }
       if (err instanceof HttpError) return send(res, err.status, { error: { code: err.code, message: err.message } })
       if (err instanceof OpenAIError) return send(res, err.status, { error: { message: err.message, type: err.type, code: err.code } })
-      if (err instanceof QueryInputError) return send(res, err.status, { error: { code: err.status === 413 ? 'too_large' : 'bad_request', message: err.message } })
+      if (err instanceof QueryInputError) return send(res, err.status, { error: { code: err.status === 413 ? 'too_large' : err.status === 429 ? 'rate_limited' : err.status === 503 ? 'not_admitted' : 'bad_request', message: err.message } })
       if (err instanceof URIError) return send(res, 400, { error: { code: 'bad_request', message: 'malformed URL encoding' } })
       init.logger?.error(`API ${req.method} ${path} failed: ${(err as Error).stack ?? String(err)}`)
       send(res, 500, { error: { code: 'internal', message: 'internal error; see the node log' } })

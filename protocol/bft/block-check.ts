@@ -28,11 +28,12 @@ export interface BlockCheckContext {
 export type BlockCheckCode =
   | 'no_header' | 'wrong_height' | 'wrong_parent' | 'builder_not_validator' | 'time_backwards' | 'empty'
   | 'admission_member' | 'admission_no_join' | 'too_many_records' | 'records_root' | 'duplicate_record'
-  | 'missing_message' | 'no_query' | 'anchor_unavailable' | 'record_mismatch' | 'state_root' | 'error'
+  | 'missing_message' | 'no_query' | 'anchor_unavailable' | 'record_mismatch' | 'submitter_quota' | 'state_root' | 'error'
 
-export type BlockCheck = { valid: true } | { valid: false, code: BlockCheckCode, reason: string }
+/** `queryIdHex`: the record the rule failed on, when one did. */
+export type BlockCheck = { valid: true } | { valid: false, code: BlockCheckCode, reason: string, queryIdHex?: string }
 
-const invalid = (code: BlockCheckCode, reason: string): BlockCheck => ({ valid: false, code, reason })
+const invalid = (code: BlockCheckCode, reason: string, queryIdHex?: string): BlockCheck => ({ valid: false, code, reason, ...(queryIdHex === undefined ? {} : { queryIdHex }) })
 
 /**
  * valid(v) of Tendermint for a proposed block (DESIGN §4.6): it extends our chain, was built by a
@@ -61,21 +62,28 @@ export function checkProposedBlock (block: Block, ctx: BlockCheckContext): Block
   if (block.records.length > ctx.params.bft.maxRecordsPerBlock) return invalid('too_many_records', 'too many records')
   if (!equalBytes(h.recordsRoot, recordsRoot(block.records))) return invalid('records_root', 'records root mismatch')
   const seen = new Set<string>()
+  const bySubmitter = new Map<string, number>()
   for (const record of block.records) {
     const qid = toHex(record.queryId)
-    if (seen.has(qid) || ctx.isFinalized(qid)) return invalid('duplicate_record', `query ${qid.slice(0, 12)} already has a record`)
+    if (seen.has(qid) || ctx.isFinalized(qid)) return invalid('duplicate_record', `query ${qid.slice(0, 12)} already has a record`, qid)
     seen.add(qid)
+    // [DESIGN §8.5] each submitter's records per block are bounded
+    const submitter = ctx.messages.get(qid)?.signerId
+    if (submitter === undefined) return invalid('missing_message', `the query of record ${qid.slice(0, 12)} is missing`)
+    const perSubmitter = (bySubmitter.get(submitter) ?? 0) + 1
+    bySubmitter.set(submitter, perSubmitter)
+    if (perSubmitter > ctx.params.submission.perBlock) return invalid('submitter_quota', `more than ${ctx.params.submission.perBlock} records of queries by ${submitter}`, qid)
     if (ctx.alreadyVerified?.(toHex(recordHash(record))) === true) continue
     const named = record.includedMessageIds.map(id => ctx.messages.get(toHex(id)))
     if (named.some(m => m === undefined)) return invalid('missing_message', `a message named by ${qid.slice(0, 12)} is missing`)
     const query = named.find(m => m!.idHex === qid)
-    if (query?.payload.query === undefined) return invalid('no_query', `record ${qid.slice(0, 12)} does not name its query`)
+    if (query?.payload.query === undefined) return invalid('no_query', `record ${qid.slice(0, 12)} does not name its query`, qid)
     const table = ctx.tableAt(query.payload.query.anchorHeight)
-    if (table === undefined) return invalid('anchor_unavailable', `anchor height ${query.payload.query.anchorHeight} unavailable`)
+    if (table === undefined) return invalid('anchor_unavailable', `anchor height ${query.payload.query.anchorHeight} unavailable`, qid)
     const committees = drawCommittees(query.id, table, ctx.params.answerers, ctx.params.rankers)
     const ev = evidenceFromMessages(query, named as SignedMessage[], committees)
     const recomputed = computeRoundRecord(ev, table, ctx.params).record
-    if (!equalBytes(encodeRoundRecord(recomputed), encodeRoundRecord(record))) return invalid('record_mismatch', `record ${qid.slice(0, 12)} differs from its recomputation`)
+    if (!equalBytes(encodeRoundRecord(recomputed), encodeRoundRecord(record))) return invalid('record_mismatch', `record ${qid.slice(0, 12)} differs from its recomputation`, qid)
   }
   if (!equalBytes(h.stateRoot, stateRoot(applyBlock(ctx.state, block, ctx.params)))) return invalid('state_root', 'state root mismatch')
   return { valid: true }

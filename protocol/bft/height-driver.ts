@@ -1,6 +1,6 @@
 import type { ProtocolParams } from '../genesis.js'
 import { toHex } from '../hash.js'
-import { blockHash, proposeBlock } from '../ledger.js'
+import { ANCHOR_WINDOW, blockHash, proposeBlock } from '../ledger.js'
 import type { LedgerState } from '../ledger.js'
 import { nodeIdFromBytes } from '../record.js'
 import type { SignedMessage } from '../wire/envelope.js'
@@ -8,6 +8,7 @@ import { VoteType } from '../wire/messages.js'
 import type { Block, RoundRecord } from '../wire/messages.js'
 import { accept, ignore, reject } from '../wire/validate.js'
 import type { Validation } from '../wire/validate.js'
+import { fairRecordOrder } from '../submission.js'
 import type { ConsensusMetrics } from './metrics.js'
 import { proposerFor } from './proposer.js'
 import { Tendermint } from './tendermint.js'
@@ -44,6 +45,11 @@ export const heightDriverLimits = {
   behindGraceMs: 1_000,
   /** Block sync is asked for at most this often while traffic from later heights keeps coming. */
   syncRetryMs: 1_000,
+  /**
+   * Records are dropped from the pool this many heights before their anchor leaves the anchor
+   * window (ledger.ts ANCHOR_WINDOW), so no proposal names an anchor a validator may have pruned.
+   */
+  anchorMarginBlocks: 16,
   /** Blocks per sync round trip (the sync server sends at most this many per response). */
   syncBatchBlocks: 32
 } as const
@@ -89,8 +95,10 @@ export function consensusMessageOf (msg: SignedMessage): ConsensusMessage<Signed
 export type HeightEvent<E> =
   /** a proposal or vote from gossip, from a peer's catch-up answer, or our own coming back */
   | { type: 'message', message: ConsensusMessage<E> }
-  /** a round closed here: its record waits for a block */
-  | { type: 'round-ready', queryIdHex: string, record: RoundRecord }
+  /** a round closed here: its record waits for a block (`submitter`: who signed the query; `anchorHeight`: the height it names) */
+  | { type: 'round-ready', queryIdHex: string, record: RoundRecord, submitter: string, anchorHeight: number }
+  /** a block this node proposed failed its own check because of this record: it can never be valid here (DESIGN §8.4) */
+  | { type: 'record-refused', queryIdHex: string, reason: string }
   /** a validated Join of an identity outside the ledger */
   | { type: 'join', message: SignedMessage }
   /** the shell's answer to a check-block effect */
@@ -153,7 +161,7 @@ export class HeightDriver<E> {
   private state: LedgerState
   private memory?: ConsensusMemory
   private tm?: Tendermint<Block, E>
-  private readonly pool = new Map<string, RoundRecord>()
+  private readonly pool = new Map<string, { record: RoundRecord, submitter: string, anchorHeight: number }>()
   private readonly joins = new Map<string, SignedMessage>()
   private readonly finalized = new Set<string>()
   private future: Array<ConsensusMessage<E>> = []
@@ -242,13 +250,16 @@ export class HeightDriver<E> {
         verdict = this.onMessage(event.message)
         break
       case 'round-ready':
-        if (!this.finalized.has(event.queryIdHex)) {
-          this.pool.set(event.queryIdHex, event.record)
+        if (!this.finalized.has(event.queryIdHex) && !this.anchorExpired(event.anchorHeight)) {
+          this.pool.set(event.queryIdHex, { record: event.record, submitter: event.submitter, anchorHeight: event.anchorHeight })
           this.somethingReady()
         }
         break
       case 'join':
         verdict = this.onJoin(event.message)
+        break
+      case 'record-refused':
+        if (this.pool.delete(event.queryIdHex)) this.note('warn', `dropped the record of query ${event.queryIdHex.slice(0, 12)} from the pool: ${event.reason}`)
         break
       case 'validated':
         if (event.height === this.height) this.feed({ type: 'validated', id: event.id, valid: event.valid })
@@ -391,6 +402,14 @@ export class HeightDriver<E> {
       this.finalized.add(qid)
     }
     for (const a of block.admissions) this.joins.delete(nodeIdFromBytes(a.node))
+    // A record whose anchor leaves the window can no longer be checked by every validator:
+    // proposing it would only earn nil prevotes, height after height (DESIGN §8.4).
+    for (const [qid, r] of this.pool) {
+      if (this.anchorExpired(r.anchorHeight)) {
+        this.pool.delete(qid)
+        this.note('info', `dropped the record of query ${qid.slice(0, 12)}: its anchor ${r.anchorHeight} is leaving the ${ANCHOR_WINDOW}-height window`)
+      }
+    }
     // Joins of identities a block admitted while we were away.
     for (const id of this.joins.keys()) if (state.reputations.has(id)) this.joins.delete(id)
     if (this.finalized.size > heightDriverLimits.maxFinalizedMemory) {
@@ -489,10 +508,18 @@ export class HeightDriver<E> {
     }
   }
 
-  /** getValue() of the paper: a block of what is ready, or wait (no empty blocks) until something is. */
+  /** Whether a record anchored at `height` may no longer be checkable by every validator by the time a block holds it. */
+  private anchorExpired (height: number): boolean {
+    return height < this.state.height - (ANCHOR_WINDOW - heightDriverLimits.anchorMarginBlocks)
+  }
+
+  /**
+   * getValue() of the paper: a block of what is ready, or wait (no empty blocks) until something
+   * is. Submitters take turns, each up to its per-block quota (protocol/submission.ts).
+   */
   private proposeValue (tm: Tendermint<Block, E>, round: number): void {
-    const ready: Array<[string, RoundRecord]> = [...this.pool].filter(([qid]) => !this.finalized.has(qid))
-    const block = proposeBlock(this.state, ready, this.joins.values(), this.self, this.now, this.params)
+    const ready = fairRecordOrder([...this.pool].filter(([qid]) => !this.finalized.has(qid)).map(([queryIdHex, r]) => ({ queryIdHex, ...r })), this.params.submission.perBlock, this.params.bft.maxRecordsPerBlock)
+    const block = proposeBlock(this.state, ready.map(r => [r.queryIdHex, r.record] as [string, RoundRecord]), this.joins.values(), this.self, this.now, this.params)
     if (block === undefined) this.pendingValueRound = round
     else this.feed({ type: 'value', round, value: block, id: toHex(blockHash(block.header!)) })
   }

@@ -28,7 +28,7 @@ export type ValidationCode =
   // consensus
   | 'height_committed' | 'height_ahead' | 'not_validator' | 'not_proposer' | 'join_member' | 'join_pending' | 'joins_full'
   // queries and rounds
-  | 'duplicate' | 'query_final' | 'anchor_unavailable' | 'round_closed' | 'round_unknown' | 'not_on_committee'
+  | 'not_member' | 'over_quota' | 'duplicate' | 'query_final' | 'anchor_unavailable' | 'round_closed' | 'round_unknown' | 'not_on_committee'
   | 'late' | 'equivocation' | 'bad_opening' | 'reveal_pending' | 'bad_reveal'
   // the node itself
   | 'stopping'

@@ -95,11 +95,12 @@ describe.skipIf(why !== undefined)('joining a testnet on another machine (networ
     const nodeB = startNode(ns.b, ['--config', config])
     await waitFor(() => (nodeB as ChildProcess & { log: () => string }).log().includes('API'), 20_000, 'node B')
 
-    // B is admitted to the ledger by a block on A (on probation: it earns weight by scoring well).
-    await waitFor(() => {
-      const l = inNs(ns.a, ['ledger', '--json'])
+    // B is admitted to the ledger by a block on A (on probation: it earns weight by scoring well),
+    // and B has that block too: only members submit queries (DESIGN §8.5).
+    await waitFor(() => [ns.a, ns.b].every(n => {
+      const l = inNs(n, ['ledger', '--json'])
       return l.code === 0 && (JSON.parse(l.out) as { reputations: Array<{ peerId: string }> }).reputations.some(r => r.peerId === idB)
-    }, 40_000, 'B admitted')
+    }), 40_000, 'B admitted')
 
     // A question asked at B is answered by the swarm and final on both machines, one ledger.
     const ask = inNs(ns.b, ['ask', '--timeout', '60', 'Compute 12 + 5 × 3.'])

@@ -193,8 +193,8 @@ describe('Byzantine nodes and restarts', () => {
     swarm = await startTestSwarm({ size: 3 })
     const networkId = asBytes(Buffer.from(swarm.nodes[0].networkIdHex, 'hex'))
     const topics = topicsFor(swarm.nodes[0].networkIdHex)
-    const client = await generateKeyPairFromSeed('Ed25519', sha256(utf8('replaying client')))
-    const query = await signMessage(client, { networkId, query: { prompt: prompt('replay'), anchorHeight: swarm.nodes[0].status().height, createdAt: Date.now(), nonce: new Uint8Array(16) } })
+    // signed by a member (only members submit, DESIGN §8.5); replayed by a stranger's host below
+    const query = await signMessage(swarm.keys[2], { networkId, query: { prompt: prompt('replay'), anchorHeight: swarm.nodes[0].status().height, createdAt: Date.now(), nonce: new Uint8Array(16) } })
     await swarm.nodes[0].submitQuery(prompt('warm-up')).then(async ({ id }) => waitFinal(swarm!.nodes, id))
     // a fresh host each time, connected to one node: gossipsub will not publish what its own
     // seen-cache holds, and the only peer it has must not have offered it the message first

@@ -53,6 +53,12 @@ describe('blocks', async () => {
     expect(checkProposedBlock(buildBlock(state, [], proposer, 1, genesis.params), ctx)).toMatchObject({ valid: false, reason: 'empty block' })
   })
 
+  it('bounds the records of one submitter\'s queries per block (DESIGN §8.5)', () => {
+    const strict = { ...genesis.params, submission: { ...genesis.params.submission, perBlock: 0 } }
+    expect(checkProposedBlock(block, { ...ctx, params: strict })).toMatchObject({ valid: false, code: 'submitter_quota' })
+    expect(checkProposedBlock(block, ctx)).toEqual({ valid: true })
+  })
+
   it('admits a new identity on probation only with its signed Join', async () => {
     const newcomerKey = await (await import('../helpers/wire-fixtures.js')).testKey(999)
     const join = await signMessage(newcomerKey, { networkId, join: { createdAt: 1 } })

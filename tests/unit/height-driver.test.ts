@@ -54,7 +54,7 @@ describe('height driver', () => {
     const h = new Harness(leader)
     // Nothing ready: a tick starts nothing (no empty blocks).
     expect(ofType(h.feed({ type: 'tick' }).effects, 'publish-proposal')).toHaveLength(0)
-    const ready = h.feed({ type: 'round-ready', queryIdHex: toHex(record('q1').queryId), record: record('q1') })
+    const ready = h.feed({ type: 'round-ready', queryIdHex: toHex(record('q1').queryId), record: record('q1'), submitter: 'client', anchorHeight: 0 })
     const [prop] = ofType(ready.effects, 'publish-proposal')
     expect(prop).toMatchObject({ height: 1, round: 0 })
     expect(prop.block.records).toHaveLength(1)
@@ -131,7 +131,7 @@ describe('height driver', () => {
   it('never signs against a vote remembered before a restart, and does not vote at a height below its sign state', () => {
     const memory: ConsensusMemory = { height: 1, round: 0, lockedRound: -1, lockedId: null, validRound: -1, validId: null, votes: { '0/prevote': 'other-block' } }
     const h = new Harness(leader, genesis, memory)
-    const ready = h.feed({ type: 'round-ready', queryIdHex: 'q', record: record('q') })
+    const ready = h.feed({ type: 'round-ready', queryIdHex: 'q', record: record('q'), submitter: 'client', anchorHeight: 0 })
     const [prop] = ofType(ready.effects, 'publish-proposal')
     h.feed({ type: 'message', message: proposal(leader, 1, 0, prop.block, 'block-1') })
     const effects = h.feed({ type: 'validated', height: 1, id: 'block-1', valid: true }).effects
@@ -139,7 +139,7 @@ describe('height driver', () => {
     expect(ofType(effects, 'note').some(n => n.level === 'error' && /refusing to sign/.test(n.text))).toBe(true)
 
     const ahead = new Harness(validators[0], genesis, { ...memory, height: 9 })
-    const notes = ofType(ahead.feed({ type: 'round-ready', queryIdHex: 'q', record: record('q') }).effects, 'note')
+    const notes = ofType(ahead.feed({ type: 'round-ready', queryIdHex: 'q', record: record('q'), submitter: 'client', anchorHeight: 0 }).effects, 'note')
     expect(notes.some(n => /not voting at height 1/.test(n.text))).toBe(true)
     expect(ahead.driver.round).toBeUndefined()
   })
@@ -153,14 +153,14 @@ describe('height driver', () => {
 
   it('a committed block drops its records from the pool and admitted Joins', () => {
     const h = new Harness(validators[1])
-    h.feed({ type: 'round-ready', queryIdHex: toHex(record('a').queryId), record: record('a') })
-    h.feed({ type: 'round-ready', queryIdHex: toHex(record('b').queryId), record: record('b') })
+    h.feed({ type: 'round-ready', queryIdHex: toHex(record('a').queryId), record: record('a'), submitter: 'client', anchorHeight: 0 })
+    h.feed({ type: 'round-ready', queryIdHex: toHex(record('b').queryId), record: record('b'), submitter: 'client', anchorHeight: 0 })
     expect(h.driver.readyRounds).toBe(2)
     const block = { header: { height: 1, prevHash: new Uint8Array(32), recordsRoot: new Uint8Array(32), stateRoot: new Uint8Array(32), time: T0, proposer: utf8(leader) }, records: [record('a')], admissions: [] }
     h.feed({ type: 'committed', block, state: { ...genesis, height: 1 } })
     expect(h.driver.readyRounds).toBe(1)
     // A round closing late for a query already final is not pooled again.
-    h.feed({ type: 'round-ready', queryIdHex: toHex(record('a').queryId), record: record('a') })
+    h.feed({ type: 'round-ready', queryIdHex: toHex(record('a').queryId), record: record('a'), submitter: 'client', anchorHeight: 0 })
     expect(h.driver.readyRounds).toBe(1)
   })
 })
