@@ -1,0 +1,344 @@
+/**
+ * Throughput: N node processes (`swarmrank start`, as `swarmrank cluster` lays them out, with
+ * instant builtin agents) on loopback, and C concurrent clients submitting queries through the
+ * HTTP API, each asking its next question once its last is final on the node it asked
+ * (scripts/bench-throughput-load.ts). Prints finalized queries per second, p50 and p99 latency
+ * (submission to final on the submitting node), the CPU time per query of all node processes
+ * together and of the client, and each node's resident memory.
+ *
+ *   npm run bench:throughput                                   # N = 5, 16; 100 clients; 5 s warm-up, 20 s measured
+ *   npm run bench:throughput -- --sizes 5 --concurrency 200 --duration 30
+ *   npm run bench:throughput -- --sizes 5 --queries 500       # until 500 queries are final
+ *   npm run bench:throughput -- --baseline /tmp/base --repeat 2   # alternate with another build, 2 pairs per size
+ *   npm run bench:throughput -- --sizes 5 --cpu-profile node0.cpuprofile  # and one profiled run
+ *
+ * `--baseline DIR` is a checkout with its own dist/ (a `git worktree` of an older commit, built
+ * with `npx tsc -p tsconfig.build.json`): its launcher starts its own nodes, and the runs
+ * alternate baseline/current, current/baseline, … so that drift in the machine's load falls on
+ * both. `--cpu-profile FILE` adds one run of the current build in which node 0's CPU profile is
+ * taken through its inspector for the measured window, and prints a summary of it
+ * (scripts/bench-throughput-profile.ts). `--params JSON` changes the clusters' genesis parameters
+ * (experiments: a longer propose timeout, bigger blocks) without touching the node's code.
+ */
+import { execFileSync } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { availableParallelism, loadavg, tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { parseArgs } from 'node:util'
+import { drawTask } from '../protocol/agents/tasks.js'
+import { sha256, utf8 } from '../protocol/hash.js'
+import { HashStream } from '../protocol/random.js'
+import type * as LauncherModule from '../node/cluster/launcher.js'
+import { FinalityFeed, NodeApi, runLoad } from './bench-throughput-load.js'
+import type { LoadResult } from './bench-throughput-load.js'
+import { attachProfiler, cpuMs, procAvailable, rssMb } from './bench-throughput-proc.js'
+import type { Profiler } from './bench-throughput-proc.js'
+import { formatSummary, summarizeProfile } from './bench-throughput-profile.js'
+
+const usage = `usage: npm run bench:throughput -- [--sizes 5,16] [--concurrency 100] [--duration 20 | --queries Q]
+       [--warmup 5] [--repeat 1] [--baseline DIR] [--poll-ms 100] [--cpu-profile FILE] [--params JSON]`
+
+function fail (message: string): never {
+  console.error(`bench-throughput: ${message}\n${usage}`)
+  process.exit(2)
+}
+
+let values: Record<string, string | boolean | undefined>
+try {
+  values = parseArgs({
+    options: {
+      sizes: { type: 'string', default: '5,16' },
+      concurrency: { type: 'string', default: '100' },
+      duration: { type: 'string', default: '20' },
+      queries: { type: 'string' },
+      warmup: { type: 'string', default: '5' },
+      repeat: { type: 'string', default: '1' },
+      baseline: { type: 'string' },
+      'poll-ms': { type: 'string', default: '100' },
+      'cpu-profile': { type: 'string' },
+      params: { type: 'string' },
+      help: { type: 'boolean', short: 'h' }
+    },
+    strict: true,
+    allowPositionals: false
+  }).values
+} catch (err) {
+  fail((err as Error).message.split('\n')[0])
+}
+if (values.help === true) {
+  console.log(usage)
+  process.exit(0)
+}
+
+function numberOf (name: string, ok: (n: number) => boolean, what: string): number {
+  const n = Number(values[name])
+  if (!ok(n)) fail(`--${name} takes ${what}, got "${String(values[name])}"`)
+  return n
+}
+const positiveInt = (n: number): boolean => Number.isInteger(n) && n >= 1
+const sizes = String(values.sizes).split(',').map(Number)
+if (sizes.some(n => !Number.isInteger(n) || n < 2 || n > 64)) fail(`--sizes takes node counts from 2 to 64, comma-separated, got "${String(values.sizes)}"`)
+const concurrency = numberOf('concurrency', positiveInt, 'a positive integer')
+const durationS = numberOf('duration', n => n > 0, 'a number of seconds above 0')
+const queries = values.queries === undefined ? undefined : numberOf('queries', positiveInt, 'a positive integer')
+const warmupS = numberOf('warmup', n => n >= 0, 'a number of seconds, 0 or more')
+const repeat = numberOf('repeat', positiveInt, 'a positive integer')
+const pollMs = numberOf('poll-ms', n => Number.isInteger(n) && n >= 10, 'an integer of milliseconds, 10 or more')
+const profileFile = values['cpu-profile'] as string | undefined
+/** Genesis parameters to change in every run (experiments: `--params '{"bft":{"timeoutProposeMs":3000}}'`); objects merge one level deep. */
+let paramsOverride: Record<string, unknown> = {}
+if (values.params !== undefined) {
+  try {
+    paramsOverride = JSON.parse(String(values.params)) as Record<string, unknown>
+  } catch {
+    fail(`--params takes a JSON object of genesis parameters, like '{"bft":{"timeoutProposeMs":3000}}', got "${String(values.params)}"`)
+  }
+  if (paramsOverride === null || typeof paramsOverride !== 'object' || Array.isArray(paramsOverride)) fail('--params takes a JSON object of genesis parameters')
+}
+if (!procAvailable()) fail('CPU and memory are read from /proc: run it on Linux')
+
+interface Build { name: 'current' | 'baseline', dir: string, commit: string }
+
+function commitOf (dir: string): string {
+  try {
+    const sha = execFileSync('git', ['-C', dir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()
+    const dirty = execFileSync('git', ['-C', dir, 'status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() !== ''
+    return dirty ? `${sha}+changes` : sha
+  } catch {
+    return '?'
+  }
+}
+
+const launcherPath = (dir: string): string => join(dir, 'dist/node/cluster/launcher.js')
+const current: Build = { name: 'current', dir: resolve(fileURLToPath(new URL('../../', import.meta.url))), commit: '' }
+current.commit = commitOf(current.dir)
+let baseline: Build | undefined
+if (values.baseline !== undefined) {
+  const dir = resolve(String(values.baseline))
+  if (!existsSync(launcherPath(dir)) || !existsSync(join(dir, 'bin/swarmrank.js'))) {
+    fail(`--baseline ${dir} has no built swarmrank (dist/node/cluster/launcher.js, bin/swarmrank.js): make one with git worktree add DIR COMMIT, link node_modules, then npx tsc -p tsconfig.build.json there`)
+  }
+  baseline = { name: 'baseline', dir, commit: commitOf(dir) }
+}
+
+/** Node processes started and not yet stopped: killed if the benchmark is interrupted. */
+const live = new Set<ChildProcess>()
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    for (const child of live) child.kill('SIGKILL')
+    process.exit(130)
+  })
+}
+
+interface RunResult {
+  build: Build
+  size: number
+  load: LoadResult
+  perSecond: number
+  p50?: number
+  p99?: number
+  nodeCpuPerQuery?: number
+  clientCpuPerQuery?: number
+  rss: number[]
+  feedLag?: number
+  fallbacks: number
+  loadAvg: number
+  profile?: unknown
+}
+
+function percentile (values: number[], p: number): number | undefined {
+  if (values.length === 0) return undefined
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
+}
+
+const sleep = async (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
+
+async function waitMesh (apis: NodeApi[], size: number): Promise<void> {
+  const deadline = Date.now() + 30_000
+  for (const api of apis) {
+    for (;;) {
+      const r = await api.call('GET', '/v1/status').catch(() => undefined)
+      if (r?.status === 200 && (r.body as { connectedPeers: string[] }).connectedPeers.length >= size - 1) break
+      if (Date.now() > deadline) throw new Error(`the ${size} nodes did not connect to each other within 30 s`)
+      await sleep(100)
+    }
+  }
+  // Let gossipsub exchange subscriptions and form its mesh (as bench-finality does).
+  await sleep(1_500)
+}
+
+/** Apply --params to a cluster's genesis file before its nodes start (each node checks the file when it starts). */
+function overrideParams (file: string): void {
+  const genesis = JSON.parse(readFileSync(file, 'utf8')) as { params: Record<string, unknown> }
+  for (const [key, value] of Object.entries(paramsOverride)) {
+    const old = genesis.params[key]
+    genesis.params[key] = value !== null && typeof value === 'object' && old !== null && typeof old === 'object' ? { ...old, ...value } : value
+  }
+  writeFileSync(file, JSON.stringify(genesis, null, 2) + '\n')
+}
+
+/** Kill whatever node processes of a half-started cluster wrote their node.json. */
+function killStray (clusterDir: string): void {
+  for (const d of existsSync(clusterDir) ? readdirSync(clusterDir) : []) {
+    try {
+      process.kill((JSON.parse(readFileSync(join(clusterDir, d, 'node.json'), 'utf8')) as { pid: number }).pid, 'SIGKILL')
+    } catch { /* not started, or gone */ }
+  }
+}
+
+async function runOnce (build: Build, size: number, seed: string, profile: boolean): Promise<RunResult> {
+  const launcher = await import(pathToFileURL(launcherPath(build.dir)).href) as typeof LauncherModule
+  const dir = mkdtempSync(join(tmpdir(), 'swarmrank-throughput-'))
+  const clusterDir = join(dir, 'cluster')
+  const loadAvg = loadavg()[0]
+  const layout = await launcher.prepareCluster(clusterDir, size, 'throughput')
+  if (Object.keys(paramsOverride).length > 0) overrideParams(layout.genesisFile)
+  const nodeOptions = process.env.NODE_OPTIONS
+  // A free inspector port for SIGUSR1 (only the profiled node opens it).
+  if (profile) process.env.NODE_OPTIONS = `${nodeOptions ?? ''} --inspect-port=0`.trim()
+  let started: LauncherModule.StartedNode[]
+  try {
+    started = await launcher.startClusterNodes(clusterDir, layout.genesisFile, layout.nodes, 'warn')
+  } catch (err) {
+    killStray(clusterDir)
+    throw err
+  } finally {
+    if (nodeOptions === undefined) delete process.env.NODE_OPTIONS
+    else process.env.NODE_OPTIONS = nodeOptions
+  }
+  for (const s of started) live.add(s.child)
+  let stopping = false
+  const died = new Promise<never>((_resolve, reject) => {
+    for (const [i, s] of started.entries()) {
+      s.child.once('exit', code => { if (!stopping) reject(new Error(`node ${i} exited (${code ?? 'signal'}) during the run; see ${join(layout.nodes[i].dataDir, 'node.log')}`)) })
+    }
+  })
+  died.catch(() => {})
+  const apis = started.map(s => new NodeApi(s.info.api))
+  const feeds = apis.map(api => new FinalityFeed(api, pollMs))
+  const pids = started.map(s => s.child.pid!)
+  try {
+    await Promise.race([waitMesh(apis, size), died])
+    let profiler: Profiler | undefined
+    if (profile) profiler = await attachProfiler(pids[0], join(layout.nodes[0].dataDir, 'node.log'))
+    for (const f of feeds) f.start()
+    const rng = new HashStream(sha256(utf8(`bench-throughput/${seed}`)))
+    let from = { nodes: 0, client: process.cpuUsage() }
+    let to = { nodes: 0, client: process.cpuUsage() }
+    let rss: number[] = []
+    let profiling: Promise<unknown> = Promise.resolve()
+    const load = await runLoad({
+      apis,
+      feeds,
+      concurrency,
+      prompt: () => drawTask(rng).prompt,
+      warmupMs: warmupS * 1000,
+      end: queries === undefined ? { durationMs: durationS * 1000 } : { queries },
+      drainMs: 60_000,
+      died,
+      onWindow: edge => {
+        const sample = { nodes: pids.reduce((a, pid) => a + cpuMs(pid), 0), client: process.cpuUsage() }
+        if (edge === 'start') {
+          from = sample
+          if (profiler !== undefined) profiling = profiler.start()
+        } else {
+          to = sample
+          rss = pids.map(pid => rssMb(pid).now)
+          if (profiler !== undefined) profiling = profiling.then(async () => profiler!.stop())
+        }
+      }
+    })
+    const profileData = profiler === undefined ? undefined : await profiling
+    const n = load.finalInWindow
+    const clientMs = (to.client.user + to.client.system - from.client.user - from.client.system) / 1000
+    return {
+      build,
+      size,
+      load,
+      perSecond: n / (load.windowMs / 1000),
+      p50: percentile(load.latencies, 50),
+      p99: percentile(load.latencies, 99),
+      nodeCpuPerQuery: n > 0 ? (to.nodes - from.nodes) / n : undefined,
+      clientCpuPerQuery: n > 0 ? clientMs / n : undefined,
+      rss,
+      feedLag: percentile(feeds.flatMap(f => f.lags), 50),
+      fallbacks: feeds.reduce((a, f) => a + f.fallbacks, 0),
+      loadAvg,
+      profile: profileData
+    }
+  } finally {
+    stopping = true
+    for (const f of feeds) f.stop()
+    for (const a of apis) a.close()
+    await launcher.stopClusterNodes(started.map(s => s.child))
+    for (const s of started) live.delete(s.child)
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+const fixed = (x: number | undefined, digits = 0): string => x === undefined ? '-' : x.toFixed(digits)
+
+function line (r: RunResult, label: string): string {
+  const sorted = [...r.rss].sort((a, b) => a - b)
+  const rss = sorted.length === 0 ? '-' : `${fixed(percentile(sorted, 50))} / ${fixed(sorted[sorted.length - 1])}`
+  return [
+    String(r.size).padStart(5),
+    label.padEnd(9),
+    fixed(r.loadAvg, 1).padStart(4),
+    String(r.load.finalInWindow).padStart(9),
+    fixed(r.perSecond, 1).padStart(7),
+    fixed(r.p50).padStart(6),
+    fixed(r.p99).padStart(6),
+    fixed(r.nodeCpuPerQuery, 1).padStart(13),
+    fixed(r.clientCpuPerQuery, 1).padStart(11),
+    rss.padStart(19),
+    fixed(r.feedLag).padStart(11),
+    String(r.load.rejected).padStart(8),
+    String(r.load.lost).padStart(4)
+  ].join('  ')
+}
+
+const window = queries === undefined ? `${warmupS} s warm-up, ${durationS} s measured` : `${warmupS} s warm-up, measured until ${queries} queries are final`
+console.log(`throughput, one OS process per node (swarmrank start), instant builtin agents, loopback, Node ${process.versions.node}, ${availableParallelism()} cores; ${concurrency} closed-loop HTTP clients, ${window}`)
+console.log(`current: ${current.dir} (${current.commit})${baseline === undefined ? '' : `; baseline: ${baseline.dir} (${baseline.commit})`}${values.params === undefined ? '' : `; genesis params changed: ${String(values.params)}`}`)
+console.log('nodes  build      load  finalized  final/s  p50 ms  p99 ms  node CPU ms/q  client ms/q  RSS MB/node med/max  feed lag ms  rejected  lost')
+
+const results: RunResult[] = []
+let failed = false
+for (const size of sizes) {
+  for (let i = 0; i < repeat; i++) {
+    const order = baseline === undefined ? [current] : i % 2 === 0 ? [baseline, current] : [current, baseline]
+    for (const build of order) {
+      const r = await runOnce(build, size, `${size}/${i}`, false)
+      results.push(r)
+      console.log(line(r, build.name))
+      if (r.load.finalInWindow === 0) {
+        failed = true
+        console.error(`bench-throughput: no query became final in the window (${r.load.errors} failed submissions${r.load.lastError === undefined ? '' : `; last: ${r.load.lastError}`})`)
+      }
+      if (r.fallbacks > 0) console.log(`       (${r.fallbacks} finalities read from GET /v1/queries/:id: the feed's ring of 100 went by between two polls)`)
+    }
+  }
+}
+if (profileFile !== undefined) {
+  const r = await runOnce(current, sizes[0], `${sizes[0]}/profiled`, true)
+  console.log(line(r, 'profiled'))
+  writeFileSync(profileFile, JSON.stringify(r.profile))
+  console.log(`node 0's CPU profile over the measured window: ${resolve(profileFile)}`)
+  console.log(formatSummary(summarizeProfile(r.profile as Parameters<typeof summarizeProfile>[0], 15)))
+}
+if (baseline !== undefined) {
+  for (const size of sizes) {
+    const of = (name: string): RunResult[] => results.filter(r => r.size === size && r.build.name === name)
+    const [cur, base] = [of('current'), of('baseline')]
+    const ratio = (f: (r: RunResult) => number | undefined): string => cur.map((c, i) => {
+      const [a, b] = [f(c), f(base[i])]
+      return a === undefined || b === undefined || b === 0 ? '-' : `${(a / b).toFixed(2)}×`
+    }).join(' · ')
+    console.log(`${size} nodes, current / baseline by pair: final/s ${ratio(r => r.perSecond)}; p50 ${ratio(r => r.p50)}; node CPU per query ${ratio(r => r.nodeCpuPerQuery)}`)
+  }
+}
+process.exit(failed ? 1 : 0)
