@@ -21,6 +21,8 @@ export interface RoundSummary {
   id: string
   prompt: string
   answer: string | null
+  /** the top candidates tie: the answer shown is only the tie-break */
+  tie: boolean
   candidates: Array<{ answer: string, strength: number, answerers: number }>
   height: number
   createdAt: number
@@ -87,6 +89,7 @@ export class NodeActivity {
       id: view.id,
       prompt: view.prompt,
       answer: view.answer ?? null,
+      tie: view.tie !== undefined,
       candidates: (view.candidates ?? []).slice(0, 5).map(c => ({ answer: c.answer, strength: c.strength, answerers: c.answerers.length })),
       height: view.block?.height ?? 0,
       createdAt: view.createdAt,

@@ -29,6 +29,11 @@ export interface QueryView {
   rankers?: string[]
   answer?: string | null
   winner?: string | null
+  /**
+   * The candidates that share the top strength, when more than one does: the swarm did not pick
+   * between them, and `winner`/`answer` is only the tie-break by id (DESIGN §4.3).
+   */
+  tie?: string[]
   candidates?: Array<{ id: string, answer: string, strengthPpm: number, strength: number, answerers: string[] }>
   strengths?: Record<string, number>
   record?: { height: number, includedMessages: number, deltas: Array<{ peerId: string, deltaPpm: number }> }

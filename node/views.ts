@@ -33,6 +33,9 @@ export function finalView (record: RoundRecord, messages: ReadonlyMap<string, Si
     .map((c, k) => ({ id: toHex(c), answer: textOf.get(toHex(c)) ?? '', strengthPpm: record.strengthsPpm[k], strength: total > 0 ? record.strengthsPpm[k] / total : 0, answerers: answerersOf.get(toHex(c)) ?? [] }))
     .sort((x, y) => y.strengthPpm - x.strengthPpm || (x.id < y.id ? -1 : 1))
   const winner = record.winner.length === 0 ? null : toHex(record.winner)
+  // Candidates sharing the top strength: the winner among them is only the id tie-break.
+  const top = Math.max(0, ...record.strengthsPpm)
+  const tiedTop = candidates.filter(c => c.strengthPpm === top)
   return {
     id,
     prompt: query?.prompt ?? before?.prompt ?? '',
@@ -44,6 +47,7 @@ export function finalView (record: RoundRecord, messages: ReadonlyMap<string, Si
     rankers: before?.rankers,
     answer: winner === null ? null : (textOf.get(winner) ?? null),
     winner,
+    ...(tiedTop.length > 1 ? { tie: tiedTop.map(c => c.id) } : {}),
     candidates,
     strengths: Object.fromEntries(candidates.map(c => [c.id, c.strengthPpm])),
     record: {

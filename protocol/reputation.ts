@@ -149,13 +149,26 @@ export function rankerScorePpm (owed: Iterable<{ a: string, b: string }>, verdic
 }
 
 /**
- * Candidates in final order: strength descending, ties by id. Returns each candidate's score:
- * 1 for the best, 0 for the worst, evenly spaced between (1 when it is the only one).
+ * Candidates in final order, strength descending. Returns each candidate's score: 1 for the
+ * best, 0 for the worst, evenly spaced between (1 when it is the only one). Candidates of equal
+ * strength share the mean of the places they span (fractional ranking): breaking the tie by id
+ * would give one of two equally strong answers 1 and the other 0, and let an answerer grind its
+ * phrasing for the better hash. Integer arithmetic only.
  */
 export function positionScoresPpm (strengthPpm: ReadonlyMap<string, number>): Map<string, number> {
   const order = [...strengthPpm].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))
   const k = order.length
-  return new Map(order.map(([id], rank) => [id, k === 1 ? PPM : Math.floor(PPM * (k - 1 - rank) / (k - 1))]))
+  const out = new Map<string, number>()
+  if (k === 1) return new Map([[order[0][0], PPM]])
+  for (let first = 0; first < k;) {
+    let last = first
+    while (last + 1 < k && order[last + 1][1] === order[first][1]) last++
+    // mean place (first + last) / 2, kept in halves: score = PPM (2(k−1) − (first + last)) / 2(k−1)
+    const score = Math.floor(PPM * (2 * (k - 1) - (first + last)) / (2 * (k - 1)))
+    for (let i = first; i <= last; i++) out.set(order[i][0], score)
+    first = last + 1
+  }
+  return out
 }
 
 /** What happened to one node in one round. */

@@ -90,7 +90,9 @@ function extra (view: QueryView): unknown {
     record: view.block?.record,
     recordHashes: view.block?.recordHashes,
     candidates: view.candidates,
-    strengths: view.strengths
+    strengths: view.strengths,
+    // the top candidates tie: the content is only the tie-break by id
+    ...(view.tie === undefined ? {} : { tie: view.tie })
   }
 }
 

@@ -64,7 +64,10 @@ describe('scores', () => {
   it('position scores run from 1 (best) to 0 (worst), ties broken by id', () => {
     expect(positionScoresPpm(strengths)).toEqual(new Map([['a', PPM], ['b', PPM / 2], ['c', 0]]))
     expect(positionScoresPpm(new Map([['x', 5]]))).toEqual(new Map([['x', PPM]]))
-    expect(positionScoresPpm(new Map([['y', 5], ['x', 5]]))).toEqual(new Map([['x', PPM], ['y', 0]]))
+    // equal strengths, equal scores (DESIGN §8.9): the mean of the places they span, whatever their ids
+    expect(positionScoresPpm(new Map([['y', 5], ['x', 5]]))).toEqual(new Map([['x', PPM / 2], ['y', PPM / 2]]))
+    expect(positionScoresPpm(new Map([['a', 9], ['b', 5], ['c', 5]]))).toEqual(new Map([['a', PPM], ['b', PPM / 4], ['c', PPM / 4]]))
+    expect(positionScoresPpm(new Map([['a', 9], ['b', 9], ['c', 1]]))).toEqual(new Map([['a', 3 * PPM / 4], ['b', 3 * PPM / 4], ['c', 0]]))
   })
 })
 

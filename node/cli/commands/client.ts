@@ -45,6 +45,7 @@ export async function askCommand (argv: string[], out: (line: string) => void, e
         out(JSON.stringify(view))
       } else {
         out(view.answer ?? '(no answer: no answerer delivered before the deadlines)')
+        if (view.tie !== undefined) err(`tie: ${view.tie.length} answers share the top strength; the swarm did not pick between them (the one shown is the tie-break by id)`)
         if ((view.candidates?.length ?? 0) > 1) {
           err(formatTable(['answer', 'strength', 'answered by'], view.candidates!.map(c => [oneLine(c.answer), c.strength.toFixed(4), String(c.answerers.length)]), [false, true, true]))
         }
