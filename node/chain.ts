@@ -1,4 +1,6 @@
 import { verifyCertificate } from '../protocol/bft/certificate.js'
+import { buildLightProof } from '../protocol/bft/light-client.js'
+import type { LightProofResult } from '../protocol/bft/light-client.js'
 import type { Genesis } from '../protocol/genesis.js'
 import { equalBytes, toHex } from '../protocol/hash.js'
 import { applyBlock, blockHash, fromSnapshot, genesisState, recordsRoot, stateRoot, stateRootHex, toSnapshot } from '../protocol/ledger.js'
@@ -51,6 +53,8 @@ export class Chain {
   private readonly history = new Map<number, ReadonlyMap<string, ReputationEntry>>()
   private readonly listeners: Array<(imported: ImportedBlock) => void> = []
   private queue: Promise<unknown> = Promise.resolve()
+  /** the ledger last rebuilt for a light proof: the next request for a later height replays on from it */
+  private lightReplay?: LedgerState
 
   private constructor (components: ChainComponents, state: LedgerState) {
     this.c = components
@@ -114,6 +118,38 @@ export class Chain {
     if (height === this.state.height + 1) return new Map(this.state.validators)
     const saved = await this.c.store.getLedgerAt(height - 1)
     return saved === undefined ? undefined : fromSnapshot(saved).validators
+  }
+
+  /**
+   * One page of what a light client needs to move its trust from block `from` to block `to`
+   * (GET /v1/light, protocol/bft/light-client.ts): the certified epoch-boundary blocks between
+   * them with the ledger after each. Read-only. A ledger older than the kept snapshots is rebuilt
+   * by replaying the stored blocks from the genesis, or from the last one rebuilt.
+   */
+  async lightProof (from: number, to: number): Promise<LightProofResult> {
+    return buildLightProof(from, to, {
+      networkId: this.c.networkId,
+      epochBlocks: this.c.genesis.params.bft.epochBlocks,
+      head: this.state.height,
+      step: async height => {
+        const certified = await this.c.store.getCertifiedBlock(height)
+        if (certified?.certificate === undefined) return undefined
+        const ledger = (await this.c.store.getLedgerAt(height)) ?? await this.replayLedger(height)
+        return ledger === undefined ? undefined : { certificate: certified.certificate, ledger }
+      }
+    })
+  }
+
+  private async replayLedger (height: number): Promise<LedgerSnapshot | undefined> {
+    const from = this.lightReplay
+    let state = from !== undefined && from.height <= height ? from : genesisState(this.c.genesis)
+    while (state.height < height) {
+      const next = await this.c.store.getCertifiedBlock(state.height + 1)
+      if (next?.block === undefined) return undefined
+      state = applyBlock(state, next.block, this.c.genesis.params)
+    }
+    this.lightReplay = state
+    return toSnapshot(state)
   }
 
   /** A block decided here: its certificate was built from precommits this node verified. */

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { LightProofResult } from '../../protocol/bft/light-client.js'
 import { NodeActivity } from '../activity.js'
 import type { Logger } from '../logger.js'
 import { QueryInputError } from '../swarm-node.js'
@@ -163,6 +164,27 @@ export async function startApi (node: SwarmNode, init: ApiInit = {}): Promise<Ap
       }
     },
     {
+      // What a light client needs to follow the validator set from block `from` (0: the genesis)
+      // to block `to` (default: the head): protocol/bft/light-client.ts, `swarmrank verify --genesis`.
+      pattern: /^\/v1\/light$/,
+      methods: {
+        GET: async req => {
+          const params = new URL(req.url ?? '/', 'http://x').searchParams
+          const int = (name: string, fallback: number): number => {
+            const raw = params.get(name)
+            if (raw === null) return fallback
+            if (!/^\d{1,15}$/.test(raw)) throw new HttpError(400, 'bad_request', `${name} must be a non-negative integer`)
+            return Number(raw)
+          }
+          const lightProof = (node as SwarmNode & { lightProof?: (from: number, to: number) => Promise<LightProofResult> }).lightProof
+          if (lightProof === undefined) throw new HttpError(501, 'not_implemented', 'this node does not serve light proofs')
+          const result = await lightProof.call(node, int('from', 0), int('to', node.status().height))
+          if (!result.ok) throw new HttpError(result.code === 'bad_request' ? 400 : 404, result.code, result.message)
+          return { status: 200, body: result.proof }
+        }
+      }
+    },
+    {
       pattern: /^\/v1\/ledger$/,
       methods: { GET: async () => ({ status: 200, body: { ...node.ledgerSnapshot(), stateRoot: node.status().stateRoot } }) }
     }
@@ -172,7 +194,7 @@ export async function startApi (node: SwarmNode, init: ApiInit = {}): Promise<Ap
     const path = (req.url ?? '/').split('?')[0]
     const route = routes.find(r => r.pattern.test(path))
     const respond = async (): Promise<void> => {
-      if (route === undefined) throw new HttpError(404, 'not_found', `no route ${path} (see GET / for the dashboard, GET /v1/status, POST /v1/queries, GET /v1/queries/:id, GET /v1/ledger, GET /v1/validators, GET /v1/activity, GET /metrics, GET /v1/models, POST /v1/chat/completions)`)
+      if (route === undefined) throw new HttpError(404, 'not_found', `no route ${path} (see GET / for the dashboard, GET /v1/status, POST /v1/queries, GET /v1/queries/:id, GET /v1/ledger, GET /v1/validators, GET /v1/light, GET /v1/activity, GET /metrics, GET /v1/models, POST /v1/chat/completions)`)
       const handler = route.methods[req.method ?? 'GET']
       if (handler === undefined) {
         res.setHeader('allow', Object.keys(route.methods).join(', '))
