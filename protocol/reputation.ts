@@ -5,9 +5,13 @@
  * - A round scores each ranker by its agreement with the final order and each answerer by its
  *   candidate's position in that order. Identical answers are one candidate, so every answerer
  *   of it gets the same score: copying never earns more than the original.
- * - Reputation follows an exponential moving average of those scores (gain 0.1, as Yuma bonds),
- *   falls faster than it rises, decays while a node is assigned but absent, and pays a fixed
- *   penalty for withholding (commit without reveal) and for invalid messages.
+ * - Reputation follows an exponential moving average of those scores (gain 0.1, as Yuma bonds)
+ *   and falls faster than it rises. Honest work pays best (DESIGN §8.9): a member drawn into a
+ *   committee that sends nothing moves a tenth of the way to 0 (five times the old 2% decay, but
+ *   not the faster fall of a scored 0, so an honest node that crashed or was cut off is not
+ *   crushed); withholding (commit without reveal: a node that read the others' reveals and would
+ *   lose) and invalid messages fall as a score of 0 does *and* pay a flat penalty on top, so they
+ *   cost strictly more than any answer.
  * - Proof of capability: a new identity is on probation with voting power 0 until it has taken
  *   part in `probationRounds` rounds scoring at least `probationScorePpm`.
  */
@@ -21,11 +25,11 @@ export interface ReputationParams {
   gainPpm: number
   /** A fall moves `lossFactor` times faster than a rise. Default 2: trust is lost faster than won. */
   lossFactor: number
-  /** Share of reputation lost per round a node was assigned to and missed. Default 2%. */
+  /** The least share of reputation lost per round a node was assigned to and missed (it is scored 0, which costs more unless the gain is tiny). Default 2%. */
   absenceDecayPpm: number
-  /** Flat penalty for committing and never revealing. Default 0.05: worse than a bad answer. */
+  /** Penalty for committing and never revealing, on top of a score of 0. Default 0.05: worse than the worst answer. */
   withholdPenaltyPpm: number
-  /** Flat penalty for a provably invalid message in a round. Default 0.1. */
+  /** Penalty for a provably invalid message in a round, on top of a score of 0. Default 0.1. */
   invalidPenaltyPpm: number
   /** Qualifying rounds needed to leave probation. Default 5. */
   probationRounds: number
@@ -200,12 +204,16 @@ export function applyRound (
         after.qualifiedRounds = before.qualifiedRounds + 1
         if (after.qualifiedRounds >= params.probationRounds) after.onProbation = false
       }
-    } else if (p.kind === 'absent') {
-      after.reputationPpm = clampPpm(before.reputationPpm - Math.floor(before.reputationPpm * params.absenceDecayPpm / PPM))
-    } else if (p.kind === 'withheld') {
-      after.reputationPpm = clampPpm(before.reputationPpm - params.withholdPenaltyPpm)
     } else {
-      after.reputationPpm = clampPpm(before.reputationPpm - params.invalidPenaltyPpm)
+      // Sending nothing: at least the absence decay; withholding and invalid messages: the fall of
+      // the worst score, and their penalty on top.
+      const decay = before.reputationPpm - Math.floor(before.reputationPpm * params.absenceDecayPpm / PPM)
+      // absence: a rise's gain toward 0 (not the faster fall): an honest node that crashed or was
+      // cut off is not crushed, but staying away never beats answering
+      const toZero = before.reputationPpm - Math.trunc(params.gainPpm * before.reputationPpm / PPM)
+      const asWorst = p.kind === 'absent' ? Math.min(toZero, decay) : Math.min(emaStep(before.reputationPpm, 0, params), decay)
+      const penalty = p.kind === 'withheld' ? params.withholdPenaltyPpm : p.kind === 'invalid' ? params.invalidPenaltyPpm : 0
+      after.reputationPpm = clampPpm(asWorst - penalty)
     }
     next.set(p.node, after)
     deltas.set(p.node, (deltas.get(p.node) ?? 0) + after.reputationPpm - before.reputationPpm)

@@ -85,7 +85,7 @@ describe('claiming to have seen fewer answers earns nothing', () => {
     const r = await forgeRound(5, 5, 'b1')
     r.table.set(r.rankers[BYZ].id, genesisValidator(300_000))
     const absent = deltaOf(await recordWith(r, only(BYZ, null)), r.rankers[BYZ].id)!
-    expect(absent).toBe(-6_000) // 2% of 300k
+    expect(absent).toBe(-30_000) // a tenth of the way to 0: 300k → 270k (DESIGN §8.9)
     for (const seen of [[r.truth[0]], []]) {
       const outcome = await recordWith(r, only(BYZ, comparisonBody(seen, [])))
       expect(deltaOf(outcome, r.rankers[BYZ].id), `claimed ${seen.length} seen`).toBeLessThanOrEqual(absent)

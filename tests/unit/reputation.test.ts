@@ -99,12 +99,13 @@ describe('reputation updates', () => {
     expect(votingPower(table.get('new'))).toBe(table.get('new')?.reputationPpm)
   })
 
-  it('penalises withholding, invalid messages and absence, and reports exact deltas', () => {
+  it('scores absence as the worst place and charges withholding and invalid messages more (DESIGN §8.9), with exact deltas', () => {
     const table = new Map([['w', genesisValidator(500_000)], ['i', genesisValidator(500_000)], ['a', genesisValidator(500_000)], ['g', genesisValidator(500_000)]])
     const { table: next, deltas } = applyRound(table, [
       { node: 'w', kind: 'withheld' }, { node: 'i', kind: 'invalid' }, { node: 'a', kind: 'absent' }, { node: 'g', kind: 'scored', scorePpm: PPM }
     ])
-    expect(deltas).toEqual(new Map([['a', -10_000], ['g', 50_000], ['i', -100_000], ['w', -50_000]]))
+    // absence: a tenth of the way to 0 (0.5 → 0.45); withholding and invalid messages: the worst score's fall (0.5 → 0.4) and their penalty on top
+    expect(deltas).toEqual(new Map([['a', -50_000], ['g', 50_000], ['i', -200_000], ['w', -150_000]]))
     for (const [node, d] of deltas) expect(next.get(node)!.reputationPpm).toBe(500_000 + d)
     expect(table.get('w')!.reputationPpm).toBe(500_000) // input untouched
   })
