@@ -4,6 +4,7 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { networkIdOf } from '../protocol/genesis.js'
 import type { Genesis } from '../protocol/genesis.js'
 import { asBytes, toHex } from '../protocol/hash.js'
+import type { LightProofResult } from '../protocol/bft/light-client.js'
 import type { LedgerSnapshot } from '../protocol/ledger.js'
 import type { Agent } from './agents/agent.js'
 import { Chain } from './chain.js'
@@ -265,6 +266,11 @@ export class SwarmNode extends EventTarget {
     const set = await chain.validatorsFor(h)
     if (set === undefined) return undefined
     return { networkId: this.networkIdHex, height: h, validators: [...set].sort(([a], [b]) => (a < b ? -1 : 1)).map(([peerId, power]) => ({ peerId, power })) }
+  }
+
+  /** What a light client needs to follow the validator set from block `from` to block `to` (GET /v1/light). */
+  async lightProof (from: number, to: number): Promise<LightProofResult> {
+    return this.parts.chain.lightProof(from, to)
   }
 
   ledgerSnapshot (): LedgerSnapshot {

@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { LightProofResult } from '../../protocol/bft/light-client.js'
 import { NodeActivity } from '../activity.js'
 import type { Logger } from '../logger.js'
 import { QueryInputError } from '../swarm-node.js'
@@ -176,9 +175,7 @@ export async function startApi (node: SwarmNode, init: ApiInit = {}): Promise<Ap
             if (!/^\d{1,15}$/.test(raw)) throw new HttpError(400, 'bad_request', `${name} must be a non-negative integer`)
             return Number(raw)
           }
-          const lightProof = (node as SwarmNode & { lightProof?: (from: number, to: number) => Promise<LightProofResult> }).lightProof
-          if (lightProof === undefined) throw new HttpError(501, 'not_implemented', 'this node does not serve light proofs')
-          const result = await lightProof.call(node, int('from', 0), int('to', node.status().height))
+          const result = await node.lightProof(int('from', 0), int('to', node.status().height))
           if (!result.ok) throw new HttpError(result.code === 'bad_request' ? 400 : 404, result.code, result.message)
           return { status: 200, body: result.proof }
         }

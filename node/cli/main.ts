@@ -14,7 +14,7 @@ Commands:
   ask      Ask the swarm a question through a node and wait for the final answer
   status   Show a node's status (height, state root, peers)
   ledger   Show the reputation ledger a node holds
-  verify   Check a query's commit certificate offline against a validator set
+  verify   Check offline that a query's answer is final, trusting only the genesis
   demo     Run simulated rounds through the protocol core, without a network
   sim      Run a simulator experiment: thousands of nodes, attackers, churn; JSON and plots
   fit      Fit a weighted Bradley–Terry model to a CSV of pairwise comparisons

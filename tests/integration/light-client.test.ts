@@ -8,21 +8,14 @@ import { Level } from 'level'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApi } from '../../node/api/http.js'
 import type { ApiServer } from '../../node/api/http.js'
-import type { Chain } from '../../node/chain.js'
 import { main } from '../../node/cli/main.js'
 import type { SwarmNode } from '../../node/swarm-node.js'
-import type { LightProofJson, LightProofResult } from '../../protocol/bft/light-client.js'
+import type { LightProofJson } from '../../protocol/bft/light-client.js'
 import { defaultBftParams } from '../../protocol/genesis.js'
 import { startTestSwarm, waitFor } from '../helpers/swarm.js'
 import type { TestSwarm } from '../helpers/swarm.js'
 
 /** The node's light proofs, through SwarmNode.lightProof when it delegates to its chain, else straight from the chain. */
-function servingLightProofs (node: SwarmNode): SwarmNode {
-  const n = node as SwarmNode & { lightProof?: (from: number, to: number) => Promise<LightProofResult> }
-  if (n.lightProof === undefined) n.lightProof = async (from, to) => (node as unknown as { parts: { chain: Chain } }).parts.chain.lightProof(from, to)
-  return node
-}
-
 describe('light client against a running node: GET /v1/light and swarmrank verify --genesis --api', () => {
   let swarm: TestSwarm
   let api: ApiServer
@@ -34,7 +27,7 @@ describe('light client against a running node: GET /v1/light and swarmrank verif
   beforeAll(async () => {
     // One-block epochs: every block is a boundary where the set may change, and the client follows each one.
     swarm = await startTestSwarm({ size: 1, params: { bft: { ...defaultBftParams, epochBlocks: 1 } } })
-    api = await startApi(servingLightProofs(swarm.nodes[0]))
+    api = await startApi(swarm.nodes[0])
     genesisFile = join(dir, 'genesis.json')
     writeFileSync(genesisFile, JSON.stringify(swarm.genesis))
   }, 30_000)
@@ -113,7 +106,7 @@ describe('light client against a running node: GET /v1/light and swarmrank verif
     }
     await db.close()
     const node = await swarm.restart(0)
-    api = await startApi(servingLightProofs(node))
+    api = await startApi(node)
     expect(await run('--genesis', genesisFile, '--api', api.url, queryFile)).toMatchObject({ code: 0, out: expect.stringMatching(/^valid: .*through \d+ epoch boundaries$/) })
   })
 })
