@@ -72,6 +72,8 @@ export class FinalityFeed {
   readonly lags: number[] = []
   /** queries whose finality came from GET /v1/queries/:id because the feed may have dropped them */
   fallbacks = 0
+  /** blocks seen in the feed by height: block time (ms), records, and the Tendermint round that decided it */
+  readonly blocks = new Map<number, { time: number, records: number, round: number }>()
   private readonly api: NodeApi
   private readonly pollMs: number
   private readonly pending = new Map<string, Waiter>()
@@ -119,7 +121,8 @@ export class FinalityFeed {
     const reply = await this.api.call('GET', '/v1/activity')
     if (reply.status !== 200) return
     // newest first
-    const rounds = (reply.body as { rounds: Array<{ id: string, finalizedAt: number }> }).rounds
+    const { rounds, blocks } = reply.body as { rounds: Array<{ id: string, finalizedAt: number }>, blocks: Array<{ height: number, time: number, records: number, round: number }> }
+    for (const b of blocks) this.blocks.set(b.height, { time: b.time, records: b.records, round: b.round })
     const gap = this.newestSeen !== undefined && rounds.length >= FEED_RING && !rounds.some(r => r.id === this.newestSeen)
     if (rounds.length > 0) this.newestSeen = rounds[0].id
     for (const r of rounds) this.settle(r.id, r.finalizedAt)

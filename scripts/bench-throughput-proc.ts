@@ -18,6 +18,14 @@ export function cpuMs (pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 1000 / TICKS_PER_SECOND
 }
 
+/** CPU time all processes on the machine spent so far (every core), in ms: /proc/stat less idle and iowait. */
+export function machineBusyMs (): number {
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number)
+  // user nice system idle iowait irq softirq steal …
+  const [user, nice, system, , , irq, softirq, steal = 0] = cpu
+  return (user + nice + system + irq + softirq + steal) * 1000 / TICKS_PER_SECOND
+}
+
 /** Resident set size now and its peak so far, in MB. */
 export function rssMb (pid: number): { now: number, peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')

@@ -23,7 +23,7 @@
 import { execFileSync } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { availableParallelism, loadavg, tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -33,7 +33,7 @@ import { HashStream } from '../protocol/random.js'
 import type * as LauncherModule from '../node/cluster/launcher.js'
 import { FinalityFeed, NodeApi, runLoad } from './bench-throughput-load.js'
 import type { LoadResult } from './bench-throughput-load.js'
-import { attachProfiler, cpuMs, procAvailable, rssMb } from './bench-throughput-proc.js'
+import { attachProfiler, cpuMs, machineBusyMs, procAvailable, rssMb } from './bench-throughput-proc.js'
 import type { Profiler } from './bench-throughput-proc.js'
 import { formatSummary, summarizeProfile } from './bench-throughput-profile.js'
 
@@ -143,8 +143,13 @@ interface RunResult {
   clientCpuPerQuery?: number
   rss: number[]
   feedLag?: number
+  /** blocks made in the window (node 0's feed), records per block, share decided after a failed Tendermint round */
+  blocks: number
+  recordsPerBlock?: number
+  laterRounds?: number
   fallbacks: number
-  loadAvg: number
+  /** cores' worth of CPU that other processes on the machine used during the window */
+  otherCores: number
   profile?: unknown
 }
 
@@ -193,7 +198,6 @@ async function runOnce (build: Build, size: number, seed: string, profile: boole
   const launcher = await import(pathToFileURL(launcherPath(build.dir)).href) as typeof LauncherModule
   const dir = mkdtempSync(join(tmpdir(), 'swarmrank-throughput-'))
   const clusterDir = join(dir, 'cluster')
-  const loadAvg = loadavg()[0]
   const layout = await launcher.prepareCluster(clusterDir, size, 'throughput')
   if (Object.keys(paramsOverride).length > 0) overrideParams(layout.genesisFile)
   const nodeOptions = process.env.NODE_OPTIONS
@@ -226,9 +230,10 @@ async function runOnce (build: Build, size: number, seed: string, profile: boole
     if (profile) profiler = await attachProfiler(pids[0], join(layout.nodes[0].dataDir, 'node.log'))
     for (const f of feeds) f.start()
     const rng = new HashStream(sha256(utf8(`bench-throughput/${seed}`)))
-    let from = { nodes: 0, client: process.cpuUsage() }
-    let to = { nodes: 0, client: process.cpuUsage() }
+    let from = { nodes: 0, client: process.cpuUsage(), machine: 0 }
+    let to = { nodes: 0, client: process.cpuUsage(), machine: 0 }
     let rss: number[] = []
+    const edges = { start: 0, end: 0 }
     let profiling: Promise<unknown> = Promise.resolve()
     const load = await runLoad({
       apis,
@@ -240,7 +245,8 @@ async function runOnce (build: Build, size: number, seed: string, profile: boole
       drainMs: 60_000,
       died,
       onWindow: edge => {
-        const sample = { nodes: pids.reduce((a, pid) => a + cpuMs(pid), 0), client: process.cpuUsage() }
+        const sample = { nodes: pids.reduce((a, pid) => a + cpuMs(pid), 0), client: process.cpuUsage(), machine: machineBusyMs() }
+        edges[edge] = Date.now()
         if (edge === 'start') {
           from = sample
           if (profiler !== undefined) profiling = profiler.start()
@@ -253,6 +259,7 @@ async function runOnce (build: Build, size: number, seed: string, profile: boole
     })
     const profileData = profiler === undefined ? undefined : await profiling
     const n = load.finalInWindow
+    const blocks = [...feeds[0].blocks.values()].filter(b => b.time >= edges.start && b.time <= edges.end)
     const clientMs = (to.client.user + to.client.system - from.client.user - from.client.system) / 1000
     return {
       build,
@@ -266,7 +273,10 @@ async function runOnce (build: Build, size: number, seed: string, profile: boole
       rss,
       feedLag: percentile(feeds.flatMap(f => f.lags), 50),
       fallbacks: feeds.reduce((a, f) => a + f.fallbacks, 0),
-      loadAvg,
+      blocks: blocks.length,
+      recordsPerBlock: blocks.length === 0 ? undefined : blocks.reduce((a, b) => a + b.records, 0) / blocks.length,
+      laterRounds: blocks.length === 0 ? undefined : blocks.filter(b => b.round > 0).length / blocks.length,
+      otherCores: Math.max(0, (to.machine - from.machine) - (to.nodes - from.nodes) - clientMs) / load.windowMs,
       profile: profileData
     }
   } finally {
@@ -287,7 +297,7 @@ function line (r: RunResult, label: string): string {
   return [
     String(r.size).padStart(5),
     label.padEnd(9),
-    fixed(r.loadAvg, 1).padStart(4),
+    fixed(r.otherCores, 1).padStart(6),
     String(r.load.finalInWindow).padStart(9),
     fixed(r.perSecond, 1).padStart(7),
     fixed(r.p50).padStart(6),
@@ -295,6 +305,9 @@ function line (r: RunResult, label: string): string {
     fixed(r.nodeCpuPerQuery, 1).padStart(13),
     fixed(r.clientCpuPerQuery, 1).padStart(11),
     rss.padStart(19),
+    String(r.blocks).padStart(6),
+    fixed(r.recordsPerBlock, 1).padStart(9),
+    (r.laterRounds === undefined ? '-' : `${(r.laterRounds * 100).toFixed(0)}%`).padStart(9),
     fixed(r.feedLag).padStart(11),
     String(r.load.rejected).padStart(8),
     String(r.load.lost).padStart(4)
@@ -304,7 +317,7 @@ function line (r: RunResult, label: string): string {
 const window = queries === undefined ? `${warmupS} s warm-up, ${durationS} s measured` : `${warmupS} s warm-up, measured until ${queries} queries are final`
 console.log(`throughput, one OS process per node (swarmrank start), instant builtin agents, loopback, Node ${process.versions.node}, ${availableParallelism()} cores; ${concurrency} closed-loop HTTP clients, ${window}`)
 console.log(`current: ${current.dir} (${current.commit})${baseline === undefined ? '' : `; baseline: ${baseline.dir} (${baseline.commit})`}${values.params === undefined ? '' : `; genesis params changed: ${String(values.params)}`}`)
-console.log('nodes  build      load  finalized  final/s  p50 ms  p99 ms  node CPU ms/q  client ms/q  RSS MB/node med/max  feed lag ms  rejected  lost')
+console.log('nodes  build      others  finalized  final/s  p50 ms  p99 ms  node CPU ms/q  client ms/q  RSS MB/node med/max  blocks  rec/block  round > 0  feed lag ms  rejected  lost')
 
 const results: RunResult[] = []
 let failed = false
@@ -323,6 +336,7 @@ for (const size of sizes) {
     }
   }
 }
+console.log('(others: cores used by other processes on the machine during the window; blocks: made in the window, as node 0 saw them; round > 0: share of them decided only after a failed Tendermint round; feed lag: final on the node → seen by its client)')
 if (profileFile !== undefined) {
   const r = await runOnce(current, sizes[0], `${sizes[0]}/profiled`, true)
   console.log(line(r, 'profiled'))
