@@ -1,4 +1,3 @@
-import { heightDriverLimits } from '../protocol/bft/height-driver.js'
 import { toHex } from '../protocol/hash.js'
 import { messageId } from '../protocol/wire/envelope.js'
 import type { SignedMessage } from '../protocol/wire/envelope.js'
@@ -7,7 +6,7 @@ import type { SwarmHost } from './host.js'
 import type { Logger } from './logger.js'
 import { FETCH_TIMEOUT_MS } from './message-fetcher.js'
 import type { MessageFetcher } from './message-fetcher.js'
-import { syncRequest } from './sync.js'
+import { MAX_BLOCKS_PER_RESPONSE, syncRequest } from './sync.js'
 
 export interface ChainSyncComponents {
   host: SwarmHost
@@ -58,7 +57,10 @@ export class ChainSync {
   /**
    * Catch up by block sync: ask a few peers (`hint` first: a validator whose votes show it ahead)
    * for their height and import the blocks we lack, a batch per round trip; the chain checks each
-   * against its certificate and our validator set.
+   * against its certificate and our validator set. A batch is as many blocks as fit in the peer's
+   * response (syncLimits.maxResponseBytes), at least one: a response cut short is followed by a
+   * request from the height it reached. A peer that moves us no further, or refuses (over its
+   * rate), is left for the next.
    */
   async catchUp (hint?: string): Promise<void> {
     if (this.syncing) return
@@ -71,7 +73,12 @@ export class ChainSync {
           status = (await syncRequest(this.c.host, this.c.networkIdHex, peer, { status: {} })).status
         } catch { continue }
         while (status !== undefined && status.height > chain.height) {
-          const res = await syncRequest(this.c.host, this.c.networkIdHex, peer, { blocks: { fromHeight: chain.height + 1, max: heightDriverLimits.syncBatchBlocks } }).catch(() => undefined)
+          const from = chain.height + 1
+          const max = Math.min(MAX_BLOCKS_PER_RESPONSE, status.height - chain.height)
+          const res = await syncRequest(this.c.host, this.c.networkIdHex, peer, { blocks: { fromHeight: from, max } }).catch((err: Error) => {
+            this.c.logger.debug(`block sync from ${peer} failed: ${err.message}`)
+            return undefined
+          })
           const blocks = res?.blocks?.blocks ?? []
           if (blocks.length === 0) break
           for (const cb of blocks) {
@@ -84,6 +91,7 @@ export class ChainSync {
               break
             }
           }
+          if (chain.height < from) break
         }
       }
     } finally {

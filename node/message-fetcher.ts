@@ -1,6 +1,7 @@
 import { fromHex } from '../protocol/hash.js'
 import { decodeTrustedMessage } from '../protocol/wire/envelope.js'
 import type { SignedMessage } from '../protocol/wire/envelope.js'
+import { syncLimits, wireLimits } from '../protocol/wire/limits.js'
 import { validateEnvelope } from '../protocol/wire/validate.js'
 import type { Validation } from '../protocol/wire/validate.js'
 import type { SwarmHost } from './host.js'
@@ -18,7 +19,7 @@ export interface MessageFetcherComponents {
 
 /** How long one peer gets to hand over messages a block names. Short: block checks race the propose timeout. */
 export const FETCH_TIMEOUT_MS = 1_500
-/** Ids asked of a peer in one request. */
+/** Ids asked of a peer in one request (the proto's limit); the peer's byte cap may return fewer. */
 const IDS_PER_REQUEST = 256
 /**
  * Peers asked per catch-up (heights, or a height's votes). Any one honest peer that has what we
@@ -74,31 +75,57 @@ export class MessageFetcher {
    * Messages by id: from the store, else from peers. The preferred peer (the proposer of a block
    * being checked: it must hold what its block names) is asked first, then every other peer at
    * once, each with a short timeout: a paused peer must not hold up a block check past the
-   * propose timeout. Missing ones are left out.
+   * propose timeout. Each id is asked for once however often it is named; missing ones are left out.
    */
   async fetch (idsHex: string[], prefer?: string): Promise<Map<string, SignedMessage>> {
-    const found = await this.local(idsHex)
-    const missing = (): string[] => idsHex.filter(id => !found.has(id))
-    const ask = async (peer: string): Promise<void> => {
-      for (let i = 0; i < missing().length; i += IDS_PER_REQUEST) {
-        const chunk = missing().slice(i, i + IDS_PER_REQUEST)
-        try {
-          const res = await syncRequest(this.c.host, this.c.networkIdHex, peer, { messages: { ids: chunk.map(fromHex) } }, FETCH_TIMEOUT_MS)
-          for (const bytes of res.messages?.envelopes ?? []) {
-            const v = await this.validateTimeless(bytes)
-            if (v.result !== 'ACCEPT' || !chunk.includes(v.value.idHex) || found.has(v.value.idHex)) continue
-            found.set(v.value.idHex, v.value)
-            await this.c.store.putMessage(v.value.idHex, v.value.bytes)
-          }
-        } catch (err) {
-          this.c.logger.debug(`fetching messages from ${peer} failed: ${(err as Error).message}`)
-        }
-      }
-    }
+    const wanted = [...new Set(idsHex)]
+    const found = await this.local(wanted)
+    const missing = (): string[] => wanted.filter(id => !found.has(id))
     if (missing().length === 0) return found
     const peers = this.connectedPeers()
-    if (prefer !== undefined && peers.includes(prefer)) await ask(prefer)
-    if (missing().length > 0) await Promise.all(peers.filter(p => p !== prefer).map(ask))
+    if (prefer !== undefined && peers.includes(prefer)) await this.ask(prefer, missing, found)
+    if (missing().length > 0) await Promise.all(peers.filter(p => p !== prefer).map(async peer => this.ask(peer, missing, found)))
     return found
+  }
+
+  /**
+   * Ask one peer for what is still missing, IDS_PER_REQUEST ids a request, until it has nothing
+   * more of it. A response holds the ids in the order asked, without those the peer lacks, and
+   * stops where the peer's byte cap (syncLimits.maxResponseBytes) is reached: ids before the
+   * last one returned that did not come, the peer lacks; those after it are asked for again,
+   * unless the response was too small to have been cut short. Every round trip finds a message
+   * or rules some out, so a peer gets at most one request per id.
+   */
+  private async ask (peer: string, missing: () => string[], found: Map<string, SignedMessage>): Promise<void> {
+    const lacking = new Set<string>()
+    for (;;) {
+      const chunk = missing().filter(id => !lacking.has(id)).slice(0, IDS_PER_REQUEST)
+      if (chunk.length === 0) return
+      let envelopes: Uint8Array[]
+      try {
+        const res = await syncRequest(this.c.host, this.c.networkIdHex, peer, { messages: { ids: chunk.map(fromHex) } }, FETCH_TIMEOUT_MS)
+        envelopes = res.messages?.envelopes ?? []
+      } catch (err) {
+        this.c.logger.debug(`fetching messages from ${peer} failed: ${(err as Error).message}`)
+        return
+      }
+      const position = new Map(chunk.map((id, i) => [id, i]))
+      let last = -1
+      let bytes = 0
+      for (const envelope of envelopes) {
+        bytes += envelope.length + 6 // with its framing
+        const v = await this.validateTimeless(envelope)
+        const i = v.result === 'ACCEPT' ? position.get(v.value.idHex) : undefined
+        if (v.result !== 'ACCEPT' || i === undefined) continue
+        last = Math.max(last, i)
+        if (found.has(v.value.idHex)) continue
+        found.set(v.value.idHex, v.value)
+        await this.c.store.putMessage(v.value.idHex, v.value.bytes)
+      }
+      // the next envelope (at most maxEnvelopeBytes) might not have fit: the response may be cut short
+      const cutShort = last >= 0 && bytes + wireLimits.maxEnvelopeBytes > syncLimits.maxResponseBytes
+      const asked = cutShort ? last + 1 : chunk.length
+      for (let i = 0; i < asked; i++) if (!found.has(chunk[i])) lacking.add(chunk[i])
+    }
   }
 }

@@ -35,6 +35,52 @@ export const wireLimits = {
   maxComparisons: 256
 } as const
 
+/**
+ * Bounds of the sync protocol (DESIGN §4.7; §8 property 10, bounded resources), one object for
+ * the server that caps and the client that reads: a response never exceeds `maxResponseBytes`,
+ * the client reads exactly that much, and the largest block a validator set can certify (with
+ * its certificate) fits in it, so a server that always sends at least one block can serve any
+ * legal block.
+ */
+export const syncLimits = {
+  /**
+   * A signed precommit at its largest: a Vote (type, height, round, 32-byte hash) with the
+   * network id is under 100 bytes of payload, signer and signature at most 64 bytes each; the
+   * envelope is ~222 bytes (the sync tests encode the largest one).
+   */
+  maxPrecommitBytes: 256,
+  /** Precommits in a certificate (mirrors the proto limit). */
+  maxPrecommits: 1024,
+  /**
+   * The largest certified block: a block travels as a proposal, so it fits in one envelope; the
+   * certificate is a header and at most 1024 precommits. 256 + 256 + 1 KiB.
+   */
+  maxCertifiedBlockBytes: wireLimits.maxEnvelopeBytes + 1024 * 256 + 1024,
+  /**
+   * One encoded SyncResponse, and the client's read limit. 1 MiB: twice the largest certified
+   * block (so any legal block is served alone or with others), 32 typical blocks many times over,
+   * and half the 2 MiB a 10-byte request could draw before.
+   */
+  maxResponseBytes: 1024 * 1024,
+  /** One encoded SyncRequest: 256 message ids of 32 bytes with their framing is ~8.7 KiB. */
+  maxRequestBytes: 16 * 1024,
+  /**
+   * Requests a peer may make per second, on average (a token bucket per remote peer id). Honest
+   * nodes make ~11 sync requests per query across a 16-node cluster (docs/performance.md); 10/s
+   * from one peer still lets a node far behind pull 320 blocks a second from it.
+   */
+  requestsPerSecond: 10,
+  /** Requests a peer may make at once before its rate applies: a catch-up or a block check's fetches. */
+  requestBurst: 40,
+  /** Peers whose buckets are kept; past this, refilled buckets go first, then the oldest. */
+  maxTrackedPeers: 1024,
+  /**
+   * Sync streams one connection may hold open at once (libp2p's default is 32, ours was 16): a
+   * node asks a peer for a catch-up, a height's votes and a couple of fetches at a time.
+   */
+  maxInboundStreams: 8
+} as const
+
 export type WireErrorCode = 'OVERSIZED' | 'MALFORMED' | 'NON_CANONICAL' | 'LIMIT'
 
 /** The only error a wire decoder throws: the input was oversized, malformed, non-canonical or over a limit. */
