@@ -6,7 +6,7 @@
  * (submission to final on the submitting node), the CPU time per query of all node processes
  * together and of the client, and each node's resident memory.
  *
- *   npm run bench:throughput                                   # N = 5, 16; 100 clients; 5 s warm-up, 20 s measured
+ *   npm run bench:throughput                                   # N = 5, 16; 100 clients; 5 s warm-up, 30 s measured
  *   npm run bench:throughput -- --sizes 5 --concurrency 200 --duration 30
  *   npm run bench:throughput -- --sizes 5 --queries 500       # until 500 queries are final
  *   npm run bench:throughput -- --baseline /tmp/base --repeat 2   # alternate with another build, 2 pairs per size
@@ -37,7 +37,7 @@ import { attachProfiler, cpuMs, machineBusyMs, procAvailable, rssMb } from './be
 import type { Profiler } from './bench-throughput-proc.js'
 import { formatSummary, summarizeProfile } from './bench-throughput-profile.js'
 
-const usage = `usage: npm run bench:throughput -- [--sizes 5,16] [--concurrency 100] [--duration 20 | --queries Q]
+const usage = `usage: npm run bench:throughput -- [--sizes 5,16] [--concurrency 100] [--duration 30 | --queries Q]
        [--warmup 5] [--repeat 1] [--baseline DIR] [--poll-ms 100] [--cpu-profile FILE] [--params JSON]`
 
 function fail (message: string): never {
@@ -51,7 +51,7 @@ try {
     options: {
       sizes: { type: 'string', default: '5,16' },
       concurrency: { type: 'string', default: '100' },
-      duration: { type: 'string', default: '20' },
+      duration: { type: 'string', default: '30' },
       queries: { type: 'string' },
       warmup: { type: 'string', default: '5' },
       repeat: { type: 'string', default: '1' },
@@ -103,8 +103,8 @@ interface Build { name: 'current' | 'baseline', dir: string, commit: string }
 
 function commitOf (dir: string): string {
   try {
-    const sha = execFileSync('git', ['-C', dir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()
-    const dirty = execFileSync('git', ['-C', dir, 'status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() !== ''
+    const sha = execFileSync('git', ['-C', dir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    const dirty = execFileSync('git', ['-C', dir, 'status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() !== ''
     return dirty ? `${sha}+changes` : sha
   } catch {
     return '?'
