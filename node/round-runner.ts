@@ -55,6 +55,8 @@ export class RoundRunner {
   private readonly set: RoundSet
   private readonly timers = new Map<string, NodeJS.Timeout>()
   private readonly aborts = new Map<string, AbortController>()
+  /** queries whose own work was in the store at start (rounds in flight when the node stopped) */
+  private storedWork = new Set<string>()
   private stopped = false
 
   constructor (components: RoundRunnerComponents, init: RoundRunnerInit = {}) {
@@ -70,6 +72,11 @@ export class RoundRunner {
       metrics: components.metrics
     })
     chain.onImport(imported => this.onImport(imported))
+  }
+
+  /** Learn which rounds this node had committed work in before it stopped. */
+  async open (): Promise<void> {
+    this.storedWork = new Set(await this.c.store.listOwnWork())
   }
 
   get inFlight (): number {
@@ -97,7 +104,8 @@ export class RoundRunner {
     if (this.set.has(query.idHex)) return ignore('duplicate query', 'duplicate')
     // The set looks tables up synchronously: load an old anchor's table first (after a restart only the current one is in memory).
     await this.c.chain.loadTable(query.payload.query!.anchorHeight)
-    const restored = fromStored(await this.c.store.getOwnWork(query.idHex))
+    // Only rounds this node was in when it stopped have stored work: no read for the others.
+    const restored = this.storedWork.has(query.idHex) ? fromStored(await this.c.store.getOwnWork(query.idHex)) : undefined
     if (this.set.has(query.idHex)) return ignore('duplicate query', 'duplicate')
     return this.run({ type: 'query', query, restored }) ?? ignore('the node is stopping', 'stopping')
   }

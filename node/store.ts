@@ -14,7 +14,7 @@ import type { LedgerSnapshot } from '../protocol/ledger.js'
  *   ledger/at/<height>  snapshots of recent heights, for rounds anchored in the past (JSON)
  *   meta/consensus      the last votes signed, as data directories from before node/sign-state.ts kept them (read once)
  *   pending/<queryId>   queries this node acknowledged and that are not final yet (synced before the ack)
- *   own/<queryId>       this node's answer and verdicts in a round, with their salts (synced before the commitment is published)
+ *   own/<queryId>       this node's answer and verdicts in a round, with their salts (written before the commitment is published)
  * A committed block, its certificate, the finality index, the query views and the ledger state
  * go in one batch written with sync: true: after kill -9 the node has all of a block or none.
  */
@@ -199,11 +199,21 @@ export class NodeStore {
   }
 
   /**
-   * What this node committed to in a round (DESIGN §8.7): on disk before the commitment is
-   * published, so a restarted node commits the same bytes again and can reveal them.
+   * What this node committed to in a round (DESIGN §8.7): written before the commitment is
+   * published, so a restarted node commits the same bytes again and can reveal them. Not synced:
+   * LevelDB has handed it to the operating system when this resolves, which survives the node's
+   * process dying (kill -9, a crash), not a power cut; a synced write per commitment cost every
+   * round a wait for the busy event loop (docs/performance.md).
    */
   async putOwnWork (queryIdHex: string, work: StoredOwnWork): Promise<void> {
-    await this.timed('own', async () => this.db.batch([...this.takeUnwritten(), { type: 'put', key: `own/${queryIdHex}`, value: json(work) }], { sync: true }))
+    await this.timed('own', async () => this.db.put(`own/${queryIdHex}`, json(work)))
+  }
+
+  /** Queries this node holds its own work for (the rounds it was in when it stopped). */
+  async listOwnWork (): Promise<string[]> {
+    const out: string[] = []
+    for await (const key of this.db.keys({ gt: 'own/', lt: 'own0' })) out.push(key.slice('own/'.length))
+    return out
   }
 
   async getOwnWork (queryIdHex: string): Promise<StoredOwnWork | undefined> {

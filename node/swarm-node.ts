@@ -188,6 +188,7 @@ export class SwarmNode extends EventTarget {
       metrics: metrics?.consensus
     })
     const rounds = new RoundRunner({ self, networkId: asBytes(networkId), genesis: this.genesis, agent: init.agent, chain, consensus, views, store, publisher, logger: logger.forComponent('round'), now, metrics: metrics?.rounds }, { byzantine: init.byzantine })
+    await rounds.open()
     chain.onImport(imported => this.onImport(imported))
     const meter = new SubmissionMeter(this.genesis.params.submission)
     const gossip = new Gossip({ host, networkId, chain, consensus, rounds, views, publisher, meter, logger: this.log, now, metrics })
