@@ -22,7 +22,9 @@
  */
 import { execFileSync } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -162,12 +164,12 @@ function percentile (values: number[], p: number): number | undefined {
 const sleep = async (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
 
 async function waitMesh (apis: NodeApi[], size: number): Promise<void> {
-  const deadline = Date.now() + 30_000
+  const deadline = Date.now() + 60_000
   for (const api of apis) {
     for (;;) {
       const r = await api.call('GET', '/v1/status').catch(() => undefined)
       if (r?.status === 200 && (r.body as { connectedPeers: string[] }).connectedPeers.length >= size - 1) break
-      if (Date.now() > deadline) throw new Error(`the ${size} nodes did not connect to each other within 30 s`)
+      if (Date.now() > deadline) throw new Error(`the ${size} nodes did not connect to each other within 60 s`)
       await sleep(100)
     }
   }
@@ -185,13 +187,41 @@ function overrideParams (file: string): void {
   writeFileSync(file, JSON.stringify(genesis, null, 2) + '\n')
 }
 
-/** Kill whatever node processes of a half-started cluster wrote their node.json. */
-function killStray (clusterDir: string): void {
-  for (const d of existsSync(clusterDir) ? readdirSync(clusterDir) : []) {
-    try {
-      process.kill((JSON.parse(readFileSync(join(clusterDir, d, 'node.json'), 'utf8')) as { pid: number }).pid, 'SIGKILL')
-    } catch { /* not started, or gone */ }
+/** How long a node may take to start: 16 processes loading at once on 2 busy cores can take more than the launcher's 30 s. */
+const START_TIMEOUT_MS = 120_000
+
+/** Free loopback ports, chosen by the OS (a port can be taken again before its node binds it, rarely). */
+async function freePorts (count: number): Promise<number[]> {
+  return Promise.all(Array.from({ length: count }, async () => new Promise<number>((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo
+      server.close(() => resolve(port))
+    })
+  })))
+}
+
+/**
+ * Start a prepared cluster's nodes as `swarmrank cluster` does (launcher.startClusterNodes: all
+ * at once, each given every other's address), through the build's own launcher.spawnNode with a
+ * longer start timeout. If one fails, the others are killed.
+ */
+async function startNodes (launcher: typeof LauncherModule, layout: Awaited<ReturnType<typeof LauncherModule.prepareCluster>>): Promise<LauncherModule.StartedNode[]> {
+  const ports = await freePorts(layout.nodes.length)
+  const addrs = layout.nodes.map((n, i) => `/ip4/127.0.0.1/tcp/${ports[i]}/p2p/${n.peerId}`)
+  const results = await Promise.allSettled(layout.nodes.map(async (n, i) => {
+    const args = ['start', '--data', n.dataDir, '--genesis', layout.genesisFile, '--listen', `/ip4/127.0.0.1/tcp/${ports[i]}`, '--api', '0', '--profile', n.profile, '--log-level', 'warn']
+    for (const [j, a] of addrs.entries()) if (j !== i) args.push('--bootstrap', a)
+    return launcher.spawnNode(args, n.dataDir, START_TIMEOUT_MS)
+  }))
+  const started = results.flatMap(r => r.status === 'fulfilled' ? [r.value] : [])
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+  if (failed !== undefined) {
+    await launcher.stopClusterNodes(started.map(s => s.child), 0)
+    throw failed.reason
   }
+  return started
 }
 
 async function runOnce (build: Build, size: number, seed: string, profile: boolean): Promise<RunResult> {
@@ -205,10 +235,7 @@ async function runOnce (build: Build, size: number, seed: string, profile: boole
   if (profile) process.env.NODE_OPTIONS = `${nodeOptions ?? ''} --inspect-port=0`.trim()
   let started: LauncherModule.StartedNode[]
   try {
-    started = await launcher.startClusterNodes(clusterDir, layout.genesisFile, layout.nodes, 'warn')
-  } catch (err) {
-    killStray(clusterDir)
-    throw err
+    started = await startNodes(launcher, layout)
   } finally {
     if (nodeOptions === undefined) delete process.env.NODE_OPTIONS
     else process.env.NODE_OPTIONS = nodeOptions
@@ -319,13 +346,20 @@ console.log(`throughput, one OS process per node (swarmrank start), instant buil
 console.log(`current: ${current.dir} (${current.commit})${baseline === undefined ? '' : `; baseline: ${baseline.dir} (${baseline.commit})`}${values.params === undefined ? '' : `; genesis params changed: ${String(values.params)}`}`)
 console.log('nodes  build      others  finalized  final/s  p50 ms  p99 ms  node CPU ms/q  client ms/q  RSS MB/node med/max  blocks  rec/block  round > 0  feed lag ms  rejected  lost')
 
+/** A run that could not be made (a node did not start, or died): say why, in one line, and stop. */
+function abort (err: unknown): never {
+  for (const child of live) child.kill('SIGKILL')
+  console.error(`bench-throughput: ${(err as Error).message}`)
+  process.exit(1)
+}
+
 const results: RunResult[] = []
 let failed = false
 for (const size of sizes) {
   for (let i = 0; i < repeat; i++) {
     const order = baseline === undefined ? [current] : i % 2 === 0 ? [baseline, current] : [current, baseline]
     for (const build of order) {
-      const r = await runOnce(build, size, `${size}/${i}`, false)
+      const r = await runOnce(build, size, `${size}/${i}`, false).catch(abort)
       results.push(r)
       console.log(line(r, build.name))
       if (r.load.finalInWindow === 0) {
@@ -338,7 +372,7 @@ for (const size of sizes) {
 }
 console.log('(others: cores used by other processes on the machine during the window; blocks: made in the window, as node 0 saw them; round > 0: share of them decided only after a failed Tendermint round; feed lag: final on the node → seen by its client)')
 if (profileFile !== undefined) {
-  const r = await runOnce(current, sizes[0], `${sizes[0]}/profiled`, true)
+  const r = await runOnce(current, sizes[0], `${sizes[0]}/profiled`, true).catch(abort)
   console.log(line(r, 'profiled'))
   writeFileSync(profileFile, JSON.stringify(r.profile))
   console.log(`node 0's CPU profile over the measured window: ${resolve(profileFile)}`)
