@@ -150,6 +150,8 @@ interface RunResult {
   recordsPerBlock?: number
   laterRounds?: number
   fallbacks: number
+  /** mean time a node took to check a proposed block in the window (ms), where the build counts it */
+  blockCheckMs?: number
   /** cores' worth of CPU that other processes on the machine used during the window */
   otherCores: number
   profile?: unknown
@@ -185,6 +187,29 @@ function overrideParams (file: string): void {
     genesis.params[key] = value !== null && typeof value === 'object' && old !== null && typeof old === 'object' ? { ...old, ...value } : value
   }
   writeFileSync(file, JSON.stringify(genesis, null, 2) + '\n')
+}
+
+/**
+ * Block checks so far, summed over the nodes (swarmrank_block_check_seconds in GET /metrics):
+ * how long a validator took to fetch what a proposed block names and recompute it, which decides
+ * whether it prevotes before the propose timeout. Undefined for builds without the metric.
+ */
+async function blockChecks (apis: NodeApi[]): Promise<{ seconds: number, count: number } | undefined> {
+  const totals = { seconds: 0, count: 0 }
+  let found = false
+  for (const api of apis) {
+    const reply = await api.call('GET', '/metrics').catch(() => undefined)
+    if (reply?.status !== 200 || typeof reply.body !== 'string') continue
+    // the HELP line is there from the start; the series only once a block was checked
+    if (reply.body.includes('# HELP swarmrank_block_check_seconds ')) found = true
+    for (const line of reply.body.split('\n')) {
+      const m = /^swarmrank_block_check_seconds_(sum|count)\{[^}]*\} (\S+)$/.exec(line)
+      if (m === null) continue
+      if (m[1] === 'sum') totals.seconds += Number(m[2])
+      else totals.count += Number(m[2])
+    }
+  }
+  return found ? totals : undefined
 }
 
 /** How long a node may take to start: 16 processes loading at once on 2 busy cores can take more than the launcher's 30 s. */
@@ -261,6 +286,7 @@ async function runOnce (build: Build, size: number, seed: string, profile: boole
     let to = { nodes: 0, client: process.cpuUsage(), machine: 0 }
     let rss: number[] = []
     const edges = { start: 0, end: 0 }
+    const checks: Record<'start' | 'end', Promise<{ seconds: number, count: number } | undefined>> = { start: Promise.resolve(undefined), end: Promise.resolve(undefined) }
     let profiling: Promise<unknown> = Promise.resolve()
     const load = await runLoad({
       apis,
@@ -274,6 +300,7 @@ async function runOnce (build: Build, size: number, seed: string, profile: boole
       onWindow: edge => {
         const sample = { nodes: pids.reduce((a, pid) => a + cpuMs(pid), 0), client: process.cpuUsage(), machine: machineBusyMs() }
         edges[edge] = Date.now()
+        checks[edge] = blockChecks(apis)
         if (edge === 'start') {
           from = sample
           if (profiler !== undefined) profiling = profiler.start()
@@ -286,6 +313,8 @@ async function runOnce (build: Build, size: number, seed: string, profile: boole
     })
     const profileData = profiler === undefined ? undefined : await profiling
     const n = load.finalInWindow
+    const [checksFrom, checksTo] = [await checks.start, await checks.end]
+    const checked = checksFrom === undefined || checksTo === undefined ? undefined : { seconds: checksTo.seconds - checksFrom.seconds, count: checksTo.count - checksFrom.count }
     const blocks = [...feeds[0].blocks.values()].filter(b => b.time >= edges.start && b.time <= edges.end)
     const clientMs = (to.client.user + to.client.system - from.client.user - from.client.system) / 1000
     return {
@@ -301,6 +330,7 @@ async function runOnce (build: Build, size: number, seed: string, profile: boole
       feedLag: percentile(feeds.flatMap(f => f.lags), 50),
       fallbacks: feeds.reduce((a, f) => a + f.fallbacks, 0),
       blocks: blocks.length,
+      blockCheckMs: checked === undefined || checked.count === 0 ? undefined : checked.seconds * 1000 / checked.count,
       recordsPerBlock: blocks.length === 0 ? undefined : blocks.reduce((a, b) => a + b.records, 0) / blocks.length,
       laterRounds: blocks.length === 0 ? undefined : blocks.filter(b => b.round > 0).length / blocks.length,
       otherCores: Math.max(0, (to.machine - from.machine) - (to.nodes - from.nodes) - clientMs) / load.windowMs,
@@ -335,6 +365,7 @@ function line (r: RunResult, label: string): string {
     String(r.blocks).padStart(6),
     fixed(r.recordsPerBlock, 1).padStart(9),
     (r.laterRounds === undefined ? '-' : `${(r.laterRounds * 100).toFixed(0)}%`).padStart(9),
+    fixed(r.blockCheckMs).padStart(8),
     fixed(r.feedLag).padStart(11),
     String(r.load.rejected).padStart(8),
     String(r.load.lost).padStart(4)
@@ -344,7 +375,7 @@ function line (r: RunResult, label: string): string {
 const window = queries === undefined ? `${warmupS} s warm-up, ${durationS} s measured` : `${warmupS} s warm-up, measured until ${queries} queries are final`
 console.log(`throughput, one OS process per node (swarmrank start), instant builtin agents, loopback, Node ${process.versions.node}, ${availableParallelism()} cores; ${concurrency} closed-loop HTTP clients, ${window}`)
 console.log(`current: ${current.dir} (${current.commit})${baseline === undefined ? '' : `; baseline: ${baseline.dir} (${baseline.commit})`}${values.params === undefined ? '' : `; genesis params changed: ${String(values.params)}`}`)
-console.log('nodes  build      others  finalized  final/s  p50 ms  p99 ms  node CPU ms/q  client ms/q  RSS MB/node med/max  blocks  rec/block  round > 0  feed lag ms  rejected  lost')
+console.log('nodes  build      others  finalized  final/s  p50 ms  p99 ms  node CPU ms/q  client ms/q  RSS MB/node med/max  blocks  rec/block  round > 0  check ms  feed lag ms  rejected  lost')
 
 /** A run that could not be made (a node did not start, or died): say why, in one line, and stop. */
 function abort (err: unknown): never {
@@ -370,7 +401,7 @@ for (const size of sizes) {
     }
   }
 }
-console.log('(others: cores used by other processes on the machine during the window; blocks: made in the window, as node 0 saw them; round > 0: share of them decided only after a failed Tendermint round; feed lag: final on the node → seen by its client)')
+console.log('(others: cores used by other processes on the machine during the window; blocks: made in the window, as node 0 saw them; round > 0: share of them decided only after a failed Tendermint round; check ms: mean time a node took to check a proposed block (GET /metrics; - where a build lacks it); feed lag: final on the node → seen by its client)')
 if (profileFile !== undefined) {
   const r = await runOnce(current, sizes[0], `${sizes[0]}/profiled`, true).catch(abort)
   console.log(line(r, 'profiled'))
