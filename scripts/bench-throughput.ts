@@ -4,7 +4,8 @@
  * HTTP API, each asking its next question once its last is final on the node it asked
  * (scripts/bench-throughput-load.ts). Prints finalized queries per second, p50 and p99 latency
  * (submission to final on the submitting node), the CPU time per query of all node processes
- * together and of the client, and each node's resident memory.
+ * together and of the client, each node's resident memory, and what the blocks of the window
+ * looked like (scripts/bench-throughput-cluster.ts starts the nodes and reads their metrics).
  *
  *   npm run bench:throughput                                   # N = 5, 16; 100 clients; 5 s warm-up, 30 s measured
  *   npm run bench:throughput -- --sizes 5 --concurrency 200 --duration 30
@@ -22,17 +23,15 @@
  */
 import { execFileSync } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
-import type { AddressInfo } from 'node:net'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { drawTask } from '../protocol/agents/tasks.js'
 import { sha256, utf8 } from '../protocol/hash.js'
 import { HashStream } from '../protocol/random.js'
-import type * as LauncherModule from '../node/cluster/launcher.js'
+import { blockChecks, launcherPath, loadLauncher, startCluster, waitMesh } from './bench-throughput-cluster.js'
 import { FinalityFeed, NodeApi, runLoad } from './bench-throughput-load.js'
 import type { LoadResult } from './bench-throughput-load.js'
 import { attachProfiler, cpuMs, machineBusyMs, procAvailable, rssMb } from './bench-throughput-proc.js'
@@ -113,7 +112,6 @@ function commitOf (dir: string): string {
   }
 }
 
-const launcherPath = (dir: string): string => join(dir, 'dist/node/cluster/launcher.js')
 const current: Build = { name: 'current', dir: resolve(fileURLToPath(new URL('../../', import.meta.url))), commit: '' }
 current.commit = commitOf(current.dir)
 let baseline: Build | undefined
@@ -163,108 +161,10 @@ function percentile (values: number[], p: number): number | undefined {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
 }
 
-const sleep = async (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
-
-async function waitMesh (apis: NodeApi[], size: number): Promise<void> {
-  const deadline = Date.now() + 60_000
-  for (const api of apis) {
-    for (;;) {
-      const r = await api.call('GET', '/v1/status').catch(() => undefined)
-      if (r?.status === 200 && (r.body as { connectedPeers: string[] }).connectedPeers.length >= size - 1) break
-      if (Date.now() > deadline) throw new Error(`the ${size} nodes did not connect to each other within 60 s`)
-      await sleep(100)
-    }
-  }
-  // Let gossipsub exchange subscriptions and form its mesh (as bench-finality does).
-  await sleep(1_500)
-}
-
-/** Apply --params to a cluster's genesis file before its nodes start (each node checks the file when it starts). */
-function overrideParams (file: string): void {
-  const genesis = JSON.parse(readFileSync(file, 'utf8')) as { params: Record<string, unknown> }
-  for (const [key, value] of Object.entries(paramsOverride)) {
-    const old = genesis.params[key]
-    genesis.params[key] = value !== null && typeof value === 'object' && old !== null && typeof old === 'object' ? { ...old, ...value } : value
-  }
-  writeFileSync(file, JSON.stringify(genesis, null, 2) + '\n')
-}
-
-/**
- * Block checks so far, summed over the nodes (swarmrank_block_check_seconds in GET /metrics):
- * how long a validator took to fetch what a proposed block names and recompute it, which decides
- * whether it prevotes before the propose timeout. Undefined for builds without the metric.
- */
-async function blockChecks (apis: NodeApi[]): Promise<{ seconds: number, count: number } | undefined> {
-  const totals = { seconds: 0, count: 0 }
-  let found = false
-  for (const api of apis) {
-    const reply = await api.call('GET', '/metrics').catch(() => undefined)
-    if (reply?.status !== 200 || typeof reply.body !== 'string') continue
-    // the HELP line is there from the start; the series only once a block was checked
-    if (reply.body.includes('# HELP swarmrank_block_check_seconds ')) found = true
-    for (const line of reply.body.split('\n')) {
-      const m = /^swarmrank_block_check_seconds_(sum|count)\{[^}]*\} (\S+)$/.exec(line)
-      if (m === null) continue
-      if (m[1] === 'sum') totals.seconds += Number(m[2])
-      else totals.count += Number(m[2])
-    }
-  }
-  return found ? totals : undefined
-}
-
-/** How long a node may take to start: 16 processes loading at once on 2 busy cores can take more than the launcher's 30 s. */
-const START_TIMEOUT_MS = 120_000
-
-/** Free loopback ports, chosen by the OS (a port can be taken again before its node binds it, rarely). */
-async function freePorts (count: number): Promise<number[]> {
-  return Promise.all(Array.from({ length: count }, async () => new Promise<number>((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo
-      server.close(() => resolve(port))
-    })
-  })))
-}
-
-/**
- * Start a prepared cluster's nodes as `swarmrank cluster` does (launcher.startClusterNodes: all
- * at once, each given every other's address), through the build's own launcher.spawnNode with a
- * longer start timeout. If one fails, the others are killed.
- */
-async function startNodes (launcher: typeof LauncherModule, layout: Awaited<ReturnType<typeof LauncherModule.prepareCluster>>): Promise<LauncherModule.StartedNode[]> {
-  const ports = await freePorts(layout.nodes.length)
-  const addrs = layout.nodes.map((n, i) => `/ip4/127.0.0.1/tcp/${ports[i]}/p2p/${n.peerId}`)
-  const results = await Promise.allSettled(layout.nodes.map(async (n, i) => {
-    const args = ['start', '--data', n.dataDir, '--genesis', layout.genesisFile, '--listen', `/ip4/127.0.0.1/tcp/${ports[i]}`, '--api', '0', '--profile', n.profile, '--log-level', 'warn']
-    for (const [j, a] of addrs.entries()) if (j !== i) args.push('--bootstrap', a)
-    return launcher.spawnNode(args, n.dataDir, START_TIMEOUT_MS)
-  }))
-  const started = results.flatMap(r => r.status === 'fulfilled' ? [r.value] : [])
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
-  if (failed !== undefined) {
-    await launcher.stopClusterNodes(started.map(s => s.child), 0)
-    throw failed.reason
-  }
-  return started
-}
-
 async function runOnce (build: Build, size: number, seed: string, profile: boolean): Promise<RunResult> {
-  const launcher = await import(pathToFileURL(launcherPath(build.dir)).href) as typeof LauncherModule
+  const launcher = await loadLauncher(build.dir)
   const dir = mkdtempSync(join(tmpdir(), 'swarmrank-throughput-'))
-  const clusterDir = join(dir, 'cluster')
-  const layout = await launcher.prepareCluster(clusterDir, size, 'throughput')
-  if (Object.keys(paramsOverride).length > 0) overrideParams(layout.genesisFile)
-  const nodeOptions = process.env.NODE_OPTIONS
-  // A free inspector port for SIGUSR1 (only the profiled node opens it).
-  if (profile) process.env.NODE_OPTIONS = `${nodeOptions ?? ''} --inspect-port=0`.trim()
-  let started: LauncherModule.StartedNode[]
-  try {
-    started = await startNodes(launcher, layout)
-  } finally {
-    if (nodeOptions === undefined) delete process.env.NODE_OPTIONS
-    else process.env.NODE_OPTIONS = nodeOptions
-  }
+  const { layout, started } = await startCluster(launcher, join(dir, 'cluster'), size, { params: paramsOverride, inspectable: profile })
   for (const s of started) live.add(s.child)
   let stopping = false
   const died = new Promise<never>((_resolve, reject) => {
@@ -397,6 +297,7 @@ for (const size of sizes) {
         failed = true
         console.error(`bench-throughput: no query became final in the window (${r.load.errors} failed submissions${r.load.lastError === undefined ? '' : `; last: ${r.load.lastError}`})`)
       }
+      if (r.load.errors > 0 && r.load.finalInWindow > 0) console.log(`       (${r.load.errors} submissions failed and were retried; last: ${r.load.lastError ?? '?'})`)
       if (r.fallbacks > 0) console.log(`       (${r.fallbacks} finalities read from GET /v1/queries/:id: the feed's ring of 100 went by between two polls)`)
     }
   }
