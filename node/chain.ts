@@ -20,6 +20,9 @@ export interface ChainComponents {
   logger: Logger
 }
 
+/** Final query ids remembered in memory. */
+const MAX_RECENT_FINAL = 50_000
+
 /** A block this node stored and adopted, with the ledger after it and the final views it wrote. */
 export interface ImportedBlock {
   block: Block
@@ -52,6 +55,8 @@ export class Chain {
   private state: LedgerState
   private readonly history = new Map<number, ReadonlyMap<string, ReputationEntry>>()
   private readonly listeners: Array<(imported: ImportedBlock) => void> = []
+  /** Queries made final by blocks imported since start, newest last (bounded): most "is it final" questions are about recent queries. */
+  private readonly recentFinal = new Set<string>()
   private queue: Promise<unknown> = Promise.resolve()
   /** the ledger last rebuilt for a light proof: the next request for a later height replays on from it */
   private lightReplay?: LedgerState
@@ -92,9 +97,13 @@ export class Chain {
     this.listeners.push(listener)
   }
 
-  /** Whether a block holds the query's record. */
+  /**
+   * Whether a block holds the query's record: from memory for queries final since start, else
+   * from the store. (Under load a store read per record waited behind the busy event loop, and
+   * block checks that awaited one per record overran the propose timeout.)
+   */
   async isFinal (queryIdHex: string): Promise<boolean> {
-    return this.c.store.isFinalized(queryIdHex)
+    return this.recentFinal.has(queryIdHex) || await this.c.store.isFinalized(queryIdHex)
   }
 
   /** The reputation table at `height` if it is in memory (the last LEDGER_HISTORY heights seen, or loaded). */
@@ -184,6 +193,13 @@ export class Chain {
     const views = await this.c.views.finalViews(block, hash, certificate)
     await this.c.store.commitBlock({ block, certificate }, views, toSnapshot(next))
     this.state = next
+    for (const r of block.records) this.recentFinal.add(toHex(r.queryId))
+    if (this.recentFinal.size > MAX_RECENT_FINAL) {
+      for (const q of this.recentFinal) {
+        this.recentFinal.delete(q)
+        if (this.recentFinal.size <= MAX_RECENT_FINAL / 2) break
+      }
+    }
     this.history.set(next.height, next.reputations)
     this.history.delete(next.height - LEDGER_HISTORY)
     for (const old of this.history.keys()) if (old < next.height - LEDGER_HISTORY) this.history.delete(old)

@@ -137,6 +137,9 @@ export class ConsensusRunner {
     // A round can close here after another record for the same query was committed (this node
     // was late, restarted, or resumed the query): proposing it would only earn nil prevotes.
     if (await this.c.chain.isFinal(queryIdHex)) return
+    // Computed here by the same function a block check runs: a proposal holding these very
+    // bytes (the hash covers the whole record) need not be recomputed.
+    this.rememberVerified(toHex(recordHash(record)))
     this.run({ type: 'round-ready', queryIdHex, record, submitter, anchorHeight })
   }
 
@@ -258,8 +261,9 @@ export class ConsensusRunner {
         const anchor = m.payload.query?.anchorHeight
         if (anchor !== undefined && !tables.has(anchor)) tables.set(anchor, await this.c.chain.loadTable(anchor))
       }
-      const finalized = new Set<string>()
-      for (const r of block.records) if (await this.c.chain.isFinal(toHex(r.queryId))) finalized.add(toHex(r.queryId))
+      // all at once: one read after another, each behind a busy event loop, overran the propose timeout
+      const finalFlags = await Promise.all(block.records.map(async r => this.c.chain.isFinal(toHex(r.queryId))))
+      const finalized = new Set(block.records.filter((_, i) => finalFlags[i]).map(r => toHex(r.queryId)))
       const state = this.c.chain.current
       verdict = checkProposedBlock(block, {
         state,
