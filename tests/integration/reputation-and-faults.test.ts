@@ -76,7 +76,9 @@ describe('Byzantine nodes and restarts', () => {
     // The equivocator is caught (invalid) in the first round; its rejected messages then get it
     // graylisted by gossip scoring, so later rounds may see it only as absent.
     expect(deltaOf(4, 0)).toBeLessThanOrEqual(-100_000)
-    for (let r = 1; r < 3; r++) expect(deltaOf(4, r)).toBeLessThan(0)
+    // It never gains afterwards; an invalid member falls as a score of 0 does and pays 0.1 on top
+    // (DESIGN §8.9), so it may already be at 0, where it cannot fall further.
+    for (let r = 1; r < 3; r++) expect(deltaOf(4, r)).toBeLessThanOrEqual(0)
     const rep = new Map(swarm.nodes[0].ledgerSnapshot().reputations.map(r => [r.peerId, r.reputationPpm]))
     for (const bad of [3, 4]) expect(rep.get(swarm.nodes[bad].peerId)!).toBeLessThan(Math.min(...honest.map(n => rep.get(n.peerId)!)))
     expect(swarm.nodes[0].rejectedMessages).toBeGreaterThan(0)
