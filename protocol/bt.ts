@@ -376,7 +376,8 @@ export function rankCandidates (ids: Iterable<string>, verdicts: Iterable<Pairwi
   return { ...fit, ids: sorted, winner: pickWinner(sorted, fit.strengths) }
 }
 
-function pickWinner (ids: string[], strengths: Float64Array): string | undefined {
+/** The highest strength, the first in id order among equals (ids sorted). */
+export function pickWinner (ids: string[], strengths: Float64Array): string | undefined {
   let best = -1
   for (let k = 0; k < ids.length; k++) {
     if (best < 0 || strengths[k] > strengths[best]) best = k
@@ -384,7 +385,8 @@ function pickWinner (ids: string[], strengths: Float64Array): string | undefined
   return best < 0 ? undefined : ids[best]
 }
 
-function compareStrings (x: string, y: string): number {
+/** Code-unit order, the order candidate ids are sorted in everywhere. */
+export function compareStrings (x: string, y: string): number {
   return x < y ? -1 : x > y ? 1 : 0
 }
 

@@ -1,4 +1,4 @@
-import { fitBradleyTerry } from '../../protocol/bt.js'
+import { compareStrings, fitBradleyTerry, pickWinner } from '../../protocol/bt.js'
 import type { BradleyTerryOptions, ComparisonGraph, Ranking } from '../../protocol/bt.js'
 import { OUTCOME_LEFT, OUTCOME_TIE } from './plain-rows.js'
 import type { ComparisonColumns } from './comparisons-csv.js'
@@ -191,17 +191,4 @@ function countingSort (key: Int32Array, buckets: number, rows: Int32Array): Int3
   const out = new Int32Array(rows.length)
   for (let k = 0; k < rows.length; k++) out[start[key[rows[k]]]++] = rows[k]
   return out
-}
-
-/** As `rankCandidates`: the highest strength, the first in id order among equals. */
-function pickWinner (ids: string[], strengths: Float64Array): string | undefined {
-  let best = -1
-  for (let k = 0; k < ids.length; k++) {
-    if (best < 0 || strengths[k] > strengths[best]) best = k
-  }
-  return best < 0 ? undefined : ids[best]
-}
-
-function compareStrings (x: string, y: string): number {
-  return x < y ? -1 : x > y ? 1 : 0
 }
