@@ -4,6 +4,7 @@ import { makeCertificate } from '../protocol/bft/certificate.js'
 import { consensusMessageOf, HeightDriver } from '../protocol/bft/height-driver.js'
 import type { ConsensusMemory, HeightEffect, HeightEvent } from '../protocol/bft/height-driver.js'
 import type { ConsensusMetrics } from '../protocol/bft/metrics.js'
+import type { ValueId } from '../protocol/bft/tendermint.js'
 import type { Genesis } from '../protocol/genesis.js'
 import { fromHex, toHex } from '../protocol/hash.js'
 import type { Bytes } from '../protocol/hash.js'
@@ -22,10 +23,17 @@ import type { Logger } from './logger.js'
 import type { MessageFetcher } from './message-fetcher.js'
 import type { Publisher } from './publisher.js'
 
-/** The last-sign state as stored (blocks hex-encoded), tagged with its network: a data directory reused for another network must not carry it over. */
-export interface StoredConsensusMemory extends Omit<ConsensusMemory, 'lockedBlock' | 'validBlock'> {
+/** The last-sign state as stored (flat, blocks hex-encoded: the format of earlier versions' files), tagged with its network: a data directory reused for another network must not carry it over. */
+export interface StoredConsensusMemory {
+  height: number
+  round: number
+  lockedRound: number
+  lockedId: ValueId
   lockedBlock?: string
+  validRound: number
+  validId: ValueId
   validBlock?: string
+  votes: Record<string, ValueId>
 }
 export interface SignState { networkId: string, memory: StoredConsensusMemory }
 
@@ -297,12 +305,16 @@ export class ConsensusRunner {
   }
 }
 
-function toStored (m: ConsensusMemory): StoredConsensusMemory {
-  const { lockedBlock, validBlock, ...rest } = m
-  return { ...rest, votes: { ...m.votes }, lockedBlock: lockedBlock === undefined ? undefined : toHex(encodeBlock(lockedBlock)), validBlock: validBlock === undefined ? undefined : toHex(encodeBlock(validBlock)) }
+function toStored ({ height, votes, lock: l }: ConsensusMemory): StoredConsensusMemory {
+  const hex = (b: Block | undefined): string | undefined => b === undefined ? undefined : toHex(encodeBlock(b))
+  return { height, votes: { ...votes }, round: l.round, lockedRound: l.lockedRound, lockedId: l.lockedId, lockedBlock: hex(l.lockedValue), validRound: l.validRound, validId: l.validId, validBlock: hex(l.validValue) }
 }
 
 function fromStored (m: StoredConsensusMemory): ConsensusMemory {
-  const { lockedBlock, validBlock, ...rest } = m
-  return { ...rest, lockedBlock: lockedBlock === undefined ? undefined : decodeBlock(fromHex(lockedBlock)), validBlock: validBlock === undefined ? undefined : decodeBlock(fromHex(validBlock)) }
+  const block = (hex: string | undefined): Block | undefined => hex === undefined ? undefined : decodeBlock(fromHex(hex))
+  return {
+    height: m.height,
+    votes: m.votes,
+    lock: { round: m.round, lockedRound: m.lockedRound, lockedId: m.lockedId, lockedValue: block(m.lockedBlock), validRound: m.validRound, validId: m.validId, validValue: block(m.validBlock) }
+  }
 }

@@ -12,7 +12,7 @@ import { fairRecordOrder } from '../submission.js'
 import type { ConsensusMetrics } from './metrics.js'
 import { proposerFor } from './proposer.js'
 import { Tendermint } from './tendermint.js'
-import type { Proposal, TendermintAction, TendermintEvent, TimeoutKind, ValueId, Vote, VoteKind } from './tendermint.js'
+import type { Proposal, TendermintAction, TendermintEvent, TendermintLock, TimeoutKind, ValueId, Vote, VoteKind } from './tendermint.js'
 
 /**
  * The limits and timings of the height driver, in one place. Every buffer here is keyed by data
@@ -57,16 +57,10 @@ export const heightDriverLimits = {
 /** What is persisted (synced) before every vote, so a restart never signs against it. */
 export interface ConsensusMemory {
   height: number
-  round: number
-  lockedRound: number
-  lockedId: ValueId
-  /** the locked block, encoded by the shell (hex); the driver only carries it */
-  lockedBlock?: Block
-  validRound: number
-  validId: ValueId
-  validBlock?: Block
   /** "round/kind" → the value id voted */
   votes: Record<string, ValueId>
+  /** the round and the lock the votes rest on, as Tendermint takes them back */
+  lock: TendermintLock<Block>
 }
 
 /**
@@ -452,11 +446,9 @@ export class HeightDriver<E> {
       validators,
       proposer: round => proposerFor(validators, height, round),
       params: this.params.bft, // BftParams carries Tendermint's timeouts
-      restored: mem === undefined
-        ? undefined
-        : { round: mem.round, lockedRound: mem.lockedRound, lockedId: mem.lockedId, lockedValue: mem.lockedBlock, validRound: mem.validRound, validId: mem.validId, validValue: mem.validBlock }
+      restored: mem?.lock
     })
-    if (mem === undefined) this.memory = { height, round: 0, lockedRound: -1, lockedId: null, validRound: -1, validId: null, votes: {} }
+    if (mem === undefined) this.memory = { height, votes: {}, lock: this.tm.lock() }
     this.heightStartedAt = this.now
     this.stepStartedAt = this.now
     this.feed({ type: 'start' })
@@ -537,13 +529,7 @@ export class HeightDriver<E> {
       return false
     }
     mem.votes[key] = id
-    mem.round = tm.round
-    mem.lockedRound = tm.lockedRound
-    mem.lockedId = tm.lockedId
-    mem.lockedBlock = tm.lockedValue
-    mem.validRound = tm.validRound
-    mem.validId = tm.validId
-    mem.validBlock = tm.validValue
+    mem.lock = tm.lock()
     this.effects.push({ type: 'save-sign-state', memory: mem })
     return true
   }

@@ -41,8 +41,11 @@ export interface TendermintInit<V> {
   proposer: (round: number) => string
   params?: TendermintParams
   /** carried over from a crash: never vote against a lock taken before */
-  restored?: { round: number, lockedRound: number, lockedValue?: V, lockedId: ValueId, validRound: number, validValue?: V, validId: ValueId }
+  restored?: TendermintLock<V>
 }
+
+/** What a validator must not forget across a restart: its round, and the lock and valid value its votes rest on. */
+export interface TendermintLock<V> { round: number, lockedRound: number, lockedValue?: V, lockedId: ValueId, validRound: number, validValue?: V, validId: ValueId }
 
 export interface Proposal<V> { round: number, value: V, id: string, validRound: number, from: string }
 export interface Vote<E> { kind: VoteKind, round: number, id: ValueId, from: string, evidence: E }
@@ -129,6 +132,11 @@ export class Tendermint<V, E> {
       this.validValue = r.validValue
       this.validId = r.validId
     }
+  }
+
+  /** The round, lock and valid value now (what `restored` takes back after a restart). */
+  lock (): TendermintLock<V> {
+    return { round: this.round, lockedRound: this.lockedRound, lockedValue: this.lockedValue, lockedId: this.lockedId, validRound: this.validRound, validValue: this.validValue, validId: this.validId }
   }
 
   /** Feed one event; returns what the node must do. */

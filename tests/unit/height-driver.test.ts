@@ -129,7 +129,7 @@ describe('height driver', () => {
   })
 
   it('never signs against a vote remembered before a restart, and does not vote at a height below its sign state', () => {
-    const memory: ConsensusMemory = { height: 1, round: 0, lockedRound: -1, lockedId: null, validRound: -1, validId: null, votes: { '0/prevote': 'other-block' } }
+    const memory: ConsensusMemory = { height: 1, votes: { '0/prevote': 'other-block' }, lock: { round: 0, lockedRound: -1, lockedId: null, validRound: -1, validId: null } }
     const h = new Harness(leader, genesis, memory)
     const ready = h.feed({ type: 'round-ready', queryIdHex: 'q', record: record('q'), submitter: 'client', anchorHeight: 0 })
     const [prop] = ofType(ready.effects, 'publish-proposal')
