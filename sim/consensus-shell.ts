@@ -1,7 +1,7 @@
 import { checkProposedBlock } from '../protocol/bft/block-check.js'
 import type { BlockCheck } from '../protocol/bft/block-check.js'
 import { heightDriverLimits } from '../protocol/bft/height-driver.js'
-import type { ConsensusMessage, HeightEffect, HeightEvent } from '../protocol/bft/height-driver.js'
+import type { ConsensusMessage, HeightEffect, HeightEvent } from '../protocol/bft/height-io.js'
 import { toHex } from '../protocol/hash.js'
 import { blockHash } from '../protocol/ledger.js'
 import { encodeBlock } from '../protocol/wire/codec.js'

@@ -1,5 +1,6 @@
 import type { PrivateKey } from '@libp2p/interface'
-import type { ConsensusMemory, HeightDriver } from '../protocol/bft/height-driver.js'
+import type { HeightDriver } from '../protocol/bft/height-driver.js'
+import type { ConsensusMemory } from '../protocol/bft/height-io.js'
 import type { Bytes } from '../protocol/hash.js'
 import type { HashStream } from '../protocol/random.js'
 import type { RoundSet } from '../protocol/round-set.js'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { HeightDriver, heightDriverLimits } from '../../protocol/bft/height-driver.js'
-import type { HeightEffect } from '../../protocol/bft/height-driver.js'
+import type { HeightEffect } from '../../protocol/bft/height-io.js'
 import { proposerFor } from '../../protocol/bft/proposer.js'
 import { defaultProtocolParams } from '../../protocol/genesis.js'
 import { sha256, toHex, utf8 } from '../../protocol/hash.js'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { HeightDriver, heightDriverLimits } from '../../protocol/bft/height-driver.js'
-import type { ConsensusMemory, ConsensusMessage, HeightEffect, HeightEvent } from '../../protocol/bft/height-driver.js'
+import type { ConsensusMemory, ConsensusMessage, HeightEffect, HeightEvent } from '../../protocol/bft/height-io.js'
 import { proposerFor } from '../../protocol/bft/proposer.js'
 import type { ValueId, VoteKind } from '../../protocol/bft/tendermint.js'
 import { defaultProtocolParams } from '../../protocol/genesis.js'
