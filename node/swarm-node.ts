@@ -77,6 +77,7 @@ export interface NodeStatus {
 /** The parts of a started node (built in start(), in dependency order). */
 interface Running {
   host: SwarmHost
+  fetcher: MessageFetcher
   signState: SignStateFile<SignState>
   chain: Chain
   views: QueryViews
@@ -122,7 +123,7 @@ export class SwarmNode extends EventTarget {
     if (init.metrics !== false) {
       const metrics = new NodeMetrics({
         height: () => this.running?.chain.height ?? 0,
-        peers: () => this.connectedPeers().length,
+        peers: () => this.running?.fetcher.connectedPeers().length ?? 0,
         reputationPpm: () => this.running?.chain.current.reputations.get(this.peerId)?.reputationPpm,
         votingPower: () => this.running?.chain.current.validators.get(this.peerId) ?? 0,
         roundsByPhase: () => this.running?.rounds.phases() ?? {},
@@ -194,7 +195,7 @@ export class SwarmNode extends EventTarget {
     const gossip = new Gossip({ host, networkId, chain, consensus, rounds, views, publisher, meter, logger: this.log, now, metrics })
     const intake = new QueryIntake({ self, privateKey: init.privateKey, networkId, chain, store, rounds, views, fetcher, publisher, meter, perSecond: this.genesis.params.submission.perSecond, logger: this.log, now })
     const upkeep = new Upkeep({ self, host, privateKey: init.privateKey, networkId, chain, chainSync, consensus, fetcher, publisher, logger: this.log, now }, { bootstrap: init.bootstrap })
-    this.running = { host, signState, chain, views, publisher, consensus, rounds, gossip, intake, upkeep }
+    this.running = { host, fetcher, signState, chain, views, publisher, consensus, rounds, gossip, intake, upkeep }
 
     gossip.start()
     await serveSync(host, networkIdHex, { store, height: () => chain.height, headHash: () => toHex(chain.current.lastBlockHash), consensusMessages: h => consensus.messagesOfHeight(h), logger: this.log })
@@ -236,11 +237,6 @@ export class SwarmNode extends EventTarget {
     return this.running?.host.getMultiaddrs().map(a => a.toString()) ?? []
   }
 
-  /** Peers with an open connection (one peer may have several), sorted. */
-  private connectedPeers (): string[] {
-    return [...new Set(this.running?.host.getConnections().map(c => c.remotePeer.toString()) ?? [])].sort()
-  }
-
   status (): NodeStatus {
     const { chain, rounds, consensus } = this.parts
     return {
@@ -250,7 +246,7 @@ export class SwarmNode extends EventTarget {
       height: chain.height,
       stateRoot: chain.stateRoot(),
       listen: this.multiaddrs(),
-      connectedPeers: this.connectedPeers(),
+      connectedPeers: this.parts.fetcher.connectedPeers(),
       roundsInFlight: rounds.inFlight,
       roundsAwaitingFinality: consensus.readyRounds,
       validators: chain.current.validators.size,
