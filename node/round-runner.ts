@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { misbehave } from '../protocol/byzantine.js'
+import type { ForgedComparison } from '../protocol/byzantine.js'
 import type { ByzantineBehaviour } from '../protocol/byzantine.js'
 import type { RoundMetrics } from '../protocol/bft/metrics.js'
 import type { Genesis } from '../protocol/genesis.js'
@@ -55,6 +56,8 @@ export class RoundRunner {
   private readonly set: RoundSet
   private readonly timers = new Map<string, NodeJS.Timeout>()
   private readonly aborts = new Map<string, AbortController>()
+  /** `forge` only: the verdicts committed to instead of the agent's, until the reveal */
+  private readonly forged = new Map<string, ForgedComparison>()
   /** queries whose own work was in the store at start (rounds in flight when the node stopped) */
   private storedWork = new Set<string>()
   private stopped = false
@@ -153,8 +156,9 @@ export class RoundRunner {
         void this.judge(id, effect.prompt, effect.pairs, this.aborts.get(id)?.signal)
         break
       case 'publish': {
-        const { keep, extra } = misbehave(this.init.byzantine, effect, salt32)
-        const p = effect.payload
+        const { keep, replace, extra, forged } = misbehave(this.init.byzantine, effect, salt32, { own: this.set.round(id)?.own, forged: this.forged.get(id) })
+        if (forged !== undefined) this.forged.set(id, forged)
+        const p = replace ?? effect.payload
         // A commitment is published only once what it commits to is on disk (DESIGN §8.7).
         const own = keep && (p.answerCommit !== undefined || p.comparisonCommit !== undefined) ? this.set.round(id)?.own : undefined
         void this.publish(id, keep ? p : undefined, extra, own)
@@ -181,6 +185,7 @@ export class RoundRunner {
         this.timers.delete(id)
         this.aborts.get(id)?.abort()
         this.aborts.delete(id)
+        this.forged.delete(id)
         break
     }
   }

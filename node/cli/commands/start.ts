@@ -38,7 +38,7 @@ agent, and serve the HTTP API. Stops cleanly on Ctrl-C (SIGINT) or SIGTERM.
   --log-level LEVEL       debug, info, warn, error or silent (default info)
   --mdns                  discover peers on the LAN by multicast DNS (off by default)
   --gossip-degree D       gossip mesh degree, 2 to 32 (default ${DEFAULT_GOSSIP_DEGREE}; raise it for large, sparse networks)
-  --byzantine KIND        misbehave on purpose, for fault-injection: withhold, equivocate or spam
+  --byzantine KIND        misbehave on purpose, for fault-injection: withhold, equivocate, spam or forge
 
 Examples:
   swarmrank start --data ./node-a
