@@ -136,6 +136,16 @@ export class ConsensusRunner {
     return this.run({ type: 'message', message }) ?? ignore('the node is stopping', 'stopping')
   }
 
+  /** Queries waiting for a block to order them. */
+  get pendingQueries (): number {
+    return this.driver.pendingQueries
+  }
+
+  /** A validated Query from a member: it waits for a block to order it (DESIGN §8.2). */
+  onQuery (msg: SignedMessage): Validation<void> {
+    return this.run({ type: 'query', message: msg }) ?? ignore('the node is stopping', 'stopping')
+  }
+
   /** A validated Join: the identity waits for a block to admit it. */
   onJoin (msg: SignedMessage): Validation<void> {
     return this.run({ type: 'join', message: msg }) ?? ignore('the node is stopping', 'stopping')
@@ -154,7 +164,7 @@ export class ConsensusRunner {
 
   private onImport (imported: ImportedBlock): void {
     const { block, certificate } = imported
-    this.c.logger.info(`committed block ${block.header!.height} (${block.records.length} record${block.records.length === 1 ? '' : 's'}${block.admissions.length > 0 ? `, ${block.admissions.length} admission(s)` : ''}, round ${certificate.round}, ${certificate.precommits.length} precommits${imported.origin === 'synced' ? ', by sync' : ''})`)
+    this.c.logger.info(`committed block ${block.header!.height} (${block.records.length} record${block.records.length === 1 ? '' : 's'}, ${block.queries.length} quer${block.queries.length === 1 ? 'y' : 'ies'} ordered${block.admissions.length > 0 ? `, ${block.admissions.length} admission(s)` : ''}, round ${certificate.round}, ${certificate.precommits.length} precommits${imported.origin === 'synced' ? ', by sync' : ''})`)
     this.run({ type: 'committed', block, state: imported.state })
   }
 
@@ -183,7 +193,7 @@ export class ConsensusRunner {
         this.publish({ networkId: this.c.networkId, vote: { type: e.kind === 'prevote' ? VoteType.PREVOTE : VoteType.PRECOMMIT, height: e.height, round: e.round, blockHash: e.id === null ? new Uint8Array(0) : fromHex(e.id) } })
         break
       case 'check-block':
-        void this.checkBlock(e.height, e.id, e.block, e.prefer)
+        void this.checkBlock(e.height, e.id, e.block, e.fresh, e.prefer)
         break
       case 'schedule-timeout':
         this.after(e.delayMs, { type: 'timeout', height: e.height, kind: e.kind, round: e.round })
@@ -259,16 +269,17 @@ export class ConsensusRunner {
   }
 
   /** valid(v): fetch what the block names and recompute it (protocol/bft/block-check.ts). */
-  private async checkBlock (height: number, id: string, block: Block, prefer?: string): Promise<void> {
+  private async checkBlock (height: number, id: string, block: Block, fresh: boolean, prefer?: string): Promise<void> {
     const started = performance.now()
     let verdict: BlockCheck
     try {
-      const ids = [...new Set([...block.records.flatMap(r => r.includedMessageIds.map(toHex)), ...block.admissions.map(a => toHex(a.joinMessageId))])]
+      const ids = [...new Set([...block.records.flatMap(r => r.includedMessageIds.map(toHex)), ...block.admissions.map(a => toHex(a.joinMessageId)), ...block.queries.map(q => toHex(q.messageId))])]
       const messages = await this.c.fetcher.fetch(ids, prefer)
+      // each record's round runs over the ledger after the block that ordered its query
       const tables = new Map<number, ReadonlyMap<string, ReputationEntry> | undefined>()
-      for (const m of messages.values()) {
-        const anchor = m.payload.query?.anchorHeight
-        if (anchor !== undefined && !tables.has(anchor)) tables.set(anchor, await this.c.chain.loadTable(anchor))
+      for (const r of block.records) {
+        const at = this.c.chain.current.ordered.get(toHex(r.queryId))?.height
+        if (at !== undefined && !tables.has(at)) tables.set(at, await this.c.chain.loadTable(at))
       }
       // all at once: one read after another, each behind a busy event loop, overran the propose timeout
       const finalFlags = await Promise.all(block.records.map(async r => this.c.chain.isFinal(toHex(r.queryId))))
@@ -281,7 +292,8 @@ export class ConsensusRunner {
         messages,
         tableAt: h => tables.get(h),
         isFinalized: q => finalized.has(q),
-        alreadyVerified: h => this.verifiedRecords.has(h)
+        alreadyVerified: h => this.verifiedRecords.has(h),
+        clock: { now: this.c.now(), fresh }
       })
       if (verdict.valid) for (const r of block.records) this.rememberVerified(toHex(recordHash(r)))
     } catch (err) {

@@ -32,7 +32,7 @@ export interface GossipComponents {
 /**
  * Gossip in (DESIGN §4.2), in the manner of Lodestar's gossip validator functions: one validator
  * per topic runs the stateless envelope checks, then hands the message to whoever owns its
- * topic — consensus (proposals, votes, Joins), the round runner (queries, commits, reveals) —
+ * topic — consensus (proposals, votes, Joins, queries to order), the round runner (commits, reveals) —
  * whose verdict (ACCEPT, IGNORE, REJECT) goes back to gossipsub, which relays, drops, or scores
  * the sender down. Accepted messages are stored.
  */
@@ -100,7 +100,8 @@ export class Gossip {
       if (await this.c.chain.isFinal(msg.idHex)) return ignore('query already final', 'query_final')
       // [IGNORE] over the submitter's rate (each node meters by its own clock)
       if (!this.c.rounds.has(msg.idHex) && !this.c.meter.take(msg.signerId, this.c.now())) return ignore('the submitter is over its rate', 'over_quota')
-      verdict = await this.c.rounds.onQuery(msg)
+      // It waits for a block to order it; its round starts then (DESIGN §8.2).
+      verdict = this.c.consensus.onQuery(msg)
       if (verdict.result === 'ACCEPT') this.c.views.pending(msg)
     } else {
       const queryId = queryIdHexOf(msg.payload)

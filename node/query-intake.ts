@@ -10,7 +10,7 @@ import type { Logger } from './logger.js'
 import type { MessageFetcher } from './message-fetcher.js'
 import type { Publisher } from './publisher.js'
 import type { QueryViews } from './query-views.js'
-import type { RoundRunner } from './round-runner.js'
+import type { ConsensusRunner } from './consensus.js'
 import type { NodeStore } from './store.js'
 
 /** A client's mistake in a query (empty, too long): the API answers 4xx with the message. */
@@ -30,7 +30,7 @@ export interface QueryIntakeComponents {
   networkId: Uint8Array
   chain: Chain
   store: NodeStore
-  rounds: RoundRunner
+  consensus: ConsensusRunner
   views: QueryViews
   fetcher: MessageFetcher
   publisher: Publisher
@@ -70,7 +70,8 @@ export class QueryIntake {
     const msg = await signMessage(this.c.privateKey, payload)
     await this.c.store.putPending(msg.idHex, msg.bytes)
     this.c.views.pending(msg)
-    await this.c.rounds.onQuery(msg)
+    this.c.publisher.keep(msg)
+    this.c.consensus.onQuery(msg)
     await this.c.publisher.republish(msg)
     return { id: msg.idHex }
   }
@@ -85,7 +86,8 @@ export class QueryIntake {
       const v = await this.c.fetcher.validateTimeless(bytes)
       if (v.result !== 'ACCEPT' || await this.c.chain.isFinal(v.value.idHex)) continue
       this.c.views.pending(v.value)
-      await this.c.rounds.onQuery(v.value)
+      // Ordered already: its round started from the chain. Else it waits for a block again.
+      if (!this.c.chain.current.ordered.has(v.value.idHex)) this.c.consensus.onQuery(v.value)
       await this.c.publisher.republish(v.value)
       this.c.logger.info(`resumed acknowledged query ${v.value.idHex.slice(0, 12)}`)
     }

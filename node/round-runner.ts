@@ -3,7 +3,10 @@ import { misbehave } from '../protocol/byzantine.js'
 import type { ForgedComparison } from '../protocol/byzantine.js'
 import type { ByzantineBehaviour } from '../protocol/byzantine.js'
 import type { RoundMetrics } from '../protocol/bft/metrics.js'
+import type { ReputationEntry } from '../protocol/reputation.js'
 import type { Genesis } from '../protocol/genesis.js'
+import { ROUND_TTL_BLOCKS, roundSeed } from '../protocol/ledger.js'
+import type { LedgerState } from '../protocol/ledger.js'
 import { asBytes, fromHex, toHex } from '../protocol/hash.js'
 import type { Bytes } from '../protocol/hash.js'
 import { RoundSet } from '../protocol/round-set.js'
@@ -18,6 +21,7 @@ import type { Agent } from './agents/agent.js'
 import type { Chain, ImportedBlock } from './chain.js'
 import type { ConsensusRunner } from './consensus.js'
 import type { Logger } from './logger.js'
+import type { MessageFetcher } from './message-fetcher.js'
 import type { Publisher } from './publisher.js'
 import type { QueryViews } from './query-views.js'
 import type { NodeStore, StoredOwnWork } from './store.js'
@@ -34,6 +38,7 @@ export interface RoundRunnerComponents {
   consensus: ConsensusRunner
   views: QueryViews
   store: NodeStore
+  fetcher: MessageFetcher
   publisher: Publisher
   logger: Logger
   now: () => number
@@ -46,8 +51,8 @@ export interface RoundRunnerInit {
 }
 
 /**
- * The node's shell around the round set (protocol/round-set.ts): it hands the set queries and
- * round messages, and carries out what the rounds ask — the agent's answers and verdicts, signing
+ * The node's shell around the round set (protocol/round-set.ts): it starts the round of each
+ * query a committed block orders (DESIGN §8.2), hands the set round messages, and carries out what the rounds ask — the agent's answers and verdicts, signing
  * and gossiping, deadline timers — and passes closed rounds to consensus and to the query views.
  */
 export class RoundRunner {
@@ -61,6 +66,8 @@ export class RoundRunner {
   /** queries whose own work was in the store at start (rounds in flight when the node stopped) */
   private storedWork = new Set<string>()
   private stopped = false
+  /** rounds are started in block order, one block's queries after another's (fetching a query may wait) */
+  private starting: Promise<void> = Promise.resolve()
 
   constructor (components: RoundRunnerComponents, init: RoundRunnerInit = {}) {
     this.c = components
@@ -70,16 +77,26 @@ export class RoundRunner {
       self: components.self,
       networkId: components.networkId,
       params: components.genesis.params,
-      height: chain.height,
-      tableAt: h => chain.tableInMemory(h),
       metrics: components.metrics
     })
     chain.onImport(imported => this.onImport(imported))
   }
 
-  /** Learn which rounds this node had committed work in before it stopped. */
+  /**
+   * Learn which rounds this node had committed work in before it stopped, and start the rounds
+   * of queries ordered but not yet final (those in flight when it stopped, or ordered while it
+   * was away): a round whose deadlines have passed closes at once with what arrived.
+   */
   async open (): Promise<void> {
     this.storedWork = new Set(await this.c.store.listOwnWork())
+    const state = this.c.chain.current
+    for (const [qid, entry] of state.ordered) {
+      if (entry.final || state.height - entry.height > ROUND_TTL_BLOCKS) continue
+      const table = await this.c.chain.loadTable(entry.height)
+      const seed = roundSeed(state, qid)
+      if (table === undefined || seed === undefined) continue
+      await this.start(qid, { seed, time: entry.time }, table)
+    }
   }
 
   get inFlight (): number {
@@ -102,17 +119,6 @@ export class RoundRunner {
     return this.set.committeesOf(queryIdHex)
   }
 
-  /** A validated Query (from gossip, this node's API, or resumed after a restart). */
-  async onQuery (query: SignedMessage): Promise<Validation<void>> {
-    if (this.set.has(query.idHex)) return ignore('duplicate query', 'duplicate')
-    // The set looks tables up synchronously: load an old anchor's table first (after a restart only the current one is in memory).
-    await this.c.chain.loadTable(query.payload.query!.anchorHeight)
-    // Only rounds this node was in when it stopped have stored work: no read for the others.
-    const restored = this.storedWork.has(query.idHex) ? fromStored(await this.c.store.getOwnWork(query.idHex)) : undefined
-    if (this.set.has(query.idHex)) return ignore('duplicate query', 'duplicate')
-    return this.run({ type: 'query', query, restored }) ?? ignore('the node is stopping', 'stopping')
-  }
-
   /** A validated round message (commit or reveal). */
   onRoundMessage (queryIdHex: string, message: SignedMessage): Validation<void> {
     return this.run({ type: 'message', queryIdHex, message }) ?? ignore('the node is stopping', 'stopping')
@@ -127,7 +133,35 @@ export class RoundRunner {
 
   private onImport (imported: ImportedBlock): void {
     for (const r of imported.block.records) this.run({ type: 'final', queryIdHex: toHex(r.queryId) })
-    this.run({ type: 'height', height: imported.state.height })
+    if (imported.block.queries.length === 0) return
+    const state = imported.state
+    const time = imported.block.header!.time
+    this.starting = this.starting.then(async () => this.startOrdered(state, time, imported.block.queries.map(q => toHex(q.messageId))))
+  }
+
+  /** Start the rounds of the queries a block ordered: committees from its hash, deadlines from its time, over the ledger after it. */
+  private async startOrdered (state: LedgerState, time: number, ids: string[]): Promise<void> {
+    for (const id of ids) {
+      const seed = roundSeed(state, id)
+      if (seed !== undefined) await this.start(id, { seed, time }, state.reputations)
+    }
+  }
+
+  private async start (queryIdHex: string, start: { seed: Bytes, time: number }, table: ReadonlyMap<string, ReputationEntry>): Promise<void> {
+    if (this.stopped || this.set.has(queryIdHex)) return
+    try {
+      const query = (await this.c.fetcher.fetch([queryIdHex])).get(queryIdHex)
+      if (query?.payload.query === undefined) {
+        this.c.logger.warn(`round ${queryIdHex.slice(0, 12)}: a block ordered it but no peer has the query; not taking part`)
+        return
+      }
+      // Only rounds this node was in when it stopped have stored work: no read for the others.
+      const restored = this.storedWork.has(queryIdHex) ? fromStored(await this.c.store.getOwnWork(queryIdHex)) : undefined
+      this.c.views.pending(query)
+      this.run({ type: 'ordered', query, start, table, restored })
+    } catch (err) {
+      this.c.logger.error(`round ${queryIdHex.slice(0, 12)}: starting it failed: ${(err as Error).stack ?? String(err)}`)
+    }
   }
 
   private run (event: RoundSetEvent): Validation<void> | undefined {
@@ -176,7 +210,7 @@ export class RoundRunner {
         for (const m of effect.messages) this.c.publisher.keep(m)
         this.c.views.closed(effect.query, effect.outcome, { answerers: effect.answerers, rankers: effect.rankers })
         this.c.logger.debug(`round ${id.slice(0, 12)} closed: "${(effect.outcome.winner?.answer ?? '(no answer)').slice(0, 60)}"; waiting for a block`)
-        this.c.consensus.addReady(id, effect.outcome.record, effect.query.signerId, effect.query.payload.query!.anchorHeight)
+        this.c.consensus.addReady(id, effect.outcome.record, effect.query.signerId, this.c.chain.current.ordered.get(id)?.height ?? this.c.chain.height)
           .catch(err => this.c.logger.error(`round ${id.slice(0, 12)}: handing the record to consensus failed: ${(err as Error).message}`))
         break
       }

@@ -188,12 +188,12 @@ export class SwarmNode extends EventTarget {
       now,
       metrics: metrics?.consensus
     })
-    const rounds = new RoundRunner({ self, networkId: asBytes(networkId), genesis: this.genesis, agent: init.agent, chain, consensus, views, store, publisher, logger: logger.forComponent('round'), now, metrics: metrics?.rounds }, { byzantine: init.byzantine })
+    const rounds = new RoundRunner({ self, networkId: asBytes(networkId), genesis: this.genesis, agent: init.agent, chain, consensus, views, store, fetcher, publisher, logger: logger.forComponent('round'), now, metrics: metrics?.rounds }, { byzantine: init.byzantine })
     await rounds.open()
     chain.onImport(imported => this.onImport(imported))
     const meter = new SubmissionMeter(this.genesis.params.submission)
     const gossip = new Gossip({ host, networkId, chain, consensus, rounds, views, publisher, meter, logger: this.log, now, metrics })
-    const intake = new QueryIntake({ self, privateKey: init.privateKey, networkId, chain, store, rounds, views, fetcher, publisher, meter, perSecond: this.genesis.params.submission.perSecond, logger: this.log, now })
+    const intake = new QueryIntake({ self, privateKey: init.privateKey, networkId, chain, store, consensus, views, fetcher, publisher, meter, perSecond: this.genesis.params.submission.perSecond, logger: this.log, now })
     const upkeep = new Upkeep({ self, host, privateKey: init.privateKey, networkId, chain, chainSync, consensus, fetcher, publisher, logger: this.log, now }, { bootstrap: init.bootstrap })
     this.running = { host, fetcher, signState, chain, views, publisher, consensus, rounds, gossip, intake, upkeep }
 

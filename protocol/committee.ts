@@ -4,7 +4,8 @@ import type { ReputationEntry } from './reputation.js'
 
 /**
  * Committees (DESIGN §4.3): `size` distinct nodes drawn without replacement by a hash lottery
- * seeded with the query id and the committee's role, weighted by reputation, so the committee
+ * seeded with the round's seed (`roundSeed` in ledger.ts: the query id and the hash of the block
+ * that ordered it, DESIGN §8.2 — never something the submitter chose alone) and the committee's role, weighted by reputation, so the committee
  * is the same on every node that holds the same ledger state. Nodes on probation take part
  * (newcomers must be able to prove themselves) but their ranking verdicts weigh nothing, and
  * they hold at most `probationSeats(size)` seats of a committee while settled members remain.
@@ -27,12 +28,12 @@ export function probationSeats (size: number): number {
   return Math.max(1, Math.floor(size / 3))
 }
 
-export function drawCommittee (queryId: Uint8Array, role: CommitteeRole, table: ReadonlyMap<string, ReputationEntry>, size: number): string[] {
+export function drawCommittee (seed: Uint8Array, role: CommitteeRole, table: ReadonlyMap<string, ReputationEntry>, size: number): string[] {
   const nodes = [...table.keys()].sort()
   if (size >= nodes.length) return nodes
   const weights = nodes.map(n => Math.max(table.get(n)!.reputationPpm, COMMITTEE_FLOOR_PPM))
   const onProbation = nodes.map(n => table.get(n)!.onProbation)
-  const rng = new HashStream(sha256(utf8(`swarmrank/committee/${role}/1`), queryId))
+  const rng = new HashStream(sha256(utf8(`swarmrank/committee/${role}/1`), seed))
   let settledTotal = 0
   let probationTotal = 0
   for (let i = 0; i < nodes.length; i++) {
@@ -72,14 +73,14 @@ export function drawCommittee (queryId: Uint8Array, role: CommitteeRole, table: 
  * own answer, and in a small network that rule would otherwise leave few verdicts); only when
  * too few nodes remain are the rest drawn from the answerers.
  */
-export function drawCommittees (queryId: Uint8Array, table: ReadonlyMap<string, ReputationEntry>, answerers: number, rankers: number): { answerers: string[], rankers: string[] } {
-  const answer = drawCommittee(queryId, 'answer', table, answerers)
+export function drawCommittees (seed: Uint8Array, table: ReadonlyMap<string, ReputationEntry>, answerers: number, rankers: number): { answerers: string[], rankers: string[] } {
+  const answer = drawCommittee(seed, 'answer', table, answerers)
   const inAnswer = new Set(answer)
   const outside = new Map([...table].filter(([n]) => !inAnswer.has(n)))
-  const rank = drawCommittee(queryId, 'rank', outside, rankers)
+  const rank = drawCommittee(seed, 'rank', outside, rankers)
   if (rank.length < rankers) {
     const inside = new Map([...table].filter(([n]) => inAnswer.has(n)))
-    rank.push(...drawCommittee(queryId, 'rank-fill', inside, rankers - rank.length))
+    rank.push(...drawCommittee(seed, 'rank-fill', inside, rankers - rank.length))
   }
   return { answerers: answer, rankers: rank.sort() }
 }

@@ -154,10 +154,13 @@ export function parseGenesis (doc: unknown): Genesis {
     probationRounds: int(r.probationRounds, 'params.reputation.probationRounds', 0, 10_000),
     probationScorePpm: ppm('probationScorePpm')
   }
-  const sub = expectObject(p.submission, 'params.submission', Object.keys(defaultSubmissionParams))
+  // perEpoch came later: a genesis written before it gets the default
+  const subDoc = (p.submission !== null && typeof p.submission === 'object' && !('perEpoch' in p.submission)) ? { ...p.submission, perEpoch: defaultSubmissionParams.perEpoch } : p.submission
+  const sub = expectObject(subDoc, 'params.submission', Object.keys(defaultSubmissionParams))
   const submission: SubmissionParams = {
     perBlock: int(sub.perBlock, 'params.submission.perBlock', 1, 256),
-    perSecond: int(sub.perSecond, 'params.submission.perSecond', 1, 100_000)
+    perSecond: int(sub.perSecond, 'params.submission.perSecond', 1, 100_000),
+    perEpoch: int(sub.perEpoch, 'params.submission.perEpoch', 1, 1_000_000)
   }
   const ms = (key: string): number => int(p[key], `params.${key}`, 10, 3_600_000)
   const params: ProtocolParams = {

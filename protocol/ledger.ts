@@ -6,7 +6,7 @@ import { genesisValidator, newcomer, PPM, votingPower } from './reputation.js'
 import type { ReputationEntry, ReputationParams } from './reputation.js'
 import { encodeBlockHeader, encodeRoundRecord } from './wire/codec.js'
 import type { SignedMessage } from './wire/envelope.js'
-import type { Admission, Block, BlockHeader, RoundRecord } from './wire/messages.js'
+import type { Admission, Block, BlockHeader, OrderedQuery, RoundRecord } from './wire/messages.js'
 
 /**
  * The replicated ledger (DESIGN §4.6): a chain of blocks, each holding the round records ready
@@ -23,6 +23,31 @@ export interface LedgerState {
   reputations: Map<string, ReputationEntry>
   /** voting power by node for the next block (only nodes with power > 0) */
   validators: Map<string, number>
+  /**
+   * Queries ordered by a block in the last QUERY_TTL_BLOCKS heights, or whose round is still
+   * open (DESIGN §8.2–8.3), by query id (hex). A round's committees and deadlines come from the
+   * block that ordered it; a query id is ordered once.
+   */
+  ordered: Map<string, OrderedEntry>
+  /** queries each submitter had ordered in the current epoch (the per-epoch quota, DESIGN §8.5) */
+  epochQueries: Map<string, number>
+}
+
+/** Where and when a query was ordered. */
+export interface OrderedEntry {
+  /** the height of the block that ordered it: its round's reputation table is the ledger after that block */
+  height: number
+  /** that block's time: the round's deadlines count from it */
+  time: number
+  submitter: string
+  /**
+   * The seed of the round's committees: the hash of the block that ordered it, which nobody
+   * knows before that block is built (the block's own hash cannot be part of its state, so it is
+   * filled in as the next block is applied; `roundSeed` reads it either way).
+   */
+  blockHash?: Bytes
+  /** a block holds the round's record */
+  final: boolean
 }
 
 /** Admissions a proposer puts in one block: bounds what a flood of fresh identities costs a block. */
@@ -35,6 +60,19 @@ export const MAX_ADMISSIONS_PER_BLOCK = 16
  */
 export const ANCHOR_WINDOW = 256
 
+/**
+ * A query must be ordered within this many heights of the height it names (`anchorHeight`), and
+ * ordered query ids are remembered at least this long, so a query is ordered once: a replay of
+ * it is either remembered or stale.
+ */
+export const QUERY_TTL_BLOCKS = 256
+
+/**
+ * A round can be recorded up to this many heights after the block that ordered it (its
+ * reputation table must still be in every validator's window); past it the query is dropped.
+ */
+export const ROUND_TTL_BLOCKS = ANCHOR_WINDOW - 16
+
 export function genesisState (genesis: Genesis): LedgerState {
   const reputations = new Map(genesis.validators.map(v => [v.peerId, genesisValidator(v.reputationPpm)]))
   return {
@@ -42,8 +80,34 @@ export function genesisState (genesis: Genesis): LedgerState {
     lastBlockHash: new Uint8Array(32),
     lastBlockTime: 0,
     reputations,
-    validators: new Map([...reputations].map(([id, e]) => [id, votingPower(e)] as const).filter(([, p]) => p > 0))
+    validators: new Map([...reputations].map(([id, e]) => [id, votingPower(e)] as const).filter(([, p]) => p > 0)),
+    ordered: new Map(),
+    epochQueries: new Map()
   }
+}
+
+/**
+ * The seed of a round's committees (DESIGN §8.2): its query id and the hash of the block that
+ * ordered it. The submitter signs before that block exists, so it cannot grind its committees;
+ * what remains is the bias of that block's proposer, who chooses what its block holds.
+ */
+export function roundSeed (state: LedgerState, queryIdHex: string): Bytes | undefined {
+  const entry = state.ordered.get(queryIdHex)
+  if (entry === undefined) return undefined
+  const hash = entry.blockHash ?? (entry.height === state.height ? state.lastBlockHash : undefined)
+  return hash === undefined ? undefined : sha256(utf8('swarmrank/round-seed/1'), hash, fromHex(queryIdHex))
+}
+
+/** Why a query may not be ordered by the next block on top of `state`, or undefined if it may. */
+export function queryInadmissible (state: LedgerState, query: { idHex: string, signerId: string, anchorHeight: number }, params: ProtocolParams, inThisBlock: ReadonlyMap<string, number> = new Map()): string | undefined {
+  if (!state.reputations.has(query.signerId)) return 'the submitter is not a ledger member'
+  if (state.ordered.has(query.idHex)) return 'already ordered'
+  if (query.anchorHeight > state.height) return `it names height ${query.anchorHeight}, beyond the chain's ${state.height}`
+  if (state.height + 1 - query.anchorHeight > QUERY_TTL_BLOCKS) return `stale: it names height ${query.anchorHeight}, more than ${QUERY_TTL_BLOCKS} blocks back`
+  const inBlock = inThisBlock.get(query.signerId) ?? 0
+  if (inBlock >= params.submission.perBlock) return `the submitter has ${params.submission.perBlock} queries in this block already`
+  if ((state.epochQueries.get(query.signerId) ?? 0) + inBlock >= params.submission.perEpoch) return `the submitter has spent its quota of ${params.submission.perEpoch} queries this epoch`
+  return undefined
 }
 
 /** Add one round record's reputation deltas (clamped) and count qualifying rounds. */
@@ -97,7 +161,34 @@ export function nextValidatorSet (state: LedgerState, bft: BftParams): Map<strin
   return next.size > 0 ? new Map([...next].sort(([a], [b]) => (a < b ? -1 : 1))) : new Map(current)
 }
 
-/** Apply a committed block: its records in order, then the epoch rule, height and hash. */
+/**
+ * The ordering part of a block: fill in the hash of the block that ordered the last height's
+ * queries, mark rounds with a record final, add the newly ordered queries (counted against their
+ * submitters' epoch quota), and forget what is past both windows.
+ */
+function applyOrdering (state: LedgerState, block: Block, height: number, time: number, params: ProtocolParams): Pick<LedgerState, 'ordered' | 'epochQueries'> {
+  const ordered = new Map<string, OrderedEntry>()
+  for (const [qid, e] of state.ordered) {
+    const entry = e.blockHash === undefined && e.height === state.height ? { ...e, blockHash: state.lastBlockHash } : e
+    const done = entry.final || height - entry.height > ROUND_TTL_BLOCKS
+    if (done && height - entry.height > QUERY_TTL_BLOCKS) continue
+    ordered.set(qid, done && !entry.final ? { ...entry, final: true } : entry)
+  }
+  for (const r of block.records) {
+    const qid = toHex(r.queryId)
+    const e = ordered.get(qid)
+    if (e !== undefined) ordered.set(qid, { ...e, final: true })
+  }
+  const epochQueries = new Map(state.epochQueries)
+  for (const q of block.queries) {
+    const submitter = nodeIdFromBytes(q.submitter)
+    ordered.set(toHex(q.messageId), { height, time, submitter, final: false })
+    epochQueries.set(submitter, (epochQueries.get(submitter) ?? 0) + 1)
+  }
+  return { ordered, epochQueries: height % params.bft.epochBlocks === 0 ? new Map() : epochQueries }
+}
+
+/** Apply a committed block: its records in order, its ordered queries, then the epoch rule, height and hash. */
 export function applyBlock (state: LedgerState, block: Block, params: ProtocolParams): LedgerState {
   let next = state
   for (const record of block.records) next = applyRecord(next, record, params.reputation)
@@ -113,7 +204,11 @@ export function applyBlock (state: LedgerState, block: Block, params: ProtocolPa
   const header = block.header!
   const height = header.height
   const validators = height % params.bft.epochBlocks === 0 ? nextValidatorSet(next, params.bft) : next.validators
-  return { ...next, height, lastBlockHash: blockHash(header), lastBlockTime: header.time, validators }
+  return { ...next, ...applyOrdering(state, block, height, header.time, params), height, lastBlockHash: blockHash(header), lastBlockTime: header.time, validators }
+}
+
+export function queriesRoot (queries: readonly OrderedQuery[]): Bytes {
+  return sha256(utf8('swarmrank/queries/1'), ...queries.flatMap(q => [q.messageId, uint64Bytes(q.submitter.length), q.submitter]))
 }
 
 export function blockHash (header: BlockHeader): Bytes {
@@ -133,14 +228,23 @@ export function recordsRootFromHashes (hashes: readonly Uint8Array[]): Bytes {
   return sha256(utf8('swarmrank/records/1'), ...hashes)
 }
 
+/** A query waiting to be ordered (the proposer's mempool). */
+export interface PendingQuery {
+  idHex: string
+  signerId: string
+  anchorHeight: number
+}
+
 /**
  * What a proposer puts in its block (DESIGN §4.6): the round records ready here, in query-id
- * order, up to `maxRecordsPerBlock`, and the Joins of identities not yet in the ledger, in node-id
- * order, up to MAX_ADMISSIONS_PER_BLOCK; undefined when there is nothing (no empty blocks). `ready`
- * must already leave out queries an earlier block finalized. The block time never goes below the
- * last block's (a proposer whose clock is behind would otherwise propose an invalid block).
+ * order, up to `maxRecordsPerBlock`; the queries waiting to be ordered that may be (members
+ * only, each submitter within its quota per block and per epoch, submitters in turn), up to
+ * `maxRecordsPerBlock`; and the Joins of identities not yet in the ledger, in node-id order, up
+ * to MAX_ADMISSIONS_PER_BLOCK; undefined when there is nothing (no empty blocks). `ready` must
+ * already leave out queries an earlier block finalized. The block time never goes below the last
+ * block's (a proposer whose clock is behind would otherwise propose an invalid block).
  */
-export function proposeBlock (state: LedgerState, ready: Iterable<[queryIdHex: string, record: RoundRecord]>, joins: Iterable<SignedMessage>, proposer: string, time: number, params: ProtocolParams): Block | undefined {
+export function proposeBlock (state: LedgerState, ready: Iterable<[queryIdHex: string, record: RoundRecord]>, joins: Iterable<SignedMessage>, proposer: string, time: number, params: ProtocolParams, pending: Iterable<PendingQuery> = []): Block | undefined {
   const records = [...ready]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .slice(0, params.bft.maxRecordsPerBlock)
@@ -150,21 +254,49 @@ export function proposeBlock (state: LedgerState, ready: Iterable<[queryIdHex: s
     .sort((a, b) => (a.signerId < b.signerId ? -1 : 1))
     .slice(0, MAX_ADMISSIONS_PER_BLOCK)
     .map(j => ({ node: nodeIdBytes(j.signerId), joinMessageId: j.id }))
-  if (records.length === 0 && admissions.length === 0) return undefined
-  return buildBlock(state, records, proposer, Math.max(time, state.lastBlockTime), params, admissions)
+  const queries = orderQueries(state, pending, params)
+  if (records.length === 0 && admissions.length === 0 && queries.length === 0) return undefined
+  return buildBlock(state, records, proposer, Math.max(time, state.lastBlockTime), params, admissions, queries)
 }
 
-/** A block on top of `state` with these records (and admissions); the header commits to the state after it. */
-export function buildBlock (state: LedgerState, records: RoundRecord[], proposer: string, time: number, params: ProtocolParams, admissions: Admission[] = []): Block {
+/** The pending queries a block may order, submitters in turn (each one's in id order): ground low ids buy no precedence. */
+function orderQueries (state: LedgerState, pending: Iterable<PendingQuery>, params: ProtocolParams): OrderedQuery[] {
+  const bySubmitter = new Map<string, PendingQuery[]>()
+  for (const q of pending) {
+    const list = bySubmitter.get(q.signerId) ?? []
+    list.push(q)
+    bySubmitter.set(q.signerId, list)
+  }
+  const queues = [...bySubmitter].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, list]) => list.sort((x, y) => (x.idHex < y.idHex ? -1 : 1)))
+  const counts = new Map<string, number>()
+  const out: OrderedQuery[] = []
+  const max = params.bft.maxRecordsPerBlock
+  for (let i = 0; out.length < max; i++) {
+    let more = false
+    for (const q of queues) {
+      if (i >= q.length || out.length >= max) continue
+      more = true
+      if (queryInadmissible(state, q[i], params, counts) !== undefined) continue
+      counts.set(q[i].signerId, (counts.get(q[i].signerId) ?? 0) + 1)
+      out.push({ messageId: fromHex(q[i].idHex), submitter: nodeIdBytes(q[i].signerId) })
+    }
+    if (!more) break
+  }
+  return out
+}
+
+/** A block on top of `state` with these records (and admissions, and ordered queries); the header commits to the state after it. */
+export function buildBlock (state: LedgerState, records: RoundRecord[], proposer: string, time: number, params: ProtocolParams, admissions: Admission[] = [], queries: OrderedQuery[] = []): Block {
   const header: BlockHeader = {
     height: state.height + 1,
     prevHash: state.lastBlockHash,
     recordsRoot: recordsRoot(records),
     stateRoot: new Uint8Array(32),
     time: Math.max(time, state.lastBlockTime),
-    proposer: utf8(proposer)
+    proposer: utf8(proposer),
+    queriesRoot: queriesRoot(queries)
   }
-  const block: Block = { header, records, admissions }
+  const block: Block = { header, records, admissions, queries }
   header.stateRoot = stateRoot(applyBlock(state, block, params))
   return block
 }
@@ -183,6 +315,17 @@ export function stateRoot (state: LedgerState): Bytes {
     const e = state.reputations.get(id)!
     parts.push(uint64Bytes(node.length), node, uint64Bytes(e.reputationPpm), uint64Bytes(e.qualifiedRounds), new Uint8Array([e.onProbation ? 1 : 0]), uint64Bytes(state.validators.get(id) ?? 0))
   }
+  // The ordered queries and the epoch's quota spent: what decides which queries a block may order.
+  parts.push(utf8('ordered'), uint64Bytes(state.ordered.size))
+  for (const [qid, e] of [...state.ordered].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const submitter = utf8(e.submitter)
+    parts.push(fromHex(qid), uint64Bytes(e.height), uint64Bytes(e.time), uint64Bytes(submitter.length), submitter, e.blockHash ?? new Uint8Array(32), new Uint8Array([e.final ? 1 : 0]))
+  }
+  parts.push(utf8('epoch'), uint64Bytes(state.epochQueries.size))
+  for (const [node, n] of [...state.epochQueries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const id = utf8(node)
+    parts.push(uint64Bytes(id.length), id, uint64Bytes(n))
+  }
   return sha256(...parts)
 }
 
@@ -194,6 +337,9 @@ export interface LedgerSnapshot {
   lastBlockHash: string
   lastBlockTime: number
   reputations: Array<{ peerId: string, votingPower: number } & ReputationEntry>
+  /** absent in snapshots written before queries were ordered by blocks */
+  ordered?: Array<{ queryId: string, height: number, time: number, submitter: string, blockHash?: string, final: boolean }>
+  epochQueries?: Array<[string, number]>
 }
 
 export function toSnapshot (state: LedgerState): LedgerSnapshot {
@@ -201,7 +347,9 @@ export function toSnapshot (state: LedgerState): LedgerSnapshot {
     height: state.height,
     lastBlockHash: toHex(state.lastBlockHash),
     lastBlockTime: state.lastBlockTime,
-    reputations: [...state.reputations].sort(([a], [b]) => (a < b ? -1 : 1)).map(([peerId, e]) => ({ peerId, ...e, votingPower: state.validators.get(peerId) ?? 0 }))
+    reputations: [...state.reputations].sort(([a], [b]) => (a < b ? -1 : 1)).map(([peerId, e]) => ({ peerId, ...e, votingPower: state.validators.get(peerId) ?? 0 })),
+    ordered: [...state.ordered].sort(([a], [b]) => (a < b ? -1 : 1)).map(([queryId, e]) => ({ queryId, height: e.height, time: e.time, submitter: e.submitter, final: e.final, ...(e.blockHash === undefined ? {} : { blockHash: toHex(e.blockHash) }) })),
+    epochQueries: [...state.epochQueries].sort(([a], [b]) => (a < b ? -1 : 1))
   }
 }
 
@@ -211,6 +359,8 @@ export function fromSnapshot (s: LedgerSnapshot): LedgerState {
     lastBlockHash: fromHex(s.lastBlockHash),
     lastBlockTime: s.lastBlockTime,
     reputations: new Map(s.reputations.map(({ peerId, reputationPpm, qualifiedRounds, onProbation }) => [peerId, { reputationPpm, qualifiedRounds, onProbation }])),
-    validators: new Map(s.reputations.filter(r => r.votingPower > 0).map(r => [r.peerId, r.votingPower]))
+    validators: new Map(s.reputations.filter(r => r.votingPower > 0).map(r => [r.peerId, r.votingPower])),
+    ordered: new Map((s.ordered ?? []).map(o => [o.queryId, { height: o.height, time: o.time, submitter: o.submitter, final: o.final, ...(o.blockHash === undefined ? {} : { blockHash: fromHex(o.blockHash) }) }])),
+    epochQueries: new Map(s.epochQueries ?? [])
   }
 }

@@ -3,7 +3,7 @@ import type { ProtocolParams } from './genesis.js'
 import type { RoundMetrics } from './bft/metrics.js'
 import type { ReputationEntry } from './reputation.js'
 import { startRound, stepRound } from './round.js'
-import type { Judgement, OwnWork, RoundAction, RoundEvent, RoundPhase, RoundState } from './round.js'
+import type { Judgement, OwnWork, RoundAction, RoundEvent, RoundPhase, RoundStart, RoundState } from './round.js'
 import type { SignedMessage } from './wire/envelope.js'
 import { ignore } from './wire/validate.js'
 import type { Validation } from './wire/validate.js'
@@ -14,8 +14,6 @@ export const roundSetLimits = {
   maxEarlyPerQuery: 64,
   /** Queries with early messages kept at once (the oldest go first). */
   maxEarlyQueries: 128,
-  /** Queries anchored at a height this node has not reached, held until it does (the oldest go first). */
-  maxWaitingQueries: 1_000,
   /** Closed round ids remembered, so a late copy of their query does not start them again. */
   maxClosedMemory: 20_000
 } as const
@@ -31,22 +29,24 @@ export type RoundSetEffect =
   | { type: 'started', queryIdHex: string, answerers: string[], rankers: string[] }
 
 export type RoundSetEvent =
-  /** a validated Query (from gossip, from this node's API, or resumed after a restart), with what this node had committed to in it before a restart */
-  | { type: 'query', query: SignedMessage, restored?: OwnWork }
+  /**
+   * A block ordered the query (DESIGN §8.2): its round starts with the committees and deadlines
+   * that block fixes, over the ledger after it; with what this node had committed to in it before
+   * a restart.
+   */
+  | { type: 'ordered', query: SignedMessage, start: RoundStart, table: ReadonlyMap<string, ReputationEntry>, restored?: OwnWork }
   /** a validated round message (commit or reveal), from gossip or our own coming back */
   | { type: 'message', queryIdHex: string, message: SignedMessage }
   | { type: 'answer-ready', queryIdHex: string, answer: string, salt: Bytes }
   | { type: 'comparisons-ready', queryIdHex: string, judgements: Judgement[], salt: Bytes }
   /** a round's wake-at came due */
   | { type: 'tick', queryIdHex: string }
-  /** the ledger reached `height`: rounds waiting for their anchor may start */
-  | { type: 'height', height: number }
   /** a block holds the query's record: the round is over everywhere */
   | { type: 'final', queryIdHex: string }
 
 export interface RoundSetStep {
   effects: RoundSetEffect[]
-  /** for 'query' and 'message' events: what gossip should do with the message */
+  /** for 'message' events: what gossip should do with the message */
   verdict?: Validation<void>
 }
 
@@ -54,20 +54,13 @@ export interface RoundSetInit {
   self: string
   networkId: Bytes
   params: ProtocolParams
-  /** the ledger height now */
-  height: number
-  /**
-   * The reputation table at a past height, if the shell holds it (undefined: pruned). The node
-   * loads an old anchor's table before it hands over a query anchored there.
-   */
-  tableAt: (height: number) => ReadonlyMap<string, ReputationEntry> | undefined
   metrics?: RoundMetrics
 }
 
 /**
  * The rounds in flight on one node (DESIGN §4.3), around the round reducer (round.ts), the same
- * for the node, the simulator and the tests: it starts a round when its query arrives and the
- * ledger has reached the query's anchor, keeps round messages that arrive before their query,
+ * for the node, the simulator and the tests: it starts a round when a committed block orders its
+ * query, keeps round messages that arrive before that block,
  * remembers rounds that closed here, and tags each round's actions with its query. A reducer:
  * events in with the time, effects out; the shell runs the agent, publishes and keeps the timers.
  */
@@ -77,22 +70,19 @@ export class RoundSet {
   private readonly startedAt = new Map<string, number>()
   private readonly closed = new Set<string>()
   private readonly early = new Map<string, SignedMessage[]>()
-  private readonly waiting = new Map<string, { query: SignedMessage, restored?: OwnWork }>()
-  private height: number
   private effects: RoundSetEffect[] = []
 
   constructor (init: RoundSetInit) {
     this.init = init
-    this.height = init.height
   }
 
   get inFlight (): number {
     return this.rounds.size
   }
 
-  /** Whether the query is known here: running, waiting for its anchor, or closed. */
+  /** Whether the query's round is known here: running or closed. */
   has (queryIdHex: string): boolean {
-    return this.rounds.has(queryIdHex) || this.closed.has(queryIdHex) || this.waiting.has(queryIdHex)
+    return this.rounds.has(queryIdHex) || this.closed.has(queryIdHex)
   }
 
   isClosed (queryIdHex: string): boolean {
@@ -103,15 +93,14 @@ export class RoundSet {
     return this.rounds.get(queryIdHex)
   }
 
-  phaseOf (queryIdHex: string): RoundPhase | 'waiting-for-anchor' | undefined {
-    return this.rounds.get(queryIdHex)?.phase ?? (this.waiting.has(queryIdHex) ? 'waiting-for-anchor' : undefined)
+  phaseOf (queryIdHex: string): RoundPhase | undefined {
+    return this.rounds.get(queryIdHex)?.phase
   }
 
   /** Rounds in progress by phase (for metrics). */
   phases (): Record<string, number> {
     const out: Record<string, number> = {}
     for (const r of this.rounds.values()) out[r.phase] = (out[r.phase] ?? 0) + 1
-    if (this.waiting.size > 0) out['waiting-for-anchor'] = this.waiting.size
     return out
   }
 
@@ -124,8 +113,8 @@ export class RoundSet {
     this.effects = []
     let verdict: Validation<void> | undefined
     switch (event.type) {
-      case 'query':
-        verdict = this.onQuery(event.query, now, event.restored)
+      case 'ordered':
+        if (!this.has(event.query.idHex)) this.begin(event.query, event.start, event.table, now, event.restored)
         break
       case 'message':
         verdict = this.onMessage(event.queryIdHex, event.message, now)
@@ -139,9 +128,6 @@ export class RoundSet {
       case 'tick':
         this.step(event.queryIdHex, { type: 'tick' }, now)
         break
-      case 'height':
-        this.onHeight(event.height, now)
-        break
       case 'final':
         this.onFinal(event.queryIdHex)
         break
@@ -149,24 +135,6 @@ export class RoundSet {
     const effects = this.effects
     this.effects = []
     return { effects, verdict }
-  }
-
-  private onQuery (query: SignedMessage, now: number, restored?: OwnWork): Validation<void> {
-    const id = query.idHex
-    // [IGNORE] a query already running, waiting or closed here
-    if (this.has(id)) return ignore('duplicate query', 'duplicate')
-    const anchor = query.payload.query!.anchorHeight
-    if (anchor > this.height) {
-      // [ACCEPT, later] wait until our ledger reaches the anchor, so our committees match the sender's
-      if (this.waiting.size >= roundSetLimits.maxWaitingQueries) this.waiting.delete(this.waiting.keys().next().value as string)
-      this.waiting.set(id, { query, restored })
-      return { result: 'ACCEPT', value: undefined }
-    }
-    const table = this.init.tableAt(anchor)
-    // [IGNORE] anchored at a height too old to reconstruct
-    if (table === undefined) return ignore(`anchor height ${anchor} is no longer available`, 'anchor_unavailable')
-    this.begin(query, table, now, restored)
-    return { result: 'ACCEPT', value: undefined }
   }
 
   private onMessage (queryIdHex: string, message: SignedMessage, now: number): Validation<void> {
@@ -178,27 +146,15 @@ export class RoundSet {
     return this.step(queryIdHex, { type: 'message', message }, now) ?? ignore('round closed', 'round_closed')
   }
 
-  private onHeight (height: number, now: number): void {
-    this.height = Math.max(this.height, height)
-    for (const [id, { query, restored }] of [...this.waiting]) {
-      const anchor = query.payload.query!.anchorHeight
-      if (anchor > this.height) continue
-      this.waiting.delete(id)
-      const table = this.init.tableAt(anchor)
-      if (table !== undefined && !this.rounds.has(id) && !this.closed.has(id)) this.begin(query, table, now, restored)
-    }
-  }
-
   private onFinal (queryIdHex: string): void {
-    this.waiting.delete(queryIdHex)
     this.early.delete(queryIdHex)
     if (this.rounds.has(queryIdHex)) this.end(queryIdHex)
     this.remember(queryIdHex)
   }
 
-  private begin (query: SignedMessage, table: ReadonlyMap<string, ReputationEntry>, now: number, restored?: OwnWork): void {
+  private begin (query: SignedMessage, start: RoundStart, table: ReadonlyMap<string, ReputationEntry>, now: number, restored?: OwnWork): void {
     const id = query.idHex
-    const { state, actions } = startRound({ self: this.init.self, networkId: this.init.networkId, query, table, params: this.init.params, restored }, now)
+    const { state, actions } = startRound({ self: this.init.self, networkId: this.init.networkId, query, table, start, params: this.init.params, restored }, now)
     this.rounds.set(id, state)
     this.startedAt.set(id, now)
     this.effects.push({ type: 'started', queryIdHex: id, answerers: state.answerers, rankers: state.rankers })

@@ -19,9 +19,9 @@ import type { Validation } from './wire/validate.js'
  * finished record). No I/O, no clock: time is the `now` argument. The reducer owns `state` and
  * updates it in place.
  *
- * Deadlines count from the query's createdAt, so every node closes each phase at the same
- * instant (up to clock skew); a phase closes early once every assigned participant has
- * delivered.
+ * Deadlines count from the time of the block that ordered the query (DESIGN §8.3), so every
+ * node closes each phase at the same instant (up to clock skew) and the submitter cannot date
+ * its query into the past; a phase closes early once every assigned participant has delivered.
  */
 export type RoundPhase = 'answering' | 'answer-reveal' | 'comparing' | 'comparison-reveal' | 'done'
 
@@ -34,8 +34,10 @@ export interface RoundInit {
   networkId: Bytes
   /** the validated Query message */
   query: SignedMessage
-  /** the reputation table at the query's anchor height */
+  /** the reputation table after the block that ordered the query */
   table: ReadonlyMap<string, ReputationEntry>
+  /** where the chain ordered the query: the committees' seed (`roundSeed`) and the block's time */
+  start: RoundStart
   params: ProtocolParams
   /**
    * This node's own answer and verdicts for the round, as persisted before their commitments
@@ -43,6 +45,12 @@ export interface RoundInit {
    * (a duplicate, not an equivocation) and can reveal them.
    */
   restored?: OwnWork
+}
+
+/** What the block that ordered a query fixes about its round. */
+export interface RoundStart {
+  seed: Bytes
+  time: number
 }
 
 /** What a node committed to in a round: its answer and its verdicts, each with its salt. */
@@ -116,10 +124,10 @@ export interface RoundStep {
 export function startRound (init: RoundInit, now: number): RoundStep {
   const q = init.query.payload.query!
   const p = init.params
-  const answerCommit = q.createdAt + p.answerCommitMs
+  const answerCommit = init.start.time + p.answerCommitMs
   const answerReveal = answerCommit + p.answerRevealMs
   const comparing = answerReveal + p.compareCommitMs
-  const committees = drawCommittees(init.query.id, init.table, p.answerers, p.rankers)
+  const committees = drawCommittees(init.start.seed, init.table, p.answerers, p.rankers)
   const state: RoundState = {
     init,
     queryId: init.query.id,

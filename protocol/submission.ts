@@ -10,9 +10,15 @@ export interface SubmissionParams {
   perBlock: number
   /** Queries per second one identity may have gossiped (sustained; bursts of twice that). Default 200. */
   perSecond: number
+  /**
+   * Queries of one identity the blocks of one epoch (`bft.epochBlocks`) may order; block validity
+   * enforces it. Default 128: with the default 8-block epochs and blocks every 50–100 ms under
+   * load, room for 160–320 queries per second. Optional in a genesis file (then the default).
+   */
+  perEpoch: number
 }
 
-export const defaultSubmissionParams: SubmissionParams = { perBlock: 32, perSecond: 200 }
+export const defaultSubmissionParams: SubmissionParams = { perBlock: 32, perSecond: 200, perEpoch: 128 }
 
 /** Identities whose buckets are kept at once (the least recently seen go first). */
 const MAX_TRACKED_IDENTITIES = 10_000

@@ -59,7 +59,7 @@ export class SimConsensus {
         this.broadcastConsensus(node, this.w.voteBytes, { kind: 'vote', key: this.nextKey(), height: e.height, from: node.id, vote: { kind: e.kind, round: e.round, id: e.id, from: node.id, evidence: null }, carrier: null })
         break
       case 'check-block':
-        this.checkBlock(node, e.height, e.id, e.block)
+        this.checkBlock(node, e.height, e.id, e.block, e.fresh)
         break
       case 'schedule-timeout':
         later(e.delayMs, { type: 'timeout', height: e.height, kind: e.kind, round: e.round })
@@ -108,11 +108,12 @@ export class SimConsensus {
   }
 
   /** valid(v): the node's block check, after fetching any named message it lacks from the block's builder. */
-  private checkBlock (node: SimNode, height: number, id: string, block: Block): void {
+  private checkBlock (node: SimNode, height: number, id: string, block: Block, fresh: boolean): void {
     const builder = this.w.byId.get(new TextDecoder().decode(block.header?.proposer ?? new Uint8Array()))
     const named = new Set<string>()
     for (const r of block.records) for (const m of r.includedMessageIds) named.add(toHex(m))
     for (const a of block.admissions) named.add(toHex(a.joinMessageId))
+    for (const q of block.queries) named.add(toHex(q.messageId))
     let fetched = 0
     let missing = false
     for (const m of named) {
@@ -128,7 +129,7 @@ export class SimConsensus {
     } else {
       // checkProposedBlock is a pure function of the block and the state it extends: honest
       // validators holding every named message get the same answer, so it is computed once.
-      const key = `${base}/${id}`
+      const key = `${base}/${id}/${fresh}`
       let cached = this.checks.get(key)
       if (cached === undefined) {
         cached = checkProposedBlock(block, {
@@ -137,7 +138,9 @@ export class SimConsensus {
           validators: this.w.chain.states[base].validators,
           messages: new Map([...named].map(m => [m, this.w.messages.get(m)!])),
           tableAt: h => this.w.chain.states[h]?.reputations,
-          isFinalized: q => this.finalizedBy(q, base)
+          isFinalized: q => this.finalizedBy(q, base),
+          // every simulated node reads one clock, so the time check is only ever about the proposer's choice
+          clock: { now: this.w.nowMs(), fresh }
         })
         this.checks.set(key, cached)
       }
@@ -165,11 +168,14 @@ export class SimConsensus {
     if (h !== this.w.heightOf(node) + 1) return
     this.feed(node, { type: 'committed', block: this.w.chain.blocks[h], state: this.w.chain.states[h] })
     for (const r of this.w.chain.blocks[h].records) this.w.rounds.feed(node, { type: 'final', queryIdHex: toHex(r.queryId) })
-    this.w.rounds.feed(node, { type: 'height', height: h })
+    this.w.rounds.startOrdered(node, h)
   }
 
   private extended (h: number): void {
     this.checks.clear()
+    this.w.rounds.ordered(h)
+    // Observers learn of the block as they follow the chain; validators start its rounds as they import it.
+    for (const n of this.w.nodes) if (n.online && !this.isValidator(n)) this.w.rounds.startOrdered(n, h)
     for (const record of this.w.chain.blocks[h].records) {
       const info = this.w.queryByHex.get(toHex(record.queryId))
       if (info === undefined || info.height !== undefined) continue

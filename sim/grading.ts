@@ -15,9 +15,11 @@ export interface QueryInfo {
   index: number
   task: Task
   query: SignedMessage
-  anchor: number
+  /** the height of the block that ordered the query (its round's ledger); undefined until one does */
+  anchor?: number
+  /** drawn when a block orders the query (empty until then) */
   committees: { answerers: string[], rankers: string[] }
-  /** nodes that run this round's reducer */
+  /** nodes that run this round's reducer (known once the query is ordered) */
   participants: number[]
   createdAtMs: number
   finalAtMs?: number
@@ -61,7 +63,7 @@ export function gradeQuery (info: QueryInfo, ctx: GradingContext): QueryOutcome 
   const leaders = [...votes].filter(([, c]) => c === top).map(([a]) => a).sort()
   const majority = leaders.length === 0 ? undefined : leaders[new Prng(`tie/${ctx.seed}/${info.index}`).int(leaders.length)]
   // Unweighted Bradley–Terry: the same evidence with every ranker's weight equal.
-  const table = ctx.chain.states[info.anchor].reputations
+  const table = ctx.chain.states[info.anchor!].reputations
   const flat = new Map([...table].map(([id]) => [id, genesisValidator(500_000)]))
   const ev = evidenceFromMessages(info.query, named, info.committees)
   const unweighted = computeRoundRecord(ev, flat, ctx.params).winner?.answer

@@ -1,7 +1,8 @@
 import { drawTask } from '../protocol/agents/tasks.js'
 import { misbehave } from '../protocol/byzantine.js'
 import { drawCommittees } from '../protocol/committee.js'
-import { asBytes, utf8 } from '../protocol/hash.js'
+import { asBytes, toHex, utf8 } from '../protocol/hash.js'
+import { ROUND_TTL_BLOCKS, roundSeed } from '../protocol/ledger.js'
 import { queryIdHexOf } from '../protocol/round.js'
 import type { RoundSetEffect, RoundSetEvent } from '../protocol/round-set.js'
 import type { SignedMessage } from '../protocol/wire/envelope.js'
@@ -11,7 +12,7 @@ import type { SimNode, SimWorld } from './world.js'
 
 /**
  * The simulator's shell around each node's round set (protocol/round-set.ts), as
- * node/round-runner.ts is the node's: queries asked, round messages gossiped to the nodes that
+ * node/round-runner.ts is the node's: queries asked and ordered by blocks, round messages gossiped to the nodes that
  * act on them, the simulated agents' answers and verdicts after their thinking time, deadline
  * timers, and closed rounds handed to the node's height driver.
  */
@@ -31,14 +32,49 @@ export class SimRounds {
     const query = this.w.sign(entry, {
       query: { prompt: task.prompt, anchorHeight: anchor, createdAt: this.w.nowMs(), nonce: asBytes(utf8(`q${index}`)) }
     })
-    const committees = drawCommittees(query.id, this.w.chain.states[anchor].reputations, this.w.cfg.params.answerers, this.w.cfg.params.rankers)
-    const participants = new Set<number>()
-    for (const id of [...committees.answerers, ...committees.rankers]) participants.add(this.w.byId.get(id)!.index)
-    for (const v of this.w.consensus.validatorsAt(this.w.chain.tip)) participants.add(v.index)
-    const info: QueryInfo = { index, task, query, anchor, committees, participants: [...participants].sort((a, b) => a - b), createdAtMs: this.w.clock.now }
+    const info: QueryInfo = { index, task, query, committees: { answerers: [], rankers: [] }, participants: [], createdAtMs: this.w.clock.now }
     this.w.queries.push(info)
     this.w.queryByHex.set(query.idHex, info)
-    this.publish(entry, query, info.participants)
+    // Validators keep it until a block orders it (DESIGN §8.2); the round starts then.
+    this.publish(entry, query, this.w.consensus.validatorsAt(this.w.chain.tip).map(v => v.index))
+  }
+
+  /**
+   * A block at height `h` of the decided chain ordered these queries: their committees are drawn
+   * from its hash, so now the simulator knows who takes part (who its messages must reach).
+   */
+  ordered (h: number): void {
+    const state = this.w.chain.states[h]
+    for (const q of this.w.chain.blocks[h].queries) {
+      const info = this.w.queryByHex.get(toHex(q.messageId))
+      if (info === undefined || info.anchor !== undefined) continue
+      info.anchor = h
+      info.committees = drawCommittees(roundSeed(state, info.query.idHex)!, state.reputations, this.w.cfg.params.answerers, this.w.cfg.params.rankers)
+      const participants = new Set<number>()
+      for (const id of [...info.committees.answerers, ...info.committees.rankers]) participants.add(this.w.byId.get(id)!.index)
+      for (const v of this.w.consensus.validatorsAt(h)) participants.add(v.index)
+      info.participants = [...participants].sort((a, b) => a - b)
+    }
+  }
+
+  /** A node has applied block `h`: the rounds of the queries it ordered start there (on the nodes taking part). */
+  startOrdered (node: SimNode, h: number): void {
+    const state = this.w.chain.states[h]
+    for (const q of this.w.chain.blocks[h].queries) {
+      const info = this.w.queryByHex.get(toHex(q.messageId))
+      if (info === undefined || !info.participants.includes(node.index)) continue
+      this.feed(node, { type: 'ordered', query: info.query, start: { seed: roundSeed(state, info.query.idHex)!, time: this.w.chain.blocks[h].header!.time }, table: state.reputations })
+    }
+  }
+
+  /** Back from a crash at height `applied`: the rounds ordered and not yet final start again. */
+  resume (node: SimNode, applied: number): void {
+    const state = this.w.chain.states[applied]
+    for (const [qid, entry] of state.ordered) {
+      const info = this.w.queryByHex.get(qid)
+      if (entry.final || applied - entry.height > ROUND_TTL_BLOCKS || info === undefined || !info.participants.includes(node.index)) continue
+      this.feed(node, { type: 'ordered', query: info.query, start: { seed: roundSeed(state, qid)!, time: entry.time }, table: this.w.chain.states[entry.height].reputations })
+    }
   }
 
   /** Gossip a signed round message; the listed nodes act on it when it reaches them. */
@@ -59,9 +95,7 @@ export class SimRounds {
     if (p.query !== undefined) {
       const info = this.w.queryByHex.get(msg.idHex)
       if (info === undefined || info.height !== undefined) return
-      // An observer follows the decided chain (see the file comment): it is at the tip.
-      if (!this.w.consensus.isValidator(node)) this.feed(node, { type: 'height', height: this.w.chain.tip })
-      this.feed(node, { type: 'query', query: msg })
+      if (this.w.consensus.isValidator(node)) this.w.consensus.feed(node, { type: 'query', message: msg })
       return
     }
     const qid = queryIdHexOf(p)
@@ -108,7 +142,7 @@ export class SimRounds {
         later(Math.max(0, e.at - this.w.nowMs()), { type: 'tick', queryIdHex: e.queryIdHex })
         break
       case 'closed':
-        if (this.w.consensus.isValidator(node)) this.w.consensus.feed(node, { type: 'round-ready', queryIdHex: e.queryIdHex, record: e.outcome.record, submitter: e.query.signerId, anchorHeight: e.query.payload.query!.anchorHeight })
+        if (this.w.consensus.isValidator(node)) this.w.consensus.feed(node, { type: 'round-ready', queryIdHex: e.queryIdHex, record: e.outcome.record, submitter: e.query.signerId, anchorHeight: info.anchor! })
         break
       case 'started':
       case 'cancel':

@@ -95,7 +95,9 @@ export class SwarmSim implements ScenarioTarget, SimWorld {
       lastBlockHash: new Uint8Array(32),
       lastBlockTime: 0,
       reputations: sorted,
-      validators: new Map([...sorted].map(([id, e]) => [id, votingPower(e)] as const).filter(([, p]) => p > 0))
+      validators: new Map([...sorted].map(([id, e]) => [id, votingPower(e)] as const).filter(([, p]) => p > 0)),
+      ordered: new Map(),
+      epochQueries: new Map()
     }
     const sim = new SwarmSim(cfg, new DecidedChain(genesis, cfg.params))
     for (let i = 0; i < cfg.nodes.length; i++) sim.addNode(cfg.nodes[i], keys[i])
@@ -136,7 +138,7 @@ export class SwarmSim implements ScenarioTarget, SimWorld {
   }
 
   private newRoundSet (id: string): RoundSet {
-    return new RoundSet({ self: id, networkId: this.networkId, params: this.cfg.params, height: this.chain.tip, tableAt: h => this.chain.states[h]?.reputations })
+    return new RoundSet({ self: id, networkId: this.networkId, params: this.cfg.params })
   }
 
   nowMs (): number {
@@ -228,8 +230,9 @@ export class SwarmSim implements ScenarioTarget, SimWorld {
     const node = this.nodes[target.index]
     const applied = node.driver.height - 1
     node.driver = new HeightDriver<null>({ self: node.id, params: this.cfg.params, state: this.chain.states[applied], memory: node.signState })
-    node.rounds = new RoundSet({ self: node.id, networkId: this.networkId, params: this.cfg.params, height: applied, tableAt: h => this.chain.states[h]?.reputations })
+    node.rounds = new RoundSet({ self: node.id, networkId: this.networkId, params: this.cfg.params })
     node.online = true
+    this.rounds.resume(node, applied)
     this.net.setOnline(node.index, true)
     this.net.repairMesh()
     this.consensus.sync(node)

@@ -1,7 +1,7 @@
 import type { ProtocolParams } from '../genesis.js'
 import { toHex } from '../hash.js'
-import { ANCHOR_WINDOW, blockHash, proposeBlock } from '../ledger.js'
-import type { LedgerState } from '../ledger.js'
+import { ANCHOR_WINDOW, blockHash, proposeBlock, queryInadmissible } from '../ledger.js'
+import type { LedgerState, PendingQuery } from '../ledger.js'
 import { nodeIdFromBytes } from '../record.js'
 import type { SignedMessage } from '../wire/envelope.js'
 import type { Block, RoundRecord } from '../wire/messages.js'
@@ -23,6 +23,12 @@ export const heightDriverLimits = {
   maxFutureMessages: 2_000,
   /** Join requests waiting for a block to admit them (bounded against floods of fresh identities). */
   maxPendingJoins: 256,
+  /**
+   * Queries waiting for a block to order them (the mempool), and of those at most this share per
+   * submitter: one member's flood cannot crowd the others out.
+   */
+  maxPendingQueries: 10_000,
+  maxPendingQueriesPerSubmitter: 1_000,
   /** Accepted proposals and votes of the height being decided, kept to serve peers catching up on votes. */
   maxHeightMessages: 4_096,
   /** Recently committed query ids remembered (late records are kept out of proposals); the store answers for older. */
@@ -81,6 +87,9 @@ export class HeightDriver<E> {
   private tm?: Tendermint<Block, E>
   private readonly pool = new Map<string, { record: RoundRecord, submitter: string, anchorHeight: number }>()
   private readonly joins = new Map<string, SignedMessage>()
+  /** queries waiting to be ordered, by id, and how many each submitter has waiting */
+  private readonly queries = new Map<string, PendingQuery>()
+  private readonly queriesBySubmitter = new Map<string, number>()
   private readonly finalized = new Set<string>()
   private future: Array<ConsensusMessage<E>> = []
   private heightLog: Array<ConsensusMessage<E>> = []
@@ -123,6 +132,11 @@ export class HeightDriver<E> {
 
   get readyRounds (): number {
     return this.pool.size
+  }
+
+  /** Queries waiting for a block to order them. */
+  get pendingQueries (): number {
+    return this.queries.size
   }
 
   get round (): number | undefined {
@@ -175,6 +189,9 @@ export class HeightDriver<E> {
         break
       case 'join':
         verdict = this.onJoin(event.message)
+        break
+      case 'query':
+        verdict = this.onQuery(event.message)
         break
       case 'record-refused':
         if (this.pool.delete(event.queryIdHex)) this.note('warn', `dropped the record of query ${event.queryIdHex.slice(0, 12)} from the pool: ${event.reason}`)
@@ -252,8 +269,32 @@ export class HeightDriver<E> {
     return accept(undefined)
   }
 
+  private onQuery (msg: SignedMessage): Validation<void> {
+    const pending: PendingQuery = { idHex: msg.idHex, signerId: msg.signerId, anchorHeight: msg.payload.query!.anchorHeight }
+    // [IGNORE] known, or one that no block could order now (its submitter is no member, it is stale or ordered already)
+    if (this.queries.has(pending.idHex)) return ignore('query already waiting to be ordered', 'duplicate')
+    const why = queryInadmissible(this.state, pending, this.params)
+    if (why !== undefined && !why.includes('quota') && !why.includes('in this block')) return ignore(`query cannot be ordered: ${why}`, why === 'already ordered' ? 'duplicate' : 'query_stale')
+    if (this.queries.size >= heightDriverLimits.maxPendingQueries) return ignore('too many queries waiting to be ordered', 'mempool_full')
+    const mine = this.queriesBySubmitter.get(pending.signerId) ?? 0
+    if (mine >= heightDriverLimits.maxPendingQueriesPerSubmitter) return ignore('too many of this submitter\'s queries waiting to be ordered', 'over_quota')
+    this.queries.set(pending.idHex, pending)
+    this.queriesBySubmitter.set(pending.signerId, mine + 1)
+    this.somethingReady()
+    return accept(undefined)
+  }
+
+  private dropQuery (idHex: string): void {
+    const q = this.queries.get(idHex)
+    if (q === undefined) return
+    this.queries.delete(idHex)
+    const left = (this.queriesBySubmitter.get(q.signerId) ?? 1) - 1
+    if (left <= 0) this.queriesBySubmitter.delete(q.signerId)
+    else this.queriesBySubmitter.set(q.signerId, left)
+  }
+
   /**
-   * A round record or a Join arrived: start the height if it had not started, and if we are the
+   * A round record, a query or a Join arrived: start the height if it had not started, and if we are the
    * proposer still waiting for something to propose (no empty blocks), propose now.
    */
   private somethingReady (): void {
@@ -320,6 +361,13 @@ export class HeightDriver<E> {
       this.finalized.add(qid)
     }
     for (const a of block.admissions) this.joins.delete(nodeIdFromBytes(a.node))
+    for (const q of block.queries) this.dropQuery(toHex(q.messageId))
+    // Queries no block can order any more (stale, or their submitter left the ledger); a spent
+    // epoch quota only makes them wait for the next epoch.
+    for (const q of [...this.queries.values()]) {
+      const why = queryInadmissible(state, q, this.params)
+      if (why !== undefined && !why.includes('quota')) this.dropQuery(q.idHex)
+    }
     // A record whose anchor leaves the window can no longer be checked by every validator:
     // proposing it would only earn nil prevotes, height after height (DESIGN §8.4).
     for (const [qid, r] of this.pool) {
@@ -352,7 +400,7 @@ export class HeightDriver<E> {
 
   private ensureStarted (force: boolean): void {
     if (this.tm !== undefined || this.committing || !this.isValidator()) return
-    if (!force && this.pool.size === 0 && this.joins.size === 0) return
+    if (!force && this.pool.size === 0 && this.joins.size === 0 && this.queries.size === 0) return
     const height = this.height
     // This validator signed at a later height before (its database was wiped or lost while the
     // sign state was kept): the heights up to there are decided, and block sync brings them.
@@ -404,7 +452,7 @@ export class HeightDriver<E> {
           if (this.remember(tm, a.kind, a.round, a.id)) this.effects.push({ type: 'publish-vote', height: tm.height, round: a.round, kind: a.kind, id: a.id })
           break
         case 'validate':
-          this.effects.push({ type: 'check-block', height: tm.height, id: a.id, block: a.value, prefer: this.proposers.get(a.id) ?? (tm.isProposer() ? this.self : undefined) })
+          this.effects.push({ type: 'check-block', height: tm.height, id: a.id, block: a.value, fresh: a.fresh, prefer: this.proposers.get(a.id) ?? (tm.isProposer() ? this.self : undefined) })
           break
         case 'schedule-timeout':
           if (a.kind === 'propose' && a.round > 0) this.note('debug', `height ${tm.height}: round ${a.round} (proposer ${proposerFor(this.state.validators, tm.height, a.round).slice(-8)})`)
@@ -430,12 +478,12 @@ export class HeightDriver<E> {
   }
 
   /**
-   * getValue() of the paper: a block of what is ready, or wait (no empty blocks) until something
-   * is. Submitters take turns, each up to its per-block quota (protocol/submission.ts).
+   * getValue() of the paper: a block of what is ready — records, queries to order, Joins — or
+   * wait (no empty blocks) until something is. Submitters take turns, each up to its per-block quota (protocol/submission.ts).
    */
   private proposeValue (tm: Tendermint<Block, E>, round: number): void {
     const ready = fairRecordOrder([...this.pool].filter(([qid]) => !this.finalized.has(qid)).map(([queryIdHex, r]) => ({ queryIdHex, ...r })), this.params.submission.perBlock, this.params.bft.maxRecordsPerBlock)
-    const block = proposeBlock(this.state, ready.map(r => [r.queryIdHex, r.record] as [string, RoundRecord]), this.joins.values(), this.self, this.now, this.params)
+    const block = proposeBlock(this.state, ready.map(r => [r.queryIdHex, r.record] as [string, RoundRecord]), this.joins.values(), this.self, this.now, this.params, this.queries.values())
     if (block === undefined) this.pendingValueRound = round
     else this.feed({ type: 'value', round, value: block, id: toHex(blockHash(block.header!)) })
   }

@@ -48,10 +48,12 @@ export function consensusMessageOf (msg: SignedMessage): ConsensusMessage<Signed
 export type HeightEvent<E> =
   /** a proposal or vote from gossip, from a peer's catch-up answer, or our own coming back */
   | { type: 'message', message: ConsensusMessage<E> }
-  /** a round closed here: its record waits for a block (`submitter`: who signed the query; `anchorHeight`: the height it names) */
+  /** a round closed here: its record waits for a block (`submitter`: who signed the query; `anchorHeight`: the height of the block that ordered it) */
   | { type: 'round-ready', queryIdHex: string, record: RoundRecord, submitter: string, anchorHeight: number }
   /** a block this node proposed failed its own check because of this record: it can never be valid here (DESIGN §8.4) */
   | { type: 'record-refused', queryIdHex: string, reason: string }
+  /** a validated Query waiting for a block to order it (DESIGN §8.2) */
+  | { type: 'query', message: SignedMessage }
   /** a validated Join of an identity outside the ledger */
   | { type: 'join', message: SignedMessage }
   /** the shell's answer to a check-block effect */
@@ -69,8 +71,8 @@ export type HeightEffect<E> =
   /** persist this before the vote that follows it is signed (synchronously: the vote must not go out first) */
   | { type: 'save-sign-state', memory: ConsensusMemory }
   | { type: 'publish-vote', height: number, round: number, kind: VoteKind, id: ValueId }
-  /** valid(v): recompute the block (fetching messages it names, `prefer` asked first) and answer with 'validated' */
-  | { type: 'check-block', height: number, id: string, block: Block, prefer?: string }
+  /** valid(v): recompute the block (fetching messages it names, `prefer` asked first) and answer with 'validated'; `fresh`: check its time against the clock (proposed anew) */
+  | { type: 'check-block', height: number, id: string, block: Block, fresh: boolean, prefer?: string }
   | { type: 'schedule-timeout', height: number, kind: TimeoutKind, round: number, delayMs: number }
   /** a decision: store the block with its certificate, then answer with 'committed' (or 'commit-failed') */
   | { type: 'commit', height: number, round: number, id: string, block: Block, precommits: E[] }

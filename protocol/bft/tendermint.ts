@@ -62,7 +62,8 @@ export type TendermintAction<V, E> =
   | { type: 'request-value', round: number }
   | { type: 'broadcast-proposal', round: number, value: V, id: string, validRound: number }
   | { type: 'broadcast-vote', kind: VoteKind, round: number, id: ValueId }
-  | { type: 'validate', id: string, value: V }
+  /** `fresh`: first seen proposed anew (validRound −1), so its proposer chose its time just now */
+  | { type: 'validate', id: string, value: V, fresh: boolean }
   | { type: 'schedule-timeout', kind: TimeoutKind, round: number, delayMs: number }
   | { type: 'decide', round: number, value: V, id: string, precommits: E[] }
   | { type: 'equivocation', first: Vote<E>, second: Vote<E> }
@@ -220,7 +221,7 @@ export class Tendermint<V, E> {
     }
     if (!this.validity.has(p.id) && !this.asked.has(p.id)) {
       this.asked.add(p.id)
-      this.actions.push({ type: 'validate', id: p.id, value: p.value })
+      this.actions.push({ type: 'validate', id: p.id, value: p.value, fresh: p.validRound === -1 })
     }
   }
 

@@ -218,7 +218,7 @@ export function checkBlockHeader (h: BlockHeader | undefined): void {
   limit(h !== undefined, 'block header is missing')
   const header = h as BlockHeader
   limit(isSafeUint(header.height) && isSafeUint(header.time), 'header height and time must be safe integers')
-  limit(isHash(header.prevHash) && isHash(header.recordsRoot) && isHash(header.stateRoot), 'header hashes must be 32 bytes')
+  limit(isHash(header.prevHash) && isHash(header.recordsRoot) && isHash(header.stateRoot) && isHash(header.queriesRoot), 'header hashes must be 32 bytes')
   limit(header.proposer.length > 0 && header.proposer.length <= wireLimits.maxNodeIdBytes, 'header.proposer must be a node id')
 }
 
@@ -241,6 +241,10 @@ export function checkBlock (b: Block): void {
   for (const a of b.admissions) {
     limit(a.node.length > 0 && a.node.length <= wireLimits.maxNodeIdBytes, 'admission.node must be a node id')
     limit(isHash(a.joinMessageId), 'admission.joinMessageId must be 32 bytes')
+  }
+  for (const q of b.queries) {
+    limit(isHash(q.messageId), 'queries[].messageId must be 32 bytes')
+    limit(q.submitter.length > 0 && q.submitter.length <= wireLimits.maxNodeIdBytes, 'queries[].submitter must be a node id')
   }
 }
 

@@ -665,6 +665,11 @@ export namespace Payload {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface PayloadBlockProposalBlockHeaderQueriesRootFieldEvent {
+    field: '$.blockProposal.block.header.queriesRoot'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface PayloadBlockProposalBlockRecordsQueryIdFieldEvent {
     field: '$.blockProposal.block.records[].queryId'
     value: Uint8Array<ArrayBuffer>
@@ -725,6 +730,18 @@ export namespace Payload {
     index: number
   }
 
+  export interface PayloadBlockProposalBlockQueriesMessageIdFieldEvent {
+    field: '$.blockProposal.block.queries[].messageId'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface PayloadBlockProposalBlockQueriesSubmitterFieldEvent {
+    field: '$.blockProposal.block.queries[].submitter'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export interface PayloadBlockProposalValidRoundFieldEvent {
     field: '$.blockProposal.validRound'
     value: number
@@ -763,7 +780,7 @@ export namespace Payload {
     return decodeMessage(buf, Payload.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Payload>): Generator<PayloadNetworkIdFieldEvent | PayloadQueryPromptFieldEvent | PayloadQueryAnchorHeightFieldEvent | PayloadQueryCreatedAtFieldEvent | PayloadQueryNonceFieldEvent | PayloadAnswerCommitQueryIdFieldEvent | PayloadAnswerCommitCommitmentFieldEvent | PayloadAnswerRevealQueryIdFieldEvent | PayloadAnswerRevealAnswerFieldEvent | PayloadAnswerRevealSaltFieldEvent | PayloadComparisonCommitQueryIdFieldEvent | PayloadComparisonCommitCommitmentFieldEvent | PayloadComparisonRevealQueryIdFieldEvent | PayloadComparisonRevealBodyAnswerIdsSeenFieldEvent | PayloadComparisonRevealBodyComparisonsAFieldEvent | PayloadComparisonRevealBodyComparisonsBFieldEvent | PayloadComparisonRevealBodyComparisonsVerdictFieldEvent | PayloadComparisonRevealBodyComparisonsReasonFieldEvent | PayloadComparisonRevealSaltFieldEvent | PayloadBlockProposalHeightFieldEvent | PayloadBlockProposalRoundFieldEvent | PayloadBlockProposalBlockHeaderHeightFieldEvent | PayloadBlockProposalBlockHeaderPrevHashFieldEvent | PayloadBlockProposalBlockHeaderRecordsRootFieldEvent | PayloadBlockProposalBlockHeaderStateRootFieldEvent | PayloadBlockProposalBlockHeaderTimeFieldEvent | PayloadBlockProposalBlockHeaderProposerFieldEvent | PayloadBlockProposalBlockRecordsQueryIdFieldEvent | PayloadBlockProposalBlockRecordsIncludedMessageIdsFieldEvent | PayloadBlockProposalBlockRecordsCandidatesFieldEvent | PayloadBlockProposalBlockRecordsStrengthsPpmFieldEvent | PayloadBlockProposalBlockRecordsWinnerFieldEvent | PayloadBlockProposalBlockRecordsDeltasNodeFieldEvent | PayloadBlockProposalBlockRecordsDeltasDeltaPpmFieldEvent | PayloadBlockProposalBlockRecordsDeltasQualifiesFieldEvent | PayloadBlockProposalBlockAdmissionsNodeFieldEvent | PayloadBlockProposalBlockAdmissionsJoinMessageIdFieldEvent | PayloadBlockProposalValidRoundFieldEvent | PayloadVoteTypeFieldEvent | PayloadVoteHeightFieldEvent | PayloadVoteRoundFieldEvent | PayloadVoteBlockHashFieldEvent | PayloadJoinCreatedAtFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Payload>): Generator<PayloadNetworkIdFieldEvent | PayloadQueryPromptFieldEvent | PayloadQueryAnchorHeightFieldEvent | PayloadQueryCreatedAtFieldEvent | PayloadQueryNonceFieldEvent | PayloadAnswerCommitQueryIdFieldEvent | PayloadAnswerCommitCommitmentFieldEvent | PayloadAnswerRevealQueryIdFieldEvent | PayloadAnswerRevealAnswerFieldEvent | PayloadAnswerRevealSaltFieldEvent | PayloadComparisonCommitQueryIdFieldEvent | PayloadComparisonCommitCommitmentFieldEvent | PayloadComparisonRevealQueryIdFieldEvent | PayloadComparisonRevealBodyAnswerIdsSeenFieldEvent | PayloadComparisonRevealBodyComparisonsAFieldEvent | PayloadComparisonRevealBodyComparisonsBFieldEvent | PayloadComparisonRevealBodyComparisonsVerdictFieldEvent | PayloadComparisonRevealBodyComparisonsReasonFieldEvent | PayloadComparisonRevealSaltFieldEvent | PayloadBlockProposalHeightFieldEvent | PayloadBlockProposalRoundFieldEvent | PayloadBlockProposalBlockHeaderHeightFieldEvent | PayloadBlockProposalBlockHeaderPrevHashFieldEvent | PayloadBlockProposalBlockHeaderRecordsRootFieldEvent | PayloadBlockProposalBlockHeaderStateRootFieldEvent | PayloadBlockProposalBlockHeaderTimeFieldEvent | PayloadBlockProposalBlockHeaderProposerFieldEvent | PayloadBlockProposalBlockHeaderQueriesRootFieldEvent | PayloadBlockProposalBlockRecordsQueryIdFieldEvent | PayloadBlockProposalBlockRecordsIncludedMessageIdsFieldEvent | PayloadBlockProposalBlockRecordsCandidatesFieldEvent | PayloadBlockProposalBlockRecordsStrengthsPpmFieldEvent | PayloadBlockProposalBlockRecordsWinnerFieldEvent | PayloadBlockProposalBlockRecordsDeltasNodeFieldEvent | PayloadBlockProposalBlockRecordsDeltasDeltaPpmFieldEvent | PayloadBlockProposalBlockRecordsDeltasQualifiesFieldEvent | PayloadBlockProposalBlockAdmissionsNodeFieldEvent | PayloadBlockProposalBlockAdmissionsJoinMessageIdFieldEvent | PayloadBlockProposalBlockQueriesMessageIdFieldEvent | PayloadBlockProposalBlockQueriesSubmitterFieldEvent | PayloadBlockProposalValidRoundFieldEvent | PayloadVoteTypeFieldEvent | PayloadVoteHeightFieldEvent | PayloadVoteRoundFieldEvent | PayloadVoteBlockHashFieldEvent | PayloadJoinCreatedAtFieldEvent> {
     return streamMessage(buf, Payload.codec(), opts)
   }
 }
@@ -2361,6 +2378,7 @@ export interface BlockHeader {
   stateRoot: Uint8Array<ArrayBuffer>
   time: number
   proposer: Uint8Array<ArrayBuffer>
+  queriesRoot: Uint8Array<ArrayBuffer>
 }
 
 export namespace BlockHeader {
@@ -2403,6 +2421,11 @@ export namespace BlockHeader {
           w.bytes(obj.proposer)
         }
 
+        if ((obj.queriesRoot != null && obj.queriesRoot.byteLength > 0)) {
+          w.uint32(82)
+          w.bytes(obj.queriesRoot)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -2413,7 +2436,8 @@ export namespace BlockHeader {
           recordsRoot: uint8ArrayAlloc(0),
           stateRoot: uint8ArrayAlloc(0),
           time: 0,
-          proposer: uint8ArrayAlloc(0)
+          proposer: uint8ArrayAlloc(0),
+          queriesRoot: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -2444,6 +2468,10 @@ export namespace BlockHeader {
             }
             case 6: {
               obj.proposer = reader.bytes()
+              break
+            }
+            case 10: {
+              obj.queriesRoot = reader.bytes()
               break
             }
             default: {
@@ -2503,6 +2531,13 @@ export namespace BlockHeader {
               }
               break
             }
+            case 10: {
+              yield {
+                field: `${prefix}.queriesRoot`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2545,6 +2580,11 @@ export namespace BlockHeader {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface BlockHeaderQueriesRootFieldEvent {
+    field: '$.queriesRoot'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<BlockHeader>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, BlockHeader.codec())
   }
@@ -2553,7 +2593,7 @@ export namespace BlockHeader {
     return decodeMessage(buf, BlockHeader.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlockHeader>): Generator<BlockHeaderHeightFieldEvent | BlockHeaderPrevHashFieldEvent | BlockHeaderRecordsRootFieldEvent | BlockHeaderStateRootFieldEvent | BlockHeaderTimeFieldEvent | BlockHeaderProposerFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlockHeader>): Generator<BlockHeaderHeightFieldEvent | BlockHeaderPrevHashFieldEvent | BlockHeaderRecordsRootFieldEvent | BlockHeaderStateRootFieldEvent | BlockHeaderTimeFieldEvent | BlockHeaderProposerFieldEvent | BlockHeaderQueriesRootFieldEvent> {
     return streamMessage(buf, BlockHeader.codec(), opts)
   }
 }
@@ -2670,10 +2710,123 @@ export namespace Admission {
   }
 }
 
+export interface OrderedQuery {
+  messageId: Uint8Array<ArrayBuffer>
+  submitter: Uint8Array<ArrayBuffer>
+}
+
+export namespace OrderedQuery {
+  let _codec: Codec<OrderedQuery>
+
+  export const codec = (): Codec<OrderedQuery> => {
+    if (_codec == null) {
+      _codec = message<OrderedQuery>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.messageId != null && obj.messageId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.messageId)
+        }
+
+        if ((obj.submitter != null && obj.submitter.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.submitter)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          messageId: uint8ArrayAlloc(0),
+          submitter: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.messageId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.submitter = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.messageId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.submitter`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface OrderedQueryMessageIdFieldEvent {
+    field: '$.messageId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface OrderedQuerySubmitterFieldEvent {
+    field: '$.submitter'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<OrderedQuery>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, OrderedQuery.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OrderedQuery>): OrderedQuery {
+    return decodeMessage(buf, OrderedQuery.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OrderedQuery>): Generator<OrderedQueryMessageIdFieldEvent | OrderedQuerySubmitterFieldEvent> {
+    return streamMessage(buf, OrderedQuery.codec(), opts)
+  }
+}
+
 export interface Block {
   header?: BlockHeader
   records: RoundRecord[]
   admissions: Admission[]
+  queries: OrderedQuery[]
 }
 
 export namespace Block {
@@ -2705,13 +2858,21 @@ export namespace Block {
           }
         }
 
+        if (obj.queries != null && obj.queries.length > 0) {
+          for (const value of obj.queries) {
+            w.uint32(82)
+            OrderedQuery.codec().encode(value, w)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
           records: [],
-          admissions: []
+          admissions: [],
+          queries: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -2754,6 +2915,20 @@ export namespace Block {
               }))
               break
             }
+            case 10: {
+              if (opts.limits?.queries != null && obj.queries.length === opts.limits.queries) {
+                throw new MaxLengthError('Decode error - repeated field "queries" had too many elements')
+              }
+
+              if (obj.queries.length === 1024) {
+                throw new MaxLengthError('Decode error - repeated field "queries" had too many elements')
+              }
+
+              obj.queries.push(OrderedQuery.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.queries$
+              }))
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2765,7 +2940,8 @@ export namespace Block {
       }, function * (reader, length, prefix, opts = {}) {
         const obj = {
           records: 256,
-          admissions: 64
+          admissions: 64,
+          queries: 1024
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -2825,6 +3001,28 @@ export namespace Block {
 
               break
             }
+            case 10: {
+              if (opts.limits?.queries != null && obj.queries === opts.limits.queries) {
+                throw new MaxLengthError('Streaming decode error - repeated field "queries" had too many elements')
+              }
+
+              if (obj.queries === 1024) {
+                throw new MaxLengthError('Streaming decode error - repeated field "queries" had too many elements')
+              }
+
+              for (const evt of OrderedQuery.codec().stream(reader, reader.uint32(), `${prefix}.queries[]`, {
+                limits: opts.limits?.queries$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.queries
+                }
+              }
+
+              obj.queries++
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2864,6 +3062,11 @@ export namespace Block {
 
   export interface BlockHeaderProposerFieldEvent {
     field: '$.header.proposer'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BlockHeaderQueriesRootFieldEvent {
+    field: '$.header.queriesRoot'
     value: Uint8Array<ArrayBuffer>
   }
 
@@ -2927,6 +3130,18 @@ export namespace Block {
     index: number
   }
 
+  export interface BlockQueriesMessageIdFieldEvent {
+    field: '$.queries[].messageId'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface BlockQueriesSubmitterFieldEvent {
+    field: '$.queries[].submitter'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export function encode (obj: Partial<Block>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Block.codec())
   }
@@ -2935,7 +3150,7 @@ export namespace Block {
     return decodeMessage(buf, Block.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Block>): Generator<BlockHeaderHeightFieldEvent | BlockHeaderPrevHashFieldEvent | BlockHeaderRecordsRootFieldEvent | BlockHeaderStateRootFieldEvent | BlockHeaderTimeFieldEvent | BlockHeaderProposerFieldEvent | BlockRecordsQueryIdFieldEvent | BlockRecordsIncludedMessageIdsFieldEvent | BlockRecordsCandidatesFieldEvent | BlockRecordsStrengthsPpmFieldEvent | BlockRecordsWinnerFieldEvent | BlockRecordsDeltasNodeFieldEvent | BlockRecordsDeltasDeltaPpmFieldEvent | BlockRecordsDeltasQualifiesFieldEvent | BlockAdmissionsNodeFieldEvent | BlockAdmissionsJoinMessageIdFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Block>): Generator<BlockHeaderHeightFieldEvent | BlockHeaderPrevHashFieldEvent | BlockHeaderRecordsRootFieldEvent | BlockHeaderStateRootFieldEvent | BlockHeaderTimeFieldEvent | BlockHeaderProposerFieldEvent | BlockHeaderQueriesRootFieldEvent | BlockRecordsQueryIdFieldEvent | BlockRecordsIncludedMessageIdsFieldEvent | BlockRecordsCandidatesFieldEvent | BlockRecordsStrengthsPpmFieldEvent | BlockRecordsWinnerFieldEvent | BlockRecordsDeltasNodeFieldEvent | BlockRecordsDeltasDeltaPpmFieldEvent | BlockRecordsDeltasQualifiesFieldEvent | BlockAdmissionsNodeFieldEvent | BlockAdmissionsJoinMessageIdFieldEvent | BlockQueriesMessageIdFieldEvent | BlockQueriesSubmitterFieldEvent> {
     return streamMessage(buf, Block.codec(), opts)
   }
 }
@@ -3106,6 +3321,11 @@ export namespace BlockProposal {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface BlockProposalBlockHeaderQueriesRootFieldEvent {
+    field: '$.block.header.queriesRoot'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface BlockProposalBlockRecordsQueryIdFieldEvent {
     field: '$.block.records[].queryId'
     value: Uint8Array<ArrayBuffer>
@@ -3166,6 +3386,18 @@ export namespace BlockProposal {
     index: number
   }
 
+  export interface BlockProposalBlockQueriesMessageIdFieldEvent {
+    field: '$.block.queries[].messageId'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface BlockProposalBlockQueriesSubmitterFieldEvent {
+    field: '$.block.queries[].submitter'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export interface BlockProposalValidRoundFieldEvent {
     field: '$.validRound'
     value: number
@@ -3179,7 +3411,7 @@ export namespace BlockProposal {
     return decodeMessage(buf, BlockProposal.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlockProposal>): Generator<BlockProposalHeightFieldEvent | BlockProposalRoundFieldEvent | BlockProposalBlockHeaderHeightFieldEvent | BlockProposalBlockHeaderPrevHashFieldEvent | BlockProposalBlockHeaderRecordsRootFieldEvent | BlockProposalBlockHeaderStateRootFieldEvent | BlockProposalBlockHeaderTimeFieldEvent | BlockProposalBlockHeaderProposerFieldEvent | BlockProposalBlockRecordsQueryIdFieldEvent | BlockProposalBlockRecordsIncludedMessageIdsFieldEvent | BlockProposalBlockRecordsCandidatesFieldEvent | BlockProposalBlockRecordsStrengthsPpmFieldEvent | BlockProposalBlockRecordsWinnerFieldEvent | BlockProposalBlockRecordsDeltasNodeFieldEvent | BlockProposalBlockRecordsDeltasDeltaPpmFieldEvent | BlockProposalBlockRecordsDeltasQualifiesFieldEvent | BlockProposalBlockAdmissionsNodeFieldEvent | BlockProposalBlockAdmissionsJoinMessageIdFieldEvent | BlockProposalValidRoundFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlockProposal>): Generator<BlockProposalHeightFieldEvent | BlockProposalRoundFieldEvent | BlockProposalBlockHeaderHeightFieldEvent | BlockProposalBlockHeaderPrevHashFieldEvent | BlockProposalBlockHeaderRecordsRootFieldEvent | BlockProposalBlockHeaderStateRootFieldEvent | BlockProposalBlockHeaderTimeFieldEvent | BlockProposalBlockHeaderProposerFieldEvent | BlockProposalBlockHeaderQueriesRootFieldEvent | BlockProposalBlockRecordsQueryIdFieldEvent | BlockProposalBlockRecordsIncludedMessageIdsFieldEvent | BlockProposalBlockRecordsCandidatesFieldEvent | BlockProposalBlockRecordsStrengthsPpmFieldEvent | BlockProposalBlockRecordsWinnerFieldEvent | BlockProposalBlockRecordsDeltasNodeFieldEvent | BlockProposalBlockRecordsDeltasDeltaPpmFieldEvent | BlockProposalBlockRecordsDeltasQualifiesFieldEvent | BlockProposalBlockAdmissionsNodeFieldEvent | BlockProposalBlockAdmissionsJoinMessageIdFieldEvent | BlockProposalBlockQueriesMessageIdFieldEvent | BlockProposalBlockQueriesSubmitterFieldEvent | BlockProposalValidRoundFieldEvent> {
     return streamMessage(buf, BlockProposal.codec(), opts)
   }
 }
@@ -3524,6 +3756,11 @@ export namespace CommitCertificate {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface CommitCertificateHeaderQueriesRootFieldEvent {
+    field: '$.header.queriesRoot'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface CommitCertificateRoundFieldEvent {
     field: '$.round'
     value: number
@@ -3543,7 +3780,7 @@ export namespace CommitCertificate {
     return decodeMessage(buf, CommitCertificate.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CommitCertificate>): Generator<CommitCertificateHeaderHeightFieldEvent | CommitCertificateHeaderPrevHashFieldEvent | CommitCertificateHeaderRecordsRootFieldEvent | CommitCertificateHeaderStateRootFieldEvent | CommitCertificateHeaderTimeFieldEvent | CommitCertificateHeaderProposerFieldEvent | CommitCertificateRoundFieldEvent | CommitCertificatePrecommitsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CommitCertificate>): Generator<CommitCertificateHeaderHeightFieldEvent | CommitCertificateHeaderPrevHashFieldEvent | CommitCertificateHeaderRecordsRootFieldEvent | CommitCertificateHeaderStateRootFieldEvent | CommitCertificateHeaderTimeFieldEvent | CommitCertificateHeaderProposerFieldEvent | CommitCertificateHeaderQueriesRootFieldEvent | CommitCertificateRoundFieldEvent | CommitCertificatePrecommitsFieldEvent> {
     return streamMessage(buf, CommitCertificate.codec(), opts)
   }
 }
@@ -4373,6 +4610,11 @@ export namespace CertifiedBlock {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface CertifiedBlockBlockHeaderQueriesRootFieldEvent {
+    field: '$.block.header.queriesRoot'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface CertifiedBlockBlockRecordsQueryIdFieldEvent {
     field: '$.block.records[].queryId'
     value: Uint8Array<ArrayBuffer>
@@ -4433,6 +4675,18 @@ export namespace CertifiedBlock {
     index: number
   }
 
+  export interface CertifiedBlockBlockQueriesMessageIdFieldEvent {
+    field: '$.block.queries[].messageId'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface CertifiedBlockBlockQueriesSubmitterFieldEvent {
+    field: '$.block.queries[].submitter'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export interface CertifiedBlockCertificateHeaderHeightFieldEvent {
     field: '$.certificate.header.height'
     value: number
@@ -4463,6 +4717,11 @@ export namespace CertifiedBlock {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface CertifiedBlockCertificateHeaderQueriesRootFieldEvent {
+    field: '$.certificate.header.queriesRoot'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface CertifiedBlockCertificateRoundFieldEvent {
     field: '$.certificate.round'
     value: number
@@ -4482,7 +4741,7 @@ export namespace CertifiedBlock {
     return decodeMessage(buf, CertifiedBlock.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CertifiedBlock>): Generator<CertifiedBlockBlockHeaderHeightFieldEvent | CertifiedBlockBlockHeaderPrevHashFieldEvent | CertifiedBlockBlockHeaderRecordsRootFieldEvent | CertifiedBlockBlockHeaderStateRootFieldEvent | CertifiedBlockBlockHeaderTimeFieldEvent | CertifiedBlockBlockHeaderProposerFieldEvent | CertifiedBlockBlockRecordsQueryIdFieldEvent | CertifiedBlockBlockRecordsIncludedMessageIdsFieldEvent | CertifiedBlockBlockRecordsCandidatesFieldEvent | CertifiedBlockBlockRecordsStrengthsPpmFieldEvent | CertifiedBlockBlockRecordsWinnerFieldEvent | CertifiedBlockBlockRecordsDeltasNodeFieldEvent | CertifiedBlockBlockRecordsDeltasDeltaPpmFieldEvent | CertifiedBlockBlockRecordsDeltasQualifiesFieldEvent | CertifiedBlockBlockAdmissionsNodeFieldEvent | CertifiedBlockBlockAdmissionsJoinMessageIdFieldEvent | CertifiedBlockCertificateHeaderHeightFieldEvent | CertifiedBlockCertificateHeaderPrevHashFieldEvent | CertifiedBlockCertificateHeaderRecordsRootFieldEvent | CertifiedBlockCertificateHeaderStateRootFieldEvent | CertifiedBlockCertificateHeaderTimeFieldEvent | CertifiedBlockCertificateHeaderProposerFieldEvent | CertifiedBlockCertificateRoundFieldEvent | CertifiedBlockCertificatePrecommitsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CertifiedBlock>): Generator<CertifiedBlockBlockHeaderHeightFieldEvent | CertifiedBlockBlockHeaderPrevHashFieldEvent | CertifiedBlockBlockHeaderRecordsRootFieldEvent | CertifiedBlockBlockHeaderStateRootFieldEvent | CertifiedBlockBlockHeaderTimeFieldEvent | CertifiedBlockBlockHeaderProposerFieldEvent | CertifiedBlockBlockHeaderQueriesRootFieldEvent | CertifiedBlockBlockRecordsQueryIdFieldEvent | CertifiedBlockBlockRecordsIncludedMessageIdsFieldEvent | CertifiedBlockBlockRecordsCandidatesFieldEvent | CertifiedBlockBlockRecordsStrengthsPpmFieldEvent | CertifiedBlockBlockRecordsWinnerFieldEvent | CertifiedBlockBlockRecordsDeltasNodeFieldEvent | CertifiedBlockBlockRecordsDeltasDeltaPpmFieldEvent | CertifiedBlockBlockRecordsDeltasQualifiesFieldEvent | CertifiedBlockBlockAdmissionsNodeFieldEvent | CertifiedBlockBlockAdmissionsJoinMessageIdFieldEvent | CertifiedBlockBlockQueriesMessageIdFieldEvent | CertifiedBlockBlockQueriesSubmitterFieldEvent | CertifiedBlockCertificateHeaderHeightFieldEvent | CertifiedBlockCertificateHeaderPrevHashFieldEvent | CertifiedBlockCertificateHeaderRecordsRootFieldEvent | CertifiedBlockCertificateHeaderStateRootFieldEvent | CertifiedBlockCertificateHeaderTimeFieldEvent | CertifiedBlockCertificateHeaderProposerFieldEvent | CertifiedBlockCertificateHeaderQueriesRootFieldEvent | CertifiedBlockCertificateRoundFieldEvent | CertifiedBlockCertificatePrecommitsFieldEvent> {
     return streamMessage(buf, CertifiedBlock.codec(), opts)
   }
 }
@@ -4625,6 +4884,12 @@ export namespace BlocksResponse {
     index: number
   }
 
+  export interface BlocksResponseBlocksBlockHeaderQueriesRootFieldEvent {
+    field: '$.blocks[].block.header.queriesRoot'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export interface BlocksResponseBlocksBlockRecordsQueryIdFieldEvent {
     field: '$.blocks[].block.records[].queryId'
     value: Uint8Array<ArrayBuffer>
@@ -4685,6 +4950,18 @@ export namespace BlocksResponse {
     index: number
   }
 
+  export interface BlocksResponseBlocksBlockQueriesMessageIdFieldEvent {
+    field: '$.blocks[].block.queries[].messageId'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface BlocksResponseBlocksBlockQueriesSubmitterFieldEvent {
+    field: '$.blocks[].block.queries[].submitter'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export interface BlocksResponseBlocksCertificateHeaderHeightFieldEvent {
     field: '$.blocks[].certificate.header.height'
     value: number
@@ -4721,6 +4998,12 @@ export namespace BlocksResponse {
     index: number
   }
 
+  export interface BlocksResponseBlocksCertificateHeaderQueriesRootFieldEvent {
+    field: '$.blocks[].certificate.header.queriesRoot'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export interface BlocksResponseBlocksCertificateRoundFieldEvent {
     field: '$.blocks[].certificate.round'
     value: number
@@ -4741,7 +5024,7 @@ export namespace BlocksResponse {
     return decodeMessage(buf, BlocksResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlocksResponse>): Generator<BlocksResponseBlocksBlockHeaderHeightFieldEvent | BlocksResponseBlocksBlockHeaderPrevHashFieldEvent | BlocksResponseBlocksBlockHeaderRecordsRootFieldEvent | BlocksResponseBlocksBlockHeaderStateRootFieldEvent | BlocksResponseBlocksBlockHeaderTimeFieldEvent | BlocksResponseBlocksBlockHeaderProposerFieldEvent | BlocksResponseBlocksBlockRecordsQueryIdFieldEvent | BlocksResponseBlocksBlockRecordsIncludedMessageIdsFieldEvent | BlocksResponseBlocksBlockRecordsCandidatesFieldEvent | BlocksResponseBlocksBlockRecordsStrengthsPpmFieldEvent | BlocksResponseBlocksBlockRecordsWinnerFieldEvent | BlocksResponseBlocksBlockRecordsDeltasNodeFieldEvent | BlocksResponseBlocksBlockRecordsDeltasDeltaPpmFieldEvent | BlocksResponseBlocksBlockRecordsDeltasQualifiesFieldEvent | BlocksResponseBlocksBlockAdmissionsNodeFieldEvent | BlocksResponseBlocksBlockAdmissionsJoinMessageIdFieldEvent | BlocksResponseBlocksCertificateHeaderHeightFieldEvent | BlocksResponseBlocksCertificateHeaderPrevHashFieldEvent | BlocksResponseBlocksCertificateHeaderRecordsRootFieldEvent | BlocksResponseBlocksCertificateHeaderStateRootFieldEvent | BlocksResponseBlocksCertificateHeaderTimeFieldEvent | BlocksResponseBlocksCertificateHeaderProposerFieldEvent | BlocksResponseBlocksCertificateRoundFieldEvent | BlocksResponseBlocksCertificatePrecommitsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlocksResponse>): Generator<BlocksResponseBlocksBlockHeaderHeightFieldEvent | BlocksResponseBlocksBlockHeaderPrevHashFieldEvent | BlocksResponseBlocksBlockHeaderRecordsRootFieldEvent | BlocksResponseBlocksBlockHeaderStateRootFieldEvent | BlocksResponseBlocksBlockHeaderTimeFieldEvent | BlocksResponseBlocksBlockHeaderProposerFieldEvent | BlocksResponseBlocksBlockHeaderQueriesRootFieldEvent | BlocksResponseBlocksBlockRecordsQueryIdFieldEvent | BlocksResponseBlocksBlockRecordsIncludedMessageIdsFieldEvent | BlocksResponseBlocksBlockRecordsCandidatesFieldEvent | BlocksResponseBlocksBlockRecordsStrengthsPpmFieldEvent | BlocksResponseBlocksBlockRecordsWinnerFieldEvent | BlocksResponseBlocksBlockRecordsDeltasNodeFieldEvent | BlocksResponseBlocksBlockRecordsDeltasDeltaPpmFieldEvent | BlocksResponseBlocksBlockRecordsDeltasQualifiesFieldEvent | BlocksResponseBlocksBlockAdmissionsNodeFieldEvent | BlocksResponseBlocksBlockAdmissionsJoinMessageIdFieldEvent | BlocksResponseBlocksBlockQueriesMessageIdFieldEvent | BlocksResponseBlocksBlockQueriesSubmitterFieldEvent | BlocksResponseBlocksCertificateHeaderHeightFieldEvent | BlocksResponseBlocksCertificateHeaderPrevHashFieldEvent | BlocksResponseBlocksCertificateHeaderRecordsRootFieldEvent | BlocksResponseBlocksCertificateHeaderStateRootFieldEvent | BlocksResponseBlocksCertificateHeaderTimeFieldEvent | BlocksResponseBlocksCertificateHeaderProposerFieldEvent | BlocksResponseBlocksCertificateHeaderQueriesRootFieldEvent | BlocksResponseBlocksCertificateRoundFieldEvent | BlocksResponseBlocksCertificatePrecommitsFieldEvent> {
     return streamMessage(buf, BlocksResponse.codec(), opts)
   }
 }
@@ -5084,6 +5367,12 @@ export namespace SyncResponse {
     index: number
   }
 
+  export interface SyncResponseBlocksBlocksBlockHeaderQueriesRootFieldEvent {
+    field: '$.blocks.blocks[].block.header.queriesRoot'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export interface SyncResponseBlocksBlocksBlockRecordsQueryIdFieldEvent {
     field: '$.blocks.blocks[].block.records[].queryId'
     value: Uint8Array<ArrayBuffer>
@@ -5144,6 +5433,18 @@ export namespace SyncResponse {
     index: number
   }
 
+  export interface SyncResponseBlocksBlocksBlockQueriesMessageIdFieldEvent {
+    field: '$.blocks.blocks[].block.queries[].messageId'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SyncResponseBlocksBlocksBlockQueriesSubmitterFieldEvent {
+    field: '$.blocks.blocks[].block.queries[].submitter'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export interface SyncResponseBlocksBlocksCertificateHeaderHeightFieldEvent {
     field: '$.blocks.blocks[].certificate.header.height'
     value: number
@@ -5180,6 +5481,12 @@ export namespace SyncResponse {
     index: number
   }
 
+  export interface SyncResponseBlocksBlocksCertificateHeaderQueriesRootFieldEvent {
+    field: '$.blocks.blocks[].certificate.header.queriesRoot'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export interface SyncResponseBlocksBlocksCertificateRoundFieldEvent {
     field: '$.blocks.blocks[].certificate.round'
     value: number
@@ -5211,7 +5518,7 @@ export namespace SyncResponse {
     return decodeMessage(buf, SyncResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncResponse>): Generator<SyncResponseStatusHeightFieldEvent | SyncResponseStatusHeadHashFieldEvent | SyncResponseBlocksBlocksBlockHeaderHeightFieldEvent | SyncResponseBlocksBlocksBlockHeaderPrevHashFieldEvent | SyncResponseBlocksBlocksBlockHeaderRecordsRootFieldEvent | SyncResponseBlocksBlocksBlockHeaderStateRootFieldEvent | SyncResponseBlocksBlocksBlockHeaderTimeFieldEvent | SyncResponseBlocksBlocksBlockHeaderProposerFieldEvent | SyncResponseBlocksBlocksBlockRecordsQueryIdFieldEvent | SyncResponseBlocksBlocksBlockRecordsIncludedMessageIdsFieldEvent | SyncResponseBlocksBlocksBlockRecordsCandidatesFieldEvent | SyncResponseBlocksBlocksBlockRecordsStrengthsPpmFieldEvent | SyncResponseBlocksBlocksBlockRecordsWinnerFieldEvent | SyncResponseBlocksBlocksBlockRecordsDeltasNodeFieldEvent | SyncResponseBlocksBlocksBlockRecordsDeltasDeltaPpmFieldEvent | SyncResponseBlocksBlocksBlockRecordsDeltasQualifiesFieldEvent | SyncResponseBlocksBlocksBlockAdmissionsNodeFieldEvent | SyncResponseBlocksBlocksBlockAdmissionsJoinMessageIdFieldEvent | SyncResponseBlocksBlocksCertificateHeaderHeightFieldEvent | SyncResponseBlocksBlocksCertificateHeaderPrevHashFieldEvent | SyncResponseBlocksBlocksCertificateHeaderRecordsRootFieldEvent | SyncResponseBlocksBlocksCertificateHeaderStateRootFieldEvent | SyncResponseBlocksBlocksCertificateHeaderTimeFieldEvent | SyncResponseBlocksBlocksCertificateHeaderProposerFieldEvent | SyncResponseBlocksBlocksCertificateRoundFieldEvent | SyncResponseBlocksBlocksCertificatePrecommitsFieldEvent | SyncResponseMessagesEnvelopesFieldEvent | SyncResponseErrorFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncResponse>): Generator<SyncResponseStatusHeightFieldEvent | SyncResponseStatusHeadHashFieldEvent | SyncResponseBlocksBlocksBlockHeaderHeightFieldEvent | SyncResponseBlocksBlocksBlockHeaderPrevHashFieldEvent | SyncResponseBlocksBlocksBlockHeaderRecordsRootFieldEvent | SyncResponseBlocksBlocksBlockHeaderStateRootFieldEvent | SyncResponseBlocksBlocksBlockHeaderTimeFieldEvent | SyncResponseBlocksBlocksBlockHeaderProposerFieldEvent | SyncResponseBlocksBlocksBlockHeaderQueriesRootFieldEvent | SyncResponseBlocksBlocksBlockRecordsQueryIdFieldEvent | SyncResponseBlocksBlocksBlockRecordsIncludedMessageIdsFieldEvent | SyncResponseBlocksBlocksBlockRecordsCandidatesFieldEvent | SyncResponseBlocksBlocksBlockRecordsStrengthsPpmFieldEvent | SyncResponseBlocksBlocksBlockRecordsWinnerFieldEvent | SyncResponseBlocksBlocksBlockRecordsDeltasNodeFieldEvent | SyncResponseBlocksBlocksBlockRecordsDeltasDeltaPpmFieldEvent | SyncResponseBlocksBlocksBlockRecordsDeltasQualifiesFieldEvent | SyncResponseBlocksBlocksBlockAdmissionsNodeFieldEvent | SyncResponseBlocksBlocksBlockAdmissionsJoinMessageIdFieldEvent | SyncResponseBlocksBlocksBlockQueriesMessageIdFieldEvent | SyncResponseBlocksBlocksBlockQueriesSubmitterFieldEvent | SyncResponseBlocksBlocksCertificateHeaderHeightFieldEvent | SyncResponseBlocksBlocksCertificateHeaderPrevHashFieldEvent | SyncResponseBlocksBlocksCertificateHeaderRecordsRootFieldEvent | SyncResponseBlocksBlocksCertificateHeaderStateRootFieldEvent | SyncResponseBlocksBlocksCertificateHeaderTimeFieldEvent | SyncResponseBlocksBlocksCertificateHeaderProposerFieldEvent | SyncResponseBlocksBlocksCertificateHeaderQueriesRootFieldEvent | SyncResponseBlocksBlocksCertificateRoundFieldEvent | SyncResponseBlocksBlocksCertificatePrecommitsFieldEvent | SyncResponseMessagesEnvelopesFieldEvent | SyncResponseErrorFieldEvent> {
     return streamMessage(buf, SyncResponse.codec(), opts)
   }
 }

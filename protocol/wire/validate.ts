@@ -29,7 +29,7 @@ export type ValidationCode =
   | 'height_committed' | 'height_ahead' | 'not_validator' | 'not_proposer' | 'join_member' | 'join_pending' | 'joins_full'
   // queries and rounds
   | 'not_member' | 'over_quota' | 'duplicate' | 'query_final' | 'anchor_unavailable' | 'round_closed' | 'round_unknown' | 'not_on_committee'
-  | 'late' | 'equivocation' | 'bad_opening' | 'reveal_pending' | 'bad_reveal'
+  | 'late' | 'equivocation' | 'bad_opening' | 'reveal_pending' | 'bad_reveal' | 'mempool_full'
   // the node itself
   | 'stopping'
 

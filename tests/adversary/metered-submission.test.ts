@@ -62,7 +62,7 @@ describe('metered submission', () => {
   }, 60_000)
 
   it('a node\'s clients share its rate: past it the API answers 429', async () => {
-    swarm = await startTestSwarm({ size: 4, params: { submission: { perBlock: 32, perSecond: 2 } } })
+    swarm = await startTestSwarm({ size: 4, params: { submission: { perBlock: 32, perSecond: 2, perEpoch: 128 } } })
     const accepted: string[] = []
     let refused: unknown
     for (let i = 0; i < 6 && refused === undefined; i++) {

@@ -17,7 +17,9 @@ describe('swarmrank cluster (node processes through the CLI)', () => {
     expect(summary.queries.every(q => q.status === 'final' && typeof q.answer === 'string')).toBe(true)
     expect(summary.nodes).toHaveLength(3)
     expect(new Set(summary.nodes.map(n => n.stateRoot)).size).toBe(1)
-    expect(summary.nodes.every(n => n.height === 3)).toBe(true)
+    // each query is ordered by one block and recorded in a later one (blocks may share them)
+    expect(new Set(summary.nodes.map(n => n.height)).size).toBe(1)
+    expect(summary.nodes[0].height).toBeGreaterThanOrEqual(4)
     const cluster = JSON.parse(readFileSync(join(data, 'cluster.json'), 'utf8')) as { nodes: Array<{ pid: number, dataDir: string, api: string, multiaddr: string }> }
     expect(cluster.nodes).toHaveLength(3)
     for (const n of cluster.nodes) {

@@ -10,7 +10,7 @@ import { asBytes, toHex } from '../../protocol/hash.js'
 import { genesisValidator } from '../../protocol/reputation.js'
 import type { ReputationEntry } from '../../protocol/reputation.js'
 import { queryIdHexOf } from '../../protocol/round.js'
-import type { RoundState } from '../../protocol/round.js'
+import type { RoundStart, RoundState } from '../../protocol/round.js'
 import { RoundSet } from '../../protocol/round-set.js'
 import type { RoundSetEffect, RoundSetEvent } from '../../protocol/round-set.js'
 import { encodeRoundRecord } from '../../protocol/wire/codec.js'
@@ -45,6 +45,12 @@ export class RoundHarness {
   readonly params: ProtocolParams
   table: Map<string, ReputationEntry>
   now = 1_700_000_000_000
+  /**
+   * Where "the chain" orders a query: its committees' seed and its deadlines' start. By default
+   * the query id stands in for the ordering block's seed and now for its time; a test that builds
+   * real blocks orders the query in one and returns `roundSeed` and that block's time.
+   */
+  ordering: (query: SignedMessage, now: number) => RoundStart = (query, now) => ({ seed: query.id, time: now })
   private readonly queue: Array<{ node: HarnessNode, event: RoundSetEvent }> = []
 
   private constructor (nodes: HarnessNode[], params: ProtocolParams) {
@@ -80,12 +86,13 @@ export class RoundHarness {
     return this.nodes
   }
 
-  /** Hand the query to every node's round set (their rounds start) and carry out what follows. */
+  /** Every node's round set learns that a block ordered the query (their rounds start) and carries out what follows. */
   async begin (query: SignedMessage): Promise<void> {
+    const start = this.ordering(query, this.now)
     for (const node of this.nodes) {
-      node.rounds = new RoundSet({ self: node.id, networkId, params: this.params, height: 0, tableAt: h => (h === 0 ? this.table : undefined) })
+      node.rounds = new RoundSet({ self: node.id, networkId, params: this.params })
       node.verdicts = []
-      const step = node.rounds.handle({ type: 'query', query }, this.now)
+      const step = node.rounds.handle({ type: 'ordered', query, start, table: this.table }, this.now)
       node.state = node.rounds.round(query.idHex)
       await this.carryOut(node, step.effects)
     }
@@ -131,5 +138,6 @@ export class RoundHarness {
 
 function messageEvent (message: SignedMessage): RoundSetEvent {
   const queryIdHex = queryIdHexOf(message.payload)
-  return queryIdHex === undefined ? { type: 'query', query: message } : { type: 'message', queryIdHex, message }
+  if (queryIdHex === undefined) throw new Error('only round messages are delivered to round sets')
+  return { type: 'message', queryIdHex, message }
 }

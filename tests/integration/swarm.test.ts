@@ -31,6 +31,7 @@ describe('five real nodes over loopback TCP', () => {
     expect(views.every(v => v.answer === views[0].answer)).toBe(true)
     expect(views[0].candidates!.length).toBeGreaterThan(0)
     expect(new Set(swarm.nodes.map(n => n.status().stateRoot)).size).toBe(1)
-    expect(swarm.nodes.every(n => n.status().height === 1)).toBe(true)
+    // two blocks: one orders the query (DESIGN §8.2), one holds its record
+    expect(swarm.nodes.every(n => n.status().height === 2)).toBe(true)
   }, 30_000)
 })

@@ -5,7 +5,8 @@ import { makeCertificate, verifyAnswer, verifyCertificate } from '../../protocol
 import { defaultBftParams, defaultProtocolParams } from '../../protocol/genesis.js'
 import type { Genesis } from '../../protocol/genesis.js'
 import { sha256, toHex, utf8 } from '../../protocol/hash.js'
-import { applyBlock, blockHash, buildBlock, genesisState, nextValidatorSet, recordHash, stateRoot } from '../../protocol/ledger.js'
+import { applyBlock, blockHash, buildBlock, genesisState, nextValidatorSet, recordHash, roundSeed, stateRoot } from '../../protocol/ledger.js'
+import type { LedgerState } from '../../protocol/ledger.js'
 import { HashStream } from '../../protocol/random.js'
 import { newcomer } from '../../protocol/reputation.js'
 import { encodeRoundRecord } from '../../protocol/wire/codec.js'
@@ -15,28 +16,35 @@ import { VoteType } from '../../protocol/wire/messages.js'
 import { RoundHarness } from '../helpers/round-harness.js'
 import { networkId } from '../helpers/wire-fixtures.js'
 
-async function finishedRound (): Promise<{ h: RoundHarness, genesis: Genesis, messages: Map<string, SignedMessage> }> {
+/** A round run to its end on a query that block 1 ordered; `state` is the ledger after block 1. */
+async function finishedRound (): Promise<{ h: RoundHarness, genesis: Genesis, messages: Map<string, SignedMessage>, state: LedgerState }> {
   const h = await RoundHarness.create(['ada', 'bo', 'cy', 'dee', 'eli', 'fox', 'gia'], { answerers: 3, rankers: 4 })
-  await h.run(drawTask(new HashStream(sha256(utf8('blocks')))).prompt)
   const genesis: Genesis = { network: 'unit', params: h.params, validators: h.nodes.map(n => ({ peerId: n.id, reputationPpm: 500_000 })) }
+  let state = genesisState(genesis)
+  h.ordering = (query, now) => {
+    const ordering = buildBlock(state, [], h.nodes[1].id, now, genesis.params, [], [{ messageId: query.id, submitter: utf8(query.signerId) }])
+    state = applyBlock(state, ordering, genesis.params)
+    return { seed: roundSeed(state, query.idHex)!, time: ordering.header!.time }
+  }
+  await h.run(drawTask(new HashStream(sha256(utf8('blocks')))).prompt)
   const s = h.nodes[0].state!
   const messages = new Map<string, SignedMessage>([[s.queryIdHex, s.init.query]])
   for (const m of [...s.answerCommits.values(), ...s.answerReveals.values(), ...s.comparisonCommits.values(), ...s.comparisonReveals.values()]) messages.set(m.idHex, m)
-  return { h, genesis, messages }
+  return { h, genesis, messages, state }
 }
 
 describe('blocks', async () => {
-  const { h, genesis, messages } = await finishedRound()
-  const state = genesisState(genesis)
+  const { h, genesis, messages, state } = await finishedRound()
   const record = h.nodes[0].state!.outcome!.record
   const proposer = h.nodes[2].id
   const block = buildBlock(state, [record], proposer, 1_700_000_000_500, genesis.params)
-  const ctx = { state, params: genesis.params, validators: state.validators, messages, tableAt: (height: number) => (height === 0 ? state.reputations : undefined), isFinalized: () => false }
+  const ctx = { state, params: genesis.params, validators: state.validators, messages, tableAt: (height: number) => (height === 1 ? state.reputations : undefined), isFinalized: () => false }
 
   it('a block built from a finished round checks out, and commits to the state after it', () => {
     expect(checkProposedBlock(block, ctx)).toEqual({ valid: true })
     const next = applyBlock(state, block, genesis.params)
-    expect(next.height).toBe(1)
+    expect(next.height).toBe(2)
+    expect(next.ordered.get(h.nodes[0].state!.queryIdHex)?.final).toBe(true)
     expect(toHex(block.header!.stateRoot)).toBe(toHex(stateRoot(next)))
   })
 
@@ -77,7 +85,7 @@ describe('blocks', async () => {
   it('commit certificates verify with more than 2/3 of the power, and not otherwise', async () => {
     const hash = blockHash(block.header!)
     const precommit = async (i: number, blockHash = hash, type = VoteType.PRECOMMIT): Promise<SignedMessage> =>
-      signMessage(h.nodes[i].key, { networkId, vote: { type, height: 1, round: 0, blockHash } })
+      signMessage(h.nodes[i].key, { networkId, vote: { type, height: 2, round: 0, blockHash } })
     const five = await Promise.all([0, 1, 2, 3, 4].map(async i => precommit(i)))
     expect(await verifyCertificate(makeCertificate(block.header!, 0, five), state.validators, networkId)).toEqual({ valid: true, power: 2_500_000, total: 3_500_000 })
     expect(await verifyCertificate(makeCertificate(block.header!, 0, five.slice(0, 4)), state.validators, networkId)).toMatchObject({ valid: false, reason: expect.stringMatching(/more than 2\/3/) })
@@ -88,7 +96,7 @@ describe('blocks', async () => {
     const cert = makeCertificate(block.header!, 0, five)
     const winner = h.nodes[0].state!.outcome!.winner!.answer
     const proof = { certificate: cert, record: encodeRoundRecord(record), recordHashes: [recordHash(record)], answer: winner }
-    expect(await verifyAnswer(proof, state.validators, networkId)).toMatchObject({ valid: true, height: 1 })
+    expect(await verifyAnswer(proof, state.validators, networkId)).toMatchObject({ valid: true, height: 2 })
     expect(await verifyAnswer({ ...proof, answer: winner + '0' }, state.validators, networkId)).toMatchObject({ valid: false })
     expect(await verifyAnswer({ ...proof, recordHashes: [sha256(utf8('z'))] }, state.validators, networkId)).toMatchObject({ valid: false })
   })
@@ -122,7 +130,7 @@ describe('the validator set', () => {
     let state = genesisState(genesis)
     state.reputations.set('12D3KooWb', { reputationPpm: 400_000, qualifiedRounds: 5, onProbation: false })
     for (let h = 1; h <= 4; h++) {
-      const block = { header: { height: h, prevHash: state.lastBlockHash, recordsRoot: new Uint8Array(32), stateRoot: new Uint8Array(32), time: h, proposer: utf8('12D3KooWa') }, records: [], admissions: [] }
+      const block = { header: { height: h, prevHash: state.lastBlockHash, recordsRoot: new Uint8Array(32), stateRoot: new Uint8Array(32), time: h, proposer: utf8('12D3KooWa'), queriesRoot: new Uint8Array(32) }, records: [], admissions: [], queries: [] }
       state = applyBlock(state, block, genesis.params)
       expect(state.validators.has('12D3KooWb')).toBe(h === 4)
     }
