@@ -295,7 +295,8 @@ export class SwarmNode extends EventTarget {
     const { views, rounds } = this.parts
     const view = await views.get(id)
     if (view === undefined) return undefined
-    if (view.status === 'pending') return { ...view, phase: rounds.phaseOf(id) ?? view.phase, ...rounds.committeesOf(id) }
+    // A query no block has ordered yet is waiting for one (its round starts then, DESIGN §8.2).
+    if (view.status === 'pending') return { ...view, phase: rounds.phaseOf(id) ?? (this.parts.chain.current.ordered.has(id) ? view.phase : 'ordering'), ...rounds.committeesOf(id) }
     return view
   }
 }
