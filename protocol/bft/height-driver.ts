@@ -248,15 +248,39 @@ export class HeightDriver<E> {
       this.heightLog.push(m)
       this.heightKeys.add(m.key)
     }
-    this.ensureStarted(true)
-    if (m.kind === 'vote') {
-      this.feed({ type: 'vote', vote: m.vote })
-    } else {
+    if (m.kind === 'proposal') {
       this.proposers.set(m.proposal.id, m.from)
       this.note('debug', `proposal ${m.proposal.id.slice(0, 12)} for ${m.height}/${m.proposal.round} from ${m.from.slice(-8)} (${m.proposal.value.records.length} records, valid round ${m.proposal.validRound}); we are in round ${this.tm?.round}`)
-      this.feed({ type: 'proposal', proposal: m.proposal })
     }
+    if (this.tm === undefined) {
+      // An idle height starts on a proposal, or once votes from more than a third of the power
+      // are in — some honest validator is working on it. One validator's votes alone would have
+      // every idle validator escalate Tendermint rounds for as long as nobody has anything to
+      // propose (DESIGN §8.4). The kept messages are replayed when the height starts.
+      if (m.kind === 'proposal' || 3 * this.votersPower() > this.totalPower()) this.ensureStarted(true)
+      return accept(undefined)
+    }
+    this.feedMessage(m)
     return accept(undefined)
+  }
+
+  private feedMessage (m: ConsensusMessage<E>): void {
+    if (m.kind === 'vote') this.feed({ type: 'vote', vote: m.vote })
+    else this.feed({ type: 'proposal', proposal: m.proposal })
+  }
+
+  /** The power of the validators with a vote in this height's log. */
+  private votersPower (): number {
+    const voters = new Set(this.heightLog.filter(m => m.kind === 'vote').map(m => m.from))
+    let power = 0
+    for (const v of voters) power += this.state.validators.get(v) ?? 0
+    return power
+  }
+
+  private totalPower (): number {
+    let total = 0
+    for (const p of this.state.validators.values()) total += p
+    return total
   }
 
   private onJoin (msg: SignedMessage): Validation<void> {
@@ -424,6 +448,8 @@ export class HeightDriver<E> {
     this.heightStartedAt = this.now
     this.stepStartedAt = this.now
     this.feed({ type: 'start' })
+    // what arrived for this height before it started here
+    for (const m of [...this.heightLog]) this.feedMessage(m)
   }
 
   private feed (event: TendermintEvent<Block, E>): void {

@@ -66,4 +66,21 @@ describe('a record that can never be valid does not poison every block', () => {
     const effects = driver.handle({ type: 'record-refused', queryIdHex: qid('bad'), reason: 'again' }, 0).effects
     expect(effects.filter(e => e.type === 'note')).toHaveLength(0)
   })
+
+  it('one validator\'s votes do not start an idle height: no round escalates while nobody has anything to propose', () => {
+    // Before: any validator's vote started the height on every other validator, which then
+    // escalated Tendermint rounds (timeouts growing 500 ms a round) for as long as the network
+    // was idle. Now a height starts on a vote only once votes from more than a third of the
+    // power are in (an honest validator is among them), or on a proposal.
+    const idle = new HeightDriver<string>({ self: 'val-a', params, state: genesis, memory: undefined })
+    const vote = (from: string, round: number): Parameters<typeof idle.handle>[0] => ({ type: 'message', message: { kind: 'vote', key: `${from}/${round}`, height: 1, from, vote: { kind: 'prevote', round, id: null, from, evidence: `${from}/${round}` }, carrier: `${from}/${round}` } })
+    let timeouts = 0
+    for (let r = 0; r < 20; r++) timeouts += idle.handle(vote('val-d', r), r * 10_000).effects.filter(e => e.type === 'schedule-timeout').length
+    expect(timeouts).toBe(0)
+    expect(idle.round).toBeUndefined()
+    // a second validator's vote: more than a third of the power, so an honest one is working on the height
+    const joined = idle.handle(vote('val-c', 19), 200_000).effects
+    expect(idle.round).toBeDefined()
+    expect(joined.some(e => e.type === 'schedule-timeout')).toBe(true)
+  })
 })
