@@ -20,6 +20,11 @@ export type SimBehaviour =
   | 'copycat'
   /** commits answers and verdicts but never reveals them */
   | 'withholder'
+  /**
+   * a colluder that also grinds the queries it submits (DESIGN §8.2): it tries nonces until the
+   * query id, as a committee seed, would give its cartel the answer committee
+   */
+  | 'grinder'
 
 export interface SimAgent {
   behaviour: SimBehaviour
@@ -28,14 +33,14 @@ export interface SimAgent {
   tieRate: number
 }
 
-export const byzantineBehaviours: SimBehaviour[] = ['wrong', 'random-ranker', 'colluder', 'copycat', 'withholder']
+export const byzantineBehaviours: SimBehaviour[] = ['wrong', 'random-ranker', 'colluder', 'copycat', 'withholder', 'grinder']
 
 export function isByzantine (agent: SimAgent): boolean {
   return agent.behaviour !== 'honest'
 }
 
 function profileOf (agent: SimAgent): AgentProfile {
-  const behaviour = agent.behaviour === 'copycat' || agent.behaviour === 'withholder' ? 'honest' : agent.behaviour
+  const behaviour = agent.behaviour === 'copycat' || agent.behaviour === 'withholder' ? 'honest' : agent.behaviour === 'grinder' ? 'colluder' : agent.behaviour
   return { name: agent.behaviour, behaviour, answerSkill: agent.answerSkill, judgeSkill: agent.judgeSkill, tieRate: agent.tieRate }
 }
 
@@ -70,7 +75,7 @@ export function simAnswer (agent: SimAgent, seed: string, queryId: Uint8Array, t
   if (agent.behaviour === 'copycat') return undefined
   const value = builtinAnswer(profileOf(agent), seed, queryId, task.prompt)
   if (!freeForm) return value
-  return phrase(value, agent.behaviour === 'colluder' ? 'cartel' : seed, queryId)
+  return phrase(value, agent.behaviour === 'colluder' || agent.behaviour === 'grinder' ? 'cartel' : seed, queryId)
 }
 
 /** A verdict on a pair: judges read the values, so phrasing does not matter to them. */

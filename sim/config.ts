@@ -78,6 +78,12 @@ export interface QueryOutcome {
   bestSingleRight: boolean
   /** share of the query's committee seats held by each node group */
   seats: Record<string, number>
+  /**
+   * A query its submitter ground (a `grinder`): the share of answer seats its group would have
+   * held had committees been seeded by the query id (what grinding bought before DESIGN §8.2),
+   * and the share it holds with committees seeded by the ordering block.
+   */
+  ground?: { queryIdSeedShare: number, actualShare: number }
 }
 
 /** The ledger after each block, summarised by node group. */

@@ -24,6 +24,8 @@ export interface QueryInfo {
   createdAtMs: number
   finalAtMs?: number
   height?: number
+  /** a ground query: its submitter's group, and that group's share of answer seats had the query id seeded the committees */
+  ground?: { group: string, queryIdSeedShare: number }
 }
 
 export interface GradingContext {
@@ -45,7 +47,10 @@ export function gradeQuery (info: QueryInfo, ctx: GradingContext): QueryOutcome 
     const g = ctx.groupOf(id)
     seats[g] = (seats[g] ?? 0) + 1 / members.length
   }
-  const base = { index: info.index, createdAtMs: info.createdAtMs, final: info.height !== undefined, seats }
+  const ground = info.ground === undefined || info.committees.answerers.length === 0
+    ? {}
+    : { ground: { queryIdSeedShare: info.ground.queryIdSeedShare, actualShare: info.committees.answerers.filter(id => ctx.groupOf(id) === info.ground!.group).length / info.committees.answerers.length } }
+  const base = { index: info.index, createdAtMs: info.createdAtMs, final: info.height !== undefined, seats, ...ground }
   const best = ctx.bestSingle === undefined ? undefined : simAnswer(ctx.bestSingle.agent, ctx.bestSingle.id, info.query.id, info.task, ctx.freeForm)
   const bestSingleRight = isRight(best, info.task)
   if (info.height === undefined) {

@@ -10,6 +10,9 @@ import { simAnswer, simJudge } from './agents.js'
 import type { QueryInfo } from './grading.js'
 import type { SimNode, SimWorld } from './world.js'
 
+/** Nonces a grinder tries per query it submits (signatures are cheap: this is a modest attacker). */
+const GRIND_TRIES = 300
+
 /**
  * The simulator's shell around each node's round set (protocol/round-set.ts), as
  * node/round-runner.ts is the node's: queries asked and ordered by blocks, round messages gossiped to the nodes that
@@ -29,10 +32,24 @@ export class SimRounds {
     const entry = this.w.rng.pick(entries)
     const task = drawTask(this.w.taskRng)
     const anchor = this.w.heightOf(entry)
-    const query = this.w.sign(entry, {
+    let query = this.w.sign(entry, {
       query: { prompt: task.prompt, anchorHeight: anchor, createdAt: this.w.nowMs(), nonce: asBytes(utf8(`q${index}`)) }
     })
-    const info: QueryInfo = { index, task, query, committees: { answerers: [], rankers: [] }, participants: [], createdAtMs: this.w.clock.now }
+    let ground: QueryInfo['ground']
+    if (entry.agent.behaviour === 'grinder') {
+      // Grind the nonce for the answer committee the query id alone would draw (the rule before
+      // DESIGN §8.2); the block that orders the query decides its committees now.
+      const table = this.w.chain.states[anchor].reputations
+      const share = (q: typeof query): number => drawCommittees(q.id, table, this.w.cfg.params.answerers, this.w.cfg.params.rankers).answerers.filter(id => this.w.byId.get(id)!.agent.behaviour === 'grinder').length / this.w.cfg.params.answerers
+      let best = share(query)
+      for (let n = 0; n < GRIND_TRIES && best < 1; n++) {
+        const candidate = this.w.sign(entry, { query: { prompt: task.prompt, anchorHeight: anchor, createdAt: this.w.nowMs(), nonce: asBytes(utf8(`q${index}/${n}`)) } })
+        const s = share(candidate)
+        if (s > best) [query, best] = [candidate, s]
+      }
+      ground = { group: entry.group, queryIdSeedShare: best }
+    }
+    const info: QueryInfo = { index, task, query, committees: { answerers: [], rankers: [] }, participants: [], createdAtMs: this.w.clock.now, ...(ground === undefined ? {} : { ground }) }
     this.w.queries.push(info)
     this.w.queryByHex.set(query.idHex, info)
     // Validators keep it until a block orders it (DESIGN §8.2); the round starts then.

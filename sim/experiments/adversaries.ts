@@ -15,7 +15,7 @@ export async function adversariesExperiment (ctx: ExperimentContext): Promise<Ex
   const queries = ctx.quick ? 45 : 120
   const warmup = Math.floor(queries / 3)
   const fractions = ctx.quick ? [0, 0.3] : [0, 0.1, 0.2, 0.3, 0.4, 0.45]
-  const profiles: SimBehaviour[] = ctx.quick ? ['colluder', 'withholder'] : byzantineBehaviours
+  const profiles: SimBehaviour[] = ctx.quick ? ['colluder', 'withholder', 'grinder'] : byzantineBehaviours
   const runs = 1 + profiles.length * (fractions.length - 1)
   // time series of the runs at the largest share under a third: reputation and rolling accuracy
   const shown = Math.max(...fractions.filter(f => f < 1 / 3))
@@ -41,6 +41,13 @@ export async function adversariesExperiment (ctx: ExperimentContext): Promise<Ex
       if (behaviour === 'colluder') accSeries.push({ name: 'majority (colluder)', dashed: true, points: rolling(r.queries.map(q => q.majorityRight)) })
     }
     const last = r.blocks[r.blocks.length - 1]
+    // ground queries (grinders): the answer seats grinding would have bought with the query id as
+    // the committee seed, against what the ordering block's seed gave them
+    const ground = r.queries.flatMap(q => q.ground === undefined ? [] : [q.ground])
+    const mean = (xs: number[]): number => xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length
+    const grinding = ground.length === 0
+      ? {}
+      : { groundQueries: ground.length, groundSeatShareIfQueryIdSeed: round3(mean(ground.map(g => g.queryIdSeedShare))), groundSeatShareActual: round3(mean(ground.map(g => g.actualShare))) }
     return {
       behaviour,
       fraction,
@@ -52,7 +59,8 @@ export async function adversariesExperiment (ctx: ExperimentContext): Promise<Ex
       byzantineReputationPpm: last?.reputation.byzantine ?? null,
       byzantinePowerShare: round3(last?.powerShare.byzantine ?? 0),
       final: r.queries.filter(q => q.final).length,
-      agreement: r.agreement
+      agreement: r.agreement,
+      ...grinding
     }
   }
   const baseline = await one('honest', 0)
@@ -112,7 +120,8 @@ export async function adversariesExperiment (ctx: ExperimentContext): Promise<Ex
     `no attacker: consensus ${pct(baseline.consensus as number)}, majority ${pct(baseline.majority as number)} (after warm-up, ${queries - warmup} questions)`,
     ...profiles.map(b => {
       const worst = of(b)[of(b).length - 1]
-      return `${b.padEnd(14)} at ${pct(worst.fraction as number)}: consensus ${pct(worst.consensus as number)}, majority ${pct(worst.majority as number)}, Byzantine reputation ${String(worst.byzantineReputationPpm)} vs honest ${String(worst.honestReputationPpm)} ppm; defences hold up to ${breaks[b] === null ? `${pct(fractions[fractions.length - 1])} and beyond` : `below ${pct(breaks[b] as number)}`}`
+      const grind = worst.groundQueries === undefined ? '' : `; ${String(worst.groundQueries)} ground queries: answer seats ${pct(worst.groundSeatShareActual as number)} (query-id seed would give ${pct(worst.groundSeatShareIfQueryIdSeed as number)})`
+      return `${b.padEnd(14)} at ${pct(worst.fraction as number)}: consensus ${pct(worst.consensus as number)}, majority ${pct(worst.majority as number)}, Byzantine reputation ${String(worst.byzantineReputationPpm)} vs honest ${String(worst.honestReputationPpm)} ppm; defences hold up to ${breaks[b] === null ? `${pct(fractions[fractions.length - 1])} and beyond` : `below ${pct(breaks[b] as number)}`}${grind}`
     })
   ]
   return { name: 'adversaries', report: { experiment: 'adversaries', seed: ctx.seed, nodes: n, queries, warmup, rows, defencesBreakAt: breaks }, plots, summary }

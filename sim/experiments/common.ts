@@ -61,7 +61,8 @@ export function byzantineAgent (behaviour: SimBehaviour, rng: Prng): SimAgent {
   switch (behaviour) {
     case 'wrong': return { behaviour, answerSkill: 0, judgeSkill: 0.9, tieRate: 0.05 }
     case 'random-ranker': return { behaviour, answerSkill: 0.2 + 0.45 * rng.next(), judgeSkill: 0.5, tieRate: 0.3 }
-    case 'colluder': return { behaviour, answerSkill: 0, judgeSkill: 0, tieRate: 0 }
+    case 'colluder':
+    case 'grinder': return { behaviour, answerSkill: 0, judgeSkill: 0, tieRate: 0 }
     default: return { behaviour, answerSkill: 0.2 + 0.45 * rng.next(), judgeSkill: 0.8 + 0.15 * rng.next(), tieRate: 0.05 }
   }
 }

@@ -22,7 +22,7 @@ describe('experiments (quick versions)', () => {
     expect(Object.keys(plots)).toEqual(['accuracy.svg', 'accuracy-over-rounds.svg'])
   })
 
-  it('adversaries: a cartel under 1/3 of the weight does not flip results after warm-up, and loses reputation', async () => {
+  it('adversaries: a cartel under 1/3 of the weight does not flip results after warm-up, and loses reputation; grinding its own queries buys no seats', async () => {
     const { report } = await quick('adversaries')
     const rows = report.rows as Array<Record<string, unknown>>
     noViolations(rows)
@@ -33,6 +33,13 @@ describe('experiments (quick versions)', () => {
     expect(cartel.byzantineReputationPpm as number).toBeLessThan(cartel.honestReputationPpm as number)
     const withholder = rows.find(r => r.behaviour === 'withholder' && (r.fraction as number) > 0)!
     expect(withholder.byzantineReputationPpm as number).toBeLessThan(100_000)
+    // grinders (DESIGN §8.2): 300 nonces a query would have bought them about half the answer
+    // seats of their own queries with the query id as the seed; drawn from the ordering block,
+    // they get their share or less (4 of 15 identities, their reputation falling)
+    const grinder = rows.find(r => r.behaviour === 'grinder' && (r.fraction as number) > 0)!
+    expect(grinder.groundQueries as number).toBeGreaterThan(3)
+    expect(grinder.groundSeatShareIfQueryIdSeed as number).toBeGreaterThan(0.45)
+    expect(grinder.groundSeatShareActual as number).toBeLessThan((grinder.groundSeatShareIfQueryIdSeed as number) / 2)
   })
 
   it('sybil: a flood of fresh identities gains no voting power by colluding, little by behaving, and at most a third of the seats', async () => {
