@@ -11,6 +11,8 @@ import type { Genesis } from '../../protocol/genesis.js'
 import { GENESIS_FILE, NODE_INFO_FILE, writeGenesisFile } from '../datadir.js'
 import type { NodeInfo } from '../datadir.js'
 import { loadOrCreateKey } from '../keys.js'
+import { addNodeNamespace, inNamespace, nodeIp, writeShapes } from './netns.js'
+import type { NetLayout } from './netns.js'
 
 /** DIR/cluster.json: what scripts (churn, tests) need to find and drive the cluster's nodes. */
 export interface ClusterNode {
@@ -22,6 +24,12 @@ export interface ClusterNode {
   api: string
   multiaddr: string
   log: string
+  /** the `swarmrank start` arguments it runs with (churn restarts it with the same) */
+  args?: string[]
+  /** netns layout: the node's namespace, address and relay process */
+  netns?: string
+  ip?: string
+  relayPid?: number
 }
 
 export interface ClusterFile {
@@ -29,6 +37,8 @@ export interface ClusterFile {
   networkId: string
   genesis: string
   nodes: ClusterNode[]
+  /** present when the nodes run in network namespaces (swarmrank cluster --netns) */
+  net?: NetLayout & { shapesFile: string }
 }
 
 export const CLUSTER_FILE = 'cluster.json'
@@ -37,6 +47,7 @@ export const CLUSTER_FILE = 'cluster.json'
 export const clusterParams = { ...defaultProtocolParams, answerCommitMs: 5_000, answerRevealMs: 2_000, compareCommitMs: 5_000, compareRevealMs: 2_000 }
 
 const bin = fileURLToPath(new URL('../../../bin/swarmrank.js', import.meta.url))
+const relayScript = fileURLToPath(new URL('./relay.js', import.meta.url))
 
 /** Free TCP ports on loopback (the OS picks; a port can be taken again before we use it, rarely). */
 async function freePorts (count: number): Promise<number[]> {
@@ -96,24 +107,81 @@ export interface StartedNode {
   info: NodeInfo
 }
 
-/** Start node processes (all at once: ports are chosen first, so each knows all others' addresses). */
-export async function startClusterNodes (dir: string, genesisFile: string, nodes: Array<{ dataDir: string, peerId: string, profile: string }>, logLevel = 'info'): Promise<StartedNode[]> {
+/**
+ * Start node processes (all at once: ports are chosen first, so each knows all others' addresses).
+ * With `net`, each node runs in a namespace of its own behind its relay (netns.ts).
+ */
+export async function startClusterNodes (dir: string, genesisFile: string, nodes: Array<{ dataDir: string, peerId: string, profile: string }>, logLevel = 'info', net?: NetLayout): Promise<StartedNode[]> {
+  if (net !== undefined) return await startNetnsNodes(dir, genesisFile, nodes, logLevel, net)
   const ports = await freePorts(nodes.length)
   const addrs = nodes.map((n, i) => `/ip4/127.0.0.1/tcp/${ports[i]}/p2p/${n.peerId}`)
+  const argsOf = nodes.map((n, i) => {
+    const args = ['start', '--data', resolve(n.dataDir), '--genesis', resolve(genesisFile), '--listen', `/ip4/127.0.0.1/tcp/${ports[i]}`, '--api', '0', '--profile', n.profile, '--log-level', logLevel]
+    for (const [j, a] of addrs.entries()) if (j !== i) args.push('--bootstrap', a)
+    return args
+  })
   const started = await Promise.all(nodes.map(async (n, i) => {
     rmSync(join(n.dataDir, NODE_INFO_FILE), { force: true })
-    const args = ['start', '--data', n.dataDir, '--genesis', genesisFile, '--listen', `/ip4/127.0.0.1/tcp/${ports[i]}`, '--api', '0', '--profile', n.profile, '--log-level', logLevel]
-    for (const [j, a] of addrs.entries()) if (j !== i) args.push('--bootstrap', a)
-    return spawnNode(args, n.dataDir)
+    return spawnNode(argsOf[i], n.dataDir)
   }))
-  writeCluster(dir, started.map((s, i) => ({ index: i, peerId: s.info.peerId, profile: nodes[i].profile, dataDir: resolve(nodes[i].dataDir), pid: s.info.pid, api: s.info.api, multiaddr: addrs[i], log: resolve(join(nodes[i].dataDir, 'node.log')) })))
+  writeCluster(dir, started.map((s, i) => ({ index: i, peerId: s.info.peerId, profile: nodes[i].profile, dataDir: resolve(nodes[i].dataDir), pid: s.info.pid, api: s.info.api, multiaddr: addrs[i], log: resolve(join(nodes[i].dataDir, 'node.log')), args: argsOf[i] })))
   return started
 }
 
+/** The file the relays read their shapes from (netns.ts LinkShape), in the cluster directory. */
+export const SHAPES_FILE = 'link-shapes.json'
+
+async function startNetnsNodes (dir: string, genesisFile: string, nodes: Array<{ dataDir: string, peerId: string, profile: string }>, logLevel: string, net: NetLayout): Promise<StartedNode[]> {
+  const shapesFile = resolve(join(dir, SHAPES_FILE))
+  writeShapes(shapesFile, {})
+  const addrs = nodes.map((n, i) => `/ip4/${nodeIp(net, i)}/tcp/${net.p2pPort}/p2p/${n.peerId}`)
+  const members = await Promise.all(nodes.map(async (n, i) => {
+    const args = netnsStartArgs(net, resolve(n.dataDir), resolve(genesisFile), i, n.profile, addrs.filter((_, j) => j !== i), logLevel)
+    return await startNetnsMember(net, i, resolve(n.dataDir), args, shapesFile)
+  }))
+  writeCluster(dir, members.map((m, i) => ({ index: i, peerId: m.started.info.peerId, profile: nodes[i].profile, dataDir: resolve(nodes[i].dataDir), pid: m.started.info.pid, api: m.started.info.api, multiaddr: addrs[i], log: resolve(join(nodes[i].dataDir, 'node.log')), args: m.args, netns: m.namespace, ip: m.ip, relayPid: m.relayPid })), { ...net, shapesFile })
+  return members.map(m => m.started)
+}
+
+/** `swarmrank start` arguments of node `index` in the netns layout: libp2p on loopback behind the relay, the API on its own address. */
+export function netnsStartArgs (net: NetLayout, dataDir: string, genesisFile: string, index: number, profile: string, bootstrap: string[], logLevel: string): string[] {
+  const args = ['start', '--data', dataDir, '--genesis', genesisFile, '--listen', `/ip4/127.0.0.1/tcp/${net.p2pPort}`, '--api', String(net.apiPort), '--api-host', nodeIp(net, index), '--profile', profile, '--log-level', logLevel]
+  for (const a of bootstrap) args.push('--bootstrap', a)
+  return args
+}
+
+/** Namespace, relay and node process of member `index` (the namespace is new: index not used before). */
+export async function startNetnsMember (net: NetLayout, index: number, dataDir: string, args: string[], shapesFile: string): Promise<{ started: StartedNode, namespace: string, ip: string, relayPid: number, args: string[] }> {
+  const { namespace, ip } = addNodeNamespace(net, index)
+  rmSync(join(dataDir, NODE_INFO_FILE), { force: true })
+  const relayPid = await spawnRelay(net, index, ip, dataDir, shapesFile)
+  const started = await spawnNode(args, dataDir, 30_000, inNamespace(net, index))
+  return { started, namespace, ip, relayPid, args }
+}
+
+/** Start node `index`'s relay in its namespace; resolves with its pid once it listens. */
+async function spawnRelay (net: NetLayout, index: number, ip: string, dataDir: string, shapesFile: string): Promise<number> {
+  const logFd = openSync(join(dataDir, 'relay.log'), 'a')
+  const [cmd, ...pre] = inNamespace(net, index)
+  const child = spawn(cmd, [...pre, process.execPath, relayScript, ip, String(net.p2pPort), '127.0.0.1', String(net.p2pPort), ip, shapesFile], { stdio: ['ignore', 'pipe', logFd], detached: false })
+  const pid = child.pid
+  if (pid === undefined) throw new ClusterError(`relay of node ${index} did not start`)
+  await new Promise<void>((ok, fail) => {
+    const timer = setTimeout(() => fail(new ClusterError(`relay of node ${index} did not start within 10 s; see ${join(dataDir, 'relay.log')}`)), 10_000)
+    child.stdout!.once('data', () => { clearTimeout(timer); ok() })
+    child.once('exit', code => { clearTimeout(timer); fail(new ClusterError(`relay of node ${index} exited with code ${code}; see ${join(dataDir, 'relay.log')}`)) })
+  })
+  child.stdout!.resume()
+  child.unref()
+  return pid
+}
+
 /** Spawn `swarmrank start ARGS` with its output in DATA/node.log; resolves once it wrote node.json. */
-export async function spawnNode (args: string[], dataDir: string, timeoutMs = 30_000): Promise<StartedNode> {
+export async function spawnNode (args: string[], dataDir: string, timeoutMs = 30_000, commandPrefix: string[] = []): Promise<StartedNode> {
   const logFd = openSync(join(dataDir, 'node.log'), 'a')
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', logFd, logFd] })
+  // `ip netns exec` execs the program in place: the child's pid is the node's
+  const [cmd, ...rest] = [...commandPrefix, process.execPath, bin, ...args]
+  const child = spawn(cmd, rest, { stdio: ['ignore', logFd, logFd] })
   const infoFile = join(dataDir, NODE_INFO_FILE)
   const deadline = Date.now() + timeoutMs
   for (;;) {
@@ -140,10 +208,10 @@ export function readCluster (dir: string): ClusterFile | undefined {
   }
 }
 
-function writeCluster (dir: string, nodes: ClusterNode[]): void {
+function writeCluster (dir: string, nodes: ClusterNode[], net?: ClusterFile['net']): void {
   const genesisFile = join(dir, GENESIS_FILE)
   const genesis = JSON.parse(readFileSync(genesisFile, 'utf8')) as Genesis
-  const file: ClusterFile = { network: genesis.network, networkId: networkIdHex(genesis), genesis: resolve(genesisFile), nodes }
+  const file: ClusterFile = { network: genesis.network, networkId: networkIdHex(genesis), genesis: resolve(genesisFile), nodes, net }
   writeFileSync(join(dir, CLUSTER_FILE), JSON.stringify(file, null, 2) + '\n')
 }
 
@@ -170,7 +238,9 @@ export async function stopClusterNodes (children: ChildProcess[], graceMs = 5_00
 
 /** SIGTERM every node cluster.json lists that still runs (then SIGKILL after `graceMs`). */
 export async function stopListedNodes (dir: string, graceMs = 5_000): Promise<void> {
-  const pids = (readCluster(dir)?.nodes ?? []).map(n => n.pid).filter(isAlive)
+  const listed = readCluster(dir)?.nodes ?? []
+  for (const n of listed) if (n.relayPid !== undefined && isAlive(n.relayPid)) { try { process.kill(n.relayPid, 'SIGKILL') } catch {} }
+  const pids = listed.map(n => n.pid).filter(isAlive)
   for (const pid of pids) { try { process.kill(pid, 'SIGCONT'); process.kill(pid, 'SIGTERM') } catch {} }
   const deadline = Date.now() + graceMs
   while (pids.some(isAlive) && Date.now() < deadline) await new Promise(r => setTimeout(r, 50))

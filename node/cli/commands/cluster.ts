@@ -4,6 +4,8 @@ import { sha256, utf8 } from '../../../protocol/hash.js'
 import type { LedgerSnapshot } from '../../../protocol/ledger.js'
 import { HashStream } from '../../../protocol/random.js'
 import { prepareCluster, startClusterNodes, stopClusterNodes, stopListedNodes } from '../../cluster/launcher.js'
+import { createNetwork, destroyNetwork, netnsUnavailable } from '../../cluster/netns.js'
+import type { NetLayout } from '../../cluster/netns.js'
 import type { StartedNode } from '../../cluster/launcher.js'
 import type { QueryView } from '../../store.js'
 import type { NodeStatus } from '../../swarm-node.js'
@@ -12,7 +14,7 @@ import { callApi } from '../http-client.js'
 import { UsageError } from '../errors.js'
 import { formatTable } from '../table.js'
 
-export const clusterHelp = `Usage: swarmrank cluster [--nodes N] [--queries K] [--data DIR] [--seed S] [--exit] [--json]
+export const clusterHelp = `Usage: swarmrank cluster [--nodes N] [--queries K] [--data DIR] [--seed S] [--netns] [--exit] [--json]
 
 Start a local swarm: N node processes on loopback with builtin agents of different skill, a
 fresh genesis naming them all, one data directory each under DIR, and DIR/cluster.json
@@ -27,6 +29,9 @@ reputations. Without --exit the cluster keeps running until Ctrl-C.
   --exit        stop the nodes after the questions; exit 0 only if every question is final
   --json        print a JSON summary on stdout (progress goes to stderr)
   --log-level L the nodes' log level, in DIR/node-*/node.log (default info)
+  --netns       root only: each node in a network namespace of its own on a bridge, so that
+                swarmrank churn can partition, delay and drop packets between real processes
+                (needs ip and nft; the namespaces and bridge go when the cluster stops)
 
 Examples:
   swarmrank cluster --nodes 5
@@ -42,7 +47,8 @@ export async function clusterCommand (argv: string[], out: (line: string) => voi
     seed: { type: 'string' },
     exit: { type: 'boolean' },
     json: { type: 'boolean' },
-    'log-level': { type: 'string' }
+    'log-level': { type: 'string' },
+    netns: { type: 'boolean' }
   }, false)
   if (values.help === true) { out(clusterHelp); return 0 }
   const logLevel = (values['log-level'] as string | undefined) ?? 'info'
@@ -54,17 +60,24 @@ export async function clusterCommand (argv: string[], out: (line: string) => voi
   const json = values.json === true
   const say = json ? err : out
 
+  if (values.netns === true) {
+    const why = netnsUnavailable()
+    if (why !== undefined) throw new UsageError(`--netns: ${why}`)
+  }
   const network = `cluster-${randomBytes(3).toString('hex')}`
   const layout = await prepareCluster(dir, size, network)
-  say(`starting ${size} nodes in ${dir} (network ${network})`)
+  let net: NetLayout | undefined
   let started: StartedNode[] = []
   // Our own children, and any node a churn run restarted since (listed in cluster.json, not our child).
   const shutdown = async (): Promise<void> => {
     await stopClusterNodes(started.map(s => s.child))
     await stopListedNodes(dir)
+    if (net !== undefined) destroyNetwork(net)
   }
   try {
-    started = await startClusterNodes(dir, layout.genesisFile, layout.nodes, logLevel)
+    if (values.netns === true) net = createNetwork()
+    say(`starting ${size} nodes in ${dir} (network ${network}${net === undefined ? '' : `; namespaces ${net.prefix}-*, bridge ${net.bridge} ${net.subnet}.0/24`})`)
+    started = await startClusterNodes(dir, layout.genesisFile, layout.nodes, logLevel, net)
     for (const [i, s] of started.entries()) say(`  node-${i}  ${layout.nodes[i].profile.padEnd(4)} ${s.info.peerId}  ${s.info.api}`)
     if (started.length > 0) say(`dashboard: open ${started[0].info.api}/ in a browser; OpenAI-compatible endpoint ${started[0].info.api}/v1; metrics ${started[0].info.api}/metrics`)
     await waitForMesh(started, size)

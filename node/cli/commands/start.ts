@@ -39,6 +39,8 @@ agent, and serve the HTTP API. Stops cleanly on Ctrl-C (SIGINT) or SIGTERM.
   --mdns                  discover peers on the LAN by multicast DNS (off by default)
   --gossip-degree D       gossip mesh degree, 2 to 32 (default ${DEFAULT_GOSSIP_DEGREE}; raise it for large, sparse networks)
   --byzantine KIND        misbehave on purpose, for fault-injection: withhold, equivocate, spam or forge
+  --clock-offset-ms MS    run this node's protocol clock MS ahead (negative: behind) of the machine's,
+                          for clock-skew faults (default 0; at most ±1 hour)
 
 Examples:
   swarmrank start --data ./node-a
@@ -62,7 +64,8 @@ export async function startCommand (argv: string[], out: (line: string) => void)
     'log-level': { type: 'string' },
     mdns: { type: 'boolean' },
     'gossip-degree': { type: 'string' },
-    byzantine: { type: 'string' }
+    byzantine: { type: 'string' },
+    'clock-offset-ms': { type: 'string' }
   }, false)
   if (values.help === true) {
     out(startHelp)
@@ -74,6 +77,7 @@ export async function startCommand (argv: string[], out: (line: string) => void)
   if (!logLevels.includes(level as LogLevel)) throw new UsageError(`--log-level must be one of ${logLevels.join(', ')}`)
   const apiPort = numberFlag('api', values.api as string | undefined, 7420, n => Number.isInteger(n) && n >= 0 && n <= 65535, 'a port number from 0 to 65535')
   const gossipDegree = numberFlag('gossip-degree', values['gossip-degree'] as string | undefined, DEFAULT_GOSSIP_DEGREE, n => Number.isInteger(n) && n >= 2 && n <= 32, 'an integer from 2 to 32')
+  const clockOffsetMs = numberFlag('clock-offset-ms', values['clock-offset-ms'] as string | undefined, 0, n => Number.isInteger(n) && Math.abs(n) <= 3_600_000, 'an integer number of milliseconds from -3600000 to 3600000')
   const listen = values.listen as string[] | undefined
   const bootstrap = values.bootstrap as string[] | undefined
   for (const a of [...(listen ?? []), ...(bootstrap ?? [])]) {
@@ -91,7 +95,11 @@ export async function startCommand (argv: string[], out: (line: string) => void)
   const agent = makeAgent(values as Record<string, string | undefined>, peerId)
   const logger = createLogger({ level: level as LogLevel })
   const log = logger.forComponent('cli')
-  const node = new SwarmNode({ dataDir, genesis, privateKey: key, agent, listen, bootstrap, mdns: values.mdns === true, gossipDegree, logger, byzantine })
+  // Every protocol time (query createdAt, deadlines, block times) comes from this one clock; the
+  // node's other readings (performance.now for durations, log stamps) are not protocol time.
+  const now = clockOffsetMs === 0 ? undefined : () => Date.now() + clockOffsetMs
+  if (clockOffsetMs !== 0) log.warn(`clock offset ${clockOffsetMs} ms (--clock-offset-ms): this node's protocol time is skewed on purpose`)
+  const node = new SwarmNode({ dataDir, genesis, privateKey: key, agent, listen, bootstrap, mdns: values.mdns === true, gossipDegree, logger, byzantine, now })
   try {
     await node.start()
   } catch (err) {
