@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
+import type { Socket } from 'node:net'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
@@ -171,7 +172,10 @@ async function spawnRelay (net: NetLayout, index: number, ip: string, dataDir: s
     child.stdout!.once('data', () => { clearTimeout(timer); ok() })
     child.once('exit', code => { clearTimeout(timer); fail(new ClusterError(`relay of node ${index} exited with code ${code}; see ${join(dataDir, 'relay.log')}`)) })
   })
+  // keep draining the pipe, but let it (and the child) not hold this process open: churn exits
+  // after a join while the joined node's relay runs on
   child.stdout!.resume()
+  ;(child.stdout as unknown as Socket).unref()
   child.unref()
   return pid
 }
