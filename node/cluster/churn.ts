@@ -222,10 +222,12 @@ export async function runChurn (opts: ChurnOptions): Promise<ChurnReport> {
   const elapsed = (): string => ((Date.now() - started) / 1000).toFixed(1)
   const queryLoop = (async () => {
     const task = new HashStream(sha256(utf8(`churn-queries/${opts.seed}`)))
+    // a stream of its own: how many queries go out depends on timing, and must not shift the fault schedule
+    const pick = new HashStream(sha256(utf8(`churn-targets/${opts.seed}`)))
     while (Date.now() < end) {
       const targets = up()
       if (targets.length > 0) {
-        const n = targets[rng.nextInt(targets.length)]
+        const n = targets[pick.nextInt(targets.length)]
         try {
           const { id } = await callApi<{ id: string }>(n.api, '/v1/queries', { method: 'POST', body: { prompt: drawTask(task).prompt }, timeoutMs: 3_000 })
           acknowledged.set(id, n.index)
