@@ -8,13 +8,14 @@
  * log and report) and prints the command that replays its seed; passing runs are deleted.
  *
  *   npm run campaign -- [--runs 100] [--seed BASE] [--from 0] [--nodes 4,5] [--duration 12]
- *                       [--rate 0.5] [--queries-per-second 2] [--quiescence 90] [--out DIR]
+ *                       [--rate 0.7] [--queries-per-second 2] [--quiescence 90] [--out DIR]
  *                       [--loopback] [--faults LIST]
  *
  * Exit code 0 only if every run passed.
  */
 import { spawn } from 'node:child_process'
-import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import type { ChildProcess } from 'node:child_process'
+import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -24,6 +25,9 @@ import { readCluster, stopListedNodes } from '../node/cluster/launcher.js'
 import { destroyNetwork, netnsUnavailable } from '../node/cluster/netns.js'
 
 const bin = fileURLToPath(new URL('../../bin/swarmrank.js', import.meta.url))
+/** the cluster command of the run in progress (stopped cleanly if the campaign is interrupted) */
+let current: ChildProcess | undefined
+let currentChurn: ChildProcess | undefined
 
 export interface CampaignOptions {
   runs: number
@@ -98,18 +102,18 @@ async function oneRun (opts: CampaignOptions, k: number): Promise<RunResult> {
   const started = Date.now()
   const wallS = (): number => Math.round((Date.now() - started) / 100) / 10
   const clusterLog = join(dir, 'cluster.log')
-  writeFileSync(clusterLog, '')
+  // The cluster writes to a file, not a pipe to this process: if the campaign is killed, the
+  // cluster still stops its nodes and removes its namespaces when told to (no EPIPE on the way).
+  const logFd = openSync(clusterLog, 'w')
   const args = [bin, 'cluster', '--nodes', String(nodes), '--queries', '0', '--data', data, '--seed', seed, ...(opts.netns ? ['--netns'] : [])]
-  const cluster = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
-  let output = ''
-  const collect = (chunk: Buffer): void => { output += chunk.toString(); appendFileSync(clusterLog, chunk) }
-  cluster.stdout.on('data', collect)
-  cluster.stderr.on('data', collect)
+  const cluster = spawn(process.execPath, args, { stdio: ['ignore', logFd, logFd] })
+  closeSync(logFd)
+  current = cluster
   const exited = new Promise<number | null>(resolve => cluster.once('exit', code => resolve(code)))
   try {
     // `cluster running` is printed once the mesh formed
     const deadline = Date.now() + 120_000
-    while (!output.includes('cluster running')) {
+    while (!readFileSync(clusterLog, 'utf8').includes('cluster running')) {
       if (cluster.exitCode !== null) throw new Error(`the cluster exited with code ${cluster.exitCode} while starting (${clusterLog})`)
       if (Date.now() > deadline) throw new Error(`the cluster did not start within 120 s (${clusterLog})`)
       await sleep(100)
@@ -129,6 +133,7 @@ async function oneRun (opts: CampaignOptions, k: number): Promise<RunResult> {
     const timer = setTimeout(() => cluster.kill('SIGKILL'), 30_000)
     await exited
     clearTimeout(timer)
+    current = undefined
     // whatever the cluster command could not stop (it was killed, or broke): nodes, relays, namespaces
     await stopListedNodes(data).catch(() => {})
     const net = readCluster(data)?.net
@@ -169,6 +174,7 @@ export function summaryLine (s: CampaignSummary): string {
 
 async function runChild (args: string[], timeoutMs: number): Promise<{ code: number | null, stdout: string, stderr: string }> {
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  currentChurn = child
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (c: Buffer) => { stdout += c.toString() })
@@ -238,7 +244,7 @@ async function main (): Promise<number> {
     seed,
     nodes,
     durationS: num('duration', values.duration, 12, n => n > 0 && n <= 3600, 'seconds > 0'),
-    rate: num('rate', values.rate, 0.5, n => n > 0 && n <= 100, 'faults per second > 0'),
+    rate: num('rate', values.rate, 0.7, n => n > 0 && n <= 100, 'faults per second > 0'),
     queriesPerSecond: num('queries-per-second', values['queries-per-second'], 2, n => n > 0 && n <= 1000, 'a number > 0'),
     quiescenceS: num('quiescence', values.quiescence, 90, n => n > 0 && n <= 3600, 'seconds > 0'),
     // results/ is git-ignored: a failed run's logs stay there for a look and a replay
@@ -246,6 +252,17 @@ async function main (): Promise<number> {
     netns,
     faults: faults as FaultKind[],
     log: line => process.stdout.write(line + '\n')
+  }
+  // Ctrl-C or SIGTERM: the run's cluster stops its nodes and removes its namespaces, then we go
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      process.stdout.write(`campaign: ${signal}, stopping the current cluster\n`)
+      if (currentChurn?.exitCode === null) currentChurn.kill('SIGTERM')
+      const c = current
+      if (c === undefined || c.exitCode !== null) process.exit(130)
+      c.once('exit', () => process.exit(130))
+      c.kill('SIGINT')
+    })
   }
   const { summary } = await runCampaign(opts)
   process.stdout.write(summaryLine(summary) + '\n')

@@ -148,9 +148,26 @@ export async function runChurn (opts: ChurnOptions): Promise<ChurnReport> {
     n.held = false
   }
 
+  // Slow parts of faults (a node stopping and starting, a join) run beside the fault loop, so that
+  // faults overlap as they would in the wild; heal waits for them.
+  const background: Array<Promise<void>> = []
+  const inBackground = (work: () => Promise<void>): void => {
+    background.push(work().catch(err => opts.log(`  fault failed: ${(err as Error).message}`)))
+  }
+  // One victim chosen at a time: two faults must never both count on the same quorum.
+  let choosing: Promise<unknown> = Promise.resolve()
+
   const inject = async (kind: FaultKind): Promise<void> => {
-    if (kind === 'join') return await join_()
+    if (kind === 'join') return inBackground(join_)
     if (kind === 'partition' || kind === 'delay' || kind === 'loss') return injectNetwork(kind)
+    const chosen = choosing.then(async () => await injectProcess(kind))
+    choosing = chosen.catch(() => {})
+    const slow = await chosen
+    if (slow !== undefined) inBackground(slow)
+  }
+
+  /** Choose a victim and hit it; returns the slow remainder (stop, start) to run in the background. */
+  const injectProcess = async (kind: FaultKind): Promise<(() => Promise<void>) | undefined> => {
     const candidates = up().filter(n => !n.joined && !n.held)
     if (candidates.length === 0 || down() + 1 > maxDown) return
     const n = candidates[rng.nextInt(candidates.length)]
@@ -165,9 +182,22 @@ export async function runChurn (opts: ChurnOptions): Promise<ChurnReport> {
       n.clockOffsetMs = rng.nextInt(2) === 0 ? magnitude : -magnitude
       const skewedFor = 3_000 + rng.nextInt(5_000)
       opts.log(`  +${elapsed()}s clock node-${n.index} ${n.clockOffsetMs > 0 ? '+' : ''}${n.clockOffsetMs} ms for ${(skewedFor / 1000).toFixed(1)} s (restarted with --clock-offset-ms)`)
-      await restartGracefully(n)
-      later(skewedFor, async () => { n.clockOffsetMs = 0; await restartGracefully(n); release() })
-      return
+      n.state = 'down'
+      return async () => {
+        await restartGracefully(n)
+        later(skewedFor, async () => {
+          // setting the clock right is a restart too: it waits for a free slot under the limit
+          const claimed = choosing.then(async () => {
+            while (down() + 1 > maxDown && down() > 0) await sleep(100)
+            n.state = 'down'
+          })
+          choosing = claimed.catch(() => {})
+          await claimed
+          n.clockOffsetMs = 0
+          await restartGracefully(n)
+          release()
+        })
+      }
     }
     opts.log(`  +${elapsed()}s ${kind} node-${n.index}${kind === 'restart' ? '' : ` for ${(outage / 1000).toFixed(1)} s`}`)
     if (kind === 'pause') {
@@ -176,13 +206,13 @@ export async function runChurn (opts: ChurnOptions): Promise<ChurnReport> {
       later(outage, () => { process.kill(n.pid, 'SIGCONT'); n.state = 'up'; release() })
     } else if (kind === 'restart') {
       n.state = 'down'
-      await stopGracefully(n.pid)
-      recoveries.push(start(n, false).finally(release))
+      return async () => { await restartGracefully(n); release() }
     } else {
       process.kill(n.pid, 'SIGKILL')
       n.state = 'down'
       later(outage, async () => { await start(n, kind === 'wipe'); release() })
     }
+    return undefined
   }
 
   const injectNetwork = (kind: 'partition' | 'delay' | 'loss'): void => {
@@ -249,6 +279,7 @@ export async function runChurn (opts: ChurnOptions): Promise<ChurnReport> {
     await Promise.all([queryLoop, faultLoop])
     // Heal: every fault's outage ends, then anything still faulty is put right.
     opts.log(`healing at +${elapsed()}s`)
+    await Promise.allSettled(background) // may add recoveries (a clock fault's second restart)
     await Promise.allSettled(recoveries)
   } finally {
     // also when something above threw: never leave a cluster partitioned, lossy or slowed

@@ -64,6 +64,9 @@ export async function clusterCommand (argv: string[], out: (line: string) => voi
     const why = netnsUnavailable()
     if (why !== undefined) throw new UsageError(`--netns: ${why}`)
   }
+  // A closed terminal or pipe (EPIPE) must not cut the shutdown short and leave nodes running
+  // or namespaces behind.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {})
   const network = `cluster-${randomBytes(3).toString('hex')}`
   const layout = await prepareCluster(dir, size, network)
   let net: NetLayout | undefined
