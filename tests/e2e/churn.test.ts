@@ -40,7 +40,7 @@ describe('swarmrank churn (smoke: 4 node processes, ~25 s of faults)', () => {
       await new Promise(r => setTimeout(r, 200))
     }
     await new Promise(r => setTimeout(r, 3_000)) // mesh
-    const r = runCli(['churn', '--cluster', data, '--duration', '25', '--seed', 'ci', '--rate', '0.4', '--queries-per-second', '2', '--json'], { timeoutMs: 180_000 })
+    const r = runCli(['churn', '--cluster', data, '--duration', '25', '--seed', 'ci', '--faults', 'kill,pause,restart,wipe,join', '--rate', '0.4', '--queries-per-second', '2', '--json'], { timeoutMs: 180_000 })
     expect(r.code, `${r.stderr}\n${r.stdout}`).toBe(0)
     const report = JSON.parse(r.stdout) as { faults: Record<string, number>, queries: { acknowledged: number, lost: number, inconsistent: number }, diverged: number, nodes: Array<{ height: number, stateRoot: string }> }
     expect(Object.values(report.faults).reduce((s, x) => s + x, 0)).toBeGreaterThanOrEqual(4)
