@@ -5,8 +5,9 @@ import { proposerFor } from '../../protocol/bft/proposer.js'
 import type { ValueId, VoteKind } from '../../protocol/bft/tendermint.js'
 import { defaultProtocolParams } from '../../protocol/genesis.js'
 import { sha256, toHex, utf8 } from '../../protocol/hash.js'
-import { applyBlock, genesisState } from '../../protocol/ledger.js'
+import { applyBlock, genesisState, proposeBlock } from '../../protocol/ledger.js'
 import type { LedgerState } from '../../protocol/ledger.js'
+import type { SignedMessage } from '../../protocol/wire/envelope.js'
 import type { Block, RoundRecord } from '../../protocol/wire/messages.js'
 
 /**
@@ -162,5 +163,29 @@ describe('height driver', () => {
     // A round closing late for a query already final is not pooled again.
     h.feed({ type: 'round-ready', queryIdHex: toHex(record('a').queryId), record: record('a'), submitter: 'client', anchorHeight: 0 })
     expect(h.driver.readyRounds).toBe(1)
+  })
+
+  it('keeps queries waiting to be ordered within bounds per submitter and in all, and proposes them fairly (a flood test)', () => {
+    const h = new Harness(leader)
+    let n = 0
+    const query = (from: string, anchorHeight = 0): SignedMessage => {
+      const idHex = toHex(sha256(utf8(`query ${n++}`)))
+      return { id: sha256(utf8(idHex)), idHex, signerId: from, payload: { networkId: new Uint8Array(32), query: { prompt: 'p', anchorHeight, createdAt: 0, nonce: new Uint8Array(0) } }, bytes: new Uint8Array(0) } as unknown as SignedMessage
+    }
+    const flooder = validators[3]
+    const verdicts = Array.from({ length: heightDriverLimits.maxPendingQueriesPerSubmitter + 200 }, () => h.feed({ type: 'query', message: query(flooder) }).verdict!)
+    expect(verdicts.filter(v => v.result === 'ACCEPT')).toHaveLength(heightDriverLimits.maxPendingQueriesPerSubmitter)
+    expect(verdicts.at(-1)).toMatchObject({ result: 'IGNORE', code: 'over_quota' })
+    // another member's query still gets in, and into the very next block beside the flooder's
+    expect(h.feed({ type: 'query', message: query(validators[2]) }).verdict).toMatchObject({ result: 'ACCEPT' })
+    // a stranger's, or a stale one, never waits
+    expect(h.feed({ type: 'query', message: query('stranger') }).verdict).toMatchObject({ result: 'IGNORE' })
+    expect(h.driver.pendingQueries).toBe(heightDriverLimits.maxPendingQueriesPerSubmitter + 1)
+    // what a block orders of such a pool: the flooder up to its per-block quota, the other member too
+    const pool = [...Array.from({ length: 300 }, () => query(flooder)), query(validators[2])].map(q => ({ idHex: q.idHex, signerId: q.signerId, anchorHeight: 0 }))
+    const block = proposeBlock(genesis, [], [], leader, T0, params, pool)!
+    const submitters = block.queries.map(q => new TextDecoder().decode(q.submitter))
+    expect(submitters.filter(x => x === flooder)).toHaveLength(params.submission.perBlock)
+    expect(submitters).toContain(validators[2])
   })
 })
