@@ -122,6 +122,11 @@ export class Chain {
     return table
   }
 
+  /** The commit certificate stored with block `height`, if this node holds it. */
+  async certificateOf (height: number): Promise<CommitCertificate | undefined> {
+    return (await this.c.store.getCertifiedBlock(height))?.certificate
+  }
+
   /** The validator set that certifies block `height` (the state after height − 1), if still known. */
   async validatorsFor (height: number): Promise<Map<string, number> | undefined> {
     if (height === this.state.height + 1) return new Map(this.state.validators)

@@ -7,7 +7,8 @@ import type { ConsensusMemory, HeightEffect, HeightEvent } from '../protocol/bft
 import type { ConsensusMetrics } from '../protocol/bft/metrics.js'
 import type { ValueId } from '../protocol/bft/tendermint.js'
 import type { Genesis } from '../protocol/genesis.js'
-import { fromHex, toHex } from '../protocol/hash.js'
+import { embeddedEnvelopes, makeDoubleVote, offenceKey } from '../protocol/jailing.js'
+import { fromHex, sha256, toHex } from '../protocol/hash.js'
 import type { Bytes } from '../protocol/hash.js'
 import { recordHash } from '../protocol/ledger.js'
 import { nodeIdFromBytes } from '../protocol/record.js'
@@ -15,10 +16,11 @@ import type { ReputationEntry } from '../protocol/reputation.js'
 import type { SignedMessage } from '../protocol/wire/envelope.js'
 import { decodeBlock, encodeBlock } from '../protocol/wire/codec.js'
 import { VoteType } from '../protocol/wire/messages.js'
-import type { Block, Payload, RoundRecord } from '../protocol/wire/messages.js'
-import { ignore, reject } from '../protocol/wire/validate.js'
+import type { Block, CommitCertificate, Payload, RoundRecord } from '../protocol/wire/messages.js'
+import { ignore, reject, validateEnvelope } from '../protocol/wire/validate.js'
 import type { Validation } from '../protocol/wire/validate.js'
 import type { Chain, ImportedBlock } from './chain.js'
+import { LastCommitCollector } from './last-commit.js'
 import type { ChainSync } from './chain-sync.js'
 import type { Logger } from './logger.js'
 import type { MessageFetcher } from './message-fetcher.js'
@@ -73,6 +75,8 @@ export class ConsensusRunner {
   private readonly timers = new Set<NodeJS.Timeout>()
   private wake?: { at: number, timer: NodeJS.Timeout }
   private readonly verifiedRecords = new Set<string>()
+  /** the last block's precommits, growing after the commit: the next block's LastCommit (protocol/jailing.ts) */
+  private readonly lastCommit = new LastCommitCollector()
   private stopped = false
 
   constructor (components: ConsensusComponents) {
@@ -88,9 +92,24 @@ export class ConsensusRunner {
     components.chain.onImport(imported => this.onImport(imported))
   }
 
-  /** Start the stall checks. */
+  /** Start the stall checks, and take up the last block's commit from the store. */
   start (): void {
     this.run({ type: 'tick' })
+    const height = this.c.chain.height
+    if (this.recordsCommits() && height > 0) {
+      void this.c.chain.certificateOf(height).then(cert => {
+        if (cert !== undefined && this.c.chain.height === height && this.lastCommit.committedHeight < height) this.takeCommit(cert, this.c.chain.current.jailing?.certifiers)
+      }).catch(err => this.c.logger.warn(`loading the commit of block ${height} failed: ${(err as Error).message}`))
+    }
+  }
+
+  private recordsCommits (): boolean {
+    return this.c.genesis.params.jailing !== undefined
+  }
+
+  private takeCommit (certificate: CommitCertificate, certifiers: ReadonlyMap<string, number> | undefined): void {
+    this.lastCommit.reset(certificate, certifiers ?? new Map())
+    this.run({ type: 'last-commit', height: certificate.header!.height, lastCommit: this.lastCommit.lastCommit(), complete: this.lastCommit.complete })
   }
 
   stop (): void {
@@ -124,6 +143,8 @@ export class ConsensusRunner {
 
   /** Asked before a consensus message's signature is checked: why it can no longer matter, if it cannot. */
   uselessBecause (p: Payload): string | undefined {
+    // A late precommit for the last block still counts: the next block records who signed.
+    if (this.lastCommit.wants(p)) return undefined
     const height = p.vote?.height ?? p.blockProposal?.height
     return height === undefined ? undefined : this.driver.uselessBecause(height)
   }
@@ -133,6 +154,11 @@ export class ConsensusRunner {
     const message = consensusMessageOf(msg)
     // [REJECT] only proposals (with a block) and votes travel as consensus messages
     if (message === undefined) return reject('not a consensus message on the consensus topic', 'wrong_topic')
+    if (message.kind === 'vote' && message.height === this.lastCommit.committedHeight && (message.height < this.driver.height || this.driver.uselessBecause(message.height) !== undefined)) {
+      if (this.lastCommit.add(msg)) this.run({ type: 'last-commit', height: message.height, lastCommit: this.lastCommit.lastCommit(), complete: this.lastCommit.complete })
+      // [IGNORE] the height is committed; the precommit only joins the next block's LastCommit
+      return ignore(`height ${message.height} is already committed`, 'late_precommit')
+    }
     return this.run({ type: 'message', message }) ?? ignore('the node is stopping', 'stopping')
   }
 
@@ -165,6 +191,8 @@ export class ConsensusRunner {
   private onImport (imported: ImportedBlock): void {
     const { block, certificate } = imported
     this.c.logger.info(`committed block ${block.header!.height} (${block.records.length} record${block.records.length === 1 ? '' : 's'}, ${block.queries.length} quer${block.queries.length === 1 ? 'y' : 'ies'} ordered${block.admissions.length > 0 ? `, ${block.admissions.length} admission(s)` : ''}, round ${certificate.round}, ${certificate.precommits.length} precommits${imported.origin === 'synced' ? ', by sync' : ''})`)
+    // the commit first: a proposal the next height starts with carries it
+    if (this.recordsCommits()) this.takeCommit(certificate, imported.state.jailing?.certifiers)
     this.run({ type: 'committed', block, state: imported.state })
   }
 
@@ -210,8 +238,16 @@ export class ConsensusRunner {
       case 'wake-at':
         this.wakeAt(e.at)
         break
-      case 'equivocation':
+      case 'equivocation': {
+        // Both signed votes become evidence for the next blocks (DESIGN §8.9).
+        const a = e.first.evidence
+        const b = e.second.evidence
+        const v = a.payload.vote
+        if (this.recordsCommits() && v !== undefined && b.payload.vote !== undefined) {
+          this.run({ type: 'evidence', offender: a.signerId, key: offenceKey(a.signerId, v.height, v.round, v.type), height: v.height, evidence: makeDoubleVote(a, b) })
+        }
         break
+      }
       case 'note':
         this.c.logger[e.level](e.text)
         break
@@ -246,7 +282,10 @@ export class ConsensusRunner {
 
   private async commit (height: number, block: Block, round: number, precommits: SignedMessage[]): Promise<void> {
     try {
-      const result = await this.c.chain.importDecided(block, makeCertificate(block.header!, round, precommits))
+      const certificate = makeCertificate(block.header!, round, precommits)
+      // Precommits arriving while the block is stored still count for the next block's LastCommit.
+      if (this.recordsCommits() && this.c.chain.height === height - 1) this.lastCommit.reset(certificate, this.c.chain.current.validators)
+      const result = await this.c.chain.importDecided(block, certificate)
       // not_next: block sync imported this height first (the chain told the driver already)
       if (!result.imported && result.code !== 'not_next') {
         this.c.logger.error(`storing decided block ${height} failed: ${result.reason}`)
@@ -275,6 +314,15 @@ export class ConsensusRunner {
     try {
       const ids = [...new Set([...block.records.flatMap(r => r.includedMessageIds.map(toHex)), ...block.admissions.map(a => toHex(a.joinMessageId)), ...block.queries.map(q => toHex(q.messageId))])]
       const messages = await this.c.fetcher.fetch(ids, prefer)
+      // Signed votes the block embeds (its LastCommit, evidence): verified here, reused when held already.
+      for (const bytes of embeddedEnvelopes(block)) {
+        const id = toHex(sha256(bytes))
+        if (messages.has(id)) continue
+        const held = this.lastCommit.verified(id)
+        if (held !== undefined) { messages.set(id, held); continue }
+        const v = await validateEnvelope(bytes, { networkId: this.c.networkId, now: 0 })
+        if (v.result === 'ACCEPT') messages.set(id, v.value)
+      }
       // each record's round runs over the ledger after the block that ordered its query
       const tables = new Map<number, ReadonlyMap<string, ReputationEntry> | undefined>()
       for (const r of block.records) {

@@ -77,13 +77,16 @@ export class Upkeep {
    * is drawn into committees on probation, and earns voting power by scoring well (DESIGN §4.5).
    */
   private async askToJoin (): Promise<void> {
-    if (this.c.chain.current.reputations.has(this.c.self)) return
+    // A jailed validator asks back in the same way once its jail is over (protocol/jailing.ts).
+    const state = this.c.chain.current
+    const jailedUntil = state.jailing?.jailed.get(this.c.self)
+    if (state.reputations.has(this.c.self) && (jailedUntil === undefined || this.c.now() < jailedUntil)) return
     if (this.c.now() - this.lastJoinAt < JOIN_RETRY_MS || this.c.fetcher.connectedPeers().length === 0) return
     this.lastJoinAt = this.c.now()
     const msg = await signMessage(this.c.privateKey, { networkId: asBytes(this.c.networkId), join: { createdAt: this.c.now() } })
     this.c.publisher.keep(msg)
     await this.c.publisher.republish(msg)
-    this.c.logger.info(`asked to join the ledger (at height ${this.c.chain.height})`)
+    this.c.logger.info(`asked to ${jailedUntil === undefined ? 'join the ledger' : 'be released from jail'} (at height ${this.c.chain.height})`)
   }
 
   private async dialBootstrap (): Promise<void> {

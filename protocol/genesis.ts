@@ -3,6 +3,10 @@ import { sha256, toHex, utf8 } from './hash.js'
 import type { Bytes } from './hash.js'
 import { defaultReputationParams } from './reputation.js'
 import type { ReputationParams } from './reputation.js'
+import { defaultAdmissionParams } from './admission.js'
+import type { AdmissionParams } from './admission.js'
+import { defaultJailingParams } from './jailing.js'
+import type { JailingParams } from './jailing.js'
 import { defaultSubmissionParams } from './submission.js'
 import type { SubmissionParams } from './submission.js'
 
@@ -30,6 +34,14 @@ export interface ProtocolParams {
   bft: BftParams
   /** Who may submit queries, and how many (protocol/submission.ts). */
   submission: SubmissionParams
+  /**
+   * Accountability (protocol/jailing.ts, DESIGN §8.8–8.9): blocks carry their parent's commit
+   * and double-vote evidence; absent validators are jailed. Optional: a genesis without it keeps
+   * the rules (and block format) it was started with; `swarmrank init` and clusters write it.
+   */
+  jailing?: JailingParams
+  /** Admission rules (protocol/admission.ts): Joins per block, their expiry, the entry cap per hour. Optional: absent, the defaults apply, except the per-hour cap. */
+  admission?: AdmissionParams
 }
 
 /** Finality (DESIGN §4.6): Tendermint timeouts and validator-set rules. */
@@ -64,10 +76,33 @@ export interface GenesisValidator {
   reputationPpm: number
 }
 
+/** A ledger member carried over by a recovered genesis (protocol/recovery.ts), with no voting power at the start. */
+export interface GenesisMember {
+  peerId: string
+  reputationPpm: number
+  qualifiedRounds: number
+  onProbation: boolean
+}
+
+/** Where a recovered genesis comes from: the last committed state of a halted network. */
+export interface RecoveredFrom {
+  network: string
+  /** the halted network's id (hex) */
+  networkId: string
+  /** the committed height whose ledger this genesis starts from, and that block's hash (hex) */
+  height: number
+  blockHash: string
+  /** that ledger's state root (hex) */
+  stateRoot: string
+}
+
 export interface Genesis {
   network: string
   params: ProtocolParams
   validators: GenesisValidator[]
+  /** other ledger members, carried over by `swarmrank recover` (they start with no voting power) */
+  members?: GenesisMember[]
+  recoveredFrom?: RecoveredFrom
 }
 
 export const defaultProtocolParams: ProtocolParams = {
@@ -108,9 +143,9 @@ function fail (path: string, wants: string): never {
   throw new GenesisError(`genesis ${path} ${wants}`)
 }
 
-function expectObject (value: unknown, path: string, keys: string[]): Record<string, unknown> {
+function expectObject (value: unknown, path: string, keys: string[], optional: string[] = []): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(path, 'must be an object')
-  const extra = Object.keys(value as object).filter(k => !keys.includes(k))
+  const extra = Object.keys(value as object).filter(k => !keys.includes(k) && !optional.includes(k))
   if (extra.length > 0) fail(path, `has unknown field${extra.length > 1 ? 's' : ''} ${extra.join(', ')}`)
   const missing = keys.filter(k => !(k in (value as object)))
   if (missing.length > 0) fail(path, `is missing ${missing.join(', ')}`)
@@ -129,9 +164,9 @@ function num (value: unknown, path: string, min: number, max: number): number {
 
 /** Parse and check a genesis document (already JSON-decoded). Strict: unknown fields are errors. */
 export function parseGenesis (doc: unknown): Genesis {
-  const g = expectObject(doc, '(top level)', ['network', 'params', 'validators'])
+  const g = expectObject(doc, '(top level)', ['network', 'params', 'validators'], ['members', 'recoveredFrom'])
   if (typeof g.network !== 'string' || !/^[a-z0-9][a-z0-9._-]{0,63}$/.test(g.network)) fail('network', 'must be 1–64 characters of a-z, 0-9, ".", "_" or "-"')
-  const p = expectObject(g.params, 'params', Object.keys(defaultProtocolParams))
+  const p = expectObject(g.params, 'params', Object.keys(defaultProtocolParams).filter(k => k !== 'jailing' && k !== 'admission'), ['jailing', 'admission'])
   const r = expectObject(p.reputation, 'params.reputation', Object.keys(defaultReputationParams))
   const b = expectObject(p.bft, 'params.bft', Object.keys(defaultBftParams))
   const bft: BftParams = {
@@ -173,7 +208,9 @@ export function parseGenesis (doc: unknown): Genesis {
     btPrior: num(p.btPrior, 'params.btPrior', 0.001, 1000),
     reputation,
     bft,
-    submission
+    submission,
+    ...(p.jailing === undefined ? {} : { jailing: parseJailing(p.jailing) }),
+    ...(p.admission === undefined ? {} : { admission: parseAdmission(p.admission) })
   }
   if (!Array.isArray(g.validators) || g.validators.length === 0 || g.validators.length > 1024) fail('validators', 'must be a list of 1 to 1024 validators')
   const seen = new Set<string>()
@@ -191,7 +228,69 @@ export function parseGenesis (doc: unknown): Genesis {
     seen.add(entry.peerId)
     return { peerId: entry.peerId, reputationPpm: int(entry.reputationPpm, `validators[${i}].reputationPpm`, 1, 1_000_000) }
   })
-  return { network: g.network, params, validators }
+  const members = g.members === undefined ? undefined : parseMembers(g.members, seen)
+  const recoveredFrom = g.recoveredFrom === undefined ? undefined : parseRecoveredFrom(g.recoveredFrom)
+  return { network: g.network, params, validators, ...(members === undefined ? {} : { members }), ...(recoveredFrom === undefined ? {} : { recoveredFrom }) }
+}
+
+function checkPeerId (value: unknown, path: string): string {
+  if (typeof value !== 'string') fail(path, 'must be a peer id string')
+  try {
+    if (peerIdFromString(value).type !== 'Ed25519') fail(path, 'must be an Ed25519 peer id')
+  } catch (err) {
+    if (err instanceof GenesisError) throw err
+    fail(path, `is not a valid peer id ("${value}")`)
+  }
+  return value
+}
+
+function parseMembers (value: unknown, seen: Set<string>): GenesisMember[] {
+  if (!Array.isArray(value) || value.length > 100_000) fail('members', 'must be a list of at most 100000 members')
+  return (value as unknown[]).map((v, i) => {
+    const m = expectObject(v, `members[${i}]`, ['peerId', 'reputationPpm', 'qualifiedRounds', 'onProbation'])
+    const peerId = checkPeerId(m.peerId, `members[${i}].peerId`)
+    if (seen.has(peerId)) fail(`members[${i}].peerId`, `repeats ${peerId} (a validator or another member)`)
+    seen.add(peerId)
+    if (typeof m.onProbation !== 'boolean') fail(`members[${i}].onProbation`, 'must be true or false')
+    return { peerId, reputationPpm: int(m.reputationPpm, `members[${i}].reputationPpm`, 0, 1_000_000), qualifiedRounds: int(m.qualifiedRounds, `members[${i}].qualifiedRounds`, 0, 1_000_000_000), onProbation: m.onProbation }
+  })
+}
+
+function parseRecoveredFrom (value: unknown): RecoveredFrom {
+  const r = expectObject(value, 'recoveredFrom', ['network', 'networkId', 'height', 'blockHash', 'stateRoot'])
+  const hex = (key: string): string => {
+    if (typeof r[key] !== 'string' || !/^[0-9a-f]{64}$/.test(r[key] as string)) fail(`recoveredFrom.${key}`, 'must be 64 hex digits')
+    return r[key] as string
+  }
+  if (typeof r.network !== 'string') fail('recoveredFrom.network', 'must be a string')
+  return { network: r.network, networkId: hex('networkId'), height: int(r.height, 'recoveredFrom.height', 0, Number.MAX_SAFE_INTEGER), blockHash: hex('blockHash'), stateRoot: hex('stateRoot') }
+}
+
+/** `params.jailing`: every field optional, defaults from defaultJailingParams (`{}` is all defaults). */
+function parseJailing (value: unknown): JailingParams {
+  const j = expectObject(value, 'params.jailing', [], Object.keys(defaultJailingParams))
+  const field = (key: keyof JailingParams, min: number, max: number): number => j[key] === undefined ? defaultJailingParams[key] : int(j[key], `params.jailing.${key}`, min, max)
+  return {
+    windowBlocks: field('windowBlocks', 1, 100_000),
+    // at most 1 - 1/3: a validator signing a third of the commits (what Byzantine proposers cannot take from it) is never jailed
+    maxMissedPpm: field('maxMissedPpm', 0, 666_666),
+    jailMs: field('jailMs', 0, 365 * 24 * 3_600_000),
+    doubleVoteSlashPpm: field('doubleVoteSlashPpm', 0, 1_000_000),
+    doubleVoteJailMs: field('doubleVoteJailMs', 0, 10 * 365 * 24 * 3_600_000),
+    maxEvidenceAgeBlocks: field('maxEvidenceAgeBlocks', 1, 100_000)
+  }
+}
+
+/** `params.admission`: every field optional, defaults from defaultAdmissionParams. */
+function parseAdmission (value: unknown): AdmissionParams {
+  const j = expectObject(value, 'params.admission', [], Object.keys(defaultAdmissionParams))
+  const field = (key: keyof AdmissionParams, min: number, max: number): number => j[key] === undefined ? defaultAdmissionParams[key] : int(j[key], `params.admission.${key}`, min, max)
+  return {
+    perBlock: field('perBlock', 1, 64),
+    joinTtlMs: field('joinTtlMs', 1_000, 24 * 3_600_000),
+    maxJoinAheadMs: field('maxJoinAheadMs', 0, 3_600_000),
+    entryPerHourPpm: field('entryPerHourPpm', 0, 1_000_000)
+  }
 }
 
 /** Parse genesis text (a file's contents); JSON syntax errors become GenesisErrors too. */

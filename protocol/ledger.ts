@@ -6,7 +6,10 @@ import { genesisValidator, newcomer, PPM, votingPower } from './reputation.js'
 import type { ReputationEntry, ReputationParams } from './reputation.js'
 import { encodeBlockHeader, encodeRoundRecord } from './wire/codec.js'
 import type { SignedMessage } from './wire/envelope.js'
-import type { Admission, Block, BlockHeader, OrderedQuery, RoundRecord } from './wire/messages.js'
+import type { Admission, Block, BlockHeader, DoubleVote, LastCommit, OrderedQuery, RoundRecord } from './wire/messages.js'
+import { accountBlock, emptyJailing, evidenceHash, isJailed, jailingFromSnapshot, jailingRootParts, jailingToSnapshot, lastCommitHash } from './jailing.js'
+import type { JailingSnapshot, JailingState } from './jailing.js'
+import { admissibleJoins, entryRoom, powerEntered } from './admission.js'
 
 /**
  * The replicated ledger (DESIGN §4.6): a chain of blocks, each holding the round records ready
@@ -31,6 +34,10 @@ export interface LedgerState {
   ordered: Map<string, OrderedEntry>
   /** queries each submitter had ordered in the current epoch (the per-epoch quota, DESIGN §8.5) */
   epochQueries: Map<string, number>
+  /** who signed recent commits, who is jailed, offences punished (protocol/jailing.ts); absent on networks without params.jailing */
+  jailing?: JailingState
+  /** block time of the last epoch boundary that let power into the validator set (the per-time entry cap, protocol/admission.ts); absent without params.admission */
+  lastEntryAt?: number
 }
 
 /** Where and when a query was ordered. */
@@ -49,9 +56,6 @@ export interface OrderedEntry {
   /** a block holds the round's record */
   final: boolean
 }
-
-/** Admissions a proposer puts in one block: bounds what a flood of fresh identities costs a block. */
-export const MAX_ADMISSIONS_PER_BLOCK = 16
 
 /**
  * How many past heights every node keeps the ledger of, as anchors for rounds (a query names the
@@ -75,14 +79,20 @@ export const ROUND_TTL_BLOCKS = ANCHOR_WINDOW - 16
 
 export function genesisState (genesis: Genesis): LedgerState {
   const reputations = new Map(genesis.validators.map(v => [v.peerId, genesisValidator(v.reputationPpm)]))
+  // members carried over by a recovered genesis keep their standing, without voting power
+  const validatorIds = new Set(reputations.keys())
+  for (const m of genesis.members ?? []) reputations.set(m.peerId, { reputationPpm: m.reputationPpm, qualifiedRounds: m.qualifiedRounds, onProbation: m.onProbation })
   return {
     height: 0,
     lastBlockHash: new Uint8Array(32),
     lastBlockTime: 0,
     reputations,
-    validators: new Map([...reputations].map(([id, e]) => [id, votingPower(e)] as const).filter(([, p]) => p > 0)),
+    validators: new Map([...reputations].filter(([id]) => validatorIds.has(id)).map(([id, e]) => [id, votingPower(e)] as const).filter(([, p]) => p > 0)),
     ordered: new Map(),
-    epochQueries: new Map()
+    epochQueries: new Map(),
+    // Settled members of a recovered genesis that were not chosen as validators start jailed: they
+    // get power back only by asking with a Join (they are alive), not at the first epoch boundary.
+    ...(genesis.params.jailing === undefined ? {} : { jailing: { ...emptyJailing(), jailed: new Map((genesis.members ?? []).filter(m => !m.onProbation).map(m => [m.peerId, 0])) } })
   }
 }
 
@@ -132,11 +142,11 @@ export function applyRecord (state: LedgerState, record: RoundRecord, params: Re
  * group can buy a third of the power in one burst: it takes several epochs, during which its
  * members keep having to score well.
  */
-export function nextValidatorSet (state: LedgerState, bft: BftParams): Map<string, number> {
+export function nextValidatorSet (state: LedgerState, bft: BftParams, entryLimit?: number): Map<string, number> {
   const current = state.validators
   const total = [...current.values()].reduce((s, p) => s + p, 0)
   const targets = new Map<string, number>()
-  for (const [id, entry] of state.reputations) targets.set(id, votingPower(entry))
+  for (const [id, entry] of state.reputations) targets.set(id, isJailed(state.jailing, id) ? 0 : votingPower(entry))
   for (const id of current.keys()) if (!targets.has(id)) targets.set(id, 0)
   const rises: Array<[string, number]> = []
   const next = new Map<string, number>()
@@ -149,7 +159,7 @@ export function nextValidatorSet (state: LedgerState, bft: BftParams): Map<strin
       rises.push([id, target - now])
     }
   }
-  let room = Math.floor(total * bft.maxEntryPpm / PPM)
+  let room = entryLimit ?? Math.floor(total * bft.maxEntryPpm / PPM)
   rises.sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))
   for (const [id, rise] of rises) {
     if (room <= 0) break
@@ -201,9 +211,17 @@ export function applyBlock (state: LedgerState, block: Block, params: ProtocolPa
     }
     next = { ...next, reputations }
   }
+  next = accountBlock(state, next, block, params)
   const header = block.header!
   const height = header.height
-  const validators = height % params.bft.epochBlocks === 0 ? nextValidatorSet(next, params.bft) : next.validators
+  let validators = next.validators
+  // the per-time entry cap counts from the chain's first block
+  if (params.admission !== undefined && next.lastEntryAt === undefined) next = { ...next, lastEntryAt: header.time }
+  if (height % params.bft.epochBlocks === 0) {
+    const total = [...next.validators.values()].reduce((s, p) => s + p, 0)
+    validators = nextValidatorSet(next, params.bft, entryRoom(total, params.bft.maxEntryPpm, header.time, next.lastEntryAt, params))
+    if (params.admission !== undefined && powerEntered(next.validators, validators)) next = { ...next, lastEntryAt: header.time }
+  }
   return { ...next, ...applyOrdering(state, block, height, header.time, params), height, lastBlockHash: blockHash(header), lastBlockTime: header.time, validators }
 }
 
@@ -239,24 +257,28 @@ export interface PendingQuery {
  * What a proposer puts in its block (DESIGN §4.6): the round records ready here, in query-id
  * order, up to `maxRecordsPerBlock`; the queries waiting to be ordered that may be (members
  * only, each submitter within its quota per block and per epoch, submitters in turn), up to
- * `maxRecordsPerBlock`; and the Joins of identities not yet in the ledger, in node-id order, up
- * to MAX_ADMISSIONS_PER_BLOCK; undefined when there is nothing (no empty blocks). `ready` must
+ * `maxRecordsPerBlock`; and the Joins that may admit (or unjail) their node, in node-id order, up
+ * to the per-block cap block validity enforces (protocol/admission.ts); undefined when there is nothing (no empty blocks). `ready` must
  * already leave out queries an earlier block finalized. The block time never goes below the last
  * block's (a proposer whose clock is behind would otherwise propose an invalid block).
  */
-export function proposeBlock (state: LedgerState, ready: Iterable<[queryIdHex: string, record: RoundRecord]>, joins: Iterable<SignedMessage>, proposer: string, time: number, params: ProtocolParams, pending: Iterable<PendingQuery> = []): Block | undefined {
+export function proposeBlock (state: LedgerState, ready: Iterable<[queryIdHex: string, record: RoundRecord]>, joins: Iterable<SignedMessage>, proposer: string, time: number, params: ProtocolParams, pending: Iterable<PendingQuery> = [], extras: BlockExtras = {}): Block | undefined {
   const records = [...ready]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .slice(0, params.bft.maxRecordsPerBlock)
     .map(([, r]) => r)
-  const admissions = [...joins]
-    .filter(j => !state.reputations.has(j.signerId))
-    .sort((a, b) => (a.signerId < b.signerId ? -1 : 1))
-    .slice(0, MAX_ADMISSIONS_PER_BLOCK)
+  const blockTime = Math.max(time, state.lastBlockTime)
+  const admissions = admissibleJoins(state, joins, blockTime, params)
     .map(j => ({ node: nodeIdBytes(j.signerId), joinMessageId: j.id }))
   const queries = orderQueries(state, pending, params)
   if (records.length === 0 && admissions.length === 0 && queries.length === 0) return undefined
-  return buildBlock(state, records, proposer, Math.max(time, state.lastBlockTime), params, admissions, queries)
+  return buildBlock(state, records, proposer, blockTime, params, admissions, queries, extras)
+}
+
+/** What a block carries besides records, admissions and queries (protocol/jailing.ts): the parent's commit and double-vote evidence. */
+export interface BlockExtras {
+  lastCommit?: LastCommit
+  evidence?: DoubleVote[]
 }
 
 /** The pending queries a block may order, submitters in turn (each one's in id order): ground low ids buy no precedence. */
@@ -286,7 +308,8 @@ function orderQueries (state: LedgerState, pending: Iterable<PendingQuery>, para
 }
 
 /** A block on top of `state` with these records (and admissions, and ordered queries); the header commits to the state after it. */
-export function buildBlock (state: LedgerState, records: RoundRecord[], proposer: string, time: number, params: ProtocolParams, admissions: Admission[] = [], queries: OrderedQuery[] = []): Block {
+export function buildBlock (state: LedgerState, records: RoundRecord[], proposer: string, time: number, params: ProtocolParams, admissions: Admission[] = [], queries: OrderedQuery[] = [], extras: BlockExtras = {}): Block {
+  const evidence = extras.evidence ?? []
   const header: BlockHeader = {
     height: state.height + 1,
     prevHash: state.lastBlockHash,
@@ -294,9 +317,11 @@ export function buildBlock (state: LedgerState, records: RoundRecord[], proposer
     stateRoot: new Uint8Array(32),
     time: Math.max(time, state.lastBlockTime),
     proposer: utf8(proposer),
-    queriesRoot: queriesRoot(queries)
+    queriesRoot: queriesRoot(queries),
+    lastCommitHash: lastCommitHash(extras.lastCommit),
+    evidenceHash: evidenceHash(evidence)
   }
-  const block: Block = { header, records, admissions, queries }
+  const block: Block = { header, records, admissions, queries, evidence, ...(extras.lastCommit === undefined ? {} : { lastCommit: extras.lastCommit }) }
   header.stateRoot = stateRoot(applyBlock(state, block, params))
   return block
 }
@@ -326,6 +351,8 @@ export function stateRoot (state: LedgerState): Bytes {
     const id = utf8(node)
     parts.push(uint64Bytes(id.length), id, uint64Bytes(n))
   }
+  if (state.jailing !== undefined) parts.push(...jailingRootParts(state.jailing, uint64Bytes))
+  if (state.lastEntryAt !== undefined) parts.push(utf8('entry/1'), uint64Bytes(state.lastEntryAt))
   return sha256(...parts)
 }
 
@@ -340,6 +367,8 @@ export interface LedgerSnapshot {
   /** absent in snapshots written before queries were ordered by blocks */
   ordered?: Array<{ queryId: string, height: number, time: number, submitter: string, blockHash?: string, final: boolean }>
   epochQueries?: Array<[string, number]>
+  jailing?: JailingSnapshot
+  lastEntryAt?: number
 }
 
 export function toSnapshot (state: LedgerState): LedgerSnapshot {
@@ -349,7 +378,9 @@ export function toSnapshot (state: LedgerState): LedgerSnapshot {
     lastBlockTime: state.lastBlockTime,
     reputations: [...state.reputations].sort(([a], [b]) => (a < b ? -1 : 1)).map(([peerId, e]) => ({ peerId, ...e, votingPower: state.validators.get(peerId) ?? 0 })),
     ordered: [...state.ordered].sort(([a], [b]) => (a < b ? -1 : 1)).map(([queryId, e]) => ({ queryId, height: e.height, time: e.time, submitter: e.submitter, final: e.final, ...(e.blockHash === undefined ? {} : { blockHash: toHex(e.blockHash) }) })),
-    epochQueries: [...state.epochQueries].sort(([a], [b]) => (a < b ? -1 : 1))
+    epochQueries: [...state.epochQueries].sort(([a], [b]) => (a < b ? -1 : 1)),
+    ...(state.jailing === undefined ? {} : { jailing: jailingToSnapshot(state.jailing) }),
+    ...(state.lastEntryAt === undefined ? {} : { lastEntryAt: state.lastEntryAt })
   }
 }
 
@@ -361,6 +392,8 @@ export function fromSnapshot (s: LedgerSnapshot): LedgerState {
     reputations: new Map(s.reputations.map(({ peerId, reputationPpm, qualifiedRounds, onProbation }) => [peerId, { reputationPpm, qualifiedRounds, onProbation }])),
     validators: new Map(s.reputations.filter(r => r.votingPower > 0).map(r => [r.peerId, r.votingPower])),
     ordered: new Map((s.ordered ?? []).map(o => [o.queryId, { height: o.height, time: o.time, submitter: o.submitter, final: o.final, ...(o.blockHash === undefined ? {} : { blockHash: fromHex(o.blockHash) }) }])),
-    epochQueries: new Map(s.epochQueries ?? [])
+    epochQueries: new Map(s.epochQueries ?? []),
+    ...(s.jailing === undefined ? {} : { jailing: jailingFromSnapshot(s.jailing) }),
+    ...(s.lastEntryAt === undefined ? {} : { lastEntryAt: s.lastEntryAt })
   }
 }

@@ -14,6 +14,7 @@ Commands:
   ask      Ask the swarm a question through a node and wait for the final answer
   status   Show a node's status (height, state root, peers)
   ledger   Show the reputation ledger a node holds
+  recover  Write a new genesis from a halted network's last committed state (runbook: docs/testnet.md)
   verify   Check offline that a query's answer is final, trusting only the genesis
   demo     Run simulated rounds through the protocol core, without a network
   sim      Run a simulator experiment: thousands of nodes, attackers, churn; JSON and plots
@@ -46,11 +47,12 @@ const commands: Record<string, () => Promise<{ help: string, run: (argv: string[
   init: async () => { const m = await import('./commands/init.js'); return { help: m.initHelp, run: async (a, io) => m.initCommand(a, io.out) } },
   id: async () => { const m = await import('./commands/init.js'); return { help: m.idHelp, run: async (a, io) => m.idCommand(a, io.out) } },
   start: async () => { const m = await import('./commands/start.js'); return { help: m.startHelp, run: async (a, io) => m.startCommand(a, io.out) } },
+  recover: async () => { const m = await import('./commands/recover.js'); return { help: m.recoverHelp, run: async (a, io) => m.recoverCommand(a, io.out) } },
   verify: async () => { const m = await import('./commands/verify.js'); return { help: m.verifyHelp, run: async (a, io) => m.verifyCommand(a, io.out) } }
 }
 
 /** Errors that mean "the user can fix this": one line, exit 2. Matched by name, so they need not be loaded. */
-const usageErrors = new Set(['UsageError', 'GenesisError', 'KeyFileError', 'QueryInputError', 'UnknownProfileError'])
+const usageErrors = new Set(['UsageError', 'GenesisError', 'RecoveryError', 'KeyFileError', 'QueryInputError', 'UnknownProfileError'])
 /** Failures of the environment (a node not running, a cluster that would not start): one line, exit 1. */
 const operationalErrors = new Set(['ApiCallError', 'ClusterError', 'OpenAIAgentError'])
 

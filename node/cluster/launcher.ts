@@ -7,7 +7,9 @@ import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { clusterProfileOrder } from '../../protocol/agents/builtin.js'
+import { defaultAdmissionParams } from '../../protocol/admission.js'
 import { defaultProtocolParams, networkIdHex } from '../../protocol/genesis.js'
+import { defaultJailingParams } from '../../protocol/jailing.js'
 import type { Genesis } from '../../protocol/genesis.js'
 import { GENESIS_FILE, NODE_INFO_FILE, writeGenesisFile } from '../datadir.js'
 import type { NodeInfo } from '../datadir.js'
@@ -45,7 +47,7 @@ export interface ClusterFile {
 export const CLUSTER_FILE = 'cluster.json'
 
 /** Builtin agents answer at once, so a local cluster's deadlines are short: they only matter when a node dies. */
-export const clusterParams = { ...defaultProtocolParams, answerCommitMs: 5_000, answerRevealMs: 2_000, compareCommitMs: 5_000, compareRevealMs: 2_000 }
+export const clusterParams = { ...defaultProtocolParams, answerCommitMs: 5_000, answerRevealMs: 2_000, compareCommitMs: 5_000, compareRevealMs: 2_000, jailing: defaultJailingParams, admission: defaultAdmissionParams }
 
 const bin = fileURLToPath(new URL('../../../bin/swarmrank.js', import.meta.url))
 const relayScript = fileURLToPath(new URL('./relay.js', import.meta.url))

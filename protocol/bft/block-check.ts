@@ -5,6 +5,8 @@ import { applyBlock, queriesRoot, queryInadmissible, recordHash, recordsRoot, ro
 import type { LedgerState } from '../ledger.js'
 import { computeRoundRecord, evidenceFromMessages, nodeIdFromBytes } from '../record.js'
 import type { ReputationEntry } from '../reputation.js'
+import { admissionParamsOf, joinFault } from '../admission.js'
+import { checkAccountability } from '../jailing.js'
 import { encodeRoundRecord } from '../wire/codec.js'
 import type { SignedMessage } from '../wire/envelope.js'
 import type { Block } from '../wire/messages.js'
@@ -14,7 +16,7 @@ export interface BlockCheckContext {
   params: ProtocolParams
   /** the validator set of this height (the block's builder must be one of them) */
   validators: ReadonlyMap<string, number>
-  /** every message the block's records name, already validated, by id (hex) */
+  /** every message the block's records and admissions name, and every envelope it embeds (jailing.ts embeddedEnvelopes), already validated, by id (hex) */
   messages: ReadonlyMap<string, SignedMessage>
   /** the reputation table at a past height (a query's anchor) */
   tableAt: (height: number) => ReadonlyMap<string, ReputationEntry> | undefined
@@ -41,7 +43,7 @@ export const blockTimeBounds = { precisionMs: 1_000, messageDelayMs: 3_000 } as 
 /** Why a proposed block is invalid: one code per rule (metric labels), the reason says more. */
 export type BlockCheckCode =
   | 'no_header' | 'wrong_height' | 'wrong_parent' | 'builder_not_validator' | 'time_backwards' | 'empty'
-  | 'admission_member' | 'admission_no_join' | 'too_many_records' | 'records_root' | 'duplicate_record'
+  | 'admission_member' | 'admission_no_join' | 'too_many_admissions' | 'last_commit' | 'evidence' | 'too_many_records' | 'records_root' | 'duplicate_record'
   | 'missing_message' | 'no_query' | 'anchor_unavailable' | 'record_mismatch' | 'submitter_quota' | 'state_root' | 'error'
   | 'time_future' | 'time_stale' | 'queries_root' | 'too_many_queries' | 'query_inadmissible' | 'not_ordered'
 
@@ -71,13 +73,17 @@ export function checkProposedBlock (block: Block, ctx: BlockCheckContext): Block
     if (ctx.clock.fresh && h.time < ctx.clock.now - blockTimeBounds.precisionMs - blockTimeBounds.messageDelayMs) return invalid('time_stale', `block time is ${ctx.clock.now - h.time} ms behind this validator's clock`)
   }
   if (block.records.length === 0 && block.admissions.length === 0 && block.queries.length === 0) return invalid('empty', 'empty block')
+  // [DESIGN §8.11] admissions per block are bounded, each rests on a fresh Join by the admitted node
+  if (block.admissions.length > admissionParamsOf(ctx.params).perBlock) return invalid('too_many_admissions', `more than ${admissionParamsOf(ctx.params).perBlock} admissions`)
   const admitted = new Set<string>()
   for (const a of block.admissions) {
     const node = nodeIdFromBytes(a.node)
-    if (admitted.has(node) || ctx.state.reputations.has(node)) return invalid('admission_member', `${node} is already in the ledger`)
+    if (admitted.has(node)) return invalid('admission_member', `${node} is admitted twice`)
     admitted.add(node)
     const join = ctx.messages.get(toHex(a.joinMessageId))
     if (join?.payload.join === undefined || join.signerId !== node) return invalid('admission_no_join', `no Join signed by ${node}`)
+    const fault = joinFault(ctx.state, join, h.time, ctx.params)
+    if (fault !== undefined) return invalid('admission_member', `cannot admit ${node}: ${fault}`)
   }
   // [DESIGN §8.2, 8.5] the queries it orders: members only, each once, within the submitter's quota per block and per epoch
   if (block.queries.length > ctx.params.bft.maxRecordsPerBlock) return invalid('too_many_queries', 'too many queries')
@@ -94,6 +100,9 @@ export function checkProposedBlock (block: Block, ctx: BlockCheckContext): Block
     orderedHere.add(qid)
     inBlock.set(submitter, (inBlock.get(submitter) ?? 0) + 1)
   }
+  // [DESIGN §8.8, §8.9] the parent's commit and double-vote evidence
+  const accountability = checkAccountability(block, { height: ctx.state.height, lastBlockHash: ctx.state.lastBlockHash, jailing: ctx.state.jailing, members: ctx.state.reputations, params: ctx.params.jailing, messages: ctx.messages })
+  if (accountability !== undefined) return invalid(accountability.code, accountability.reason)
   if (block.records.length > ctx.params.bft.maxRecordsPerBlock) return invalid('too_many_records', 'too many records')
   if (!equalBytes(h.recordsRoot, recordsRoot(block.records))) return invalid('records_root', 'records root mismatch')
   const seen = new Set<string>()

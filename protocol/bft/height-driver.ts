@@ -8,6 +8,8 @@ import type { Block, RoundRecord } from '../wire/messages.js'
 import { accept, ignore, reject } from '../wire/validate.js'
 import type { Validation } from '../wire/validate.js'
 import { fairRecordOrder } from '../submission.js'
+import { joinFault } from '../admission.js'
+import { AccountabilityPool } from './accountability-pool.js'
 import type { ConsensusMetrics } from './metrics.js'
 import { proposerFor } from './proposer.js'
 import { Tendermint } from './tendermint.js'
@@ -57,7 +59,15 @@ export const heightDriverLimits = {
    */
   anchorMarginBlocks: 16,
   /** Blocks per sync round trip (the sync server sends at most this many per response). */
-  syncBatchBlocks: 32
+  syncBatchBlocks: 32,
+  /**
+   * A proposer waits up to this long after committing the last block for the precommits still
+   * missing from its commit (CometBFT's timeout_commit): the block records who signed, and an
+   * honest validator whose precommit is usually among the last would otherwise look absent and
+   * be jailed (protocol/jailing.ts). It waits only while some are missing, and well within the
+   * others' propose timeout.
+   */
+  lastCommitGraceMs: 200
 } as const
 
 export interface HeightDriverInit {
@@ -90,6 +100,8 @@ export class HeightDriver<E> {
   /** queries waiting to be ordered, by id, and how many each submitter has waiting */
   private readonly queries = new Map<string, PendingQuery>()
   private readonly queriesBySubmitter = new Map<string, number>()
+  /** the last block's commit and pending double votes, for the next block (protocol/jailing.ts) */
+  private readonly accountability = new AccountabilityPool()
   private readonly finalized = new Set<string>()
   private future: Array<ConsensusMessage<E>> = []
   private heightLog: Array<ConsensusMessage<E>> = []
@@ -105,6 +117,8 @@ export class HeightDriver<E> {
   private nextStallCheck = -Infinity
   private lastSkippedHeight?: number
   private heightStartedAt = 0
+  /** when the last block was committed here (the proposer's wait for late precommits counts from it) */
+  private committedAt = 0
   private stepStartedAt = 0
   private effects: Array<HeightEffect<E>> = []
   private now = 0
@@ -211,6 +225,13 @@ export class HeightDriver<E> {
       case 'tick':
         this.onTick()
         break
+      case 'last-commit':
+        this.accountability.setLastCommit(event.height, event.lastCommit, event.complete)
+        if (this.pendingValueRound !== undefined) this.somethingReady()
+        break
+      case 'evidence':
+        this.accountability.addEvidence(event.offender, event.key, event.height, event.evidence)
+        break
     }
     if (this.isValidator()) {
       if (this.nextStallCheck <= now) {
@@ -284,9 +305,13 @@ export class HeightDriver<E> {
   }
 
   private onJoin (msg: SignedMessage): Validation<void> {
-    // [IGNORE] members need no admission; one pending Join per identity is enough
-    if (this.state.reputations.has(msg.signerId)) return ignore('already in the ledger', 'join_member')
-    if (this.joins.has(msg.signerId)) return ignore('a join from this node is pending', 'join_pending')
+    // [IGNORE] members need no admission (a jailed one only once its jail is over); a Join expires (protocol/admission.ts)
+    const fault = joinFault(this.state, msg, this.now, this.params)
+    if (fault !== undefined) return ignore(fault, this.state.reputations.has(msg.signerId) ? 'join_member' : 'join_stale')
+    // [IGNORE] one pending Join per identity is enough (a fresher one replaces an expired one)
+    const pending = this.joins.get(msg.signerId)
+    if (pending !== undefined && joinFault(this.state, pending, this.now, this.params) === undefined) return ignore('a join from this node is pending', 'join_pending')
+    if (this.joins.size >= heightDriverLimits.maxPendingJoins) this.dropStaleJoins()
     if (this.joins.size >= heightDriverLimits.maxPendingJoins) return ignore('too many pending joins', 'joins_full')
     this.joins.set(msg.signerId, msg)
     this.somethingReady()
@@ -348,6 +373,8 @@ export class HeightDriver<E> {
   }
 
   private onTick (): void {
+    // a proposer waiting for late precommits (lastCommitGraceMs)
+    if (this.pendingValueRound !== undefined) this.somethingReady()
     if (this.behind !== undefined && this.now >= this.behind.at) {
       const behind = this.behind
       this.behind = undefined
@@ -379,6 +406,7 @@ export class HeightDriver<E> {
     this.state = state
     this.committing = false
     this.lastInSyncAt = this.now
+    this.committedAt = this.now
     for (const r of block.records) {
       const qid = toHex(r.queryId)
       this.pool.delete(qid)
@@ -400,8 +428,9 @@ export class HeightDriver<E> {
         this.note('info', `dropped the record of query ${qid.slice(0, 12)}: its anchor ${r.anchorHeight} is leaving the ${ANCHOR_WINDOW}-height window`)
       }
     }
-    // Joins of identities a block admitted while we were away.
-    for (const id of this.joins.keys()) if (state.reputations.has(id)) this.joins.delete(id)
+    // Joins of identities a block admitted while we were away, and expired ones.
+    this.dropStaleJoins()
+    this.accountability.onCommitted(state, this.params)
     if (this.finalized.size > heightDriverLimits.maxFinalizedMemory) {
       for (const q of this.finalized) {
         this.finalized.delete(q)
@@ -498,6 +527,11 @@ export class HeightDriver<E> {
     }
   }
 
+  /** Pending Joins that can no longer admit anyone: their node is in the ledger, or they expired. */
+  private dropStaleJoins (): void {
+    for (const [id, j] of this.joins) if (joinFault(this.state, j, this.now, this.params) !== undefined) this.joins.delete(id)
+  }
+
   /** Whether a record anchored at `height` may no longer be checkable by every validator by the time a block holds it. */
   private anchorExpired (height: number): boolean {
     return height < this.state.height - (ANCHOR_WINDOW - heightDriverLimits.anchorMarginBlocks)
@@ -509,7 +543,16 @@ export class HeightDriver<E> {
    */
   private proposeValue (tm: Tendermint<Block, E>, round: number): void {
     const ready = fairRecordOrder([...this.pool].filter(([qid]) => !this.finalized.has(qid)).map(([queryIdHex, r]) => ({ queryIdHex, ...r })), this.params.submission.perBlock, this.params.bft.maxRecordsPerBlock)
-    const block = proposeBlock(this.state, ready.map(r => [r.queryIdHex, r.record] as [string, RoundRecord]), this.joins.values(), this.self, this.now, this.params, this.queries.values())
+    // Precommits still missing from the last block's commit may be on their way: wait a moment.
+    const graceEnds = this.committedAt + heightDriverLimits.lastCommitGraceMs
+    if (this.accountability.incomplete(this.state, this.params) && this.now < graceEnds) {
+      this.pendingValueRound = round
+      this.effects.push({ type: 'wake-at', at: graceEnds })
+      return
+    }
+    // The parent's commit, if this network records commits: without it, the block would be refused.
+    const extras = this.accountability.extras(this.state, this.params)
+    const block = extras === undefined ? undefined : proposeBlock(this.state, ready.map(r => [r.queryIdHex, r.record] as [string, RoundRecord]), this.joins.values(), this.self, this.now, this.params, this.queries.values(), extras)
     if (block === undefined) this.pendingValueRound = round
     else this.feed({ type: 'value', round, value: block, id: toHex(blockHash(block.header!)) })
   }

@@ -3,7 +3,7 @@ import { blockHash } from '../ledger.js'
 import type { LedgerState } from '../ledger.js'
 import type { SignedMessage } from '../wire/envelope.js'
 import { VoteType } from '../wire/messages.js'
-import type { Block, RoundRecord } from '../wire/messages.js'
+import type { Block, DoubleVote, LastCommit, RoundRecord } from '../wire/messages.js'
 import type { Validation } from '../wire/validate.js'
 import type { Proposal, TendermintLock, TimeoutKind, ValueId, Vote, VoteKind } from './tendermint.js'
 
@@ -65,6 +65,10 @@ export type HeightEvent<E> =
   | { type: 'commit-failed', height: number }
   /** a wake-up the driver asked for (wake-at), or any periodic tick */
   | { type: 'tick' }
+  /** the commit of block `height` as the shell holds it (the decision's precommits and late ones; `complete`: every validator that decided it): the next block carries it (protocol/jailing.ts) */
+  | { type: 'last-commit', height: number, lastCommit: LastCommit, complete: boolean }
+  /** a double vote as signed evidence (the shell's form of an 'equivocation' effect): the next blocks carry it until punished */
+  | { type: 'evidence', offender: string, key: string, height: number, evidence: DoubleVote }
 
 export type HeightEffect<E> =
   | { type: 'publish-proposal', height: number, round: number, block: Block, validRound: number }

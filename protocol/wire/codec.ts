@@ -4,7 +4,7 @@ import {
   checkBlock, checkCommitCertificate, checkComparisonBody, checkPayload, checkRoundRecord,
   checkSyncRequest, checkSyncResponse, WireDecodeError, wireLimits
 } from './limits.js'
-import { Block, BlockHeader, CommitCertificate, ComparisonBody, Payload, RoundRecord, SignedEnvelope, SyncRequest, SyncResponse } from './messages.js'
+import { Block, BlockHeader, CommitCertificate, ComparisonBody, LastCommit, Payload, RoundRecord, SignedEnvelope, SyncRequest, SyncResponse } from './messages.js'
 
 /** The encode/decode pair protons generates for each message. */
 interface MessageCodec<T> {
@@ -97,6 +97,7 @@ export const encodeEnvelope = (e: SignedEnvelope): Bytes => SignedEnvelope.encod
 export const encodeComparisonBody = (b: ComparisonBody): Bytes => ComparisonBody.encode(b)
 export const encodeRoundRecord = (r: RoundRecord): Bytes => RoundRecord.encode(r)
 export const encodeBlock = (b: Block): Bytes => Block.encode(b)
+export const encodeLastCommit = (c: LastCommit): Bytes => LastCommit.encode(c)
 export const encodeBlockHeader = (h: BlockHeader): Bytes => BlockHeader.encode(h)
 export const encodeCommitCertificate = (c: CommitCertificate): Bytes => CommitCertificate.encode(c)
 export const encodeSyncRequest = (r: SyncRequest): Bytes => SyncRequest.encode(r)

@@ -670,6 +670,16 @@ export namespace Payload {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface PayloadBlockProposalBlockHeaderLastCommitHashFieldEvent {
+    field: '$.blockProposal.block.header.lastCommitHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PayloadBlockProposalBlockHeaderEvidenceHashFieldEvent {
+    field: '$.blockProposal.block.header.evidenceHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface PayloadBlockProposalBlockRecordsQueryIdFieldEvent {
     field: '$.blockProposal.block.records[].queryId'
     value: Uint8Array<ArrayBuffer>
@@ -742,6 +752,29 @@ export namespace Payload {
     index: number
   }
 
+  export interface PayloadBlockProposalBlockLastCommitRoundFieldEvent {
+    field: '$.blockProposal.block.lastCommit.round'
+    value: number
+  }
+
+  export interface PayloadBlockProposalBlockLastCommitPrecommitsFieldEvent {
+    field: '$.blockProposal.block.lastCommit.precommits[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PayloadBlockProposalBlockEvidenceFirstFieldEvent {
+    field: '$.blockProposal.block.evidence[].first'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface PayloadBlockProposalBlockEvidenceSecondFieldEvent {
+    field: '$.blockProposal.block.evidence[].second'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export interface PayloadBlockProposalValidRoundFieldEvent {
     field: '$.blockProposal.validRound'
     value: number
@@ -780,7 +813,7 @@ export namespace Payload {
     return decodeMessage(buf, Payload.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Payload>): Generator<PayloadNetworkIdFieldEvent | PayloadQueryPromptFieldEvent | PayloadQueryAnchorHeightFieldEvent | PayloadQueryCreatedAtFieldEvent | PayloadQueryNonceFieldEvent | PayloadAnswerCommitQueryIdFieldEvent | PayloadAnswerCommitCommitmentFieldEvent | PayloadAnswerRevealQueryIdFieldEvent | PayloadAnswerRevealAnswerFieldEvent | PayloadAnswerRevealSaltFieldEvent | PayloadComparisonCommitQueryIdFieldEvent | PayloadComparisonCommitCommitmentFieldEvent | PayloadComparisonRevealQueryIdFieldEvent | PayloadComparisonRevealBodyAnswerIdsSeenFieldEvent | PayloadComparisonRevealBodyComparisonsAFieldEvent | PayloadComparisonRevealBodyComparisonsBFieldEvent | PayloadComparisonRevealBodyComparisonsVerdictFieldEvent | PayloadComparisonRevealBodyComparisonsReasonFieldEvent | PayloadComparisonRevealSaltFieldEvent | PayloadBlockProposalHeightFieldEvent | PayloadBlockProposalRoundFieldEvent | PayloadBlockProposalBlockHeaderHeightFieldEvent | PayloadBlockProposalBlockHeaderPrevHashFieldEvent | PayloadBlockProposalBlockHeaderRecordsRootFieldEvent | PayloadBlockProposalBlockHeaderStateRootFieldEvent | PayloadBlockProposalBlockHeaderTimeFieldEvent | PayloadBlockProposalBlockHeaderProposerFieldEvent | PayloadBlockProposalBlockHeaderQueriesRootFieldEvent | PayloadBlockProposalBlockRecordsQueryIdFieldEvent | PayloadBlockProposalBlockRecordsIncludedMessageIdsFieldEvent | PayloadBlockProposalBlockRecordsCandidatesFieldEvent | PayloadBlockProposalBlockRecordsStrengthsPpmFieldEvent | PayloadBlockProposalBlockRecordsWinnerFieldEvent | PayloadBlockProposalBlockRecordsDeltasNodeFieldEvent | PayloadBlockProposalBlockRecordsDeltasDeltaPpmFieldEvent | PayloadBlockProposalBlockRecordsDeltasQualifiesFieldEvent | PayloadBlockProposalBlockAdmissionsNodeFieldEvent | PayloadBlockProposalBlockAdmissionsJoinMessageIdFieldEvent | PayloadBlockProposalBlockQueriesMessageIdFieldEvent | PayloadBlockProposalBlockQueriesSubmitterFieldEvent | PayloadBlockProposalValidRoundFieldEvent | PayloadVoteTypeFieldEvent | PayloadVoteHeightFieldEvent | PayloadVoteRoundFieldEvent | PayloadVoteBlockHashFieldEvent | PayloadJoinCreatedAtFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Payload>): Generator<PayloadNetworkIdFieldEvent | PayloadQueryPromptFieldEvent | PayloadQueryAnchorHeightFieldEvent | PayloadQueryCreatedAtFieldEvent | PayloadQueryNonceFieldEvent | PayloadAnswerCommitQueryIdFieldEvent | PayloadAnswerCommitCommitmentFieldEvent | PayloadAnswerRevealQueryIdFieldEvent | PayloadAnswerRevealAnswerFieldEvent | PayloadAnswerRevealSaltFieldEvent | PayloadComparisonCommitQueryIdFieldEvent | PayloadComparisonCommitCommitmentFieldEvent | PayloadComparisonRevealQueryIdFieldEvent | PayloadComparisonRevealBodyAnswerIdsSeenFieldEvent | PayloadComparisonRevealBodyComparisonsAFieldEvent | PayloadComparisonRevealBodyComparisonsBFieldEvent | PayloadComparisonRevealBodyComparisonsVerdictFieldEvent | PayloadComparisonRevealBodyComparisonsReasonFieldEvent | PayloadComparisonRevealSaltFieldEvent | PayloadBlockProposalHeightFieldEvent | PayloadBlockProposalRoundFieldEvent | PayloadBlockProposalBlockHeaderHeightFieldEvent | PayloadBlockProposalBlockHeaderPrevHashFieldEvent | PayloadBlockProposalBlockHeaderRecordsRootFieldEvent | PayloadBlockProposalBlockHeaderStateRootFieldEvent | PayloadBlockProposalBlockHeaderTimeFieldEvent | PayloadBlockProposalBlockHeaderProposerFieldEvent | PayloadBlockProposalBlockHeaderQueriesRootFieldEvent | PayloadBlockProposalBlockHeaderLastCommitHashFieldEvent | PayloadBlockProposalBlockHeaderEvidenceHashFieldEvent | PayloadBlockProposalBlockRecordsQueryIdFieldEvent | PayloadBlockProposalBlockRecordsIncludedMessageIdsFieldEvent | PayloadBlockProposalBlockRecordsCandidatesFieldEvent | PayloadBlockProposalBlockRecordsStrengthsPpmFieldEvent | PayloadBlockProposalBlockRecordsWinnerFieldEvent | PayloadBlockProposalBlockRecordsDeltasNodeFieldEvent | PayloadBlockProposalBlockRecordsDeltasDeltaPpmFieldEvent | PayloadBlockProposalBlockRecordsDeltasQualifiesFieldEvent | PayloadBlockProposalBlockAdmissionsNodeFieldEvent | PayloadBlockProposalBlockAdmissionsJoinMessageIdFieldEvent | PayloadBlockProposalBlockQueriesMessageIdFieldEvent | PayloadBlockProposalBlockQueriesSubmitterFieldEvent | PayloadBlockProposalBlockLastCommitRoundFieldEvent | PayloadBlockProposalBlockLastCommitPrecommitsFieldEvent | PayloadBlockProposalBlockEvidenceFirstFieldEvent | PayloadBlockProposalBlockEvidenceSecondFieldEvent | PayloadBlockProposalValidRoundFieldEvent | PayloadVoteTypeFieldEvent | PayloadVoteHeightFieldEvent | PayloadVoteRoundFieldEvent | PayloadVoteBlockHashFieldEvent | PayloadJoinCreatedAtFieldEvent> {
     return streamMessage(buf, Payload.codec(), opts)
   }
 }
@@ -2379,6 +2412,8 @@ export interface BlockHeader {
   time: number
   proposer: Uint8Array<ArrayBuffer>
   queriesRoot: Uint8Array<ArrayBuffer>
+  lastCommitHash: Uint8Array<ArrayBuffer>
+  evidenceHash: Uint8Array<ArrayBuffer>
 }
 
 export namespace BlockHeader {
@@ -2426,6 +2461,16 @@ export namespace BlockHeader {
           w.bytes(obj.queriesRoot)
         }
 
+        if ((obj.lastCommitHash != null && obj.lastCommitHash.byteLength > 0)) {
+          w.uint32(162)
+          w.bytes(obj.lastCommitHash)
+        }
+
+        if ((obj.evidenceHash != null && obj.evidenceHash.byteLength > 0)) {
+          w.uint32(170)
+          w.bytes(obj.evidenceHash)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -2437,7 +2482,9 @@ export namespace BlockHeader {
           stateRoot: uint8ArrayAlloc(0),
           time: 0,
           proposer: uint8ArrayAlloc(0),
-          queriesRoot: uint8ArrayAlloc(0)
+          queriesRoot: uint8ArrayAlloc(0),
+          lastCommitHash: uint8ArrayAlloc(0),
+          evidenceHash: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -2472,6 +2519,14 @@ export namespace BlockHeader {
             }
             case 10: {
               obj.queriesRoot = reader.bytes()
+              break
+            }
+            case 20: {
+              obj.lastCommitHash = reader.bytes()
+              break
+            }
+            case 21: {
+              obj.evidenceHash = reader.bytes()
               break
             }
             default: {
@@ -2538,6 +2593,20 @@ export namespace BlockHeader {
               }
               break
             }
+            case 20: {
+              yield {
+                field: `${prefix}.lastCommitHash`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 21: {
+              yield {
+                field: `${prefix}.evidenceHash`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2585,6 +2654,16 @@ export namespace BlockHeader {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface BlockHeaderLastCommitHashFieldEvent {
+    field: '$.lastCommitHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BlockHeaderEvidenceHashFieldEvent {
+    field: '$.evidenceHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<BlockHeader>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, BlockHeader.codec())
   }
@@ -2593,7 +2672,7 @@ export namespace BlockHeader {
     return decodeMessage(buf, BlockHeader.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlockHeader>): Generator<BlockHeaderHeightFieldEvent | BlockHeaderPrevHashFieldEvent | BlockHeaderRecordsRootFieldEvent | BlockHeaderStateRootFieldEvent | BlockHeaderTimeFieldEvent | BlockHeaderProposerFieldEvent | BlockHeaderQueriesRootFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlockHeader>): Generator<BlockHeaderHeightFieldEvent | BlockHeaderPrevHashFieldEvent | BlockHeaderRecordsRootFieldEvent | BlockHeaderStateRootFieldEvent | BlockHeaderTimeFieldEvent | BlockHeaderProposerFieldEvent | BlockHeaderQueriesRootFieldEvent | BlockHeaderLastCommitHashFieldEvent | BlockHeaderEvidenceHashFieldEvent> {
     return streamMessage(buf, BlockHeader.codec(), opts)
   }
 }
@@ -2822,11 +2901,264 @@ export namespace OrderedQuery {
   }
 }
 
+export interface LastCommit {
+  round: number
+  precommits: Uint8Array<ArrayBuffer>[]
+}
+
+export namespace LastCommit {
+  let _codec: Codec<LastCommit>
+
+  export const codec = (): Codec<LastCommit> => {
+    if (_codec == null) {
+      _codec = message<LastCommit>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.round != null && obj.round !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.round)
+        }
+
+        if (obj.precommits != null && obj.precommits.length > 0) {
+          for (const value of obj.precommits) {
+            w.uint32(18)
+            w.bytes(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          round: 0,
+          precommits: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.round = reader.uint32()
+              break
+            }
+            case 2: {
+              if (opts.limits?.precommits != null && obj.precommits.length === opts.limits.precommits) {
+                throw new MaxLengthError('Decode error - repeated field "precommits" had too many elements')
+              }
+
+              if (obj.precommits.length === 1024) {
+                throw new MaxLengthError('Decode error - repeated field "precommits" had too many elements')
+              }
+
+              obj.precommits.push(reader.bytes())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          precommits: 1024
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.round`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              if (opts.limits?.precommits != null && obj.precommits === opts.limits.precommits) {
+                throw new MaxLengthError('Streaming decode error - repeated field "precommits" had too many elements')
+              }
+
+              if (obj.precommits === 1024) {
+                throw new MaxLengthError('Streaming decode error - repeated field "precommits" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.precommits[]`,
+                index: obj.precommits,
+                value: reader.bytes()
+              }
+
+              obj.precommits++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface LastCommitRoundFieldEvent {
+    field: '$.round'
+    value: number
+  }
+
+  export interface LastCommitPrecommitsFieldEvent {
+    field: '$.precommits[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<LastCommit>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, LastCommit.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LastCommit>): LastCommit {
+    return decodeMessage(buf, LastCommit.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LastCommit>): Generator<LastCommitRoundFieldEvent | LastCommitPrecommitsFieldEvent> {
+    return streamMessage(buf, LastCommit.codec(), opts)
+  }
+}
+
+export interface DoubleVote {
+  first: Uint8Array<ArrayBuffer>
+  second: Uint8Array<ArrayBuffer>
+}
+
+export namespace DoubleVote {
+  let _codec: Codec<DoubleVote>
+
+  export const codec = (): Codec<DoubleVote> => {
+    if (_codec == null) {
+      _codec = message<DoubleVote>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.first != null && obj.first.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.first)
+        }
+
+        if ((obj.second != null && obj.second.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.second)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          first: uint8ArrayAlloc(0),
+          second: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.first = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.second = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.first`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.second`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface DoubleVoteFirstFieldEvent {
+    field: '$.first'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DoubleVoteSecondFieldEvent {
+    field: '$.second'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<DoubleVote>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, DoubleVote.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DoubleVote>): DoubleVote {
+    return decodeMessage(buf, DoubleVote.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DoubleVote>): Generator<DoubleVoteFirstFieldEvent | DoubleVoteSecondFieldEvent> {
+    return streamMessage(buf, DoubleVote.codec(), opts)
+  }
+}
+
 export interface Block {
   header?: BlockHeader
   records: RoundRecord[]
   admissions: Admission[]
   queries: OrderedQuery[]
+  lastCommit?: LastCommit
+  evidence: DoubleVote[]
 }
 
 export namespace Block {
@@ -2865,6 +3197,18 @@ export namespace Block {
           }
         }
 
+        if (obj.lastCommit != null) {
+          w.uint32(162)
+          LastCommit.codec().encode(obj.lastCommit, w)
+        }
+
+        if (obj.evidence != null && obj.evidence.length > 0) {
+          for (const value of obj.evidence) {
+            w.uint32(170)
+            DoubleVote.codec().encode(value, w)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -2872,7 +3216,8 @@ export namespace Block {
         const obj: any = {
           records: [],
           admissions: [],
-          queries: []
+          queries: [],
+          evidence: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -2929,6 +3274,26 @@ export namespace Block {
               }))
               break
             }
+            case 20: {
+              obj.lastCommit = LastCommit.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.lastCommit
+              })
+              break
+            }
+            case 21: {
+              if (opts.limits?.evidence != null && obj.evidence.length === opts.limits.evidence) {
+                throw new MaxLengthError('Decode error - repeated field "evidence" had too many elements')
+              }
+
+              if (obj.evidence.length === 16) {
+                throw new MaxLengthError('Decode error - repeated field "evidence" had too many elements')
+              }
+
+              obj.evidence.push(DoubleVote.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.evidence$
+              }))
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2941,7 +3306,8 @@ export namespace Block {
         const obj = {
           records: 256,
           admissions: 64,
-          queries: 1024
+          queries: 1024,
+          evidence: 16
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -3023,6 +3389,35 @@ export namespace Block {
 
               break
             }
+            case 20: {
+              yield * LastCommit.codec().stream(reader, reader.uint32(), `${prefix}.lastCommit`, {
+                limits: opts.limits?.lastCommit
+              })
+
+              break
+            }
+            case 21: {
+              if (opts.limits?.evidence != null && obj.evidence === opts.limits.evidence) {
+                throw new MaxLengthError('Streaming decode error - repeated field "evidence" had too many elements')
+              }
+
+              if (obj.evidence === 16) {
+                throw new MaxLengthError('Streaming decode error - repeated field "evidence" had too many elements')
+              }
+
+              for (const evt of DoubleVote.codec().stream(reader, reader.uint32(), `${prefix}.evidence[]`, {
+                limits: opts.limits?.evidence$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.evidence
+                }
+              }
+
+              obj.evidence++
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -3067,6 +3462,16 @@ export namespace Block {
 
   export interface BlockHeaderQueriesRootFieldEvent {
     field: '$.header.queriesRoot'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BlockHeaderLastCommitHashFieldEvent {
+    field: '$.header.lastCommitHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BlockHeaderEvidenceHashFieldEvent {
+    field: '$.header.evidenceHash'
     value: Uint8Array<ArrayBuffer>
   }
 
@@ -3142,6 +3547,29 @@ export namespace Block {
     index: number
   }
 
+  export interface BlockLastCommitRoundFieldEvent {
+    field: '$.lastCommit.round'
+    value: number
+  }
+
+  export interface BlockLastCommitPrecommitsFieldEvent {
+    field: '$.lastCommit.precommits[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BlockEvidenceFirstFieldEvent {
+    field: '$.evidence[].first'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface BlockEvidenceSecondFieldEvent {
+    field: '$.evidence[].second'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export function encode (obj: Partial<Block>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Block.codec())
   }
@@ -3150,7 +3578,7 @@ export namespace Block {
     return decodeMessage(buf, Block.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Block>): Generator<BlockHeaderHeightFieldEvent | BlockHeaderPrevHashFieldEvent | BlockHeaderRecordsRootFieldEvent | BlockHeaderStateRootFieldEvent | BlockHeaderTimeFieldEvent | BlockHeaderProposerFieldEvent | BlockHeaderQueriesRootFieldEvent | BlockRecordsQueryIdFieldEvent | BlockRecordsIncludedMessageIdsFieldEvent | BlockRecordsCandidatesFieldEvent | BlockRecordsStrengthsPpmFieldEvent | BlockRecordsWinnerFieldEvent | BlockRecordsDeltasNodeFieldEvent | BlockRecordsDeltasDeltaPpmFieldEvent | BlockRecordsDeltasQualifiesFieldEvent | BlockAdmissionsNodeFieldEvent | BlockAdmissionsJoinMessageIdFieldEvent | BlockQueriesMessageIdFieldEvent | BlockQueriesSubmitterFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Block>): Generator<BlockHeaderHeightFieldEvent | BlockHeaderPrevHashFieldEvent | BlockHeaderRecordsRootFieldEvent | BlockHeaderStateRootFieldEvent | BlockHeaderTimeFieldEvent | BlockHeaderProposerFieldEvent | BlockHeaderQueriesRootFieldEvent | BlockHeaderLastCommitHashFieldEvent | BlockHeaderEvidenceHashFieldEvent | BlockRecordsQueryIdFieldEvent | BlockRecordsIncludedMessageIdsFieldEvent | BlockRecordsCandidatesFieldEvent | BlockRecordsStrengthsPpmFieldEvent | BlockRecordsWinnerFieldEvent | BlockRecordsDeltasNodeFieldEvent | BlockRecordsDeltasDeltaPpmFieldEvent | BlockRecordsDeltasQualifiesFieldEvent | BlockAdmissionsNodeFieldEvent | BlockAdmissionsJoinMessageIdFieldEvent | BlockQueriesMessageIdFieldEvent | BlockQueriesSubmitterFieldEvent | BlockLastCommitRoundFieldEvent | BlockLastCommitPrecommitsFieldEvent | BlockEvidenceFirstFieldEvent | BlockEvidenceSecondFieldEvent> {
     return streamMessage(buf, Block.codec(), opts)
   }
 }
@@ -3326,6 +3754,16 @@ export namespace BlockProposal {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface BlockProposalBlockHeaderLastCommitHashFieldEvent {
+    field: '$.block.header.lastCommitHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BlockProposalBlockHeaderEvidenceHashFieldEvent {
+    field: '$.block.header.evidenceHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface BlockProposalBlockRecordsQueryIdFieldEvent {
     field: '$.block.records[].queryId'
     value: Uint8Array<ArrayBuffer>
@@ -3398,6 +3836,29 @@ export namespace BlockProposal {
     index: number
   }
 
+  export interface BlockProposalBlockLastCommitRoundFieldEvent {
+    field: '$.block.lastCommit.round'
+    value: number
+  }
+
+  export interface BlockProposalBlockLastCommitPrecommitsFieldEvent {
+    field: '$.block.lastCommit.precommits[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BlockProposalBlockEvidenceFirstFieldEvent {
+    field: '$.block.evidence[].first'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface BlockProposalBlockEvidenceSecondFieldEvent {
+    field: '$.block.evidence[].second'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export interface BlockProposalValidRoundFieldEvent {
     field: '$.validRound'
     value: number
@@ -3411,7 +3872,7 @@ export namespace BlockProposal {
     return decodeMessage(buf, BlockProposal.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlockProposal>): Generator<BlockProposalHeightFieldEvent | BlockProposalRoundFieldEvent | BlockProposalBlockHeaderHeightFieldEvent | BlockProposalBlockHeaderPrevHashFieldEvent | BlockProposalBlockHeaderRecordsRootFieldEvent | BlockProposalBlockHeaderStateRootFieldEvent | BlockProposalBlockHeaderTimeFieldEvent | BlockProposalBlockHeaderProposerFieldEvent | BlockProposalBlockHeaderQueriesRootFieldEvent | BlockProposalBlockRecordsQueryIdFieldEvent | BlockProposalBlockRecordsIncludedMessageIdsFieldEvent | BlockProposalBlockRecordsCandidatesFieldEvent | BlockProposalBlockRecordsStrengthsPpmFieldEvent | BlockProposalBlockRecordsWinnerFieldEvent | BlockProposalBlockRecordsDeltasNodeFieldEvent | BlockProposalBlockRecordsDeltasDeltaPpmFieldEvent | BlockProposalBlockRecordsDeltasQualifiesFieldEvent | BlockProposalBlockAdmissionsNodeFieldEvent | BlockProposalBlockAdmissionsJoinMessageIdFieldEvent | BlockProposalBlockQueriesMessageIdFieldEvent | BlockProposalBlockQueriesSubmitterFieldEvent | BlockProposalValidRoundFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlockProposal>): Generator<BlockProposalHeightFieldEvent | BlockProposalRoundFieldEvent | BlockProposalBlockHeaderHeightFieldEvent | BlockProposalBlockHeaderPrevHashFieldEvent | BlockProposalBlockHeaderRecordsRootFieldEvent | BlockProposalBlockHeaderStateRootFieldEvent | BlockProposalBlockHeaderTimeFieldEvent | BlockProposalBlockHeaderProposerFieldEvent | BlockProposalBlockHeaderQueriesRootFieldEvent | BlockProposalBlockHeaderLastCommitHashFieldEvent | BlockProposalBlockHeaderEvidenceHashFieldEvent | BlockProposalBlockRecordsQueryIdFieldEvent | BlockProposalBlockRecordsIncludedMessageIdsFieldEvent | BlockProposalBlockRecordsCandidatesFieldEvent | BlockProposalBlockRecordsStrengthsPpmFieldEvent | BlockProposalBlockRecordsWinnerFieldEvent | BlockProposalBlockRecordsDeltasNodeFieldEvent | BlockProposalBlockRecordsDeltasDeltaPpmFieldEvent | BlockProposalBlockRecordsDeltasQualifiesFieldEvent | BlockProposalBlockAdmissionsNodeFieldEvent | BlockProposalBlockAdmissionsJoinMessageIdFieldEvent | BlockProposalBlockQueriesMessageIdFieldEvent | BlockProposalBlockQueriesSubmitterFieldEvent | BlockProposalBlockLastCommitRoundFieldEvent | BlockProposalBlockLastCommitPrecommitsFieldEvent | BlockProposalBlockEvidenceFirstFieldEvent | BlockProposalBlockEvidenceSecondFieldEvent | BlockProposalValidRoundFieldEvent> {
     return streamMessage(buf, BlockProposal.codec(), opts)
   }
 }
@@ -3761,6 +4222,16 @@ export namespace CommitCertificate {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface CommitCertificateHeaderLastCommitHashFieldEvent {
+    field: '$.header.lastCommitHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface CommitCertificateHeaderEvidenceHashFieldEvent {
+    field: '$.header.evidenceHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface CommitCertificateRoundFieldEvent {
     field: '$.round'
     value: number
@@ -3780,7 +4251,7 @@ export namespace CommitCertificate {
     return decodeMessage(buf, CommitCertificate.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CommitCertificate>): Generator<CommitCertificateHeaderHeightFieldEvent | CommitCertificateHeaderPrevHashFieldEvent | CommitCertificateHeaderRecordsRootFieldEvent | CommitCertificateHeaderStateRootFieldEvent | CommitCertificateHeaderTimeFieldEvent | CommitCertificateHeaderProposerFieldEvent | CommitCertificateHeaderQueriesRootFieldEvent | CommitCertificateRoundFieldEvent | CommitCertificatePrecommitsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CommitCertificate>): Generator<CommitCertificateHeaderHeightFieldEvent | CommitCertificateHeaderPrevHashFieldEvent | CommitCertificateHeaderRecordsRootFieldEvent | CommitCertificateHeaderStateRootFieldEvent | CommitCertificateHeaderTimeFieldEvent | CommitCertificateHeaderProposerFieldEvent | CommitCertificateHeaderQueriesRootFieldEvent | CommitCertificateHeaderLastCommitHashFieldEvent | CommitCertificateHeaderEvidenceHashFieldEvent | CommitCertificateRoundFieldEvent | CommitCertificatePrecommitsFieldEvent> {
     return streamMessage(buf, CommitCertificate.codec(), opts)
   }
 }
@@ -4615,6 +5086,16 @@ export namespace CertifiedBlock {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface CertifiedBlockBlockHeaderLastCommitHashFieldEvent {
+    field: '$.block.header.lastCommitHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface CertifiedBlockBlockHeaderEvidenceHashFieldEvent {
+    field: '$.block.header.evidenceHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface CertifiedBlockBlockRecordsQueryIdFieldEvent {
     field: '$.block.records[].queryId'
     value: Uint8Array<ArrayBuffer>
@@ -4687,6 +5168,29 @@ export namespace CertifiedBlock {
     index: number
   }
 
+  export interface CertifiedBlockBlockLastCommitRoundFieldEvent {
+    field: '$.block.lastCommit.round'
+    value: number
+  }
+
+  export interface CertifiedBlockBlockLastCommitPrecommitsFieldEvent {
+    field: '$.block.lastCommit.precommits[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface CertifiedBlockBlockEvidenceFirstFieldEvent {
+    field: '$.block.evidence[].first'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface CertifiedBlockBlockEvidenceSecondFieldEvent {
+    field: '$.block.evidence[].second'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export interface CertifiedBlockCertificateHeaderHeightFieldEvent {
     field: '$.certificate.header.height'
     value: number
@@ -4722,6 +5226,16 @@ export namespace CertifiedBlock {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface CertifiedBlockCertificateHeaderLastCommitHashFieldEvent {
+    field: '$.certificate.header.lastCommitHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface CertifiedBlockCertificateHeaderEvidenceHashFieldEvent {
+    field: '$.certificate.header.evidenceHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface CertifiedBlockCertificateRoundFieldEvent {
     field: '$.certificate.round'
     value: number
@@ -4741,7 +5255,7 @@ export namespace CertifiedBlock {
     return decodeMessage(buf, CertifiedBlock.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CertifiedBlock>): Generator<CertifiedBlockBlockHeaderHeightFieldEvent | CertifiedBlockBlockHeaderPrevHashFieldEvent | CertifiedBlockBlockHeaderRecordsRootFieldEvent | CertifiedBlockBlockHeaderStateRootFieldEvent | CertifiedBlockBlockHeaderTimeFieldEvent | CertifiedBlockBlockHeaderProposerFieldEvent | CertifiedBlockBlockHeaderQueriesRootFieldEvent | CertifiedBlockBlockRecordsQueryIdFieldEvent | CertifiedBlockBlockRecordsIncludedMessageIdsFieldEvent | CertifiedBlockBlockRecordsCandidatesFieldEvent | CertifiedBlockBlockRecordsStrengthsPpmFieldEvent | CertifiedBlockBlockRecordsWinnerFieldEvent | CertifiedBlockBlockRecordsDeltasNodeFieldEvent | CertifiedBlockBlockRecordsDeltasDeltaPpmFieldEvent | CertifiedBlockBlockRecordsDeltasQualifiesFieldEvent | CertifiedBlockBlockAdmissionsNodeFieldEvent | CertifiedBlockBlockAdmissionsJoinMessageIdFieldEvent | CertifiedBlockBlockQueriesMessageIdFieldEvent | CertifiedBlockBlockQueriesSubmitterFieldEvent | CertifiedBlockCertificateHeaderHeightFieldEvent | CertifiedBlockCertificateHeaderPrevHashFieldEvent | CertifiedBlockCertificateHeaderRecordsRootFieldEvent | CertifiedBlockCertificateHeaderStateRootFieldEvent | CertifiedBlockCertificateHeaderTimeFieldEvent | CertifiedBlockCertificateHeaderProposerFieldEvent | CertifiedBlockCertificateHeaderQueriesRootFieldEvent | CertifiedBlockCertificateRoundFieldEvent | CertifiedBlockCertificatePrecommitsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CertifiedBlock>): Generator<CertifiedBlockBlockHeaderHeightFieldEvent | CertifiedBlockBlockHeaderPrevHashFieldEvent | CertifiedBlockBlockHeaderRecordsRootFieldEvent | CertifiedBlockBlockHeaderStateRootFieldEvent | CertifiedBlockBlockHeaderTimeFieldEvent | CertifiedBlockBlockHeaderProposerFieldEvent | CertifiedBlockBlockHeaderQueriesRootFieldEvent | CertifiedBlockBlockHeaderLastCommitHashFieldEvent | CertifiedBlockBlockHeaderEvidenceHashFieldEvent | CertifiedBlockBlockRecordsQueryIdFieldEvent | CertifiedBlockBlockRecordsIncludedMessageIdsFieldEvent | CertifiedBlockBlockRecordsCandidatesFieldEvent | CertifiedBlockBlockRecordsStrengthsPpmFieldEvent | CertifiedBlockBlockRecordsWinnerFieldEvent | CertifiedBlockBlockRecordsDeltasNodeFieldEvent | CertifiedBlockBlockRecordsDeltasDeltaPpmFieldEvent | CertifiedBlockBlockRecordsDeltasQualifiesFieldEvent | CertifiedBlockBlockAdmissionsNodeFieldEvent | CertifiedBlockBlockAdmissionsJoinMessageIdFieldEvent | CertifiedBlockBlockQueriesMessageIdFieldEvent | CertifiedBlockBlockQueriesSubmitterFieldEvent | CertifiedBlockBlockLastCommitRoundFieldEvent | CertifiedBlockBlockLastCommitPrecommitsFieldEvent | CertifiedBlockBlockEvidenceFirstFieldEvent | CertifiedBlockBlockEvidenceSecondFieldEvent | CertifiedBlockCertificateHeaderHeightFieldEvent | CertifiedBlockCertificateHeaderPrevHashFieldEvent | CertifiedBlockCertificateHeaderRecordsRootFieldEvent | CertifiedBlockCertificateHeaderStateRootFieldEvent | CertifiedBlockCertificateHeaderTimeFieldEvent | CertifiedBlockCertificateHeaderProposerFieldEvent | CertifiedBlockCertificateHeaderQueriesRootFieldEvent | CertifiedBlockCertificateHeaderLastCommitHashFieldEvent | CertifiedBlockCertificateHeaderEvidenceHashFieldEvent | CertifiedBlockCertificateRoundFieldEvent | CertifiedBlockCertificatePrecommitsFieldEvent> {
     return streamMessage(buf, CertifiedBlock.codec(), opts)
   }
 }
@@ -4890,6 +5404,18 @@ export namespace BlocksResponse {
     index: number
   }
 
+  export interface BlocksResponseBlocksBlockHeaderLastCommitHashFieldEvent {
+    field: '$.blocks[].block.header.lastCommitHash'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface BlocksResponseBlocksBlockHeaderEvidenceHashFieldEvent {
+    field: '$.blocks[].block.header.evidenceHash'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export interface BlocksResponseBlocksBlockRecordsQueryIdFieldEvent {
     field: '$.blocks[].block.records[].queryId'
     value: Uint8Array<ArrayBuffer>
@@ -4962,6 +5488,30 @@ export namespace BlocksResponse {
     index: number
   }
 
+  export interface BlocksResponseBlocksBlockLastCommitRoundFieldEvent {
+    field: '$.blocks[].block.lastCommit.round'
+    value: number
+    index: number
+  }
+
+  export interface BlocksResponseBlocksBlockLastCommitPrecommitsFieldEvent {
+    field: '$.blocks[].block.lastCommit.precommits[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BlocksResponseBlocksBlockEvidenceFirstFieldEvent {
+    field: '$.blocks[].block.evidence[].first'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface BlocksResponseBlocksBlockEvidenceSecondFieldEvent {
+    field: '$.blocks[].block.evidence[].second'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export interface BlocksResponseBlocksCertificateHeaderHeightFieldEvent {
     field: '$.blocks[].certificate.header.height'
     value: number
@@ -5004,6 +5554,18 @@ export namespace BlocksResponse {
     index: number
   }
 
+  export interface BlocksResponseBlocksCertificateHeaderLastCommitHashFieldEvent {
+    field: '$.blocks[].certificate.header.lastCommitHash'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface BlocksResponseBlocksCertificateHeaderEvidenceHashFieldEvent {
+    field: '$.blocks[].certificate.header.evidenceHash'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export interface BlocksResponseBlocksCertificateRoundFieldEvent {
     field: '$.blocks[].certificate.round'
     value: number
@@ -5024,7 +5586,7 @@ export namespace BlocksResponse {
     return decodeMessage(buf, BlocksResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlocksResponse>): Generator<BlocksResponseBlocksBlockHeaderHeightFieldEvent | BlocksResponseBlocksBlockHeaderPrevHashFieldEvent | BlocksResponseBlocksBlockHeaderRecordsRootFieldEvent | BlocksResponseBlocksBlockHeaderStateRootFieldEvent | BlocksResponseBlocksBlockHeaderTimeFieldEvent | BlocksResponseBlocksBlockHeaderProposerFieldEvent | BlocksResponseBlocksBlockHeaderQueriesRootFieldEvent | BlocksResponseBlocksBlockRecordsQueryIdFieldEvent | BlocksResponseBlocksBlockRecordsIncludedMessageIdsFieldEvent | BlocksResponseBlocksBlockRecordsCandidatesFieldEvent | BlocksResponseBlocksBlockRecordsStrengthsPpmFieldEvent | BlocksResponseBlocksBlockRecordsWinnerFieldEvent | BlocksResponseBlocksBlockRecordsDeltasNodeFieldEvent | BlocksResponseBlocksBlockRecordsDeltasDeltaPpmFieldEvent | BlocksResponseBlocksBlockRecordsDeltasQualifiesFieldEvent | BlocksResponseBlocksBlockAdmissionsNodeFieldEvent | BlocksResponseBlocksBlockAdmissionsJoinMessageIdFieldEvent | BlocksResponseBlocksBlockQueriesMessageIdFieldEvent | BlocksResponseBlocksBlockQueriesSubmitterFieldEvent | BlocksResponseBlocksCertificateHeaderHeightFieldEvent | BlocksResponseBlocksCertificateHeaderPrevHashFieldEvent | BlocksResponseBlocksCertificateHeaderRecordsRootFieldEvent | BlocksResponseBlocksCertificateHeaderStateRootFieldEvent | BlocksResponseBlocksCertificateHeaderTimeFieldEvent | BlocksResponseBlocksCertificateHeaderProposerFieldEvent | BlocksResponseBlocksCertificateHeaderQueriesRootFieldEvent | BlocksResponseBlocksCertificateRoundFieldEvent | BlocksResponseBlocksCertificatePrecommitsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlocksResponse>): Generator<BlocksResponseBlocksBlockHeaderHeightFieldEvent | BlocksResponseBlocksBlockHeaderPrevHashFieldEvent | BlocksResponseBlocksBlockHeaderRecordsRootFieldEvent | BlocksResponseBlocksBlockHeaderStateRootFieldEvent | BlocksResponseBlocksBlockHeaderTimeFieldEvent | BlocksResponseBlocksBlockHeaderProposerFieldEvent | BlocksResponseBlocksBlockHeaderQueriesRootFieldEvent | BlocksResponseBlocksBlockHeaderLastCommitHashFieldEvent | BlocksResponseBlocksBlockHeaderEvidenceHashFieldEvent | BlocksResponseBlocksBlockRecordsQueryIdFieldEvent | BlocksResponseBlocksBlockRecordsIncludedMessageIdsFieldEvent | BlocksResponseBlocksBlockRecordsCandidatesFieldEvent | BlocksResponseBlocksBlockRecordsStrengthsPpmFieldEvent | BlocksResponseBlocksBlockRecordsWinnerFieldEvent | BlocksResponseBlocksBlockRecordsDeltasNodeFieldEvent | BlocksResponseBlocksBlockRecordsDeltasDeltaPpmFieldEvent | BlocksResponseBlocksBlockRecordsDeltasQualifiesFieldEvent | BlocksResponseBlocksBlockAdmissionsNodeFieldEvent | BlocksResponseBlocksBlockAdmissionsJoinMessageIdFieldEvent | BlocksResponseBlocksBlockQueriesMessageIdFieldEvent | BlocksResponseBlocksBlockQueriesSubmitterFieldEvent | BlocksResponseBlocksBlockLastCommitRoundFieldEvent | BlocksResponseBlocksBlockLastCommitPrecommitsFieldEvent | BlocksResponseBlocksBlockEvidenceFirstFieldEvent | BlocksResponseBlocksBlockEvidenceSecondFieldEvent | BlocksResponseBlocksCertificateHeaderHeightFieldEvent | BlocksResponseBlocksCertificateHeaderPrevHashFieldEvent | BlocksResponseBlocksCertificateHeaderRecordsRootFieldEvent | BlocksResponseBlocksCertificateHeaderStateRootFieldEvent | BlocksResponseBlocksCertificateHeaderTimeFieldEvent | BlocksResponseBlocksCertificateHeaderProposerFieldEvent | BlocksResponseBlocksCertificateHeaderQueriesRootFieldEvent | BlocksResponseBlocksCertificateHeaderLastCommitHashFieldEvent | BlocksResponseBlocksCertificateHeaderEvidenceHashFieldEvent | BlocksResponseBlocksCertificateRoundFieldEvent | BlocksResponseBlocksCertificatePrecommitsFieldEvent> {
     return streamMessage(buf, BlocksResponse.codec(), opts)
   }
 }
@@ -5373,6 +5935,18 @@ export namespace SyncResponse {
     index: number
   }
 
+  export interface SyncResponseBlocksBlocksBlockHeaderLastCommitHashFieldEvent {
+    field: '$.blocks.blocks[].block.header.lastCommitHash'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SyncResponseBlocksBlocksBlockHeaderEvidenceHashFieldEvent {
+    field: '$.blocks.blocks[].block.header.evidenceHash'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export interface SyncResponseBlocksBlocksBlockRecordsQueryIdFieldEvent {
     field: '$.blocks.blocks[].block.records[].queryId'
     value: Uint8Array<ArrayBuffer>
@@ -5445,6 +6019,30 @@ export namespace SyncResponse {
     index: number
   }
 
+  export interface SyncResponseBlocksBlocksBlockLastCommitRoundFieldEvent {
+    field: '$.blocks.blocks[].block.lastCommit.round'
+    value: number
+    index: number
+  }
+
+  export interface SyncResponseBlocksBlocksBlockLastCommitPrecommitsFieldEvent {
+    field: '$.blocks.blocks[].block.lastCommit.precommits[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SyncResponseBlocksBlocksBlockEvidenceFirstFieldEvent {
+    field: '$.blocks.blocks[].block.evidence[].first'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SyncResponseBlocksBlocksBlockEvidenceSecondFieldEvent {
+    field: '$.blocks.blocks[].block.evidence[].second'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export interface SyncResponseBlocksBlocksCertificateHeaderHeightFieldEvent {
     field: '$.blocks.blocks[].certificate.header.height'
     value: number
@@ -5487,6 +6085,18 @@ export namespace SyncResponse {
     index: number
   }
 
+  export interface SyncResponseBlocksBlocksCertificateHeaderLastCommitHashFieldEvent {
+    field: '$.blocks.blocks[].certificate.header.lastCommitHash'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SyncResponseBlocksBlocksCertificateHeaderEvidenceHashFieldEvent {
+    field: '$.blocks.blocks[].certificate.header.evidenceHash'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export interface SyncResponseBlocksBlocksCertificateRoundFieldEvent {
     field: '$.blocks.blocks[].certificate.round'
     value: number
@@ -5518,7 +6128,7 @@ export namespace SyncResponse {
     return decodeMessage(buf, SyncResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncResponse>): Generator<SyncResponseStatusHeightFieldEvent | SyncResponseStatusHeadHashFieldEvent | SyncResponseBlocksBlocksBlockHeaderHeightFieldEvent | SyncResponseBlocksBlocksBlockHeaderPrevHashFieldEvent | SyncResponseBlocksBlocksBlockHeaderRecordsRootFieldEvent | SyncResponseBlocksBlocksBlockHeaderStateRootFieldEvent | SyncResponseBlocksBlocksBlockHeaderTimeFieldEvent | SyncResponseBlocksBlocksBlockHeaderProposerFieldEvent | SyncResponseBlocksBlocksBlockHeaderQueriesRootFieldEvent | SyncResponseBlocksBlocksBlockRecordsQueryIdFieldEvent | SyncResponseBlocksBlocksBlockRecordsIncludedMessageIdsFieldEvent | SyncResponseBlocksBlocksBlockRecordsCandidatesFieldEvent | SyncResponseBlocksBlocksBlockRecordsStrengthsPpmFieldEvent | SyncResponseBlocksBlocksBlockRecordsWinnerFieldEvent | SyncResponseBlocksBlocksBlockRecordsDeltasNodeFieldEvent | SyncResponseBlocksBlocksBlockRecordsDeltasDeltaPpmFieldEvent | SyncResponseBlocksBlocksBlockRecordsDeltasQualifiesFieldEvent | SyncResponseBlocksBlocksBlockAdmissionsNodeFieldEvent | SyncResponseBlocksBlocksBlockAdmissionsJoinMessageIdFieldEvent | SyncResponseBlocksBlocksBlockQueriesMessageIdFieldEvent | SyncResponseBlocksBlocksBlockQueriesSubmitterFieldEvent | SyncResponseBlocksBlocksCertificateHeaderHeightFieldEvent | SyncResponseBlocksBlocksCertificateHeaderPrevHashFieldEvent | SyncResponseBlocksBlocksCertificateHeaderRecordsRootFieldEvent | SyncResponseBlocksBlocksCertificateHeaderStateRootFieldEvent | SyncResponseBlocksBlocksCertificateHeaderTimeFieldEvent | SyncResponseBlocksBlocksCertificateHeaderProposerFieldEvent | SyncResponseBlocksBlocksCertificateHeaderQueriesRootFieldEvent | SyncResponseBlocksBlocksCertificateRoundFieldEvent | SyncResponseBlocksBlocksCertificatePrecommitsFieldEvent | SyncResponseMessagesEnvelopesFieldEvent | SyncResponseErrorFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncResponse>): Generator<SyncResponseStatusHeightFieldEvent | SyncResponseStatusHeadHashFieldEvent | SyncResponseBlocksBlocksBlockHeaderHeightFieldEvent | SyncResponseBlocksBlocksBlockHeaderPrevHashFieldEvent | SyncResponseBlocksBlocksBlockHeaderRecordsRootFieldEvent | SyncResponseBlocksBlocksBlockHeaderStateRootFieldEvent | SyncResponseBlocksBlocksBlockHeaderTimeFieldEvent | SyncResponseBlocksBlocksBlockHeaderProposerFieldEvent | SyncResponseBlocksBlocksBlockHeaderQueriesRootFieldEvent | SyncResponseBlocksBlocksBlockHeaderLastCommitHashFieldEvent | SyncResponseBlocksBlocksBlockHeaderEvidenceHashFieldEvent | SyncResponseBlocksBlocksBlockRecordsQueryIdFieldEvent | SyncResponseBlocksBlocksBlockRecordsIncludedMessageIdsFieldEvent | SyncResponseBlocksBlocksBlockRecordsCandidatesFieldEvent | SyncResponseBlocksBlocksBlockRecordsStrengthsPpmFieldEvent | SyncResponseBlocksBlocksBlockRecordsWinnerFieldEvent | SyncResponseBlocksBlocksBlockRecordsDeltasNodeFieldEvent | SyncResponseBlocksBlocksBlockRecordsDeltasDeltaPpmFieldEvent | SyncResponseBlocksBlocksBlockRecordsDeltasQualifiesFieldEvent | SyncResponseBlocksBlocksBlockAdmissionsNodeFieldEvent | SyncResponseBlocksBlocksBlockAdmissionsJoinMessageIdFieldEvent | SyncResponseBlocksBlocksBlockQueriesMessageIdFieldEvent | SyncResponseBlocksBlocksBlockQueriesSubmitterFieldEvent | SyncResponseBlocksBlocksBlockLastCommitRoundFieldEvent | SyncResponseBlocksBlocksBlockLastCommitPrecommitsFieldEvent | SyncResponseBlocksBlocksBlockEvidenceFirstFieldEvent | SyncResponseBlocksBlocksBlockEvidenceSecondFieldEvent | SyncResponseBlocksBlocksCertificateHeaderHeightFieldEvent | SyncResponseBlocksBlocksCertificateHeaderPrevHashFieldEvent | SyncResponseBlocksBlocksCertificateHeaderRecordsRootFieldEvent | SyncResponseBlocksBlocksCertificateHeaderStateRootFieldEvent | SyncResponseBlocksBlocksCertificateHeaderTimeFieldEvent | SyncResponseBlocksBlocksCertificateHeaderProposerFieldEvent | SyncResponseBlocksBlocksCertificateHeaderQueriesRootFieldEvent | SyncResponseBlocksBlocksCertificateHeaderLastCommitHashFieldEvent | SyncResponseBlocksBlocksCertificateHeaderEvidenceHashFieldEvent | SyncResponseBlocksBlocksCertificateRoundFieldEvent | SyncResponseBlocksBlocksCertificatePrecommitsFieldEvent | SyncResponseMessagesEnvelopesFieldEvent | SyncResponseErrorFieldEvent> {
     return streamMessage(buf, SyncResponse.codec(), opts)
   }
 }

@@ -26,7 +26,7 @@ export type ValidationCode =
   // topic routing
   | 'wrong_topic'
   // consensus
-  | 'height_committed' | 'height_ahead' | 'not_validator' | 'not_proposer' | 'join_member' | 'join_pending' | 'joins_full'
+  | 'height_committed' | 'height_ahead' | 'not_validator' | 'not_proposer' | 'join_member' | 'join_pending' | 'joins_full' | 'join_stale' | 'late_precommit'
   // queries and rounds
   | 'not_member' | 'over_quota' | 'duplicate' | 'query_final' | 'anchor_unavailable' | 'round_closed' | 'round_unknown' | 'not_on_committee'
   | 'late' | 'equivocation' | 'bad_opening' | 'reveal_pending' | 'bad_reveal' | 'mempool_full'

@@ -79,7 +79,10 @@ describe('blocks', async () => {
     expect(next.reputations.get(join.signerId)).toEqual({ reputationPpm: 500_000, qualifiedRounds: 0, onProbation: true })
     expect(next.validators.has(join.signerId)).toBe(false)
     const forged = { ...admission, node: utf8(h.nodes[1].id) }
-    expect(checkProposedBlock(buildBlock(state, [], proposer, 1, genesis.params, [forged]), withJoin)).toMatchObject({ valid: false, reason: expect.stringMatching(/already in the ledger/) })
+    expect(checkProposedBlock(buildBlock(state, [], proposer, 1, genesis.params, [forged]), withJoin)).toMatchObject({ valid: false, reason: expect.stringMatching(/no Join signed by/) })
+    const memberJoin = await signMessage(h.nodes[1].key, { networkId, join: { createdAt: 1 } })
+    const member = { ...ctx, messages: new Map([...messages, [memberJoin.idHex, memberJoin]]) }
+    expect(checkProposedBlock(buildBlock(state, [], proposer, 1, genesis.params, [{ node: utf8(memberJoin.signerId), joinMessageId: memberJoin.id }]), member)).toMatchObject({ valid: false, reason: expect.stringMatching(/already in the ledger/) })
   })
 
   it('commit certificates verify with more than 2/3 of the power, and not otherwise', async () => {
@@ -130,7 +133,7 @@ describe('the validator set', () => {
     let state = genesisState(genesis)
     state.reputations.set('12D3KooWb', { reputationPpm: 400_000, qualifiedRounds: 5, onProbation: false })
     for (let h = 1; h <= 4; h++) {
-      const block = { header: { height: h, prevHash: state.lastBlockHash, recordsRoot: new Uint8Array(32), stateRoot: new Uint8Array(32), time: h, proposer: utf8('12D3KooWa'), queriesRoot: new Uint8Array(32) }, records: [], admissions: [], queries: [] }
+      const block = { header: { height: h, prevHash: state.lastBlockHash, recordsRoot: new Uint8Array(32), stateRoot: new Uint8Array(32), time: h, proposer: utf8('12D3KooWa'), queriesRoot: new Uint8Array(32), lastCommitHash: new Uint8Array(0), evidenceHash: new Uint8Array(0) }, records: [], admissions: [], queries: [], evidence: [] }
       state = applyBlock(state, block, genesis.params)
       expect(state.validators.has('12D3KooWb')).toBe(h === 4)
     }

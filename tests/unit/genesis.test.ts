@@ -33,7 +33,13 @@ describe('genesis', async () => {
     ['no validators', { ...good, validators: [] }, /list of 1 to 1024 validators/],
     ['a bad peer id', { ...good, validators: [{ peerId: 'QmNotAPeer', reputationPpm: 1 }] }, /is not a valid peer id/],
     ['a repeated validator', { ...good, validators: [good.validators[0], good.validators[0]] }, /repeats/],
-    ['a zero starting reputation', { ...good, validators: [{ ...good.validators[0], reputationPpm: 0 }] }, /reputationPpm must be an integer from 1/]
+    ['a zero starting reputation', { ...good, validators: [{ ...good.validators[0], reputationPpm: 0 }] }, /reputationPpm must be an integer from 1/],
+    ['an unknown jailing field', { ...good, params: { ...good.params, jailing: { window: 10 } } }, /params.jailing has unknown field window/],
+    ['a jailing threshold a Byzantine proposer could reach', { ...good, params: { ...good.params, jailing: { maxMissedPpm: 700_000 } } }, /params.jailing.maxMissedPpm must be an integer from 0 to 666666/],
+    ['an empty jailing window', { ...good, params: { ...good.params, jailing: { windowBlocks: 0 } } }, /windowBlocks must be an integer from 1/],
+    ['too many admissions per block', { ...good, params: { ...good.params, admission: { perBlock: 65 } } }, /params.admission.perBlock must be an integer from 1 to 64/],
+    ['a member that is also a validator', { ...good, members: [{ peerId: good.validators[0].peerId, reputationPpm: 1, qualifiedRounds: 0, onProbation: false }] }, /members\[0\].peerId repeats/],
+    ['a bad recoveredFrom', { ...good, recoveredFrom: { network: 'x', networkId: 'zz', height: 1, blockHash: 'a'.repeat(64), stateRoot: 'a'.repeat(64) } }, /recoveredFrom.networkId must be 64 hex digits/]
   ]
   for (const [what, doc, message] of bad) {
     it(`rejects ${what}`, () => {
@@ -41,6 +47,16 @@ describe('genesis', async () => {
       expect(() => parseGenesis(JSON.parse(JSON.stringify(doc)))).toThrow(message)
     })
   }
+
+  it('params.jailing and params.admission are optional: absent, the network id is unchanged; {} means every default', async () => {
+    const { defaultJailingParams } = await import('../../protocol/jailing.js')
+    const { defaultAdmissionParams } = await import('../../protocol/admission.js')
+    expect(parseGenesis(JSON.parse(JSON.stringify(good))).params.jailing).toBeUndefined()
+    const withGroups = parseGenesis(JSON.parse(JSON.stringify({ ...good, params: { ...good.params, jailing: {}, admission: { perBlock: 4 } } })))
+    expect(withGroups.params.jailing).toEqual(defaultJailingParams)
+    expect(withGroups.params.admission).toEqual({ ...defaultAdmissionParams, perBlock: 4 })
+    expect(networkIdHex(withGroups)).not.toBe(networkIdHex(good))
+  })
 
   it('rejects text that is not JSON', () => {
     expect(() => parseGenesisText('{')).toThrow(/not valid JSON/)

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id'
+import { defaultAdmissionParams } from '../../../protocol/admission.js'
 import { defaultProtocolParams, networkIdHex } from '../../../protocol/genesis.js'
+import { defaultJailingParams } from '../../../protocol/jailing.js'
 import type { Genesis } from '../../../protocol/genesis.js'
 import { ensureDir, GENESIS_FILE, readGenesisFile, writeGenesisFile } from '../../datadir.js'
 import { loadOrCreateKey } from '../../keys.js'
@@ -67,7 +69,7 @@ export async function initCommand (argv: string[], out: (line: string) => void):
       if (!Number.isInteger(reputationPpm) || reputationPpm < 1 || reputationPpm > 1_000_000) throw new UsageError(`--validator ${spec}: the reputation must be an integer from 1 to 1000000`)
       if (!validators.some(v => v.peerId === id)) validators.push({ peerId: id, reputationPpm })
     }
-    genesis = { network: (values.network as string | undefined) ?? 'local', params: defaultProtocolParams, validators }
+    genesis = { network: (values.network as string | undefined) ?? 'local', params: { ...defaultProtocolParams, jailing: defaultJailingParams, admission: defaultAdmissionParams }, validators }
     if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(genesis.network)) throw new UsageError('--network must be 1–64 characters of a-z, 0-9, ".", "_" or "-"')
   }
   writeGenesisFile(ownGenesis, genesis)
