@@ -58,10 +58,9 @@ describe('recovery from a halt (DESIGN §8.8)', () => {
     const gone = s.nodes.slice(4)
     await Promise.all(gone.map(async n => n.stop()))
     const halted = live[0].ledgerSnapshot().height
-    // 4 of 7 equal validators is not more than 2/3: the round closes, its block never commits.
+    // 4 of 7 equal validators is not more than 2/3: no block commits, the query is never even ordered.
     const { id: stuck } = await live[0].submitQuery(prompt('stuck'))
-    await waitFor(() => live.every(n => n.status().roundsAwaitingFinality > 0), 60_000, 'the round to close on every live node')
-    await new Promise(resolve => setTimeout(resolve, 6_000)) // several Tendermint rounds
+    await new Promise(resolve => setTimeout(resolve, 8_000)) // several Tendermint rounds
     expect(live.map(n => n.ledgerSnapshot().height)).toEqual(live.map(() => halted))
     expect((await live[0].getQuery(stuck))?.status).toBe('pending')
 
@@ -144,10 +143,10 @@ describe('recovery from a halt (DESIGN §8.8)', () => {
       [['--data', dir, '--validators', 'not-a-peer', '--out', outFile], /not an Ed25519 peer id/],
       [['--data', dir, '--validators', `${s.nodes[1].peerId}=0`, '--out', outFile], /reputation from 1 to 1000000/],
       [['--data', dir, '--validators', `${s.nodes[1].peerId},${s.nodes[1].peerId}`, '--out', outFile], /named twice/],
-      [['--data', dir, '--validators', s.nodes[1].peerId, '--out', outFile, '--height', '999'], /up to 1 only/],
+      [['--data', dir, '--validators', s.nodes[1].peerId, '--out', outFile, '--height', '999'], /has committed blocks up to \d+ only/],
       [['--data', dir, '--validators', s.nodes[1].peerId, '--out', outFile, '--height', 'x'], /--height must be/],
       [['--data', join(s.dir, 'nowhere'), '--validators', s.nodes[1].peerId, '--out', outFile], /cannot read genesis file/],
-      [['--data', dir, '--validators', stranger, '--out', outFile], /not in the ledger at height 1/],
+      [['--data', dir, '--validators', stranger, '--out', outFile], /not in the ledger at height \d+/],
       [['--data', dir, '--validators', s.nodes[1].peerId, '--out', outFile, '--genesis', otherGenesis], /not certified on the network of .*wrong --genesis/]
     ]
     for (const [args, message] of cases) {

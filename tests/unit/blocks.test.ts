@@ -69,7 +69,7 @@ describe('blocks', async () => {
 
   it('admits a new identity on probation only with its signed Join', async () => {
     const newcomerKey = await (await import('../helpers/wire-fixtures.js')).testKey(999)
-    const join = await signMessage(newcomerKey, { networkId, join: { createdAt: 1 } })
+    const join = await signMessage(newcomerKey, { networkId, join: { createdAt: state.lastBlockTime } })
     const admission = { node: utf8(join.signerId), joinMessageId: join.id }
     const admitting = buildBlock(state, [], proposer, 1, genesis.params, [admission])
     expect(checkProposedBlock(admitting, ctx)).toMatchObject({ valid: false, reason: expect.stringMatching(/no Join signed by/) })
@@ -80,7 +80,7 @@ describe('blocks', async () => {
     expect(next.validators.has(join.signerId)).toBe(false)
     const forged = { ...admission, node: utf8(h.nodes[1].id) }
     expect(checkProposedBlock(buildBlock(state, [], proposer, 1, genesis.params, [forged]), withJoin)).toMatchObject({ valid: false, reason: expect.stringMatching(/no Join signed by/) })
-    const memberJoin = await signMessage(h.nodes[1].key, { networkId, join: { createdAt: 1 } })
+    const memberJoin = await signMessage(h.nodes[1].key, { networkId, join: { createdAt: state.lastBlockTime } })
     const member = { ...ctx, messages: new Map([...messages, [memberJoin.idHex, memberJoin]]) }
     expect(checkProposedBlock(buildBlock(state, [], proposer, 1, genesis.params, [{ node: utf8(memberJoin.signerId), joinMessageId: memberJoin.id }]), member)).toMatchObject({ valid: false, reason: expect.stringMatching(/already in the ledger/) })
   })
