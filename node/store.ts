@@ -55,12 +55,16 @@ export interface StoredOwnWork {
 export const LEDGER_HISTORY = ANCHOR_WINDOW
 
 /**
- * Messages kept in memory once written or read, up to this many bytes. Block checks and commits
- * read the messages of rounds that were gossiped moments before; a LevelDB read each (a trip
- * through libuv's small thread pool, behind the synced writes) made the block check
- * and the commit the slowest steps of finality with many nodes on one machine.
+ * Messages kept in memory once written or read, up to this many bytes (each counted with
+ * RECENT_ENTRY_OVERHEAD). Block checks and commits read the messages of rounds that were gossiped
+ * moments before; a LevelDB read each (a trip through libuv's small thread pool, behind the
+ * synced writes) made the block check and the commit the slowest steps of finality with many
+ * nodes on one machine. What those need is the messages of the rounds in flight and awaiting a
+ * block: ~3 KB per query, so a few MB at 25 queries/s and seconds to finality under load.
  */
-const RECENT_MESSAGE_BYTES = 32 * 1024 * 1024
+const RECENT_MESSAGE_BYTES = 8 * 1024 * 1024
+/** What keeping one message costs beyond its bytes: the id string, the Map entry, the Uint8Array and its ArrayBuffer. */
+const RECENT_ENTRY_OVERHEAD = 320
 
 type BatchOp = { type: 'put', key: string, value: Uint8Array } | { type: 'del', key: string }
 
@@ -135,12 +139,19 @@ export class NodeStore {
 
   private keepRecent (idHex: string, bytes: Uint8Array): void {
     if (this.recent.has(idHex)) return
-    this.recent.set(idHex, bytes)
-    this.recentBytes += bytes.length
+    // A message from gossip or a sync response is a view into the buffer its whole frame was read
+    // into (8–64 KB, shared with the other messages of that read), and LevelDB hands values back
+    // as slices of a pooled allocation: kept as is, each entry would pin that whole buffer. That
+    // was the node's memory growth: ~80 MB of 8–64 KB buffers held for ~30 MB of messages
+    // counted. A copy of exactly its own bytes pins nothing else (new Uint8Array copies; a
+    // Buffer's slice() would not).
+    const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes)
+    this.recent.set(idHex, own)
+    this.recentBytes += own.length + RECENT_ENTRY_OVERHEAD
     for (const [id, b] of this.recent) {
       if (this.recentBytes <= RECENT_MESSAGE_BYTES) break
       this.recent.delete(id)
-      this.recentBytes -= b.length
+      this.recentBytes -= b.length + RECENT_ENTRY_OVERHEAD
     }
   }
 
