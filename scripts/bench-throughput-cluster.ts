@@ -53,6 +53,8 @@ export interface ClusterOptions {
   params: Record<string, unknown>
   /** start the nodes with `--inspect-port=0`, so that SIGUSR1 opens an inspector on a free port */
   inspectable: boolean
+  /** more flags for every node's `swarmrank start` (the soak's --node-args) */
+  nodeArgs?: string[]
 }
 
 /**
@@ -70,7 +72,7 @@ export async function startCluster (launcher: Launcher, dir: string, size: numbe
   let results: Array<PromiseSettledResult<StartedNode>>
   try {
     results = await Promise.allSettled(layout.nodes.map(async (n, i) => {
-      const args = ['start', '--data', n.dataDir, '--genesis', layout.genesisFile, '--listen', `/ip4/127.0.0.1/tcp/${ports[i]}`, '--api', '0', '--profile', n.profile, '--log-level', 'warn']
+      const args = ['start', '--data', n.dataDir, '--genesis', layout.genesisFile, '--listen', `/ip4/127.0.0.1/tcp/${ports[i]}`, '--api', '0', '--profile', n.profile, '--log-level', 'warn', ...(options.nodeArgs ?? [])]
       for (const [j, a] of addrs.entries()) if (j !== i) args.push('--bootstrap', a)
       return launcher.spawnNode(args, n.dataDir, START_TIMEOUT_MS)
     }))
