@@ -30,7 +30,8 @@ export class QueryViews {
   private readonly c: QueryViewsComponents
   private readonly views = new Map<string, QueryView>()
   private hydration: Promise<void> = Promise.resolve()
-  private readonly hydrating = new Set<string>()
+  /** final views being completed for a reader (GET /v1/queries/:id), by query id */
+  private readonly completing = new Map<string, Promise<QueryView | undefined>>()
 
   constructor (components: QueryViewsComponents) {
     this.c = components
@@ -71,16 +72,44 @@ export class QueryViews {
     this.trim()
   }
 
+  /**
+   * The query's view. A final view without the answer texts its record names (the node imported
+   * the block by sync and held none of the round's messages, and filling it in from peers failed
+   * or has not run yet) is completed before it is served: the reveals are fetched from peers
+   * now, so that every node holding the block serves the winning answer (issue 15: a node
+   * that caught up by block sync answered `final` with `answer: null`). Only if no connected
+   * peer has them does the view go out incomplete (and the next read tries again).
+   */
   async get (id: string): Promise<QueryView | undefined> {
     const view = this.views.get(id) ?? await this.c.store.getQuery(id)
-    // A final view without its winning answer (the node synced the block and could not fetch the
-    // reveal then): try again from the stored block, in the background.
-    if (view?.status === 'final' && view.winner !== null && view.answer === null && view.block !== undefined && !this.hydrating.has(id)) {
-      const stored = await this.c.store.getCertifiedBlock(view.block.height)
-      const record = stored?.block?.records.find(r => toHex(r.queryId) === id)
-      if (stored?.block !== undefined && stored.certificate !== undefined && record !== undefined) this.hydrate([record], blockRef(stored.block, view.block.hash, stored.certificate))
+    if (view === undefined || !lacksTexts(view) || view.block === undefined) return view
+    let completing = this.completing.get(id)
+    if (completing === undefined) {
+      completing = this.complete(id, view.block.height, view.block.hash).finally(() => this.completing.delete(id))
+      this.completing.set(id, completing)
     }
-    return view
+    return (await completing) ?? view
+  }
+
+  /** Fetch what a final view lacks for one record of a stored block, and store the completed view. */
+  private async complete (id: string, height: number, hash: string): Promise<QueryView | undefined> {
+    try {
+      const stored = await this.c.store.getCertifiedBlock(height)
+      const record = stored?.block?.records.find(r => toHex(r.queryId) === id)
+      if (stored?.block === undefined || stored.certificate === undefined || record === undefined) return undefined
+      const messages = await this.c.fetcher.fetch(record.includedMessageIds.map(toHex))
+      const view = finalView(record, messages, blockRef(stored.block, hash, stored.certificate), await this.before(id), this.c.now())
+      if (isIncomplete(record, view)) {
+        this.c.logger.warn(`query ${id.slice(0, 12)} is final in block ${height}, but no connected peer holds the messages with its answer text`)
+        return undefined
+      }
+      this.set(view)
+      await this.c.store.putQuery(view)
+      return view
+    } catch (err) {
+      this.c.logger.debug(`completing the view of query ${id.slice(0, 12)} failed: ${(err as Error).message}`)
+      return undefined
+    }
   }
 
   private async before (id: string): Promise<QueryView | undefined> {
@@ -102,7 +131,6 @@ export class QueryViews {
 
   /** One block at a time: a node syncing many blocks must not flood its peers with fetches. */
   private hydrate (records: RoundRecord[], ref: BlockRef): void {
-    for (const r of records) this.hydrating.add(toHex(r.queryId))
     this.hydration = this.hydration.then(async () => {
       try {
         const messages = await this.c.fetcher.fetch([...new Set(records.flatMap(r => r.includedMessageIds.map(toHex)))])
@@ -113,8 +141,6 @@ export class QueryViews {
         }
       } catch (err) {
         this.c.logger.debug(`filling in views of block ${ref.height} failed: ${(err as Error).message}`)
-      } finally {
-        for (const r of records) this.hydrating.delete(toHex(r.queryId))
       }
     })
   }
@@ -122,6 +148,11 @@ export class QueryViews {
 
 function blockRef (block: Block, hash: string, certificate: CommitCertificate): BlockRef {
   return { height: block.header!.height, hash, certificate, recordHashes: block.records.map(r => toHex(recordHash(r))) }
+}
+
+/** A final view that lacks texts a record may name: the prompt, the winning answer, a candidate's answer. */
+function lacksTexts (view: QueryView): boolean {
+  return view.status === 'final' && (view.prompt === '' || (view.winner !== null && view.winner !== undefined && (view.answer === null || view.answer === undefined)) || (view.candidates ?? []).some(c => c.answer === ''))
 }
 
 /** A final view that lacks answer texts the record names (a winner with no text, or candidates without). */
