@@ -112,6 +112,11 @@ export class QueryViews {
     }
   }
 
+  /** Pruned (node/retention.ts): these queries' views are gone from the store; drop them here too. */
+  forget (ids: readonly string[]): void {
+    for (const id of ids) this.views.delete(id)
+  }
+
   private async before (id: string): Promise<QueryView | undefined> {
     return this.views.get(id) ?? await this.c.store.getQuery(id)
   }

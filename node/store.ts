@@ -15,6 +15,8 @@ import type { LedgerSnapshot } from '../protocol/ledger.js'
  *   meta/consensus      the last votes signed, as data directories from before node/sign-state.ts kept them (read once)
  *   pending/<queryId>   queries this node acknowledged and that are not final yet (synced before the ack)
  *   own/<queryId>       this node's answer and verdicts in a round, with their salts (written before the commitment is published)
+ *   mh/<height>/<id>    the chain height a message was stored at (empty value): retention prunes messages by it
+ *   meta/prunedBelow    retention: the data of heights below this one are pruned (node/retention.ts)
  * A committed block, its certificate, the finality index, the query views and the ledger state
  * go in one batch written with sync: true: after kill -9 the node has all of a block or none.
  */
@@ -68,8 +70,23 @@ const RECENT_ENTRY_OVERHEAD = 320
 
 type BatchOp = { type: 'put', key: string, value: Uint8Array } | { type: 'del', key: string }
 
-const heightKey = (h: number): string => `ledger/at/${String(h).padStart(12, '0')}`
-const blockKey = (h: number): string => `block/${String(h).padStart(12, '0')}`
+const pad = (h: number): string => String(h).padStart(12, '0')
+const heightKey = (h: number): string => `ledger/at/${pad(h)}`
+const blockKey = (h: number): string => `block/${pad(h)}`
+/** A message's arrival index: its id under the height the chain was at when it was stored. */
+const arrivalKey = (h: number, idHex: string): string => `mh/${pad(h)}/${idHex}`
+const EMPTY = new Uint8Array(0)
+
+/** What one pruning pass deleted (node/retention.ts). */
+export interface PruneResult {
+  /** heights [from, to) pruned */
+  from: number
+  to: number
+  blocks: number
+  /** the queries whose view and finality entry were deleted */
+  queries: string[]
+  messages: number
+}
 
 export class NodeStore {
   private readonly db: Level<string, Uint8Array>
@@ -80,6 +97,14 @@ export class NodeStore {
   private flush?: Promise<void>
   /** Told how long each kind of write took (the node's LevelDB write-latency metric). */
   observeWrite?: (kind: string, seconds: number) => void
+  /**
+   * Past ledger snapshots (ledger/at/) kept beyond the anchor window; by default none. A node
+   * that prunes blocks keeps those of epoch boundaries: a light proof needs the ledger after each
+   * of them, and could not rebuild it by replaying blocks that are gone (node/retention.ts).
+   */
+  keepLedgerAt: (height: number) => boolean = () => false
+  /** the chain height last committed: messages stored now are indexed under it (mh/) */
+  private height = 0
 
   constructor (location: string) {
     this.db = new Level<string, Uint8Array>(location, { valueEncoding: 'view' })
@@ -87,6 +112,7 @@ export class NodeStore {
 
   async open (): Promise<void> {
     await this.db.open()
+    this.height = (await this.getLedger())?.height ?? 0
   }
 
   async close (): Promise<void> {
@@ -113,7 +139,7 @@ export class NodeStore {
   async putMessage (idHex: string, bytes: Uint8Array): Promise<void> {
     if (this.recent.has(idHex)) return
     this.keepRecent(idHex, bytes)
-    this.unwritten.push({ type: 'put', key: `msg/${idHex}`, value: bytes })
+    this.unwritten.push({ type: 'put', key: `msg/${idHex}`, value: bytes }, { type: 'put', key: arrivalKey(this.height, idHex), value: EMPTY })
     this.flush ??= new Promise<void>(resolve => setImmediate(resolve)).then(async () => {
       this.flush = undefined
       const ops = this.takeUnwritten()
@@ -195,8 +221,9 @@ export class NodeStore {
       ops.push({ type: 'del', key: `own/${qid}` })
     }
     for (const v of views) ops.push({ type: 'put', key: `query/${v.id}`, value: json(v) })
-    if (ledger.height > LEDGER_HISTORY) ops.push({ type: 'del', key: heightKey(ledger.height - LEDGER_HISTORY) })
+    if (ledger.height > LEDGER_HISTORY && !this.keepLedgerAt(ledger.height - LEDGER_HISTORY)) ops.push({ type: 'del', key: heightKey(ledger.height - LEDGER_HISTORY) })
     await this.timed('block', async () => this.db.batch(ops, { sync: true }))
+    this.height = ledger.height
   }
 
   /** A query this node acknowledged: on disk before the client hears 202, so a crash cannot lose it. */
@@ -205,7 +232,8 @@ export class NodeStore {
     await this.timed('pending', async () => this.db.batch([
       ...this.takeUnwritten(),
       { type: 'put', key: `pending/${queryIdHex}`, value: envelope },
-      { type: 'put', key: `msg/${queryIdHex}`, value: envelope }
+      { type: 'put', key: `msg/${queryIdHex}`, value: envelope },
+      { type: 'put', key: arrivalKey(this.height, queryIdHex), value: EMPTY }
     ], { sync: true }))
   }
 
@@ -247,6 +275,61 @@ export class NodeStore {
       { type: 'put', key: 'ledger/state', value: json(ledger) },
       { type: 'put', key: heightKey(ledger.height), value: json(ledger) }
     ], { sync: true })
+  }
+
+  /** The height below which this store's data was pruned (0: nothing pruned). */
+  async prunedBelow (): Promise<number> {
+    return (await this.getMeta<number>('prunedBelow')) ?? 0
+  }
+
+  /**
+   * Delete what heights [prunedBelow, min(below, prunedBelow + maxHeights)) left behind
+   * (node/retention.ts): the query views and finality entries of their blocks' records, the
+   * messages those records and admissions name, every message stored while the chain was at
+   * those heights (those of rounds that never made a block too), and the blocks themselves
+   * except those `keepBlock` keeps. Not synced: a pass lost to a crash is done again.
+   */
+  async prune (below: number, keepBlock: (height: number) => boolean, maxHeights: number, orphanLag: number): Promise<PruneResult | undefined> {
+    const from = await this.prunedBelow()
+    const to = Math.min(below, from + maxHeights)
+    if (to <= from) return undefined
+    const ops: BatchOp[] = []
+    const messages = new Set<string>()
+    let blocks = 0
+    const queries: string[] = []
+    for (let h = from; h < to; h++) {
+      const certified = await this.getCertifiedBlock(h)
+      for (const r of certified?.block?.records ?? []) {
+        const qid = Buffer.from(r.queryId).toString('hex')
+        ops.push({ type: 'del', key: `final/${qid}` }, { type: 'del', key: `query/${qid}` })
+        queries.push(qid)
+        messages.add(qid)
+        for (const m of r.includedMessageIds) messages.add(Buffer.from(m).toString('hex'))
+      }
+      for (const a of certified?.block?.admissions ?? []) messages.add(Buffer.from(a.joinMessageId).toString('hex'))
+      if (certified !== undefined && !keepBlock(h)) {
+        ops.push({ type: 'del', key: blockKey(h) })
+        blocks++
+      }
+    }
+    // Messages by arrival, `orphanLag` heights behind the blocks: a round's messages arrive some
+    // blocks before the block naming them (those go with that block, above); what is left of them
+    // here is what no block named (rounds that never made one, late copies).
+    for await (const key of this.db.keys({ gte: `mh/${pad(Math.max(0, from - orphanLag))}/`, lt: `mh/${pad(Math.max(0, to - orphanLag))}/` })) {
+      ops.push({ type: 'del', key })
+      messages.add(key.slice(key.lastIndexOf('/') + 1))
+    }
+    for (const id of messages) {
+      ops.push({ type: 'del', key: `msg/${id}` })
+      const kept = this.recent.get(id)
+      if (kept !== undefined) {
+        this.recent.delete(id)
+        this.recentBytes -= kept.length + RECENT_ENTRY_OVERHEAD
+      }
+    }
+    ops.push({ type: 'put', key: 'meta/prunedBelow', value: json(to) })
+    await this.timed('prune', async () => this.db.batch(ops))
+    return { from, to, blocks, queries, messages: messages.size }
   }
 
   async putMeta (key: string, value: unknown): Promise<void> {

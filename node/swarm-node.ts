@@ -23,6 +23,7 @@ import { NodeMetrics } from './metrics.js'
 import { Publisher } from './publisher.js'
 import { QueryInputError, QueryIntake } from './query-intake.js'
 import { QueryViews } from './query-views.js'
+import { Retention } from './retention.js'
 import { RoundRunner } from './round-runner.js'
 import type { ByzantineBehaviour } from './round-runner.js'
 import { SignStateFile } from './sign-state.js'
@@ -54,6 +55,13 @@ export interface SwarmNodeInit {
   byzantine?: ByzantineBehaviour
   /** Collect Prometheus metrics, libp2p's included (default true; benchmarks turn them off). */
   metrics?: boolean
+  /**
+   * Keep the data of the last this many blocks and prune older (node/retention.ts); unset or 0:
+   * keep everything (the default: until nodes join from state snapshots, a new node replays
+   * blocks from the genesis, so a network needs nodes that keep them). The CLI refuses values
+   * below MIN_RETENTION_BLOCKS; tests use small ones.
+   */
+  retentionBlocks?: number
 }
 
 export interface NodeStatus {
@@ -87,6 +95,7 @@ interface Running {
   gossip: Gossip
   intake: QueryIntake
   upkeep: Upkeep
+  retention?: Retention
 }
 
 /**
@@ -195,13 +204,15 @@ export class SwarmNode extends EventTarget {
     const gossip = new Gossip({ host, networkId, chain, consensus, rounds, views, publisher, meter, logger: this.log, now, metrics })
     const intake = new QueryIntake({ self, privateKey: init.privateKey, networkId, chain, store, consensus, views, fetcher, publisher, meter, perSecond: this.genesis.params.submission.perSecond, logger: this.log, now })
     const upkeep = new Upkeep({ self, host, privateKey: init.privateKey, networkId, chain, chainSync, consensus, fetcher, publisher, logger: this.log, now }, { bootstrap: init.bootstrap })
-    this.running = { host, fetcher, signState, chain, views, publisher, consensus, rounds, gossip, intake, upkeep }
+    const retention = (init.retentionBlocks ?? 0) > 0 ? new Retention({ store, chain, views, logger: this.log }, { blocks: init.retentionBlocks!, epochBlocks: this.genesis.params.bft.epochBlocks }) : undefined
+    this.running = { host, fetcher, signState, chain, views, publisher, consensus, rounds, gossip, intake, upkeep, retention }
 
     gossip.start()
     await serveSync(host, networkIdHex, { store, height: () => chain.height, headHash: () => toHex(chain.current.lastBlockHash), consensusMessages: h => consensus.messagesOfHeight(h), logger: this.log })
     consensus.start()
     await upkeep.start()
     await intake.resumePending()
+    retention?.start()
     this.log.info(`started ${this.peerId} on ${this.multiaddrs().join(', ')} (network ${this.genesis.network}, height ${chain.height})`)
   }
 
@@ -213,6 +224,7 @@ export class SwarmNode extends EventTarget {
       r.upkeep.stop()
       r.rounds.stop()
       r.consensus.stop()
+      await r.retention?.stop()
       await r.host.stop()
       r.signState.close()
     }

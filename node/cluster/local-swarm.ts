@@ -54,6 +54,8 @@ export interface LocalSwarmOptions {
   logLevel?: LogLevel
   /** Prometheus metrics on each node (default true; the finality benchmark turns them off) */
   metrics?: boolean
+  /** retention (blocks kept, node/retention.ts) by node index; default keep everything */
+  retentionBlocks?: Record<number, number>
 }
 
 export async function startLocalSwarm (opts: LocalSwarmOptions): Promise<LocalSwarm> {
@@ -75,7 +77,8 @@ export async function startLocalSwarm (opts: LocalSwarmOptions): Promise<LocalSw
       bootstrap,
       logger: createLogger({ level: opts.logLevel ?? 'silent', prefix: `n${i}` }),
       byzantine: opts.byzantine?.[i],
-      metrics: opts.metrics
+      metrics: opts.metrics,
+      retentionBlocks: opts.retentionBlocks?.[i]
     })
   }
   const members = opts.members ?? Array.from({ length: opts.size }, (_, i) => i)

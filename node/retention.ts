@@ -1,0 +1,99 @@
+import { ANCHOR_WINDOW } from '../protocol/ledger.js'
+import type { Chain } from './chain.js'
+import type { Logger } from './logger.js'
+import type { QueryViews } from './query-views.js'
+import type { NodeStore } from './store.js'
+
+/**
+ * The smallest retention a node accepts from its operator (`start --retention-blocks`): twice
+ * the anchor window. A query anchored more than ANCHOR_WINDOW blocks back can no longer start a
+ * round anywhere, so once its block is that old its finality entry is not needed to refuse a
+ * replay; twice that leaves room for peers some way behind that still fetch a round's messages.
+ */
+export const MIN_RETENTION_BLOCKS = 2 * ANCHOR_WINDOW
+
+export interface RetentionComponents {
+  store: NodeStore
+  chain: Chain
+  /** told which query views were pruned (it keeps recent ones in memory) */
+  views: QueryViews
+  logger: Logger
+}
+
+export interface RetentionInit {
+  /** Keep the data of the last this many blocks; older data is pruned. */
+  blocks: number
+  /** The validator set changes every epochBlocks blocks: those blocks stay (light clients step through them). */
+  epochBlocks: number
+}
+
+/** How often to look for heights that left the window. */
+const PRUNE_EVERY_MS = 5_000
+/** Heights pruned in one LevelDB batch: a pass must not hold up the event loop for long. */
+const HEIGHTS_PER_PASS = 64
+
+/**
+ * Retention (DESIGN §8.10, issue 15): a node that runs for months must not keep every message,
+ * view and block it ever saw. Every few seconds the heights more than `blocks` below the head are
+ * pruned (a batch at a time): the views and finality entries of their queries (GET
+ * /v1/queries/:id answers 404 for them), the messages their records name, and the blocks,
+ * except the epoch-boundary blocks and the ledger after each, which a light client steps through
+ * from the genesis (GET /v1/light). Messages no block named (rounds that never made one) go one
+ * more window later (at most the anchor window): they arrived while the chain was at a height, a
+ * round's messages some blocks before the block that names them. Kept in any case: the last `blocks` blocks (peers catching up
+ * sync them), the ledger snapshots of the anchor window, the ledger state.
+ *
+ * A pruning node cannot serve block sync from the genesis: until nodes can join from a state
+ * snapshot, a network needs at least one node that keeps everything (the default).
+ */
+export class Retention {
+  private readonly c: RetentionComponents
+  private readonly init: RetentionInit
+  private timer?: NodeJS.Timeout
+  private running?: Promise<void>
+
+  constructor (components: RetentionComponents, init: RetentionInit) {
+    if (!Number.isInteger(init.blocks) || init.blocks < 1) throw new RangeError(`retention must be a positive number of blocks, got ${init.blocks}`)
+    this.c = components
+    this.init = init
+    components.store.keepLedgerAt = h => this.keepsBlock(h)
+  }
+
+  /** Epoch-boundary blocks are kept with the ledger after them (a light proof's steps). */
+  keepsBlock (height: number): boolean {
+    return height % this.init.epochBlocks === 0
+  }
+
+  start (): void {
+    this.timer = setInterval(() => { void this.pruneNow() }, PRUNE_EVERY_MS)
+    this.timer.unref()
+    void this.pruneNow()
+  }
+
+  async stop (): Promise<void> {
+    clearInterval(this.timer)
+    await this.running
+  }
+
+  /** Prune every height that left the window, a batch at a time (one pass at once). */
+  async pruneNow (): Promise<void> {
+    this.running ??= this.pass().finally(() => { this.running = undefined })
+    return this.running
+  }
+
+  private async pass (): Promise<void> {
+    try {
+      for (;;) {
+        const below = this.c.chain.height - this.init.blocks + 1
+        const done = await this.c.store.prune(below, h => this.keepsBlock(h), HEIGHTS_PER_PASS, Math.min(this.init.blocks, ANCHOR_WINDOW))
+        if (done === undefined) return
+        this.c.views.forget(done.queries)
+        this.c.logger.debug(`pruned heights ${done.from}–${done.to - 1}: ${done.blocks} blocks, ${done.queries.length} queries, ${done.messages} messages`)
+        // let the node's other work run between batches
+        await new Promise(resolve => setImmediate(resolve))
+      }
+    } catch (err) {
+      this.c.logger.warn(`pruning old data failed: ${(err as Error).message}`)
+    }
+  }
+}
