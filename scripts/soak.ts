@@ -94,7 +94,7 @@ const nodeArgs = values['node-args'] === undefined ? [] : String(values['node-ar
 if (!procAvailable()) fail('resident memory is read from /proc: run it on Linux')
 
 /** One reading of one node. */
-interface NodeSample { rssMb: number, heapMb?: number, externalMb?: number, diskMb: number, height?: number }
+interface NodeSample { rssMb: number, heapMb?: number, heapTotalMb?: number, externalMb?: number, diskMb: number, height?: number }
 /** One interval's line: queries final so far (on their submitting node), latencies of the interval, each node. */
 interface Sample { atS: number, final: number, p50?: number, p99?: number, nodes: NodeSample[] }
 
@@ -119,16 +119,15 @@ function diskBytes (dir: string): number {
 }
 
 /** V8 heap used, external memory and height, from the node's GET /metrics (prom-client's default process metrics). */
-async function metricsOf (api: NodeApi): Promise<{ heapMb?: number, externalMb?: number, height?: number }> {
+async function metricsOf (api: NodeApi): Promise<{ heapMb?: number, heapTotalMb?: number, externalMb?: number, height?: number }> {
   const reply = await api.call('GET', '/metrics', undefined, 10_000).catch(() => undefined)
   if (reply?.status !== 200 || typeof reply.body !== 'string') return {}
   const value = (name: string): number | undefined => {
     const m = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(reply.body as string)
     return m === null ? undefined : Number(m[1])
   }
-  const heap = value('nodejs_heap_size_used_bytes')
-  const external = value('nodejs_external_memory_bytes')
-  return { heapMb: heap === undefined ? undefined : heap / MB, externalMb: external === undefined ? undefined : external / MB, height: value('swarmrank_height') }
+  const mb = (name: string): number | undefined => { const v = value(name); return v === undefined ? undefined : v / MB }
+  return { heapMb: mb('nodejs_heap_size_used_bytes'), heapTotalMb: mb('nodejs_heap_size_total_bytes'), externalMb: mb('nodejs_external_memory_bytes'), height: value('swarmrank_height') }
 }
 
 function percentile (sorted: number[], p: number): number | undefined {
@@ -292,7 +291,7 @@ function summarize (all: Sample[]): number {
   console.log('RSS MB per node at (queries final):')
   for (const share of [0.1, 0.25, 0.5, 0.75, 1]) {
     const s = at(share)
-    console.log(`  ${String(s.final).padStart(7)}  ${perNode(s.nodes.map(n => n.rssMb))}   heap ${perNode(s.nodes.map(n => n.heapMb))}   external ${perNode(s.nodes.map(n => n.externalMb))}`)
+    console.log(`  ${String(s.final).padStart(7)}  ${perNode(s.nodes.map(n => n.rssMb))}   heap used ${perNode(s.nodes.map(n => n.heapMb))}   heap total ${perNode(s.nodes.map(n => n.heapTotalMb))}   external ${perNode(s.nodes.map(n => n.externalMb))}`)
   }
   // The last half: from the sample nearest to half the queries to the end.
   const half = all.filter(s => s.final >= last.final / 2)
@@ -301,7 +300,7 @@ function summarize (all: Sample[]): number {
     return a === undefined || b === undefined ? undefined : b - a
   })
   const maxRssLastHalf = last.nodes.map((_, i) => Math.max(...half.map(s => s.nodes[i].rssMb)))
-  console.log(`last half (${half[0].final} → ${last.final} queries): RSS growth MB ${perNode(growth(n => n.rssMb))}; heap ${perNode(growth(n => n.heapMb))}; external ${perNode(growth(n => n.externalMb))}; RSS max ${perNode(maxRssLastHalf)}`)
+  console.log(`last half (${half[0].final} → ${last.final} queries): RSS growth MB ${perNode(growth(n => n.rssMb))}; heap used ${perNode(growth(n => n.heapMb))}; external ${perNode(growth(n => n.externalMb))}; RSS max ${perNode(maxRssLastHalf)}`)
   const disk = last.nodes.map(n => n.diskMb)
   console.log(`disk MB per node at the end: ${perNode(disk)} (${fixed(Math.max(...disk) * 1024 / Math.max(1, last.final), 1)} KB per query at most); heights ${last.nodes.map(n => n.height ?? '-').join(' ')}`)
   const all99 = all.map(s => s.p99).filter((x): x is number => x !== undefined)
