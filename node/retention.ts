@@ -5,12 +5,14 @@ import type { QueryViews } from './query-views.js'
 import type { NodeStore } from './store.js'
 
 /**
- * The smallest retention a node accepts from its operator (`start --retention-blocks`): twice
- * the anchor window. A query anchored more than ANCHOR_WINDOW blocks back can no longer start a
- * round anywhere, so once its block is that old its finality entry is not needed to refuse a
- * replay; twice that leaves room for peers some way behind that still fetch a round's messages.
+ * The smallest retention a node accepts from its operator (`start --retention-blocks`): one more
+ * than the anchor window. A query anchored more than ANCHOR_WINDOW blocks back can start a round
+ * nowhere (no ledger snapshot to draw its committees from), and its record is in a block no older
+ * than its anchor: once that block left a window this long, neither its finality entry (which
+ * refuses a replay) nor its messages can be needed by a round. Peers further behind than the
+ * window catch up from a node that keeps more.
  */
-export const MIN_RETENTION_BLOCKS = 2 * ANCHOR_WINDOW
+export const MIN_RETENTION_BLOCKS = ANCHOR_WINDOW + 1
 
 export interface RetentionComponents {
   store: NodeStore

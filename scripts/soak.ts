@@ -9,7 +9,7 @@
  *
  *   npm run soak                                            # 5 nodes, 100 clients, 10,000 queries, a line every 30 s
  *   npm run soak -- --nodes 5 --duration 600 --interval 10
- *   npm run soak -- --queries 2000 --node-args '--retention-blocks 500'   # each node started with these flags too
+ *   npm run soak -- --queries 2000 --node-args='--retention-blocks 300'   # each node started with these flags too (note the =)
  *   npm run soak -- --queries 2000 --max-rss 200           # exit 1 if a node's RSS passed 200 MB in the last half
  *   NODE_OPTIONS=--heapsnapshot-signal=SIGUSR2 npm run soak -- --data /tmp/soak   # then kill -USR2 a node's pid
  *
@@ -31,7 +31,7 @@ import { FinalityFeed, NodeApi } from './bench-throughput-load.js'
 import { procAvailable, rssMb } from './bench-throughput-proc.js'
 
 const usage = `usage: npm run soak -- [--nodes 5] [--concurrency 100] [--queries 10000 | --duration SECONDS] [--interval 30]
-       [--params JSON] [--node-args 'FLAGS'] [--max-rss MB] [--data DIR] [--out FILE] [--poll-ms 100]`
+       [--params JSON] [--node-args='FLAGS'] [--max-rss MB] [--data DIR] [--out FILE] [--poll-ms 100]`
 
 function fail (message: string): never {
   console.error(`soak: ${message}\n${usage}`)
