@@ -141,8 +141,13 @@ const perNode = (xs: Array<number | undefined>): string => xs.map(x => fixed(x).
 
 /** Node processes started and not yet stopped: killed if the soak is interrupted. */
 const live = new Set<ChildProcess>()
+/** Interrupted while the nodes were starting: they are stopped as soon as they are known. */
+let starting = true
+let interrupted = false
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
+    interrupted = true
+    if (starting) return
     for (const child of live) child.kill('SIGKILL')
     process.exit(130)
   })
@@ -162,9 +167,15 @@ try {
   ({ started, layout } = await startCluster(launcher, join(dir, 'cluster'), size, { params, inspectable: false, nodeArgs }))
 } catch (err) {
   console.error(`soak: the cluster did not start: ${(err as Error).message}`)
-  process.exit(1)
+  process.exit(interrupted ? 130 : 1)
 }
 for (const s of started) live.add(s.child)
+starting = false
+if (interrupted) {
+  await launcher.stopClusterNodes(started.map(s => s.child), 0)
+  if (keepDir === undefined) rmSync(dir, { recursive: true, force: true })
+  process.exit(130)
+}
 let stopping = false
 let died: string | undefined
 for (const [i, s] of started.entries()) {
