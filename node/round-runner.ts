@@ -52,8 +52,9 @@ export interface RoundRunnerInit {
 
 /**
  * The node's shell around the round set (protocol/round-set.ts): it starts the round of each
- * query a committed block orders (DESIGN §8.2), hands the set round messages, and carries out what the rounds ask — the agent's answers and verdicts, signing
- * and gossiping, deadline timers — and passes closed rounds to consensus and to the query views.
+ * query a committed block orders (DESIGN §8.2), hands the set round messages, and carries out
+ * what the rounds ask — the agent's answers and verdicts, signing and gossiping, deadline timers —
+ * and passes closed rounds to consensus and to the query views.
  */
 export class RoundRunner {
   private readonly c: RoundRunnerComponents
