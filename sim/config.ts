@@ -57,6 +57,8 @@ export interface SimConfig {
   partitions?: PartitionSpec[]
   /** how often a node outside the ledger repeats its Join (the node's default: 5 s) */
   joinRetryMs?: number
+  /** who submits the queries: a validator (default) or any ledger member, newcomers on probation included (the sybil experiment) */
+  submitters?: 'validators' | 'members'
   /** give up on queries not final this long after the last one was asked */
   drainMs?: number
   onProgress?: (done: number, total: number, simMs: number) => void
@@ -78,6 +80,8 @@ export interface QueryOutcome {
   bestSingleRight: boolean
   /** share of the query's committee seats held by each node group */
   seats: Record<string, number>
+  /** the group of the node that submitted it */
+  submitterGroup: string
   /**
    * A query its submitter ground (a `grinder`): the share of answer seats its group would have
    * held had committees been seeded by the query id (what grinding bought before DESIGN §8.2),

@@ -50,7 +50,7 @@ export function gradeQuery (info: QueryInfo, ctx: GradingContext): QueryOutcome 
   const ground = info.ground === undefined || info.committees.answerers.length === 0
     ? {}
     : { ground: { queryIdSeedShare: info.ground.queryIdSeedShare, actualShare: info.committees.answerers.filter(id => ctx.groupOf(id) === info.ground!.group).length / info.committees.answerers.length } }
-  const base = { index: info.index, createdAtMs: info.createdAtMs, final: info.height !== undefined, seats, ...ground }
+  const base = { index: info.index, createdAtMs: info.createdAtMs, final: info.height !== undefined, seats, submitterGroup: ctx.groupOf(info.query.signerId), ...ground }
   const best = ctx.bestSingle === undefined ? undefined : simAnswer(ctx.bestSingle.agent, ctx.bestSingle.id, info.query.id, info.task, ctx.freeForm)
   const bestSingleRight = isRight(best, info.task)
   if (info.height === undefined) {

@@ -27,7 +27,10 @@ export class SimRounds {
   }
 
   submitQuery (index: number): void {
-    const entries = this.w.consensus.validatorsAt(this.w.chain.tip).filter(n => n.online && !n.syncing)
+    const submitters = this.w.cfg.submitters === 'members'
+      ? this.w.nodes.filter(n => this.w.chain.states[this.w.chain.tip].reputations.has(n.id))
+      : this.w.consensus.validatorsAt(this.w.chain.tip)
+    const entries = submitters.filter(n => n.online && !n.syncing)
     if (entries.length === 0) return
     const entry = this.w.rng.pick(entries)
     const task = drawTask(this.w.taskRng)

@@ -7,16 +7,20 @@ import type { ExperimentContext, ExperimentReport } from './common.js'
  * Sybil: a swarm of founders is joined at once by a flood of fresh identities. They are
  * admitted (16 per block) on probation: their verdicts weigh nothing and they gain voting power
  * only after scoring well for 5 rounds, then at most 1/8 of the total per epoch. Two kinds of
- * flood: a cartel (colluders) and patient sybils that behave honestly to earn weight.
+ * flood: a cartel (colluders) and patient sybils that behave honestly to earn weight; and the
+ * patient sybils again, submitting their own queries once admitted (any ledger member submits,
+ * DESIGN §8.11): the block that orders a query draws its committees, so submitting buys no seats.
  */
 export async function sybilExperiment (ctx: ExperimentContext): Promise<ExperimentReport> {
   const founders = ctx.nodes ?? (ctx.quick ? 12 : 30)
   const sybils = ctx.quick ? 100 : 1_000
   const queries = ctx.quick ? 40 : 200
   const joinAt = 20_000
-  const kinds: Array<{ name: string, agent: SimAgent }> = [
+  const patient: SimAgent = { behaviour: 'honest', answerSkill: 0.4, judgeSkill: 0.85, tieRate: 0.05 }
+  const kinds: Array<{ name: string, agent: SimAgent, submitters?: 'members' }> = [
     { name: 'cartel', agent: { behaviour: 'colluder', answerSkill: 0, judgeSkill: 0, tieRate: 0 } },
-    { name: 'patient', agent: { behaviour: 'honest', answerSkill: 0.4, judgeSkill: 0.85, tieRate: 0.05 } }
+    { name: 'patient', agent: patient },
+    { name: 'asking', agent: patient, submitters: 'members' }
   ]
   const rows: Array<Record<string, unknown>> = []
   const powerSeries: Array<{ name: string, points: Array<[number, number]>, dashed?: boolean }> = []
@@ -25,7 +29,8 @@ export async function sybilExperiment (ctx: ExperimentContext): Promise<Experime
     const r = await simulate(
       baseConfig(ctx.seed, swarm(founders, ctx.seed, 'calibrated'), queries, {
         joins: [{ atMs: joinAt, count: sybils, agent: kind.agent, group: 'sybil' }],
-        joinRetryMs: 30_000
+        joinRetryMs: 30_000,
+        ...(kind.submitters === undefined ? {} : { submitters: kind.submitters })
       }),
       (d, total) => ctx.progress((k + d / total) / kinds.length, `${kind.name} sybils: ${d}/${total} queries final`)
     )
@@ -33,6 +38,10 @@ export async function sybilExperiment (ctx: ExperimentContext): Promise<Experime
     const maxShare = Math.max(0, ...r.blocks.map(b => b.powerShare.sybil ?? 0))
     const last = r.blocks[r.blocks.length - 1]
     const firstAfter = r.queries.findIndex(q => q.createdAtMs > joinAt)
+    const after = r.queries.filter(q => q.index >= firstAfter)
+    const own = after.filter(q => q.submitterGroup === 'sybil')
+    const others = after.filter(q => q.submitterGroup !== 'sybil')
+    const seatShare = (qs: typeof after): number => round3(qs.reduce((t, q) => t + (q.seats.sybil ?? 0), 0) / Math.max(1, qs.length))
     rows.push({
       sybils: kind.name,
       founders,
@@ -43,7 +52,12 @@ export async function sybilExperiment (ctx: ExperimentContext): Promise<Experime
       sybilReputationPpm: last?.reputation.sybil ?? null,
       accuracyBefore: round3(accuracy(r.queries.slice(0, Math.max(0, firstAfter)), 'consensusRight')),
       accuracyAfter: round3(accuracy(r.queries, 'consensusRight', firstAfter < 0 ? queries : firstAfter)),
-      sybilSeatShare: round3(r.queries.filter(q => q.index >= firstAfter).reduce((t, q) => t + (q.seats.sybil ?? 0), 0) / Math.max(1, r.queries.filter(q => q.index >= firstAfter).length)),
+      sybilSeatShare: seatShare(after),
+      // the queries the sybils submitted themselves, and the seats they held on those and on the rest
+      sybilQueryShare: round3(own.length / Math.max(1, after.length)),
+      sybilSeatsOnOwnQueries: own.length === 0 ? null : seatShare(own),
+      sybilSeatsOnOtherQueries: others.length === 0 ? null : seatShare(others),
+      ownQueriesFinal: own.length === 0 ? null : round3(own.filter(q => q.final).length / own.length),
       agreement: r.agreement
     })
     powerSeries.push({ name: `${kind.name}: power share`, points: r.blocks.map(b => [b.timeMs / 1000, b.powerShare.sybil ?? 0]) })
@@ -60,6 +74,7 @@ export async function sybilExperiment (ctx: ExperimentContext): Promise<Experime
       yFormat: percent
     })
   }
-  const summary = rows.map(r => `${String(r.sybils).padEnd(8)} voting power max ${pct(r.maxPowerShare as number)} (end ${pct(r.finalPowerShare as number)}); committee seats ${pct(r.sybilSeatShare as number)}; accuracy before ${pct(r.accuracyBefore as number)}, after ${pct(r.accuracyAfter as number)}`)
+  const summary = rows.map(r => `${String(r.sybils).padEnd(8)} voting power max ${pct(r.maxPowerShare as number)} (end ${pct(r.finalPowerShare as number)}); committee seats ${pct(r.sybilSeatShare as number)}; accuracy before ${pct(r.accuracyBefore as number)}, after ${pct(r.accuracyAfter as number)}` +
+    (r.sybilSeatsOnOwnQueries === null ? '' : `; ${pct(r.sybilQueryShare as number)} of the queries theirs, seats on their own ${pct(r.sybilSeatsOnOwnQueries as number)} vs ${r.sybilSeatsOnOtherQueries === null ? '-' : pct(r.sybilSeatsOnOtherQueries as number)} on the others'`))
   return { name: 'sybil', report: { experiment: 'sybil', seed: ctx.seed, rows }, plots, summary }
 }

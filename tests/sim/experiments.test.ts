@@ -54,6 +54,13 @@ describe('experiments (quick versions)', () => {
       expect(r.sybilSeatShare as number).toBeLessThanOrEqual(1 / 3 + 1e-9)
       expect(r.accuracyAfter as number).toBeGreaterThan(0.8)
     }
+    // Newcomers submitting their own queries (DESIGN §8.11): most queries are theirs, every one is
+    // final, and the block that orders a query draws its committees, so they hold no more seats on
+    // their own queries than the probation cap gives them anywhere.
+    const asking = rows.find(r => r.sybils === 'asking')!
+    expect(asking.sybilQueryShare as number).toBeGreaterThan(0.5)
+    expect(asking.ownQueriesFinal).toBe(1)
+    expect(asking.sybilSeatsOnOwnQueries as number).toBeLessThanOrEqual(1 / 3 + 1e-9)
   })
 
   it('churn: every query final and no disagreement at 30 % churn per minute', async () => {
