@@ -88,7 +88,7 @@ function wrapSigned (key: PrivateKey, payload: Payload, payloadBytes: Bytes, sig
 }
 
 /**
- * The signer's public key, or undefined when the bytes are not an Ed25519 key. Parsed keys are
+ * The signer's public key, or undefined when the bytes are not the canonical encoding of an Ed25519 key. Parsed keys are
  * memoised (a bounded cache: a swarm has few signers and each signs many messages), which also
  * lets the crypto library reuse its prepared key object.
  */
@@ -99,7 +99,9 @@ export function parseSignerKey (signer: Uint8Array): PublicKey | undefined {
   let key: PublicKey | undefined
   try {
     const parsed = publicKeyFromProtobuf(signer)
-    key = parsed.type === 'Ed25519' ? parsed : undefined
+    // Only the canonical encoding: the protobuf parser also takes other bytes for the same key
+    // (found by the envelope fuzz test), which would give one signed message several ids.
+    key = parsed.type === 'Ed25519' && toHex(publicKeyToProtobuf(parsed)) === cacheKey ? parsed : undefined
   } catch {
     key = undefined
   }

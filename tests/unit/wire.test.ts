@@ -228,6 +228,16 @@ describe('fuzzing every decoder', () => {
     })
   }
 
+  it('a signer key in a non-canonical encoding is rejected: one signed message has one id (found by the fuzz test below)', async () => {
+    const env = decodeEnvelope(await signed(samplePayloads().vote))
+    const signer = new Uint8Array(env.signer)
+    expect(signer[2]).toBe(0x12) // field 2 (the key bytes), length-delimited
+    signer[2] = 0x10 // the same field as a varint: protobuf's parser still took it for the same key
+    const v = await validateEnvelope(encodeEnvelope({ ...env, signer }), ctx)
+    expect(v.result).toBe('REJECT')
+    expect(parseSignerKey(signer)).toBeUndefined()
+  })
+
   it('every decoder survives mutations of valid messages, and validation never throws or accepts a mutant', async () => {
     const seeds = await Promise.all(Object.values(samplePayloads()).map(signed))
     const inner = seeds.map(s => decodeEnvelope(s).payload)
