@@ -59,6 +59,8 @@ export interface RunResult {
 export interface CampaignSummary {
   runs: number
   failed: number
+  /** of the failed runs: those that broke before the churn report (a cluster that did not start) */
+  noReport: number
   queries: number
   lost: number
   inconsistent: number
@@ -157,6 +159,7 @@ export function summarise (results: RunResult[]): CampaignSummary {
   return {
     runs: results.length,
     failed: results.filter(r => !r.ok).length,
+    noReport: results.filter(r => r.report === undefined).length,
     queries: reports.reduce((s, r) => s + r.queries.acknowledged, 0),
     lost: reports.reduce((s, r) => s + r.queries.lost, 0),
     inconsistent: reports.reduce((s, r) => s + r.queries.inconsistent, 0),
@@ -169,7 +172,7 @@ export function summarise (results: RunResult[]): CampaignSummary {
 }
 
 export function summaryLine (s: CampaignSummary): string {
-  return `summary: runs ${s.runs}, failed ${s.failed}, queries ${s.queries}, lost ${s.lost}, inconsistent ${s.inconsistent}, diverged ${s.diverged}, worst heal time ${s.worstHealS === null ? '-' : `${s.worstHealS.toFixed(1)} s`}${s.unhealed > 0 ? ` (${s.unhealed} never healed)` : ''}; faults ${faultKinds.map(k => `${k} ${s.faults[k]}`).join(', ')}`
+  return `summary: runs ${s.runs}, failed ${s.failed}${s.noReport > 0 ? ` (${s.noReport} without a report: the harness broke, see their logs)` : ''}, queries ${s.queries}, lost ${s.lost}, inconsistent ${s.inconsistent}, diverged ${s.diverged}, worst heal time ${s.worstHealS === null ? '-' : `${s.worstHealS.toFixed(1)} s`}${s.unhealed > 0 ? ` (${s.unhealed} never healed)` : ''}; faults ${faultKinds.map(k => `${k} ${s.faults[k]}`).join(', ')}`
 }
 
 async function runChild (args: string[], timeoutMs: number): Promise<{ code: number | null, stdout: string, stderr: string }> {

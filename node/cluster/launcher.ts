@@ -125,7 +125,7 @@ export async function startClusterNodes (dir: string, genesisFile: string, nodes
   })
   const started = await Promise.all(nodes.map(async (n, i) => {
     rmSync(join(n.dataDir, NODE_INFO_FILE), { force: true })
-    return spawnNode(argsOf[i], n.dataDir)
+    return spawnNode(argsOf[i], n.dataDir, CLUSTER_START_TIMEOUT_MS)
   }))
   writeCluster(dir, started.map((s, i) => ({ index: i, peerId: s.info.peerId, profile: nodes[i].profile, dataDir: resolve(nodes[i].dataDir), pid: s.info.pid, api: s.info.api, multiaddr: addrs[i], log: resolve(join(nodes[i].dataDir, 'node.log')), args: argsOf[i] })))
   return started
@@ -158,7 +158,7 @@ export async function startNetnsMember (net: NetLayout, index: number, dataDir: 
   const { namespace, ip } = addNodeNamespace(net, index)
   rmSync(join(dataDir, NODE_INFO_FILE), { force: true })
   const relayPid = await spawnRelay(net, index, ip, dataDir, shapesFile)
-  const started = await spawnNode(args, dataDir, 30_000, inNamespace(net, index))
+  const started = await spawnNode(args, dataDir, CLUSTER_START_TIMEOUT_MS, inNamespace(net, index))
   return { started, namespace, ip, relayPid, args }
 }
 
@@ -181,6 +181,12 @@ async function spawnRelay (net: NetLayout, index: number, ip: string, dataDir: s
   child.unref()
   return pid
 }
+
+/**
+ * How long a cluster waits for each node to start. All of them start at once: on two busy cores
+ * one took over 30 s (a churn campaign with two clusters side by side and other work running).
+ */
+const CLUSTER_START_TIMEOUT_MS = 90_000
 
 /** Spawn `swarmrank start ARGS` with its output in DATA/node.log; resolves once it wrote node.json. */
 export async function spawnNode (args: string[], dataDir: string, timeoutMs = 30_000, commandPrefix: string[] = []): Promise<StartedNode> {
