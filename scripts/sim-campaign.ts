@@ -24,8 +24,8 @@ export function drawRun (base: string, k: number): Drawn {
   const seed = `${base}-${k}`
   const rng = new Prng(`sim-campaign/${seed}`)
   // mostly small swarms (fast, and where a few faults weigh most), some at scale
-  const n = k % 100 === 99 ? 150 : k % 20 === 19 ? 80 : 7 + rng.int(34)
-  const queries = 6 + rng.int(10)
+  const n = k % 100 === 99 ? 100 : k % 20 === 19 ? 60 : 7 + rng.int(34)
+  const queries = 4 + rng.int(6)
   const queryIntervalMs = 1_000 + rng.int(3_000)
   const lastAsk = 1_000 + (queries - 1) * queryIntervalMs
   const network = {
