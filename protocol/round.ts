@@ -53,6 +53,18 @@ export interface RoundStart {
   time: number
 }
 
+/**
+ * When a round's deadlines start counting: a height's worth of Tendermint timeouts after the
+ * time of the block that ordered its query. Every node learns of the round only once that block
+ * is committed and imported here, up to about one height later (propose, prevote, precommit);
+ * counting from the block's time alone took that from every answer window, and under load nodes
+ * were charged as absent for the consensus latency. Agreed by all: it depends on the block and
+ * the genesis only.
+ */
+export function roundClockStart (start: RoundStart, params: ProtocolParams): number {
+  return start.time + params.bft.timeoutProposeMs + params.bft.timeoutPrevoteMs + params.bft.timeoutPrecommitMs
+}
+
 /** What a node committed to in a round: its answer and its verdicts, each with its salt. */
 export interface OwnWork {
   answer?: { text: string, salt: Bytes }
@@ -124,7 +136,7 @@ export interface RoundStep {
 export function startRound (init: RoundInit, now: number): RoundStep {
   const q = init.query.payload.query!
   const p = init.params
-  const answerCommit = init.start.time + p.answerCommitMs
+  const answerCommit = roundClockStart(init.start, p) + p.answerCommitMs
   const answerReveal = answerCommit + p.answerRevealMs
   const comparing = answerReveal + p.compareCommitMs
   const committees = drawCommittees(init.start.seed, init.table, p.answerers, p.rankers)
