@@ -65,15 +65,19 @@ describe('metered submission', () => {
     swarm = await startTestSwarm({ size: 4, params: { submission: { perBlock: 32, perSecond: 2, perEpoch: 128 } } })
     const accepted: string[] = []
     let refused: unknown
-    for (let i = 0; i < 6 && refused === undefined; i++) {
+    const started = Date.now()
+    for (let i = 0; i < 20 && refused === undefined; i++) {
       try {
         accepted.push((await swarm.nodes[0].submitQuery(`Compute ${i} + 2.`)).id)
       } catch (err) {
         refused = err
       }
     }
-    // a burst of twice the rate, then refused
-    expect(accepted).toHaveLength(4)
+    // a burst of twice the rate, then refused; on a busy machine each submission takes a while
+    // and the bucket refills meanwhile (2 a second), so the bound counts the time taken
+    const seconds = (Date.now() - started) / 1000
+    expect(accepted.length).toBeGreaterThanOrEqual(4)
+    expect(accepted.length).toBeLessThanOrEqual(4 + Math.ceil(2 * seconds))
     expect(refused).toBeInstanceOf(QueryInputError)
     expect((refused as QueryInputError).status).toBe(429)
   }, 60_000)
