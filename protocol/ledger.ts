@@ -108,15 +108,21 @@ export function roundSeed (state: LedgerState, queryIdHex: string): Bytes | unde
   return hash === undefined ? undefined : sha256(utf8('swarmrank/round-seed/1'), hash, fromHex(queryIdHex))
 }
 
-/** Why a query may not be ordered by the next block on top of `state`, or undefined if it may. */
-export function queryInadmissible (state: LedgerState, query: { idHex: string, signerId: string, anchorHeight: number }, params: ProtocolParams, inThisBlock: ReadonlyMap<string, number> = new Map()): string | undefined {
-  if (!state.reputations.has(query.signerId)) return 'the submitter is not a ledger member'
-  if (state.ordered.has(query.idHex)) return 'already ordered'
-  if (query.anchorHeight > state.height) return `it names height ${query.anchorHeight}, beyond the chain's ${state.height}`
-  if (state.height + 1 - query.anchorHeight > QUERY_TTL_BLOCKS) return `stale: it names height ${query.anchorHeight}, more than ${QUERY_TTL_BLOCKS} blocks back`
+/**
+ * Why a query may not be ordered by the next block on top of `state`, or undefined if it may.
+ * `waits`: only a quota is spent, so a later block (or epoch) may order it; otherwise never.
+ */
+export interface QueryRefusal { reason: string, waits: boolean }
+
+export function queryInadmissible (state: LedgerState, query: { idHex: string, signerId: string, anchorHeight: number }, params: ProtocolParams, inThisBlock: ReadonlyMap<string, number> = new Map()): QueryRefusal | undefined {
+  const never = (reason: string): QueryRefusal => ({ reason, waits: false })
+  if (!state.reputations.has(query.signerId)) return never('the submitter is not a ledger member')
+  if (state.ordered.has(query.idHex)) return never('already ordered')
+  if (query.anchorHeight > state.height) return never(`it names height ${query.anchorHeight}, beyond the chain's ${state.height}`)
+  if (state.height + 1 - query.anchorHeight > QUERY_TTL_BLOCKS) return never(`stale: it names height ${query.anchorHeight}, more than ${QUERY_TTL_BLOCKS} blocks back`)
   const inBlock = inThisBlock.get(query.signerId) ?? 0
-  if (inBlock >= params.submission.perBlock) return `the submitter has ${params.submission.perBlock} queries in this block already`
-  if ((state.epochQueries.get(query.signerId) ?? 0) + inBlock >= params.submission.perEpoch) return `the submitter has spent its quota of ${params.submission.perEpoch} queries this epoch`
+  if (inBlock >= params.submission.perBlock) return { reason: `the submitter has ${params.submission.perBlock} queries in this block already`, waits: true }
+  if ((state.epochQueries.get(query.signerId) ?? 0) + inBlock >= params.submission.perEpoch) return { reason: `the submitter has spent its quota of ${params.submission.perEpoch} queries this epoch`, waits: true }
   return undefined
 }
 

@@ -95,7 +95,7 @@ export function checkProposedBlock (block: Block, ctx: BlockCheckContext): Block
     const submitter = nodeIdFromBytes(q.submitter)
     const msg = ctx.messages.get(qid)
     if (msg?.payload.query === undefined || msg.signerId !== submitter) return invalid('missing_message', `no query ${qid.slice(0, 12)} signed by ${submitter}`)
-    const why = orderedHere.has(qid) ? 'ordered twice in the block' : queryInadmissible(ctx.state, { idHex: qid, signerId: submitter, anchorHeight: msg.payload.query.anchorHeight }, ctx.params, inBlock)
+    const why = orderedHere.has(qid) ? 'ordered twice in the block' : queryInadmissible(ctx.state, { idHex: qid, signerId: submitter, anchorHeight: msg.payload.query.anchorHeight }, ctx.params, inBlock)?.reason
     if (why !== undefined) return invalid('query_inadmissible', `query ${qid.slice(0, 12)} may not be ordered: ${why}`)
     orderedHere.add(qid)
     inBlock.set(submitter, (inBlock.get(submitter) ?? 0) + 1)

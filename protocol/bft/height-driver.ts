@@ -1,7 +1,7 @@
 import type { ProtocolParams } from '../genesis.js'
 import { toHex } from '../hash.js'
-import { ANCHOR_WINDOW, blockHash, proposeBlock, queryInadmissible } from '../ledger.js'
-import type { LedgerState, PendingQuery } from '../ledger.js'
+import { ANCHOR_WINDOW, blockHash, proposeBlock } from '../ledger.js'
+import type { LedgerState } from '../ledger.js'
 import { nodeIdFromBytes } from '../record.js'
 import type { SignedMessage } from '../wire/envelope.js'
 import type { Block, RoundRecord } from '../wire/messages.js'
@@ -12,63 +12,13 @@ import { joinFault } from '../admission.js'
 import { AccountabilityPool } from './accountability-pool.js'
 import type { ConsensusMetrics } from './metrics.js'
 import { proposerFor } from './proposer.js'
+import { QueryPool } from './query-pool.js'
+import { heightDriverLimits } from './height-limits.js'
 import { Tendermint } from './tendermint.js'
 import type { TendermintAction, TendermintEvent, ValueId, VoteKind } from './tendermint.js'
 import type { ConsensusMemory, ConsensusMessage, HeightEffect, HeightEvent, HeightStep } from './height-io.js'
 
-/**
- * The limits and timings of the height driver, in one place. Every buffer here is keyed by data
- * a peer sends, so each is bounded.
- */
-export const heightDriverLimits = {
-  /** Proposals and votes for heights above ours kept until we get there. */
-  maxFutureMessages: 2_000,
-  /** Join requests waiting for a block to admit them (bounded against floods of fresh identities). */
-  maxPendingJoins: 256,
-  /**
-   * Queries waiting for a block to order them (the mempool), and of those at most this share per
-   * submitter: one member's flood cannot crowd the others out.
-   */
-  maxPendingQueries: 10_000,
-  maxPendingQueriesPerSubmitter: 1_000,
-  /** Accepted proposals and votes of the height being decided, kept to serve peers catching up on votes. */
-  maxHeightMessages: 4_096,
-  /** Recently committed query ids remembered (late records are kept out of proposals); the store answers for older. */
-  maxFinalizedMemory: 10_000,
-  /**
-   * A validator whose height sits in one round and step this long asks peers for their proposals
-   * and votes. Gossip does not resend old messages: a validator back from a restart after the
-   * others voted would otherwise never complete the quorum they wait for (the simulator's churn
-   * experiment found heights stalled for good that way).
-   */
-  stallMs: 3_000,
-  /** How often a validator looks for a stall. */
-  stallCheckMs: 1_000,
-  /**
-   * Votes for the next height reach a validator that has not yet seen the last precommits all the
-   * time: it commits from gossip a moment later. Block sync starts only if it has not after this
-   * long (at once when traffic is two or more heights ahead, or on an observer, which has no other
-   * way to commit).
-   */
-  behindGraceMs: 1_000,
-  /** Block sync is asked for at most this often while traffic from later heights keeps coming. */
-  syncRetryMs: 1_000,
-  /**
-   * Records are dropped from the pool this many heights before their anchor leaves the anchor
-   * window (ledger.ts ANCHOR_WINDOW), so no proposal names an anchor a validator may have pruned.
-   */
-  anchorMarginBlocks: 16,
-  /** Blocks per sync round trip (the sync server sends at most this many per response). */
-  syncBatchBlocks: 32,
-  /**
-   * A proposer waits up to this long after committing the last block for the precommits still
-   * missing from its commit (CometBFT's timeout_commit): the block records who signed, and an
-   * honest validator whose precommit is usually among the last would otherwise look absent and
-   * be jailed (protocol/jailing.ts). It waits only while some are missing, and well within the
-   * others' propose timeout.
-   */
-  lastCommitGraceMs: 200
-} as const
+export { heightDriverLimits } from './height-limits.js'
 
 export interface HeightDriverInit {
   self: string
@@ -97,9 +47,8 @@ export class HeightDriver<E> {
   private tm?: Tendermint<Block, E>
   private readonly pool = new Map<string, { record: RoundRecord, submitter: string, anchorHeight: number }>()
   private readonly joins = new Map<string, SignedMessage>()
-  /** queries waiting to be ordered, by id, and how many each submitter has waiting */
-  private readonly queries = new Map<string, PendingQuery>()
-  private readonly queriesBySubmitter = new Map<string, number>()
+  /** queries waiting to be ordered (the mempool) */
+  private readonly queries = new QueryPool()
   /** the last block's commit and pending double votes, for the next block (protocol/jailing.ts) */
   private readonly accountability = new AccountabilityPool()
   private readonly finalized = new Set<string>()
@@ -319,27 +268,9 @@ export class HeightDriver<E> {
   }
 
   private onQuery (msg: SignedMessage): Validation<void> {
-    const pending: PendingQuery = { idHex: msg.idHex, signerId: msg.signerId, anchorHeight: msg.payload.query!.anchorHeight }
-    // [IGNORE] known, or one that no block could order now (its submitter is no member, it is stale or ordered already)
-    if (this.queries.has(pending.idHex)) return ignore('query already waiting to be ordered', 'duplicate')
-    const why = queryInadmissible(this.state, pending, this.params)
-    if (why !== undefined && !why.includes('quota') && !why.includes('in this block')) return ignore(`query cannot be ordered: ${why}`, why === 'already ordered' ? 'duplicate' : 'query_stale')
-    if (this.queries.size >= heightDriverLimits.maxPendingQueries) return ignore('too many queries waiting to be ordered', 'mempool_full')
-    const mine = this.queriesBySubmitter.get(pending.signerId) ?? 0
-    if (mine >= heightDriverLimits.maxPendingQueriesPerSubmitter) return ignore('too many of this submitter\'s queries waiting to be ordered', 'over_quota')
-    this.queries.set(pending.idHex, pending)
-    this.queriesBySubmitter.set(pending.signerId, mine + 1)
-    this.somethingReady()
-    return accept(undefined)
-  }
-
-  private dropQuery (idHex: string): void {
-    const q = this.queries.get(idHex)
-    if (q === undefined) return
-    this.queries.delete(idHex)
-    const left = (this.queriesBySubmitter.get(q.signerId) ?? 1) - 1
-    if (left <= 0) this.queriesBySubmitter.delete(q.signerId)
-    else this.queriesBySubmitter.set(q.signerId, left)
+    const verdict = this.queries.add(msg, this.state, this.params)
+    if (verdict.result === 'ACCEPT') this.somethingReady()
+    return verdict
   }
 
   /**
@@ -413,13 +344,7 @@ export class HeightDriver<E> {
       this.finalized.add(qid)
     }
     for (const a of block.admissions) this.joins.delete(nodeIdFromBytes(a.node))
-    for (const q of block.queries) this.dropQuery(toHex(q.messageId))
-    // Queries no block can order any more (stale, or their submitter left the ledger); a spent
-    // epoch quota only makes them wait for the next epoch.
-    for (const q of [...this.queries.values()]) {
-      const why = queryInadmissible(state, q, this.params)
-      if (why !== undefined && !why.includes('quota')) this.dropQuery(q.idHex)
-    }
+    this.queries.onCommitted(block.queries.map(q => toHex(q.messageId)), state, this.params)
     // A record whose anchor leaves the window can no longer be checked by every validator:
     // proposing it would only earn nil prevotes, height after height (DESIGN §8.4).
     for (const [qid, r] of this.pool) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { HeightDriver, heightDriverLimits } from '../../protocol/bft/height-driver.js'
+import { queryPoolLimits } from '../../protocol/bft/query-pool.js'
 import type { ConsensusMemory, ConsensusMessage, HeightEffect, HeightEvent } from '../../protocol/bft/height-io.js'
 import { proposerFor } from '../../protocol/bft/proposer.js'
 import type { ValueId, VoteKind } from '../../protocol/bft/tendermint.js'
@@ -173,14 +174,14 @@ describe('height driver', () => {
       return { id: sha256(utf8(idHex)), idHex, signerId: from, payload: { networkId: new Uint8Array(32), query: { prompt: 'p', anchorHeight, createdAt: 0, nonce: new Uint8Array(0) } }, bytes: new Uint8Array(0) } as unknown as SignedMessage
     }
     const flooder = validators[3]
-    const verdicts = Array.from({ length: heightDriverLimits.maxPendingQueriesPerSubmitter + 200 }, () => h.feed({ type: 'query', message: query(flooder) }).verdict!)
-    expect(verdicts.filter(v => v.result === 'ACCEPT')).toHaveLength(heightDriverLimits.maxPendingQueriesPerSubmitter)
+    const verdicts = Array.from({ length: queryPoolLimits.maxPendingQueriesPerSubmitter + 200 }, () => h.feed({ type: 'query', message: query(flooder) }).verdict!)
+    expect(verdicts.filter(v => v.result === 'ACCEPT')).toHaveLength(queryPoolLimits.maxPendingQueriesPerSubmitter)
     expect(verdicts.at(-1)).toMatchObject({ result: 'IGNORE', code: 'over_quota' })
     // another member's query still gets in, and into the very next block beside the flooder's
     expect(h.feed({ type: 'query', message: query(validators[2]) }).verdict).toMatchObject({ result: 'ACCEPT' })
     // a stranger's, or a stale one, never waits
     expect(h.feed({ type: 'query', message: query('stranger') }).verdict).toMatchObject({ result: 'IGNORE' })
-    expect(h.driver.pendingQueries).toBe(heightDriverLimits.maxPendingQueriesPerSubmitter + 1)
+    expect(h.driver.pendingQueries).toBe(queryPoolLimits.maxPendingQueriesPerSubmitter + 1)
     // what a block orders of such a pool: the flooder up to its per-block quota, the other member too
     const pool = [...Array.from({ length: 300 }, () => query(flooder)), query(validators[2])].map(q => ({ idHex: q.idHex, signerId: q.signerId, anchorHeight: 0 }))
     const block = proposeBlock(genesis, [], [], leader, T0, params, pool)!
