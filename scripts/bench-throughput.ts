@@ -27,7 +27,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parseArgs } from 'node:util'
+import { scriptArgs } from './script-args.js'
 import { drawTask } from '../protocol/agents/tasks.js'
 import { sha256, utf8 } from '../protocol/hash.js'
 import { HashStream } from '../protocol/random.js'
@@ -41,43 +41,18 @@ import { formatSummary, summarizeProfile } from './bench-throughput-profile.js'
 const usage = `usage: npm run bench:throughput -- [--sizes 5,16] [--concurrency 100] [--duration 30 | --queries Q]
        [--warmup 5] [--repeat 1] [--baseline DIR] [--poll-ms 100] [--cpu-profile FILE] [--params JSON]`
 
-function fail (message: string): never {
-  console.error(`bench-throughput: ${message}\n${usage}`)
-  process.exit(2)
-}
-
-let values: Record<string, string | boolean | undefined>
-try {
-  values = parseArgs({
-    options: {
-      sizes: { type: 'string', default: '5,16' },
-      concurrency: { type: 'string', default: '100' },
-      duration: { type: 'string', default: '30' },
-      queries: { type: 'string' },
-      warmup: { type: 'string', default: '5' },
-      repeat: { type: 'string', default: '1' },
-      baseline: { type: 'string' },
-      'poll-ms': { type: 'string', default: '100' },
-      'cpu-profile': { type: 'string' },
-      params: { type: 'string' },
-      help: { type: 'boolean', short: 'h' }
-    },
-    strict: true,
-    allowPositionals: false
-  }).values
-} catch (err) {
-  fail((err as Error).message.split('\n')[0])
-}
-if (values.help === true) {
-  console.log(usage)
-  process.exit(0)
-}
-
-function numberOf (name: string, ok: (n: number) => boolean, what: string): number {
-  const n = Number(values[name])
-  if (!ok(n)) fail(`--${name} takes ${what}, got "${String(values[name])}"`)
-  return n
-}
+const { values, numberOf, fail } = scriptArgs('bench-throughput', usage, {
+  sizes: { type: 'string', default: '5,16' },
+  concurrency: { type: 'string', default: '100' },
+  duration: { type: 'string', default: '30' },
+  queries: { type: 'string' },
+  warmup: { type: 'string', default: '5' },
+  repeat: { type: 'string', default: '1' },
+  baseline: { type: 'string' },
+  'poll-ms': { type: 'string', default: '100' },
+  'cpu-profile': { type: 'string' },
+  params: { type: 'string' }
+})
 const positiveInt = (n: number): boolean => Number.isInteger(n) && n >= 1
 const sizes = String(values.sizes).split(',').map(Number)
 if (sizes.some(n => !Number.isInteger(n) || n < 2 || n > 64)) fail(`--sizes takes node counts from 2 to 64, comma-separated, got "${String(values.sizes)}"`)

@@ -22,7 +22,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:
 import { availableParallelism, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parseArgs } from 'node:util'
+import { scriptArgs } from './script-args.js'
 import { drawTask } from '../protocol/agents/tasks.js'
 import { sha256, utf8 } from '../protocol/hash.js'
 import { HashStream } from '../protocol/random.js'
@@ -33,44 +33,19 @@ import { procAvailable, rssMb } from './bench-throughput-proc.js'
 const usage = `usage: npm run soak -- [--nodes 5] [--concurrency 100] [--queries 10000 | --duration SECONDS] [--interval 30]
        [--params JSON] [--node-args='FLAGS'] [--max-rss MB] [--data DIR] [--out FILE] [--poll-ms 100]`
 
-function fail (message: string): never {
-  console.error(`soak: ${message}\n${usage}`)
-  process.exit(2)
-}
-
-let values: Record<string, string | boolean | undefined>
-try {
-  values = parseArgs({
-    options: {
-      nodes: { type: 'string', default: '5' },
-      concurrency: { type: 'string', default: '100' },
-      queries: { type: 'string' },
-      duration: { type: 'string' },
-      interval: { type: 'string', default: '30' },
-      params: { type: 'string' },
-      'node-args': { type: 'string' },
-      'max-rss': { type: 'string' },
-      data: { type: 'string' },
-      out: { type: 'string' },
-      'poll-ms': { type: 'string', default: '100' },
-      help: { type: 'boolean', short: 'h' }
-    },
-    strict: true,
-    allowPositionals: false
-  }).values
-} catch (err) {
-  fail((err as Error).message.split('\n')[0])
-}
-if (values.help === true) {
-  console.log(usage)
-  process.exit(0)
-}
-
-function numberOf (name: string, ok: (n: number) => boolean, what: string): number {
-  const n = Number(values[name])
-  if (!ok(n)) fail(`--${name} takes ${what}, got "${String(values[name])}"`)
-  return n
-}
+const { values, numberOf, fail } = scriptArgs('soak', usage, {
+  nodes: { type: 'string', default: '5' },
+  concurrency: { type: 'string', default: '100' },
+  queries: { type: 'string' },
+  duration: { type: 'string' },
+  interval: { type: 'string', default: '30' },
+  params: { type: 'string' },
+  'node-args': { type: 'string' },
+  'max-rss': { type: 'string' },
+  data: { type: 'string' },
+  out: { type: 'string' },
+  'poll-ms': { type: 'string', default: '100' }
+})
 const positiveInt = (n: number): boolean => Number.isInteger(n) && n >= 1
 const size = numberOf('nodes', n => Number.isInteger(n) && n >= 2 && n <= 64, 'a node count from 2 to 64')
 const concurrency = numberOf('concurrency', positiveInt, 'a positive integer')
