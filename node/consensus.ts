@@ -1,4 +1,4 @@
-import { checkProposedBlock } from '../protocol/bft/block-check.js'
+import { checkProposedBlock, messagesNeeded } from '../protocol/bft/block-check.js'
 import type { BlockCheck } from '../protocol/bft/block-check.js'
 import { makeCertificate } from '../protocol/bft/certificate.js'
 import { HeightDriver } from '../protocol/bft/height-driver.js'
@@ -6,17 +6,18 @@ import { consensusMessageOf } from '../protocol/bft/height-io.js'
 import type { ConsensusMemory, HeightEffect, HeightEvent } from '../protocol/bft/height-io.js'
 import type { ConsensusMetrics } from '../protocol/bft/metrics.js'
 import type { ValueId } from '../protocol/bft/tendermint.js'
+import type { ChainRoundInput } from '../protocol/chain-round.js'
 import type { Genesis } from '../protocol/genesis.js'
 import { embeddedEnvelopes, makeDoubleVote, offenceKey } from '../protocol/jailing.js'
 import { fromHex, sha256, toHex } from '../protocol/hash.js'
 import type { Bytes } from '../protocol/hash.js'
-import { recordHash } from '../protocol/ledger.js'
 import { nodeIdFromBytes } from '../protocol/record.js'
 import type { ReputationEntry } from '../protocol/reputation.js'
 import type { SignedMessage } from '../protocol/wire/envelope.js'
 import { decodeBlock, encodeBlock } from '../protocol/wire/codec.js'
 import { VoteType } from '../protocol/wire/messages.js'
-import type { Block, CommitCertificate, Payload, RoundRecord } from '../protocol/wire/messages.js'
+import { queryIdHexOf } from '../protocol/round.js'
+import type { Block, CommitCertificate, Payload } from '../protocol/wire/messages.js'
 import { ignore, reject, validateEnvelope } from '../protocol/wire/validate.js'
 import type { Validation } from '../protocol/wire/validate.js'
 import type { Chain, ImportedBlock } from './chain.js'
@@ -60,9 +61,6 @@ export interface ConsensusComponents {
   metrics?: ConsensusMetrics
 }
 
-/** Records recomputed here and found equal, remembered (later proposals reuse most records). */
-const MAX_VERIFIED_RECORDS = 10_000
-
 /**
  * The node's shell around the height driver (protocol/bft/height-driver.ts): it feeds the driver
  * gossip, closed rounds, Joins, timer expiries and imported blocks, and carries out what the
@@ -74,12 +72,11 @@ export class ConsensusRunner {
   private readonly driver: HeightDriver<SignedMessage>
   private readonly timers = new Set<NodeJS.Timeout>()
   private wake?: { at: number, timer: NodeJS.Timeout }
-  private readonly verifiedRecords = new Set<string>()
   /** the last block's precommits, growing after the commit: the next block's LastCommit (protocol/jailing.ts) */
   private readonly lastCommit = new LastCommitCollector()
   private stopped = false
 
-  constructor (components: ConsensusComponents) {
+  constructor (components: ConsensusComponents, init: { censor?: (message: SignedMessage) => boolean } = {}) {
     this.c = components
     const stored = components.signState.get()
     this.driver = new HeightDriver<SignedMessage>({
@@ -87,7 +84,8 @@ export class ConsensusRunner {
       params: components.genesis.params,
       state: components.chain.current,
       memory: stored === undefined ? undefined : fromStored(stored),
-      metrics: components.metrics
+      metrics: components.metrics,
+      censor: init.censor
     })
     components.chain.onImport(imported => this.onImport(imported))
   }
@@ -123,8 +121,9 @@ export class ConsensusRunner {
     return this.driver.height
   }
 
-  get readyRounds (): number {
-    return this.driver.readyRounds
+  /** Rounds open on the chain, waiting for their records. */
+  get openRounds (): number {
+    return this.driver.openRounds
   }
 
   get equivocations (): number {
@@ -177,15 +176,19 @@ export class ConsensusRunner {
     return this.run({ type: 'join', message: msg }) ?? ignore('the node is stopping', 'stopping')
   }
 
-  /** A round closed here: its record waits for a block (unless a block already holds one). */
-  async addReady (queryIdHex: string, record: RoundRecord, submitter: string, anchorHeight: number): Promise<void> {
-    // A round can close here after another record for the same query was committed (this node
-    // was late, restarted, or resumed the query): proposing it would only earn nil prevotes.
-    if (await this.c.chain.isFinal(queryIdHex)) return
-    // Computed here by the same function a block check runs: a proposal holding these very
-    // bytes (the hash covers the whole record) need not be recomputed.
-    this.rememberVerified(toHex(recordHash(record)))
-    this.run({ type: 'round-ready', queryIdHex, record, submitter, anchorHeight })
+  /** A block ordered the query: follow its round on the chain (`messages`: its round messages held here already). */
+  openRound (input: ChainRoundInput, messages: SignedMessage[]): void {
+    this.run({ type: 'round-opened', input, messages })
+  }
+
+  /** A round message that may count: it waits for a block to order it (DESIGN §8.6). */
+  onRoundMessage (msg: SignedMessage): void {
+    this.run({ type: 'round-message', message: msg })
+  }
+
+  /** A round closed here: a block can likely record it now. */
+  roundClosed (queryIdHex: string): void {
+    this.run({ type: 'round-ready', queryIdHex })
   }
 
   private onImport (imported: ImportedBlock): void {
@@ -312,8 +315,8 @@ export class ConsensusRunner {
     const started = performance.now()
     let verdict: BlockCheck
     try {
-      const ids = [...new Set([...block.records.flatMap(r => r.includedMessageIds.map(toHex)), ...block.admissions.map(a => toHex(a.joinMessageId)), ...block.queries.map(q => toHex(q.messageId))])]
-      const messages = await this.c.fetcher.fetch(ids, prefer)
+      const state = this.c.chain.current
+      const messages = await this.c.fetcher.fetch(messagesNeeded(block, state), prefer)
       // Signed votes the block embeds (its LastCommit, evidence): verified here, reused when held already.
       for (const bytes of embeddedEnvelopes(block)) {
         const id = toHex(sha256(bytes))
@@ -323,16 +326,15 @@ export class ConsensusRunner {
         const v = await validateEnvelope(bytes, { networkId: this.c.networkId, now: 0 })
         if (v.result === 'ACCEPT') messages.set(id, v.value)
       }
-      // each record's round runs over the ledger after the block that ordered its query
+      // each round runs over the ledger after the block that ordered its query
       const tables = new Map<number, ReadonlyMap<string, ReputationEntry> | undefined>()
-      for (const r of block.records) {
-        const at = this.c.chain.current.ordered.get(toHex(r.queryId))?.height
+      for (const qid of [...block.records.map(r => r.queryId), ...block.roundMessages.map(m => m.queryId)].map(toHex)) {
+        const at = state.ordered.get(qid)?.height
         if (at !== undefined && !tables.has(at)) tables.set(at, await this.c.chain.loadTable(at))
       }
       // all at once: one read after another, each behind a busy event loop, overran the propose timeout
       const finalFlags = await Promise.all(block.records.map(async r => this.c.chain.isFinal(toHex(r.queryId))))
       const finalized = new Set(block.records.filter((_, i) => finalFlags[i]).map(r => toHex(r.queryId)))
-      const state = this.c.chain.current
       verdict = checkProposedBlock(block, {
         state,
         params: this.c.genesis.params,
@@ -340,10 +342,10 @@ export class ConsensusRunner {
         messages,
         tableAt: h => tables.get(h),
         isFinalized: q => finalized.has(q),
-        alreadyVerified: h => this.verifiedRecords.has(h),
         clock: { now: this.c.now(), fresh }
       })
-      if (verdict.valid) for (const r of block.records) this.rememberVerified(toHex(recordHash(r)))
+      // The round messages fetched for the check: the pool needs them to follow their rounds.
+      for (const m of messages.values()) if (queryIdHexOf(m.payload) !== undefined) this.run({ type: 'round-message', message: m })
     } catch (err) {
       verdict = { valid: false, code: 'error', reason: (err as Error).message }
     }
@@ -358,11 +360,6 @@ export class ConsensusRunner {
     if (!verdict.valid && verdict.queryIdHex !== undefined && nodeIdFromBytes(block.header!.proposer) === this.c.self) {
       this.run({ type: 'record-refused', queryIdHex: verdict.queryIdHex, reason: verdict.reason })
     }
-  }
-
-  private rememberVerified (hash: string): void {
-    this.verifiedRecords.add(hash)
-    if (this.verifiedRecords.size > MAX_VERIFIED_RECORDS) this.verifiedRecords.delete(this.verifiedRecords.values().next().value as string)
   }
 }
 

@@ -108,6 +108,9 @@ export class Gossip {
       // [REJECT] only commits and reveals travel on the round topic
       if (queryId === undefined) return reject('not a round message on the round topic', 'wrong_topic')
       verdict = this.c.rounds.onRoundMessage(queryId, msg)
+      // Every round message that may count waits for a block to order it (DESIGN §8.6): those
+      // accepted, those that came before their round started here, and those that prove cheating.
+      if (verdict.result === 'ACCEPT' || verdict.code === 'round_unknown' || verdict.code === 'equivocation' || verdict.code === 'bad_opening') this.c.consensus.onRoundMessage(msg)
     }
     if (verdict.result === 'ACCEPT') this.c.publisher.keep(msg)
     return verdict

@@ -159,6 +159,11 @@ export class RoundRunner {
       // Only rounds this node was in when it stopped have stored work: no read for the others.
       const restored = this.storedWork.has(queryIdHex) ? fromStored(await this.c.store.getOwnWork(queryIdHex)) : undefined
       this.c.views.pending(query)
+      // Consensus follows the round on the chain, with the round messages blocks ordered for it
+      // so far (those of a round in flight when the node stopped) and any held early.
+      const ordered = this.c.chain.current.ordered.get(queryIdHex)?.messages.map(m => m.id) ?? []
+      const held = ordered.length === 0 ? new Map<string, SignedMessage>() : await this.c.fetcher.fetch(ordered)
+      this.c.consensus.openRound({ query, start, table, params: this.c.genesis.params }, [...held.values()])
       this.run({ type: 'ordered', query, start, table, restored })
     } catch (err) {
       this.c.logger.error(`round ${queryIdHex.slice(0, 12)}: starting it failed: ${(err as Error).stack ?? String(err)}`)
@@ -211,8 +216,8 @@ export class RoundRunner {
         for (const m of effect.messages) this.c.publisher.keep(m)
         this.c.views.closed(effect.query, effect.outcome, { answerers: effect.answerers, rankers: effect.rankers })
         this.c.logger.debug(`round ${id.slice(0, 12)} closed: "${(effect.outcome.winner?.answer ?? '(no answer)').slice(0, 60)}"; waiting for a block`)
-        this.c.consensus.addReady(id, effect.outcome.record, effect.query.signerId, this.c.chain.current.ordered.get(id)?.height ?? this.c.chain.height)
-          .catch(err => this.c.logger.error(`round ${id.slice(0, 12)}: handing the record to consensus failed: ${(err as Error).message}`))
+        // The record that counts is the chain's (DESIGN §8.6); a block can likely hold it now.
+        this.c.consensus.roundClosed(id)
         break
       }
       case 'cancel':
@@ -230,6 +235,7 @@ export class RoundRunner {
       if (own !== undefined) await this.c.store.putOwnWork(queryIdHex, toStored(own))
       if (payload !== undefined) {
         const msg = await this.c.publisher.publish(payload)
+        this.c.consensus.onRoundMessage(msg)
         this.run({ type: 'message', queryIdHex, message: msg })
       }
       for (const p of extra) await this.c.publisher.publish(p)

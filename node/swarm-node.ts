@@ -136,7 +136,7 @@ export class SwarmNode extends EventTarget {
         reputationPpm: () => this.running?.chain.current.reputations.get(this.peerId)?.reputationPpm,
         votingPower: () => this.running?.chain.current.validators.get(this.peerId) ?? 0,
         roundsByPhase: () => this.running?.rounds.phases() ?? {},
-        roundsAwaitingFinality: () => this.running?.consensus.readyRounds ?? 0
+        roundsAwaitingFinality: () => this.running?.consensus.openRounds ?? 0
       })
       this.metrics = metrics
       this.store.observeWrite = (kind, seconds) => metrics.dbWrite.observe({ kind }, seconds)
@@ -260,7 +260,7 @@ export class SwarmNode extends EventTarget {
       listen: this.multiaddrs(),
       connectedPeers: this.parts.fetcher.connectedPeers(),
       roundsInFlight: rounds.inFlight,
-      roundsAwaitingFinality: consensus.readyRounds,
+      roundsAwaitingFinality: consensus.openRounds,
       validators: chain.current.validators.size,
       isValidator: chain.current.validators.has(this.peerId),
       equivocations: consensus.equivocations,

@@ -6,7 +6,7 @@ import { genesisValidator, newcomer, PPM, votingPower } from './reputation.js'
 import type { ReputationEntry, ReputationParams } from './reputation.js'
 import { encodeBlockHeader, encodeRoundRecord } from './wire/codec.js'
 import type { SignedMessage } from './wire/envelope.js'
-import type { Admission, Block, BlockHeader, DoubleVote, LastCommit, OrderedQuery, RoundRecord } from './wire/messages.js'
+import type { Admission, Block, BlockHeader, DoubleVote, LastCommit, OrderedQuery, OrderedRoundMessage, RoundRecord } from './wire/messages.js'
 import { accountBlock, emptyJailing, evidenceHash, isJailed, jailingFromSnapshot, jailingRootParts, jailingToSnapshot, lastCommitHash } from './jailing.js'
 import type { JailingSnapshot, JailingState } from './jailing.js'
 import { admissibleJoins, entryRoom, powerEntered } from './admission.js'
@@ -55,6 +55,18 @@ export interface OrderedEntry {
   blockHash?: Bytes
   /** a block holds the round's record */
   final: boolean
+  /**
+   * The round messages blocks ordered for it, with their blocks' times, in order (DESIGN §8.6):
+   * the round's record is computed from exactly these (protocol/chain-round.ts). Emptied once the
+   * record is in a block.
+   */
+  messages: readonly OrderedMessageRef[]
+}
+
+/** A round message a block ordered: its id (hex) and that block's time. */
+export interface OrderedMessageRef {
+  id: string
+  time: number
 }
 
 /**
@@ -188,17 +200,23 @@ function applyOrdering (state: LedgerState, block: Block, height: number, time: 
     const entry = e.blockHash === undefined && e.height === state.height ? { ...e, blockHash: state.lastBlockHash } : e
     const done = entry.final || height - entry.height > ROUND_TTL_BLOCKS
     if (done && height - entry.height > QUERY_TTL_BLOCKS) continue
-    ordered.set(qid, done && !entry.final ? { ...entry, final: true } : entry)
+    ordered.set(qid, done && !entry.final ? { ...entry, final: true, messages: [] } : entry)
+  }
+  // round messages join their rounds as of this block's time (block validity admits them only to open rounds)
+  for (const m of block.roundMessages) {
+    const qid = toHex(m.queryId)
+    const e = ordered.get(qid)
+    if (e !== undefined && !e.final) ordered.set(qid, { ...e, messages: [...e.messages, { id: toHex(m.messageId), time }] })
   }
   for (const r of block.records) {
     const qid = toHex(r.queryId)
     const e = ordered.get(qid)
-    if (e !== undefined) ordered.set(qid, { ...e, final: true })
+    if (e !== undefined) ordered.set(qid, { ...e, final: true, messages: [] })
   }
   const epochQueries = new Map(state.epochQueries)
   for (const q of block.queries) {
     const submitter = nodeIdFromBytes(q.submitter)
-    ordered.set(toHex(q.messageId), { height, time, submitter, final: false })
+    ordered.set(toHex(q.messageId), { height, time, submitter, final: false, messages: [] })
     epochQueries.set(submitter, (epochQueries.get(submitter) ?? 0) + 1)
   }
   return { ordered, epochQueries: height % params.bft.epochBlocks === 0 ? new Map() : epochQueries }
@@ -233,6 +251,10 @@ export function applyBlock (state: LedgerState, block: Block, params: ProtocolPa
 
 export function queriesRoot (queries: readonly OrderedQuery[]): Bytes {
   return sha256(utf8('swarmrank/queries/1'), ...queries.flatMap(q => [q.messageId, uint64Bytes(q.submitter.length), q.submitter]))
+}
+
+export function roundMessagesRoot (messages: readonly OrderedRoundMessage[]): Bytes {
+  return sha256(utf8('swarmrank/round-messages/1'), ...messages.flatMap(m => [m.messageId, m.queryId]))
 }
 
 export function blockHash (header: BlockHeader): Bytes {
@@ -277,12 +299,13 @@ export function proposeBlock (state: LedgerState, ready: Iterable<[queryIdHex: s
   const admissions = admissibleJoins(state, joins, blockTime, params)
     .map(j => ({ node: nodeIdBytes(j.signerId), joinMessageId: j.id }))
   const queries = orderQueries(state, pending, params)
-  if (records.length === 0 && admissions.length === 0 && queries.length === 0) return undefined
+  if (records.length === 0 && admissions.length === 0 && queries.length === 0 && (extras.roundMessages ?? []).length === 0) return undefined
   return buildBlock(state, records, proposer, blockTime, params, admissions, queries, extras)
 }
 
-/** What a block carries besides records, admissions and queries (protocol/jailing.ts): the parent's commit and double-vote evidence. */
+/** What a block carries besides records, admissions and queries: the round messages it orders (DESIGN §8.6), the parent's commit and double-vote evidence (protocol/jailing.ts). */
 export interface BlockExtras {
+  roundMessages?: OrderedRoundMessage[]
   lastCommit?: LastCommit
   evidence?: DoubleVote[]
 }
@@ -316,6 +339,7 @@ function orderQueries (state: LedgerState, pending: Iterable<PendingQuery>, para
 /** A block on top of `state` with these records (and admissions, and ordered queries); the header commits to the state after it. */
 export function buildBlock (state: LedgerState, records: RoundRecord[], proposer: string, time: number, params: ProtocolParams, admissions: Admission[] = [], queries: OrderedQuery[] = [], extras: BlockExtras = {}): Block {
   const evidence = extras.evidence ?? []
+  const roundMessages = extras.roundMessages ?? []
   const header: BlockHeader = {
     height: state.height + 1,
     prevHash: state.lastBlockHash,
@@ -324,10 +348,11 @@ export function buildBlock (state: LedgerState, records: RoundRecord[], proposer
     time: Math.max(time, state.lastBlockTime),
     proposer: utf8(proposer),
     queriesRoot: queriesRoot(queries),
+    roundMessagesRoot: roundMessagesRoot(roundMessages),
     lastCommitHash: lastCommitHash(extras.lastCommit),
     evidenceHash: evidenceHash(evidence)
   }
-  const block: Block = { header, records, admissions, queries, evidence, ...(extras.lastCommit === undefined ? {} : { lastCommit: extras.lastCommit }) }
+  const block: Block = { header, records, admissions, queries, roundMessages, evidence, ...(extras.lastCommit === undefined ? {} : { lastCommit: extras.lastCommit }) }
   header.stateRoot = stateRoot(applyBlock(state, block, params))
   return block
 }
@@ -351,6 +376,8 @@ export function stateRoot (state: LedgerState): Bytes {
   for (const [qid, e] of [...state.ordered].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const submitter = utf8(e.submitter)
     parts.push(fromHex(qid), uint64Bytes(e.height), uint64Bytes(e.time), uint64Bytes(submitter.length), submitter, e.blockHash ?? new Uint8Array(32), new Uint8Array([e.final ? 1 : 0]))
+    parts.push(uint64Bytes(e.messages.length))
+    for (const m of e.messages) parts.push(fromHex(m.id), uint64Bytes(m.time))
   }
   parts.push(utf8('epoch'), uint64Bytes(state.epochQueries.size))
   for (const [node, n] of [...state.epochQueries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
@@ -371,7 +398,7 @@ export interface LedgerSnapshot {
   lastBlockTime: number
   reputations: Array<{ peerId: string, votingPower: number } & ReputationEntry>
   /** absent in snapshots written before queries were ordered by blocks */
-  ordered?: Array<{ queryId: string, height: number, time: number, submitter: string, blockHash?: string, final: boolean }>
+  ordered?: Array<{ queryId: string, height: number, time: number, submitter: string, blockHash?: string, final: boolean, messages?: Array<[id: string, time: number]> }>
   epochQueries?: Array<[string, number]>
   jailing?: JailingSnapshot
   lastEntryAt?: number
@@ -383,7 +410,7 @@ export function toSnapshot (state: LedgerState): LedgerSnapshot {
     lastBlockHash: toHex(state.lastBlockHash),
     lastBlockTime: state.lastBlockTime,
     reputations: [...state.reputations].sort(([a], [b]) => (a < b ? -1 : 1)).map(([peerId, e]) => ({ peerId, ...e, votingPower: state.validators.get(peerId) ?? 0 })),
-    ordered: [...state.ordered].sort(([a], [b]) => (a < b ? -1 : 1)).map(([queryId, e]) => ({ queryId, height: e.height, time: e.time, submitter: e.submitter, final: e.final, ...(e.blockHash === undefined ? {} : { blockHash: toHex(e.blockHash) }) })),
+    ordered: [...state.ordered].sort(([a], [b]) => (a < b ? -1 : 1)).map(([queryId, e]) => ({ queryId, height: e.height, time: e.time, submitter: e.submitter, final: e.final, ...(e.blockHash === undefined ? {} : { blockHash: toHex(e.blockHash) }), ...(e.messages.length === 0 ? {} : { messages: e.messages.map(m => [m.id, m.time] as [string, number]) }) })),
     epochQueries: [...state.epochQueries].sort(([a], [b]) => (a < b ? -1 : 1)),
     ...(state.jailing === undefined ? {} : { jailing: jailingToSnapshot(state.jailing) }),
     ...(state.lastEntryAt === undefined ? {} : { lastEntryAt: state.lastEntryAt })
@@ -397,7 +424,7 @@ export function fromSnapshot (s: LedgerSnapshot): LedgerState {
     lastBlockTime: s.lastBlockTime,
     reputations: new Map(s.reputations.map(({ peerId, reputationPpm, qualifiedRounds, onProbation }) => [peerId, { reputationPpm, qualifiedRounds, onProbation }])),
     validators: new Map(s.reputations.filter(r => r.votingPower > 0).map(r => [r.peerId, r.votingPower])),
-    ordered: new Map((s.ordered ?? []).map(o => [o.queryId, { height: o.height, time: o.time, submitter: o.submitter, final: o.final, ...(o.blockHash === undefined ? {} : { blockHash: fromHex(o.blockHash) }) }])),
+    ordered: new Map((s.ordered ?? []).map(o => [o.queryId, { height: o.height, time: o.time, submitter: o.submitter, final: o.final, messages: (o.messages ?? []).map(([id, time]) => ({ id, time })), ...(o.blockHash === undefined ? {} : { blockHash: fromHex(o.blockHash) }) }])),
     epochQueries: new Map(s.epochQueries ?? []),
     ...(s.jailing === undefined ? {} : { jailing: jailingFromSnapshot(s.jailing) }),
     ...(s.lastEntryAt === undefined ? {} : { lastEntryAt: s.lastEntryAt })

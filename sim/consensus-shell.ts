@@ -1,4 +1,4 @@
-import { checkProposedBlock } from '../protocol/bft/block-check.js'
+import { checkProposedBlock, messagesNeeded } from '../protocol/bft/block-check.js'
 import type { BlockCheck } from '../protocol/bft/block-check.js'
 import { heightDriverLimits } from '../protocol/bft/height-driver.js'
 import type { ConsensusMessage, HeightEffect, HeightEvent } from '../protocol/bft/height-io.js'
@@ -110,10 +110,7 @@ export class SimConsensus {
   /** valid(v): the node's block check, after fetching any named message it lacks from the block's builder. */
   private checkBlock (node: SimNode, height: number, id: string, block: Block, fresh: boolean): void {
     const builder = this.w.byId.get(new TextDecoder().decode(block.header?.proposer ?? new Uint8Array()))
-    const named = new Set<string>()
-    for (const r of block.records) for (const m of r.includedMessageIds) named.add(toHex(m))
-    for (const a of block.admissions) named.add(toHex(a.joinMessageId))
-    for (const q of block.queries) named.add(toHex(q.messageId))
+    const named = new Set(messagesNeeded(block, this.w.chain.states[height - 1]))
     let fetched = 0
     let missing = false
     for (const m of named) {
@@ -148,7 +145,12 @@ export class SimConsensus {
       for (const m of named) node.have.add(m)
     }
     const gen = node.gen
-    this.w.clock.after(delay, () => { if (node.online && node.gen === gen) this.feed(node, { type: 'validated', height, id, valid: result.valid }) })
+    this.w.clock.after(delay, () => {
+      if (!node.online || node.gen !== gen) return
+      // as the node does: round messages fetched for the check join its pool (it follows their rounds)
+      if (!missing) for (const m of block.roundMessages) this.feed(node, { type: 'round-message', message: this.w.messages.get(toHex(m.messageId))! })
+      this.feed(node, { type: 'validated', height, id, valid: result.valid })
+    })
   }
 
   private finalizedBy (qid: string, height: number): boolean {

@@ -1,6 +1,7 @@
 import { drawTask } from '../protocol/agents/tasks.js'
 import { misbehave } from '../protocol/byzantine.js'
 import { drawCommittees } from '../protocol/committee.js'
+import type { ChainRoundInput } from '../protocol/chain-round.js'
 import { asBytes, toHex, utf8 } from '../protocol/hash.js'
 import { ROUND_TTL_BLOCKS, roundSeed } from '../protocol/ledger.js'
 import { queryIdHexOf } from '../protocol/round.js'
@@ -83,7 +84,9 @@ export class SimRounds {
     for (const q of this.w.chain.blocks[h].queries) {
       const info = this.w.queryByHex.get(toHex(q.messageId))
       if (info === undefined || !info.participants.includes(node.index)) continue
-      this.feed(node, { type: 'ordered', query: info.query, start: { seed: roundSeed(state, info.query.idHex)!, time: this.w.chain.blocks[h].header!.time }, table: state.reputations })
+      const start = { seed: roundSeed(state, info.query.idHex)!, time: this.w.chain.blocks[h].header!.time }
+      this.openOnChain(node, { query: info.query, start, table: state.reputations, params: this.w.cfg.params }, [])
+      this.feed(node, { type: 'ordered', query: info.query, start, table: state.reputations })
     }
   }
 
@@ -93,8 +96,16 @@ export class SimRounds {
     for (const [qid, entry] of state.ordered) {
       const info = this.w.queryByHex.get(qid)
       if (entry.final || applied - entry.height > ROUND_TTL_BLOCKS || info === undefined || !info.participants.includes(node.index)) continue
-      this.feed(node, { type: 'ordered', query: info.query, start: { seed: roundSeed(state, qid)!, time: entry.time }, table: this.w.chain.states[entry.height].reputations })
+      const start = { seed: roundSeed(state, qid)!, time: entry.time }
+      const table = this.w.chain.states[entry.height].reputations
+      this.openOnChain(node, { query: info.query, start, table, params: this.w.cfg.params }, entry.messages.flatMap(m => this.w.messages.get(m.id) ?? []))
+      this.feed(node, { type: 'ordered', query: info.query, start, table })
     }
+  }
+
+  /** A validator follows the round on the chain (DESIGN §8.6): its consensus orders the round's messages. */
+  private openOnChain (node: SimNode, input: ChainRoundInput, messages: SignedMessage[]): void {
+    if (this.w.consensus.isValidator(node)) this.w.consensus.feed(node, { type: 'round-opened', input, messages })
   }
 
   /** Gossip a signed round message; the listed nodes act on it when it reaches them. */
@@ -121,6 +132,8 @@ export class SimRounds {
     const qid = queryIdHexOf(p)
     if (qid === undefined) return
     this.feed(node, { type: 'message', queryIdHex: qid, message: msg })
+    // Validators order it in a block (DESIGN §8.6); their pool keeps only what may count.
+    if (this.w.consensus.isValidator(node)) this.w.consensus.feed(node, { type: 'round-message', message: msg })
     // A copycat answers with the first answer it sees revealed: after the commit deadline, too late.
     const state = node.rounds.round(qid)
     if (node.agent.behaviour === 'copycat' && p.answerReveal !== undefined && state !== undefined && state.own.answer === undefined && state.answerers.includes(node.id)) {
@@ -162,7 +175,7 @@ export class SimRounds {
         later(Math.max(0, e.at - this.w.nowMs()), { type: 'tick', queryIdHex: e.queryIdHex })
         break
       case 'closed':
-        if (this.w.consensus.isValidator(node)) this.w.consensus.feed(node, { type: 'round-ready', queryIdHex: e.queryIdHex, record: e.outcome.record, submitter: e.query.signerId, anchorHeight: info.anchor! })
+        if (this.w.consensus.isValidator(node)) this.w.consensus.feed(node, { type: 'round-ready', queryIdHex: e.queryIdHex })
         break
       case 'started':
       case 'cancel':

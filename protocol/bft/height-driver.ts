@@ -1,13 +1,13 @@
 import type { ProtocolParams } from '../genesis.js'
 import { toHex } from '../hash.js'
-import { ANCHOR_WINDOW, blockHash, proposeBlock } from '../ledger.js'
+import { blockHash, proposeBlock } from '../ledger.js'
 import type { LedgerState } from '../ledger.js'
 import { nodeIdFromBytes } from '../record.js'
 import type { SignedMessage } from '../wire/envelope.js'
 import type { Block, RoundRecord } from '../wire/messages.js'
+import { RoundPool } from './round-pool.js'
 import { accept, ignore, reject } from '../wire/validate.js'
 import type { Validation } from '../wire/validate.js'
-import { fairRecordOrder } from '../submission.js'
 import { joinFault } from '../admission.js'
 import { AccountabilityPool } from './accountability-pool.js'
 import type { ConsensusMetrics } from './metrics.js'
@@ -28,6 +28,11 @@ export interface HeightDriverInit {
   /** the last-sign state persisted before a restart */
   memory?: ConsensusMemory
   metrics?: ConsensusMetrics
+  /**
+   * A Byzantine proposer's filter, for tests and the simulator (DESIGN §8.6): round messages it
+   * leaves out of the blocks it proposes. Honest validators order them in later blocks.
+   */
+  censor?: (message: SignedMessage) => boolean
 }
 
 /**
@@ -45,7 +50,9 @@ export class HeightDriver<E> {
   private state: LedgerState
   private memory?: ConsensusMemory
   private tm?: Tendermint<Block, E>
-  private readonly pool = new Map<string, { record: RoundRecord, submitter: string, anchorHeight: number }>()
+  /** round messages waiting to be ordered, and the rounds open on the chain (DESIGN §8.6) */
+  private readonly rounds: RoundPool
+  private readonly censor?: (message: SignedMessage) => boolean
   private readonly joins = new Map<string, SignedMessage>()
   /** queries waiting to be ordered (the mempool) */
   private readonly queries = new QueryPool()
@@ -86,6 +93,8 @@ export class HeightDriver<E> {
     this.state = init.state
     this.memory = init.memory
     this.metrics = init.metrics
+    this.censor = init.censor
+    this.rounds = new RoundPool(init.params)
   }
 
   /** The height being decided. */
@@ -93,8 +102,14 @@ export class HeightDriver<E> {
     return this.state.height + 1
   }
 
-  get readyRounds (): number {
-    return this.pool.size
+  /** Rounds open on the chain that this validator follows (their records wait for a block). */
+  get openRounds (): number {
+    return this.rounds.openRounds
+  }
+
+  /** Round messages waiting for a block to order them. */
+  get pendingRoundMessages (): number {
+    return this.rounds.pendingMessages
   }
 
   /** Queries waiting for a block to order them. */
@@ -144,11 +159,15 @@ export class HeightDriver<E> {
       case 'message':
         verdict = this.onMessage(event.message)
         break
+      case 'round-opened':
+        this.rounds.open(event.input, this.state, event.messages, now)
+        break
+      case 'round-message':
+        this.rounds.add(event.message, this.state, now)
+        break
       case 'round-ready':
-        if (!this.finalized.has(event.queryIdHex) && !this.anchorExpired(event.anchorHeight)) {
-          this.pool.set(event.queryIdHex, { record: event.record, submitter: event.submitter, anchorHeight: event.anchorHeight })
-          this.somethingReady()
-        }
+        this.rounds.closedHere(event.queryIdHex)
+        this.somethingReady()
         break
       case 'join':
         verdict = this.onJoin(event.message)
@@ -157,7 +176,7 @@ export class HeightDriver<E> {
         verdict = this.onQuery(event.message)
         break
       case 'record-refused':
-        if (this.pool.delete(event.queryIdHex)) this.note('warn', `dropped the record of query ${event.queryIdHex.slice(0, 12)} from the pool: ${event.reason}`)
+        if (this.rounds.drop(event.queryIdHex)) this.note('warn', `no longer proposing for the round of query ${event.queryIdHex.slice(0, 12)}: ${event.reason}`)
         break
       case 'validated':
         if (event.height === this.height) this.feed({ type: 'validated', id: event.id, valid: event.valid })
@@ -183,6 +202,9 @@ export class HeightDriver<E> {
         break
     }
     if (this.isValidator()) {
+      // pending round messages ageing, rounds reaching their last deadline: a block is due then
+      const due = this.rounds.nextWake(now)
+      if (due !== undefined) this.effects.push({ type: 'wake-at', at: due })
       if (this.nextStallCheck <= now) {
         this.nextStallCheck = now + heightDriverLimits.stallCheckMs
         this.effects.push({ type: 'wake-at', at: this.nextStallCheck })
@@ -274,7 +296,7 @@ export class HeightDriver<E> {
   }
 
   /**
-   * A round record, a query or a Join arrived: start the height if it had not started, and if we are the
+   * A round closed here, round messages are due, a query or a Join arrived: start the height if it had not started, and if we are the
    * proposer still waiting for something to propose (no empty blocks), propose now.
    */
   private somethingReady (): void {
@@ -304,8 +326,8 @@ export class HeightDriver<E> {
   }
 
   private onTick (): void {
-    // a proposer waiting for late precommits (lastCommitGraceMs)
-    if (this.pendingValueRound !== undefined) this.somethingReady()
+    // a proposer waiting for late precommits (lastCommitGraceMs), or round messages due for a block
+    if (this.pendingValueRound !== undefined || (this.tm === undefined && this.rounds.wantsBlock(this.now))) this.somethingReady()
     if (this.behind !== undefined && this.now >= this.behind.at) {
       const behind = this.behind
       this.behind = undefined
@@ -338,21 +360,12 @@ export class HeightDriver<E> {
     this.committing = false
     this.lastInSyncAt = this.now
     this.committedAt = this.now
-    for (const r of block.records) {
-      const qid = toHex(r.queryId)
-      this.pool.delete(qid)
-      this.finalized.add(qid)
-    }
+    for (const r of block.records) this.finalized.add(toHex(r.queryId))
     for (const a of block.admissions) this.joins.delete(nodeIdFromBytes(a.node))
     this.queries.onCommitted(block.queries.map(q => toHex(q.messageId)), state, this.params)
-    // A record whose anchor leaves the window can no longer be checked by every validator:
-    // proposing it would only earn nil prevotes, height after height (DESIGN §8.4).
-    for (const [qid, r] of this.pool) {
-      if (this.anchorExpired(r.anchorHeight)) {
-        this.pool.delete(qid)
-        this.note('info', `dropped the record of query ${qid.slice(0, 12)}: its anchor ${r.anchorHeight} is leaving the ${ANCHOR_WINDOW}-height window`)
-      }
-    }
+    // Rounds recorded, and rounds the ledger dropped (not recorded within ROUND_TTL_BLOCKS, so
+    // their tables may leave validators' windows): nothing more to propose for them (DESIGN §8.4).
+    this.rounds.onCommitted(state)
     // Joins of identities a block admitted while we were away, and expired ones.
     this.dropStaleJoins()
     this.accountability.onCommitted(state, this.params)
@@ -378,7 +391,7 @@ export class HeightDriver<E> {
 
   private ensureStarted (force: boolean): void {
     if (this.tm !== undefined || this.committing || !this.isValidator()) return
-    if (!force && this.pool.size === 0 && this.joins.size === 0 && this.queries.size === 0) return
+    if (!force && this.joins.size === 0 && this.queries.size === 0 && !this.rounds.wantsBlock(this.now)) return
     const height = this.height
     // This validator signed at a later height before (its database was wiped or lost while the
     // sign state was kept): the heights up to there are decided, and block sync brings them.
@@ -457,17 +470,12 @@ export class HeightDriver<E> {
     for (const [id, j] of this.joins) if (joinFault(this.state, j, this.now, this.params) !== undefined) this.joins.delete(id)
   }
 
-  /** Whether a record anchored at `height` may no longer be checkable by every validator by the time a block holds it. */
-  private anchorExpired (height: number): boolean {
-    return height < this.state.height - (ANCHOR_WINDOW - heightDriverLimits.anchorMarginBlocks)
-  }
-
   /**
-   * getValue() of the paper: a block of what is ready — records, queries to order, Joins — or
-   * wait (no empty blocks) until something is. Submitters take turns, each up to its per-block quota (protocol/submission.ts).
+   * getValue() of the paper: a block of what is ready — round messages to order and the records
+   * of rounds done on the chain, queries to order, Joins — or wait (no empty blocks) until
+   * something is. Submitters take turns, each up to its per-block quota (protocol/submission.ts).
    */
   private proposeValue (tm: Tendermint<Block, E>, round: number): void {
-    const ready = fairRecordOrder([...this.pool].filter(([qid]) => !this.finalized.has(qid)).map(([queryIdHex, r]) => ({ queryIdHex, ...r })), this.params.submission.perBlock, this.params.bft.maxRecordsPerBlock)
     // Precommits still missing from the last block's commit may be on their way: wait a moment.
     const graceEnds = this.committedAt + heightDriverLimits.lastCommitGraceMs
     if (this.accountability.incomplete(this.state, this.params) && this.now < graceEnds) {
@@ -477,7 +485,12 @@ export class HeightDriver<E> {
     }
     // The parent's commit, if this network records commits: without it, the block would be refused.
     const extras = this.accountability.extras(this.state, this.params)
-    const block = extras === undefined ? undefined : proposeBlock(this.state, ready.map(r => [r.queryIdHex, r.record] as [string, RoundRecord]), this.joins.values(), this.self, this.now, this.params, this.queries.values(), extras)
+    let block: Block | undefined
+    if (extras !== undefined) {
+      const work = this.rounds.work(this.state, Math.max(this.now, this.state.lastBlockTime), this.censor)
+      const records = work.records.filter(r => !this.finalized.has(r.queryIdHex)).map(r => [r.queryIdHex, r.record] as [string, RoundRecord])
+      block = proposeBlock(this.state, records, this.joins.values(), this.self, this.now, this.params, this.queries.values(), { ...extras, roundMessages: work.roundMessages })
+    }
     if (block === undefined) this.pendingValueRound = round
     else this.feed({ type: 'value', round, value: block, id: toHex(blockHash(block.header!)) })
   }

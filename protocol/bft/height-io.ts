@@ -3,7 +3,8 @@ import { blockHash } from '../ledger.js'
 import type { LedgerState } from '../ledger.js'
 import type { SignedMessage } from '../wire/envelope.js'
 import { VoteType } from '../wire/messages.js'
-import type { Block, DoubleVote, LastCommit, RoundRecord } from '../wire/messages.js'
+import type { Block, DoubleVote, LastCommit } from '../wire/messages.js'
+import type { ChainRoundInput } from '../chain-round.js'
 import type { Validation } from '../wire/validate.js'
 import type { Proposal, TendermintLock, TimeoutKind, ValueId, Vote, VoteKind } from './tendermint.js'
 
@@ -48,9 +49,13 @@ export function consensusMessageOf (msg: SignedMessage): ConsensusMessage<Signed
 export type HeightEvent<E> =
   /** a proposal or vote from gossip, from a peer's catch-up answer, or our own coming back */
   | { type: 'message', message: ConsensusMessage<E> }
-  /** a round closed here: its record waits for a block (`submitter`: who signed the query; `anchorHeight`: the height of the block that ordered it) */
-  | { type: 'round-ready', queryIdHex: string, record: RoundRecord, submitter: string, anchorHeight: number }
-  /** a block this node proposed failed its own check because of this record: it can never be valid here (DESIGN §8.4) */
+  /** a block ordered the query (DESIGN §8.2): follow its round on the chain, with the round messages held for it already */
+  | { type: 'round-opened', input: ChainRoundInput, messages: SignedMessage[] }
+  /** a validated round message (commit or reveal): it waits for a block to order it (DESIGN §8.6) */
+  | { type: 'round-message', message: SignedMessage }
+  /** a round closed here: what it waited for has arrived, so a block can likely record it */
+  | { type: 'round-ready', queryIdHex: string }
+  /** a block this node proposed failed its own check because of this round: it can never be valid here (DESIGN §8.4) */
   | { type: 'record-refused', queryIdHex: string, reason: string }
   /** a validated Query waiting for a block to order it (DESIGN §8.2) */
   | { type: 'query', message: SignedMessage }

@@ -218,7 +218,7 @@ export function checkBlockHeader (h: BlockHeader | undefined): void {
   limit(h !== undefined, 'block header is missing')
   const header = h as BlockHeader
   limit(isSafeUint(header.height) && isSafeUint(header.time), 'header height and time must be safe integers')
-  limit(isHash(header.prevHash) && isHash(header.recordsRoot) && isHash(header.stateRoot) && isHash(header.queriesRoot), 'header hashes must be 32 bytes')
+  limit(isHash(header.prevHash) && isHash(header.recordsRoot) && isHash(header.stateRoot) && isHash(header.queriesRoot) && isHash(header.roundMessagesRoot), 'header hashes must be 32 bytes')
   limit(header.proposer.length > 0 && header.proposer.length <= wireLimits.maxNodeIdBytes, 'header.proposer must be a node id')
   limit((header.lastCommitHash.length === 0 || isHash(header.lastCommitHash)) && (header.evidenceHash.length === 0 || isHash(header.evidenceHash)), 'header lastCommitHash and evidenceHash must be empty or 32 bytes')
 }
@@ -247,6 +247,7 @@ export function checkBlock (b: Block): void {
     limit(isHash(q.messageId), 'queries[].messageId must be 32 bytes')
     limit(q.submitter.length > 0 && q.submitter.length <= wireLimits.maxNodeIdBytes, 'queries[].submitter must be a node id')
   }
+  for (const m of b.roundMessages) limit(isHash(m.messageId) && isHash(m.queryId), 'roundMessages[] ids must be 32 bytes')
   // embedded signed votes (last commit, evidence) are small envelopes; their signatures are checked by block validity
   limit((b.lastCommit?.precommits ?? []).every(p => p.length > 0 && p.length <= syncLimits.maxPrecommitBytes), 'lastCommit precommit envelope too large')
   limit(b.evidence.every(e => e.first.length > 0 && e.first.length <= syncLimits.maxPrecommitBytes && e.second.length > 0 && e.second.length <= syncLimits.maxPrecommitBytes), 'evidence vote envelope too large')

@@ -670,6 +670,11 @@ export namespace Payload {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface PayloadBlockProposalBlockHeaderRoundMessagesRootFieldEvent {
+    field: '$.blockProposal.block.header.roundMessagesRoot'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface PayloadBlockProposalBlockHeaderLastCommitHashFieldEvent {
     field: '$.blockProposal.block.header.lastCommitHash'
     value: Uint8Array<ArrayBuffer>
@@ -752,6 +757,18 @@ export namespace Payload {
     index: number
   }
 
+  export interface PayloadBlockProposalBlockRoundMessagesMessageIdFieldEvent {
+    field: '$.blockProposal.block.roundMessages[].messageId'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface PayloadBlockProposalBlockRoundMessagesQueryIdFieldEvent {
+    field: '$.blockProposal.block.roundMessages[].queryId'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export interface PayloadBlockProposalBlockLastCommitRoundFieldEvent {
     field: '$.blockProposal.block.lastCommit.round'
     value: number
@@ -813,7 +830,7 @@ export namespace Payload {
     return decodeMessage(buf, Payload.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Payload>): Generator<PayloadNetworkIdFieldEvent | PayloadQueryPromptFieldEvent | PayloadQueryAnchorHeightFieldEvent | PayloadQueryCreatedAtFieldEvent | PayloadQueryNonceFieldEvent | PayloadAnswerCommitQueryIdFieldEvent | PayloadAnswerCommitCommitmentFieldEvent | PayloadAnswerRevealQueryIdFieldEvent | PayloadAnswerRevealAnswerFieldEvent | PayloadAnswerRevealSaltFieldEvent | PayloadComparisonCommitQueryIdFieldEvent | PayloadComparisonCommitCommitmentFieldEvent | PayloadComparisonRevealQueryIdFieldEvent | PayloadComparisonRevealBodyAnswerIdsSeenFieldEvent | PayloadComparisonRevealBodyComparisonsAFieldEvent | PayloadComparisonRevealBodyComparisonsBFieldEvent | PayloadComparisonRevealBodyComparisonsVerdictFieldEvent | PayloadComparisonRevealBodyComparisonsReasonFieldEvent | PayloadComparisonRevealSaltFieldEvent | PayloadBlockProposalHeightFieldEvent | PayloadBlockProposalRoundFieldEvent | PayloadBlockProposalBlockHeaderHeightFieldEvent | PayloadBlockProposalBlockHeaderPrevHashFieldEvent | PayloadBlockProposalBlockHeaderRecordsRootFieldEvent | PayloadBlockProposalBlockHeaderStateRootFieldEvent | PayloadBlockProposalBlockHeaderTimeFieldEvent | PayloadBlockProposalBlockHeaderProposerFieldEvent | PayloadBlockProposalBlockHeaderQueriesRootFieldEvent | PayloadBlockProposalBlockHeaderLastCommitHashFieldEvent | PayloadBlockProposalBlockHeaderEvidenceHashFieldEvent | PayloadBlockProposalBlockRecordsQueryIdFieldEvent | PayloadBlockProposalBlockRecordsIncludedMessageIdsFieldEvent | PayloadBlockProposalBlockRecordsCandidatesFieldEvent | PayloadBlockProposalBlockRecordsStrengthsPpmFieldEvent | PayloadBlockProposalBlockRecordsWinnerFieldEvent | PayloadBlockProposalBlockRecordsDeltasNodeFieldEvent | PayloadBlockProposalBlockRecordsDeltasDeltaPpmFieldEvent | PayloadBlockProposalBlockRecordsDeltasQualifiesFieldEvent | PayloadBlockProposalBlockAdmissionsNodeFieldEvent | PayloadBlockProposalBlockAdmissionsJoinMessageIdFieldEvent | PayloadBlockProposalBlockQueriesMessageIdFieldEvent | PayloadBlockProposalBlockQueriesSubmitterFieldEvent | PayloadBlockProposalBlockLastCommitRoundFieldEvent | PayloadBlockProposalBlockLastCommitPrecommitsFieldEvent | PayloadBlockProposalBlockEvidenceFirstFieldEvent | PayloadBlockProposalBlockEvidenceSecondFieldEvent | PayloadBlockProposalValidRoundFieldEvent | PayloadVoteTypeFieldEvent | PayloadVoteHeightFieldEvent | PayloadVoteRoundFieldEvent | PayloadVoteBlockHashFieldEvent | PayloadJoinCreatedAtFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Payload>): Generator<PayloadNetworkIdFieldEvent | PayloadQueryPromptFieldEvent | PayloadQueryAnchorHeightFieldEvent | PayloadQueryCreatedAtFieldEvent | PayloadQueryNonceFieldEvent | PayloadAnswerCommitQueryIdFieldEvent | PayloadAnswerCommitCommitmentFieldEvent | PayloadAnswerRevealQueryIdFieldEvent | PayloadAnswerRevealAnswerFieldEvent | PayloadAnswerRevealSaltFieldEvent | PayloadComparisonCommitQueryIdFieldEvent | PayloadComparisonCommitCommitmentFieldEvent | PayloadComparisonRevealQueryIdFieldEvent | PayloadComparisonRevealBodyAnswerIdsSeenFieldEvent | PayloadComparisonRevealBodyComparisonsAFieldEvent | PayloadComparisonRevealBodyComparisonsBFieldEvent | PayloadComparisonRevealBodyComparisonsVerdictFieldEvent | PayloadComparisonRevealBodyComparisonsReasonFieldEvent | PayloadComparisonRevealSaltFieldEvent | PayloadBlockProposalHeightFieldEvent | PayloadBlockProposalRoundFieldEvent | PayloadBlockProposalBlockHeaderHeightFieldEvent | PayloadBlockProposalBlockHeaderPrevHashFieldEvent | PayloadBlockProposalBlockHeaderRecordsRootFieldEvent | PayloadBlockProposalBlockHeaderStateRootFieldEvent | PayloadBlockProposalBlockHeaderTimeFieldEvent | PayloadBlockProposalBlockHeaderProposerFieldEvent | PayloadBlockProposalBlockHeaderQueriesRootFieldEvent | PayloadBlockProposalBlockHeaderRoundMessagesRootFieldEvent | PayloadBlockProposalBlockHeaderLastCommitHashFieldEvent | PayloadBlockProposalBlockHeaderEvidenceHashFieldEvent | PayloadBlockProposalBlockRecordsQueryIdFieldEvent | PayloadBlockProposalBlockRecordsIncludedMessageIdsFieldEvent | PayloadBlockProposalBlockRecordsCandidatesFieldEvent | PayloadBlockProposalBlockRecordsStrengthsPpmFieldEvent | PayloadBlockProposalBlockRecordsWinnerFieldEvent | PayloadBlockProposalBlockRecordsDeltasNodeFieldEvent | PayloadBlockProposalBlockRecordsDeltasDeltaPpmFieldEvent | PayloadBlockProposalBlockRecordsDeltasQualifiesFieldEvent | PayloadBlockProposalBlockAdmissionsNodeFieldEvent | PayloadBlockProposalBlockAdmissionsJoinMessageIdFieldEvent | PayloadBlockProposalBlockQueriesMessageIdFieldEvent | PayloadBlockProposalBlockQueriesSubmitterFieldEvent | PayloadBlockProposalBlockRoundMessagesMessageIdFieldEvent | PayloadBlockProposalBlockRoundMessagesQueryIdFieldEvent | PayloadBlockProposalBlockLastCommitRoundFieldEvent | PayloadBlockProposalBlockLastCommitPrecommitsFieldEvent | PayloadBlockProposalBlockEvidenceFirstFieldEvent | PayloadBlockProposalBlockEvidenceSecondFieldEvent | PayloadBlockProposalValidRoundFieldEvent | PayloadVoteTypeFieldEvent | PayloadVoteHeightFieldEvent | PayloadVoteRoundFieldEvent | PayloadVoteBlockHashFieldEvent | PayloadJoinCreatedAtFieldEvent> {
     return streamMessage(buf, Payload.codec(), opts)
   }
 }
@@ -2412,6 +2429,7 @@ export interface BlockHeader {
   time: number
   proposer: Uint8Array<ArrayBuffer>
   queriesRoot: Uint8Array<ArrayBuffer>
+  roundMessagesRoot: Uint8Array<ArrayBuffer>
   lastCommitHash: Uint8Array<ArrayBuffer>
   evidenceHash: Uint8Array<ArrayBuffer>
 }
@@ -2461,6 +2479,11 @@ export namespace BlockHeader {
           w.bytes(obj.queriesRoot)
         }
 
+        if ((obj.roundMessagesRoot != null && obj.roundMessagesRoot.byteLength > 0)) {
+          w.uint32(90)
+          w.bytes(obj.roundMessagesRoot)
+        }
+
         if ((obj.lastCommitHash != null && obj.lastCommitHash.byteLength > 0)) {
           w.uint32(162)
           w.bytes(obj.lastCommitHash)
@@ -2483,6 +2506,7 @@ export namespace BlockHeader {
           time: 0,
           proposer: uint8ArrayAlloc(0),
           queriesRoot: uint8ArrayAlloc(0),
+          roundMessagesRoot: uint8ArrayAlloc(0),
           lastCommitHash: uint8ArrayAlloc(0),
           evidenceHash: uint8ArrayAlloc(0)
         }
@@ -2519,6 +2543,10 @@ export namespace BlockHeader {
             }
             case 10: {
               obj.queriesRoot = reader.bytes()
+              break
+            }
+            case 11: {
+              obj.roundMessagesRoot = reader.bytes()
               break
             }
             case 20: {
@@ -2593,6 +2621,13 @@ export namespace BlockHeader {
               }
               break
             }
+            case 11: {
+              yield {
+                field: `${prefix}.roundMessagesRoot`,
+                value: reader.bytes()
+              }
+              break
+            }
             case 20: {
               yield {
                 field: `${prefix}.lastCommitHash`,
@@ -2654,6 +2689,11 @@ export namespace BlockHeader {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface BlockHeaderRoundMessagesRootFieldEvent {
+    field: '$.roundMessagesRoot'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface BlockHeaderLastCommitHashFieldEvent {
     field: '$.lastCommitHash'
     value: Uint8Array<ArrayBuffer>
@@ -2672,7 +2712,7 @@ export namespace BlockHeader {
     return decodeMessage(buf, BlockHeader.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlockHeader>): Generator<BlockHeaderHeightFieldEvent | BlockHeaderPrevHashFieldEvent | BlockHeaderRecordsRootFieldEvent | BlockHeaderStateRootFieldEvent | BlockHeaderTimeFieldEvent | BlockHeaderProposerFieldEvent | BlockHeaderQueriesRootFieldEvent | BlockHeaderLastCommitHashFieldEvent | BlockHeaderEvidenceHashFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlockHeader>): Generator<BlockHeaderHeightFieldEvent | BlockHeaderPrevHashFieldEvent | BlockHeaderRecordsRootFieldEvent | BlockHeaderStateRootFieldEvent | BlockHeaderTimeFieldEvent | BlockHeaderProposerFieldEvent | BlockHeaderQueriesRootFieldEvent | BlockHeaderRoundMessagesRootFieldEvent | BlockHeaderLastCommitHashFieldEvent | BlockHeaderEvidenceHashFieldEvent> {
     return streamMessage(buf, BlockHeader.codec(), opts)
   }
 }
@@ -3152,11 +3192,124 @@ export namespace DoubleVote {
   }
 }
 
+export interface OrderedRoundMessage {
+  messageId: Uint8Array<ArrayBuffer>
+  queryId: Uint8Array<ArrayBuffer>
+}
+
+export namespace OrderedRoundMessage {
+  let _codec: Codec<OrderedRoundMessage>
+
+  export const codec = (): Codec<OrderedRoundMessage> => {
+    if (_codec == null) {
+      _codec = message<OrderedRoundMessage>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.messageId != null && obj.messageId.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.messageId)
+        }
+
+        if ((obj.queryId != null && obj.queryId.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.queryId)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          messageId: uint8ArrayAlloc(0),
+          queryId: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.messageId = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.queryId = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.messageId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.queryId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface OrderedRoundMessageMessageIdFieldEvent {
+    field: '$.messageId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface OrderedRoundMessageQueryIdFieldEvent {
+    field: '$.queryId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<OrderedRoundMessage>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, OrderedRoundMessage.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OrderedRoundMessage>): OrderedRoundMessage {
+    return decodeMessage(buf, OrderedRoundMessage.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<OrderedRoundMessage>): Generator<OrderedRoundMessageMessageIdFieldEvent | OrderedRoundMessageQueryIdFieldEvent> {
+    return streamMessage(buf, OrderedRoundMessage.codec(), opts)
+  }
+}
+
 export interface Block {
   header?: BlockHeader
   records: RoundRecord[]
   admissions: Admission[]
   queries: OrderedQuery[]
+  roundMessages: OrderedRoundMessage[]
   lastCommit?: LastCommit
   evidence: DoubleVote[]
 }
@@ -3197,6 +3350,13 @@ export namespace Block {
           }
         }
 
+        if (obj.roundMessages != null && obj.roundMessages.length > 0) {
+          for (const value of obj.roundMessages) {
+            w.uint32(90)
+            OrderedRoundMessage.codec().encode(value, w)
+          }
+        }
+
         if (obj.lastCommit != null) {
           w.uint32(162)
           LastCommit.codec().encode(obj.lastCommit, w)
@@ -3217,6 +3377,7 @@ export namespace Block {
           records: [],
           admissions: [],
           queries: [],
+          roundMessages: [],
           evidence: []
         }
 
@@ -3274,6 +3435,20 @@ export namespace Block {
               }))
               break
             }
+            case 11: {
+              if (opts.limits?.roundMessages != null && obj.roundMessages.length === opts.limits.roundMessages) {
+                throw new MaxLengthError('Decode error - repeated field "roundMessages" had too many elements')
+              }
+
+              if (obj.roundMessages.length === 4096) {
+                throw new MaxLengthError('Decode error - repeated field "roundMessages" had too many elements')
+              }
+
+              obj.roundMessages.push(OrderedRoundMessage.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.roundMessages$
+              }))
+              break
+            }
             case 20: {
               obj.lastCommit = LastCommit.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.lastCommit
@@ -3307,6 +3482,7 @@ export namespace Block {
           records: 256,
           admissions: 64,
           queries: 1024,
+          roundMessages: 4096,
           evidence: 16
         }
 
@@ -3389,6 +3565,28 @@ export namespace Block {
 
               break
             }
+            case 11: {
+              if (opts.limits?.roundMessages != null && obj.roundMessages === opts.limits.roundMessages) {
+                throw new MaxLengthError('Streaming decode error - repeated field "roundMessages" had too many elements')
+              }
+
+              if (obj.roundMessages === 4096) {
+                throw new MaxLengthError('Streaming decode error - repeated field "roundMessages" had too many elements')
+              }
+
+              for (const evt of OrderedRoundMessage.codec().stream(reader, reader.uint32(), `${prefix}.roundMessages[]`, {
+                limits: opts.limits?.roundMessages$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.roundMessages
+                }
+              }
+
+              obj.roundMessages++
+
+              break
+            }
             case 20: {
               yield * LastCommit.codec().stream(reader, reader.uint32(), `${prefix}.lastCommit`, {
                 limits: opts.limits?.lastCommit
@@ -3462,6 +3660,11 @@ export namespace Block {
 
   export interface BlockHeaderQueriesRootFieldEvent {
     field: '$.header.queriesRoot'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface BlockHeaderRoundMessagesRootFieldEvent {
+    field: '$.header.roundMessagesRoot'
     value: Uint8Array<ArrayBuffer>
   }
 
@@ -3547,6 +3750,18 @@ export namespace Block {
     index: number
   }
 
+  export interface BlockRoundMessagesMessageIdFieldEvent {
+    field: '$.roundMessages[].messageId'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface BlockRoundMessagesQueryIdFieldEvent {
+    field: '$.roundMessages[].queryId'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export interface BlockLastCommitRoundFieldEvent {
     field: '$.lastCommit.round'
     value: number
@@ -3578,7 +3793,7 @@ export namespace Block {
     return decodeMessage(buf, Block.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Block>): Generator<BlockHeaderHeightFieldEvent | BlockHeaderPrevHashFieldEvent | BlockHeaderRecordsRootFieldEvent | BlockHeaderStateRootFieldEvent | BlockHeaderTimeFieldEvent | BlockHeaderProposerFieldEvent | BlockHeaderQueriesRootFieldEvent | BlockHeaderLastCommitHashFieldEvent | BlockHeaderEvidenceHashFieldEvent | BlockRecordsQueryIdFieldEvent | BlockRecordsIncludedMessageIdsFieldEvent | BlockRecordsCandidatesFieldEvent | BlockRecordsStrengthsPpmFieldEvent | BlockRecordsWinnerFieldEvent | BlockRecordsDeltasNodeFieldEvent | BlockRecordsDeltasDeltaPpmFieldEvent | BlockRecordsDeltasQualifiesFieldEvent | BlockAdmissionsNodeFieldEvent | BlockAdmissionsJoinMessageIdFieldEvent | BlockQueriesMessageIdFieldEvent | BlockQueriesSubmitterFieldEvent | BlockLastCommitRoundFieldEvent | BlockLastCommitPrecommitsFieldEvent | BlockEvidenceFirstFieldEvent | BlockEvidenceSecondFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Block>): Generator<BlockHeaderHeightFieldEvent | BlockHeaderPrevHashFieldEvent | BlockHeaderRecordsRootFieldEvent | BlockHeaderStateRootFieldEvent | BlockHeaderTimeFieldEvent | BlockHeaderProposerFieldEvent | BlockHeaderQueriesRootFieldEvent | BlockHeaderRoundMessagesRootFieldEvent | BlockHeaderLastCommitHashFieldEvent | BlockHeaderEvidenceHashFieldEvent | BlockRecordsQueryIdFieldEvent | BlockRecordsIncludedMessageIdsFieldEvent | BlockRecordsCandidatesFieldEvent | BlockRecordsStrengthsPpmFieldEvent | BlockRecordsWinnerFieldEvent | BlockRecordsDeltasNodeFieldEvent | BlockRecordsDeltasDeltaPpmFieldEvent | BlockRecordsDeltasQualifiesFieldEvent | BlockAdmissionsNodeFieldEvent | BlockAdmissionsJoinMessageIdFieldEvent | BlockQueriesMessageIdFieldEvent | BlockQueriesSubmitterFieldEvent | BlockRoundMessagesMessageIdFieldEvent | BlockRoundMessagesQueryIdFieldEvent | BlockLastCommitRoundFieldEvent | BlockLastCommitPrecommitsFieldEvent | BlockEvidenceFirstFieldEvent | BlockEvidenceSecondFieldEvent> {
     return streamMessage(buf, Block.codec(), opts)
   }
 }
@@ -3754,6 +3969,11 @@ export namespace BlockProposal {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface BlockProposalBlockHeaderRoundMessagesRootFieldEvent {
+    field: '$.block.header.roundMessagesRoot'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface BlockProposalBlockHeaderLastCommitHashFieldEvent {
     field: '$.block.header.lastCommitHash'
     value: Uint8Array<ArrayBuffer>
@@ -3836,6 +4056,18 @@ export namespace BlockProposal {
     index: number
   }
 
+  export interface BlockProposalBlockRoundMessagesMessageIdFieldEvent {
+    field: '$.block.roundMessages[].messageId'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface BlockProposalBlockRoundMessagesQueryIdFieldEvent {
+    field: '$.block.roundMessages[].queryId'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export interface BlockProposalBlockLastCommitRoundFieldEvent {
     field: '$.block.lastCommit.round'
     value: number
@@ -3872,7 +4104,7 @@ export namespace BlockProposal {
     return decodeMessage(buf, BlockProposal.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlockProposal>): Generator<BlockProposalHeightFieldEvent | BlockProposalRoundFieldEvent | BlockProposalBlockHeaderHeightFieldEvent | BlockProposalBlockHeaderPrevHashFieldEvent | BlockProposalBlockHeaderRecordsRootFieldEvent | BlockProposalBlockHeaderStateRootFieldEvent | BlockProposalBlockHeaderTimeFieldEvent | BlockProposalBlockHeaderProposerFieldEvent | BlockProposalBlockHeaderQueriesRootFieldEvent | BlockProposalBlockHeaderLastCommitHashFieldEvent | BlockProposalBlockHeaderEvidenceHashFieldEvent | BlockProposalBlockRecordsQueryIdFieldEvent | BlockProposalBlockRecordsIncludedMessageIdsFieldEvent | BlockProposalBlockRecordsCandidatesFieldEvent | BlockProposalBlockRecordsStrengthsPpmFieldEvent | BlockProposalBlockRecordsWinnerFieldEvent | BlockProposalBlockRecordsDeltasNodeFieldEvent | BlockProposalBlockRecordsDeltasDeltaPpmFieldEvent | BlockProposalBlockRecordsDeltasQualifiesFieldEvent | BlockProposalBlockAdmissionsNodeFieldEvent | BlockProposalBlockAdmissionsJoinMessageIdFieldEvent | BlockProposalBlockQueriesMessageIdFieldEvent | BlockProposalBlockQueriesSubmitterFieldEvent | BlockProposalBlockLastCommitRoundFieldEvent | BlockProposalBlockLastCommitPrecommitsFieldEvent | BlockProposalBlockEvidenceFirstFieldEvent | BlockProposalBlockEvidenceSecondFieldEvent | BlockProposalValidRoundFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlockProposal>): Generator<BlockProposalHeightFieldEvent | BlockProposalRoundFieldEvent | BlockProposalBlockHeaderHeightFieldEvent | BlockProposalBlockHeaderPrevHashFieldEvent | BlockProposalBlockHeaderRecordsRootFieldEvent | BlockProposalBlockHeaderStateRootFieldEvent | BlockProposalBlockHeaderTimeFieldEvent | BlockProposalBlockHeaderProposerFieldEvent | BlockProposalBlockHeaderQueriesRootFieldEvent | BlockProposalBlockHeaderRoundMessagesRootFieldEvent | BlockProposalBlockHeaderLastCommitHashFieldEvent | BlockProposalBlockHeaderEvidenceHashFieldEvent | BlockProposalBlockRecordsQueryIdFieldEvent | BlockProposalBlockRecordsIncludedMessageIdsFieldEvent | BlockProposalBlockRecordsCandidatesFieldEvent | BlockProposalBlockRecordsStrengthsPpmFieldEvent | BlockProposalBlockRecordsWinnerFieldEvent | BlockProposalBlockRecordsDeltasNodeFieldEvent | BlockProposalBlockRecordsDeltasDeltaPpmFieldEvent | BlockProposalBlockRecordsDeltasQualifiesFieldEvent | BlockProposalBlockAdmissionsNodeFieldEvent | BlockProposalBlockAdmissionsJoinMessageIdFieldEvent | BlockProposalBlockQueriesMessageIdFieldEvent | BlockProposalBlockQueriesSubmitterFieldEvent | BlockProposalBlockRoundMessagesMessageIdFieldEvent | BlockProposalBlockRoundMessagesQueryIdFieldEvent | BlockProposalBlockLastCommitRoundFieldEvent | BlockProposalBlockLastCommitPrecommitsFieldEvent | BlockProposalBlockEvidenceFirstFieldEvent | BlockProposalBlockEvidenceSecondFieldEvent | BlockProposalValidRoundFieldEvent> {
     return streamMessage(buf, BlockProposal.codec(), opts)
   }
 }
@@ -4222,6 +4454,11 @@ export namespace CommitCertificate {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface CommitCertificateHeaderRoundMessagesRootFieldEvent {
+    field: '$.header.roundMessagesRoot'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface CommitCertificateHeaderLastCommitHashFieldEvent {
     field: '$.header.lastCommitHash'
     value: Uint8Array<ArrayBuffer>
@@ -4251,7 +4488,7 @@ export namespace CommitCertificate {
     return decodeMessage(buf, CommitCertificate.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CommitCertificate>): Generator<CommitCertificateHeaderHeightFieldEvent | CommitCertificateHeaderPrevHashFieldEvent | CommitCertificateHeaderRecordsRootFieldEvent | CommitCertificateHeaderStateRootFieldEvent | CommitCertificateHeaderTimeFieldEvent | CommitCertificateHeaderProposerFieldEvent | CommitCertificateHeaderQueriesRootFieldEvent | CommitCertificateHeaderLastCommitHashFieldEvent | CommitCertificateHeaderEvidenceHashFieldEvent | CommitCertificateRoundFieldEvent | CommitCertificatePrecommitsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CommitCertificate>): Generator<CommitCertificateHeaderHeightFieldEvent | CommitCertificateHeaderPrevHashFieldEvent | CommitCertificateHeaderRecordsRootFieldEvent | CommitCertificateHeaderStateRootFieldEvent | CommitCertificateHeaderTimeFieldEvent | CommitCertificateHeaderProposerFieldEvent | CommitCertificateHeaderQueriesRootFieldEvent | CommitCertificateHeaderRoundMessagesRootFieldEvent | CommitCertificateHeaderLastCommitHashFieldEvent | CommitCertificateHeaderEvidenceHashFieldEvent | CommitCertificateRoundFieldEvent | CommitCertificatePrecommitsFieldEvent> {
     return streamMessage(buf, CommitCertificate.codec(), opts)
   }
 }
@@ -5086,6 +5323,11 @@ export namespace CertifiedBlock {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface CertifiedBlockBlockHeaderRoundMessagesRootFieldEvent {
+    field: '$.block.header.roundMessagesRoot'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface CertifiedBlockBlockHeaderLastCommitHashFieldEvent {
     field: '$.block.header.lastCommitHash'
     value: Uint8Array<ArrayBuffer>
@@ -5168,6 +5410,18 @@ export namespace CertifiedBlock {
     index: number
   }
 
+  export interface CertifiedBlockBlockRoundMessagesMessageIdFieldEvent {
+    field: '$.block.roundMessages[].messageId'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface CertifiedBlockBlockRoundMessagesQueryIdFieldEvent {
+    field: '$.block.roundMessages[].queryId'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export interface CertifiedBlockBlockLastCommitRoundFieldEvent {
     field: '$.block.lastCommit.round'
     value: number
@@ -5226,6 +5480,11 @@ export namespace CertifiedBlock {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface CertifiedBlockCertificateHeaderRoundMessagesRootFieldEvent {
+    field: '$.certificate.header.roundMessagesRoot'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface CertifiedBlockCertificateHeaderLastCommitHashFieldEvent {
     field: '$.certificate.header.lastCommitHash'
     value: Uint8Array<ArrayBuffer>
@@ -5255,7 +5514,7 @@ export namespace CertifiedBlock {
     return decodeMessage(buf, CertifiedBlock.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CertifiedBlock>): Generator<CertifiedBlockBlockHeaderHeightFieldEvent | CertifiedBlockBlockHeaderPrevHashFieldEvent | CertifiedBlockBlockHeaderRecordsRootFieldEvent | CertifiedBlockBlockHeaderStateRootFieldEvent | CertifiedBlockBlockHeaderTimeFieldEvent | CertifiedBlockBlockHeaderProposerFieldEvent | CertifiedBlockBlockHeaderQueriesRootFieldEvent | CertifiedBlockBlockHeaderLastCommitHashFieldEvent | CertifiedBlockBlockHeaderEvidenceHashFieldEvent | CertifiedBlockBlockRecordsQueryIdFieldEvent | CertifiedBlockBlockRecordsIncludedMessageIdsFieldEvent | CertifiedBlockBlockRecordsCandidatesFieldEvent | CertifiedBlockBlockRecordsStrengthsPpmFieldEvent | CertifiedBlockBlockRecordsWinnerFieldEvent | CertifiedBlockBlockRecordsDeltasNodeFieldEvent | CertifiedBlockBlockRecordsDeltasDeltaPpmFieldEvent | CertifiedBlockBlockRecordsDeltasQualifiesFieldEvent | CertifiedBlockBlockAdmissionsNodeFieldEvent | CertifiedBlockBlockAdmissionsJoinMessageIdFieldEvent | CertifiedBlockBlockQueriesMessageIdFieldEvent | CertifiedBlockBlockQueriesSubmitterFieldEvent | CertifiedBlockBlockLastCommitRoundFieldEvent | CertifiedBlockBlockLastCommitPrecommitsFieldEvent | CertifiedBlockBlockEvidenceFirstFieldEvent | CertifiedBlockBlockEvidenceSecondFieldEvent | CertifiedBlockCertificateHeaderHeightFieldEvent | CertifiedBlockCertificateHeaderPrevHashFieldEvent | CertifiedBlockCertificateHeaderRecordsRootFieldEvent | CertifiedBlockCertificateHeaderStateRootFieldEvent | CertifiedBlockCertificateHeaderTimeFieldEvent | CertifiedBlockCertificateHeaderProposerFieldEvent | CertifiedBlockCertificateHeaderQueriesRootFieldEvent | CertifiedBlockCertificateHeaderLastCommitHashFieldEvent | CertifiedBlockCertificateHeaderEvidenceHashFieldEvent | CertifiedBlockCertificateRoundFieldEvent | CertifiedBlockCertificatePrecommitsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CertifiedBlock>): Generator<CertifiedBlockBlockHeaderHeightFieldEvent | CertifiedBlockBlockHeaderPrevHashFieldEvent | CertifiedBlockBlockHeaderRecordsRootFieldEvent | CertifiedBlockBlockHeaderStateRootFieldEvent | CertifiedBlockBlockHeaderTimeFieldEvent | CertifiedBlockBlockHeaderProposerFieldEvent | CertifiedBlockBlockHeaderQueriesRootFieldEvent | CertifiedBlockBlockHeaderRoundMessagesRootFieldEvent | CertifiedBlockBlockHeaderLastCommitHashFieldEvent | CertifiedBlockBlockHeaderEvidenceHashFieldEvent | CertifiedBlockBlockRecordsQueryIdFieldEvent | CertifiedBlockBlockRecordsIncludedMessageIdsFieldEvent | CertifiedBlockBlockRecordsCandidatesFieldEvent | CertifiedBlockBlockRecordsStrengthsPpmFieldEvent | CertifiedBlockBlockRecordsWinnerFieldEvent | CertifiedBlockBlockRecordsDeltasNodeFieldEvent | CertifiedBlockBlockRecordsDeltasDeltaPpmFieldEvent | CertifiedBlockBlockRecordsDeltasQualifiesFieldEvent | CertifiedBlockBlockAdmissionsNodeFieldEvent | CertifiedBlockBlockAdmissionsJoinMessageIdFieldEvent | CertifiedBlockBlockQueriesMessageIdFieldEvent | CertifiedBlockBlockQueriesSubmitterFieldEvent | CertifiedBlockBlockRoundMessagesMessageIdFieldEvent | CertifiedBlockBlockRoundMessagesQueryIdFieldEvent | CertifiedBlockBlockLastCommitRoundFieldEvent | CertifiedBlockBlockLastCommitPrecommitsFieldEvent | CertifiedBlockBlockEvidenceFirstFieldEvent | CertifiedBlockBlockEvidenceSecondFieldEvent | CertifiedBlockCertificateHeaderHeightFieldEvent | CertifiedBlockCertificateHeaderPrevHashFieldEvent | CertifiedBlockCertificateHeaderRecordsRootFieldEvent | CertifiedBlockCertificateHeaderStateRootFieldEvent | CertifiedBlockCertificateHeaderTimeFieldEvent | CertifiedBlockCertificateHeaderProposerFieldEvent | CertifiedBlockCertificateHeaderQueriesRootFieldEvent | CertifiedBlockCertificateHeaderRoundMessagesRootFieldEvent | CertifiedBlockCertificateHeaderLastCommitHashFieldEvent | CertifiedBlockCertificateHeaderEvidenceHashFieldEvent | CertifiedBlockCertificateRoundFieldEvent | CertifiedBlockCertificatePrecommitsFieldEvent> {
     return streamMessage(buf, CertifiedBlock.codec(), opts)
   }
 }
@@ -5404,6 +5663,12 @@ export namespace BlocksResponse {
     index: number
   }
 
+  export interface BlocksResponseBlocksBlockHeaderRoundMessagesRootFieldEvent {
+    field: '$.blocks[].block.header.roundMessagesRoot'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export interface BlocksResponseBlocksBlockHeaderLastCommitHashFieldEvent {
     field: '$.blocks[].block.header.lastCommitHash'
     value: Uint8Array<ArrayBuffer>
@@ -5488,6 +5753,18 @@ export namespace BlocksResponse {
     index: number
   }
 
+  export interface BlocksResponseBlocksBlockRoundMessagesMessageIdFieldEvent {
+    field: '$.blocks[].block.roundMessages[].messageId'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface BlocksResponseBlocksBlockRoundMessagesQueryIdFieldEvent {
+    field: '$.blocks[].block.roundMessages[].queryId'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export interface BlocksResponseBlocksBlockLastCommitRoundFieldEvent {
     field: '$.blocks[].block.lastCommit.round'
     value: number
@@ -5554,6 +5831,12 @@ export namespace BlocksResponse {
     index: number
   }
 
+  export interface BlocksResponseBlocksCertificateHeaderRoundMessagesRootFieldEvent {
+    field: '$.blocks[].certificate.header.roundMessagesRoot'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export interface BlocksResponseBlocksCertificateHeaderLastCommitHashFieldEvent {
     field: '$.blocks[].certificate.header.lastCommitHash'
     value: Uint8Array<ArrayBuffer>
@@ -5586,7 +5869,7 @@ export namespace BlocksResponse {
     return decodeMessage(buf, BlocksResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlocksResponse>): Generator<BlocksResponseBlocksBlockHeaderHeightFieldEvent | BlocksResponseBlocksBlockHeaderPrevHashFieldEvent | BlocksResponseBlocksBlockHeaderRecordsRootFieldEvent | BlocksResponseBlocksBlockHeaderStateRootFieldEvent | BlocksResponseBlocksBlockHeaderTimeFieldEvent | BlocksResponseBlocksBlockHeaderProposerFieldEvent | BlocksResponseBlocksBlockHeaderQueriesRootFieldEvent | BlocksResponseBlocksBlockHeaderLastCommitHashFieldEvent | BlocksResponseBlocksBlockHeaderEvidenceHashFieldEvent | BlocksResponseBlocksBlockRecordsQueryIdFieldEvent | BlocksResponseBlocksBlockRecordsIncludedMessageIdsFieldEvent | BlocksResponseBlocksBlockRecordsCandidatesFieldEvent | BlocksResponseBlocksBlockRecordsStrengthsPpmFieldEvent | BlocksResponseBlocksBlockRecordsWinnerFieldEvent | BlocksResponseBlocksBlockRecordsDeltasNodeFieldEvent | BlocksResponseBlocksBlockRecordsDeltasDeltaPpmFieldEvent | BlocksResponseBlocksBlockRecordsDeltasQualifiesFieldEvent | BlocksResponseBlocksBlockAdmissionsNodeFieldEvent | BlocksResponseBlocksBlockAdmissionsJoinMessageIdFieldEvent | BlocksResponseBlocksBlockQueriesMessageIdFieldEvent | BlocksResponseBlocksBlockQueriesSubmitterFieldEvent | BlocksResponseBlocksBlockLastCommitRoundFieldEvent | BlocksResponseBlocksBlockLastCommitPrecommitsFieldEvent | BlocksResponseBlocksBlockEvidenceFirstFieldEvent | BlocksResponseBlocksBlockEvidenceSecondFieldEvent | BlocksResponseBlocksCertificateHeaderHeightFieldEvent | BlocksResponseBlocksCertificateHeaderPrevHashFieldEvent | BlocksResponseBlocksCertificateHeaderRecordsRootFieldEvent | BlocksResponseBlocksCertificateHeaderStateRootFieldEvent | BlocksResponseBlocksCertificateHeaderTimeFieldEvent | BlocksResponseBlocksCertificateHeaderProposerFieldEvent | BlocksResponseBlocksCertificateHeaderQueriesRootFieldEvent | BlocksResponseBlocksCertificateHeaderLastCommitHashFieldEvent | BlocksResponseBlocksCertificateHeaderEvidenceHashFieldEvent | BlocksResponseBlocksCertificateRoundFieldEvent | BlocksResponseBlocksCertificatePrecommitsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlocksResponse>): Generator<BlocksResponseBlocksBlockHeaderHeightFieldEvent | BlocksResponseBlocksBlockHeaderPrevHashFieldEvent | BlocksResponseBlocksBlockHeaderRecordsRootFieldEvent | BlocksResponseBlocksBlockHeaderStateRootFieldEvent | BlocksResponseBlocksBlockHeaderTimeFieldEvent | BlocksResponseBlocksBlockHeaderProposerFieldEvent | BlocksResponseBlocksBlockHeaderQueriesRootFieldEvent | BlocksResponseBlocksBlockHeaderRoundMessagesRootFieldEvent | BlocksResponseBlocksBlockHeaderLastCommitHashFieldEvent | BlocksResponseBlocksBlockHeaderEvidenceHashFieldEvent | BlocksResponseBlocksBlockRecordsQueryIdFieldEvent | BlocksResponseBlocksBlockRecordsIncludedMessageIdsFieldEvent | BlocksResponseBlocksBlockRecordsCandidatesFieldEvent | BlocksResponseBlocksBlockRecordsStrengthsPpmFieldEvent | BlocksResponseBlocksBlockRecordsWinnerFieldEvent | BlocksResponseBlocksBlockRecordsDeltasNodeFieldEvent | BlocksResponseBlocksBlockRecordsDeltasDeltaPpmFieldEvent | BlocksResponseBlocksBlockRecordsDeltasQualifiesFieldEvent | BlocksResponseBlocksBlockAdmissionsNodeFieldEvent | BlocksResponseBlocksBlockAdmissionsJoinMessageIdFieldEvent | BlocksResponseBlocksBlockQueriesMessageIdFieldEvent | BlocksResponseBlocksBlockQueriesSubmitterFieldEvent | BlocksResponseBlocksBlockRoundMessagesMessageIdFieldEvent | BlocksResponseBlocksBlockRoundMessagesQueryIdFieldEvent | BlocksResponseBlocksBlockLastCommitRoundFieldEvent | BlocksResponseBlocksBlockLastCommitPrecommitsFieldEvent | BlocksResponseBlocksBlockEvidenceFirstFieldEvent | BlocksResponseBlocksBlockEvidenceSecondFieldEvent | BlocksResponseBlocksCertificateHeaderHeightFieldEvent | BlocksResponseBlocksCertificateHeaderPrevHashFieldEvent | BlocksResponseBlocksCertificateHeaderRecordsRootFieldEvent | BlocksResponseBlocksCertificateHeaderStateRootFieldEvent | BlocksResponseBlocksCertificateHeaderTimeFieldEvent | BlocksResponseBlocksCertificateHeaderProposerFieldEvent | BlocksResponseBlocksCertificateHeaderQueriesRootFieldEvent | BlocksResponseBlocksCertificateHeaderRoundMessagesRootFieldEvent | BlocksResponseBlocksCertificateHeaderLastCommitHashFieldEvent | BlocksResponseBlocksCertificateHeaderEvidenceHashFieldEvent | BlocksResponseBlocksCertificateRoundFieldEvent | BlocksResponseBlocksCertificatePrecommitsFieldEvent> {
     return streamMessage(buf, BlocksResponse.codec(), opts)
   }
 }
@@ -5935,6 +6218,12 @@ export namespace SyncResponse {
     index: number
   }
 
+  export interface SyncResponseBlocksBlocksBlockHeaderRoundMessagesRootFieldEvent {
+    field: '$.blocks.blocks[].block.header.roundMessagesRoot'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export interface SyncResponseBlocksBlocksBlockHeaderLastCommitHashFieldEvent {
     field: '$.blocks.blocks[].block.header.lastCommitHash'
     value: Uint8Array<ArrayBuffer>
@@ -6019,6 +6308,18 @@ export namespace SyncResponse {
     index: number
   }
 
+  export interface SyncResponseBlocksBlocksBlockRoundMessagesMessageIdFieldEvent {
+    field: '$.blocks.blocks[].block.roundMessages[].messageId'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SyncResponseBlocksBlocksBlockRoundMessagesQueryIdFieldEvent {
+    field: '$.blocks.blocks[].block.roundMessages[].queryId'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export interface SyncResponseBlocksBlocksBlockLastCommitRoundFieldEvent {
     field: '$.blocks.blocks[].block.lastCommit.round'
     value: number
@@ -6085,6 +6386,12 @@ export namespace SyncResponse {
     index: number
   }
 
+  export interface SyncResponseBlocksBlocksCertificateHeaderRoundMessagesRootFieldEvent {
+    field: '$.blocks.blocks[].certificate.header.roundMessagesRoot'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export interface SyncResponseBlocksBlocksCertificateHeaderLastCommitHashFieldEvent {
     field: '$.blocks.blocks[].certificate.header.lastCommitHash'
     value: Uint8Array<ArrayBuffer>
@@ -6128,7 +6435,7 @@ export namespace SyncResponse {
     return decodeMessage(buf, SyncResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncResponse>): Generator<SyncResponseStatusHeightFieldEvent | SyncResponseStatusHeadHashFieldEvent | SyncResponseBlocksBlocksBlockHeaderHeightFieldEvent | SyncResponseBlocksBlocksBlockHeaderPrevHashFieldEvent | SyncResponseBlocksBlocksBlockHeaderRecordsRootFieldEvent | SyncResponseBlocksBlocksBlockHeaderStateRootFieldEvent | SyncResponseBlocksBlocksBlockHeaderTimeFieldEvent | SyncResponseBlocksBlocksBlockHeaderProposerFieldEvent | SyncResponseBlocksBlocksBlockHeaderQueriesRootFieldEvent | SyncResponseBlocksBlocksBlockHeaderLastCommitHashFieldEvent | SyncResponseBlocksBlocksBlockHeaderEvidenceHashFieldEvent | SyncResponseBlocksBlocksBlockRecordsQueryIdFieldEvent | SyncResponseBlocksBlocksBlockRecordsIncludedMessageIdsFieldEvent | SyncResponseBlocksBlocksBlockRecordsCandidatesFieldEvent | SyncResponseBlocksBlocksBlockRecordsStrengthsPpmFieldEvent | SyncResponseBlocksBlocksBlockRecordsWinnerFieldEvent | SyncResponseBlocksBlocksBlockRecordsDeltasNodeFieldEvent | SyncResponseBlocksBlocksBlockRecordsDeltasDeltaPpmFieldEvent | SyncResponseBlocksBlocksBlockRecordsDeltasQualifiesFieldEvent | SyncResponseBlocksBlocksBlockAdmissionsNodeFieldEvent | SyncResponseBlocksBlocksBlockAdmissionsJoinMessageIdFieldEvent | SyncResponseBlocksBlocksBlockQueriesMessageIdFieldEvent | SyncResponseBlocksBlocksBlockQueriesSubmitterFieldEvent | SyncResponseBlocksBlocksBlockLastCommitRoundFieldEvent | SyncResponseBlocksBlocksBlockLastCommitPrecommitsFieldEvent | SyncResponseBlocksBlocksBlockEvidenceFirstFieldEvent | SyncResponseBlocksBlocksBlockEvidenceSecondFieldEvent | SyncResponseBlocksBlocksCertificateHeaderHeightFieldEvent | SyncResponseBlocksBlocksCertificateHeaderPrevHashFieldEvent | SyncResponseBlocksBlocksCertificateHeaderRecordsRootFieldEvent | SyncResponseBlocksBlocksCertificateHeaderStateRootFieldEvent | SyncResponseBlocksBlocksCertificateHeaderTimeFieldEvent | SyncResponseBlocksBlocksCertificateHeaderProposerFieldEvent | SyncResponseBlocksBlocksCertificateHeaderQueriesRootFieldEvent | SyncResponseBlocksBlocksCertificateHeaderLastCommitHashFieldEvent | SyncResponseBlocksBlocksCertificateHeaderEvidenceHashFieldEvent | SyncResponseBlocksBlocksCertificateRoundFieldEvent | SyncResponseBlocksBlocksCertificatePrecommitsFieldEvent | SyncResponseMessagesEnvelopesFieldEvent | SyncResponseErrorFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncResponse>): Generator<SyncResponseStatusHeightFieldEvent | SyncResponseStatusHeadHashFieldEvent | SyncResponseBlocksBlocksBlockHeaderHeightFieldEvent | SyncResponseBlocksBlocksBlockHeaderPrevHashFieldEvent | SyncResponseBlocksBlocksBlockHeaderRecordsRootFieldEvent | SyncResponseBlocksBlocksBlockHeaderStateRootFieldEvent | SyncResponseBlocksBlocksBlockHeaderTimeFieldEvent | SyncResponseBlocksBlocksBlockHeaderProposerFieldEvent | SyncResponseBlocksBlocksBlockHeaderQueriesRootFieldEvent | SyncResponseBlocksBlocksBlockHeaderRoundMessagesRootFieldEvent | SyncResponseBlocksBlocksBlockHeaderLastCommitHashFieldEvent | SyncResponseBlocksBlocksBlockHeaderEvidenceHashFieldEvent | SyncResponseBlocksBlocksBlockRecordsQueryIdFieldEvent | SyncResponseBlocksBlocksBlockRecordsIncludedMessageIdsFieldEvent | SyncResponseBlocksBlocksBlockRecordsCandidatesFieldEvent | SyncResponseBlocksBlocksBlockRecordsStrengthsPpmFieldEvent | SyncResponseBlocksBlocksBlockRecordsWinnerFieldEvent | SyncResponseBlocksBlocksBlockRecordsDeltasNodeFieldEvent | SyncResponseBlocksBlocksBlockRecordsDeltasDeltaPpmFieldEvent | SyncResponseBlocksBlocksBlockRecordsDeltasQualifiesFieldEvent | SyncResponseBlocksBlocksBlockAdmissionsNodeFieldEvent | SyncResponseBlocksBlocksBlockAdmissionsJoinMessageIdFieldEvent | SyncResponseBlocksBlocksBlockQueriesMessageIdFieldEvent | SyncResponseBlocksBlocksBlockQueriesSubmitterFieldEvent | SyncResponseBlocksBlocksBlockRoundMessagesMessageIdFieldEvent | SyncResponseBlocksBlocksBlockRoundMessagesQueryIdFieldEvent | SyncResponseBlocksBlocksBlockLastCommitRoundFieldEvent | SyncResponseBlocksBlocksBlockLastCommitPrecommitsFieldEvent | SyncResponseBlocksBlocksBlockEvidenceFirstFieldEvent | SyncResponseBlocksBlocksBlockEvidenceSecondFieldEvent | SyncResponseBlocksBlocksCertificateHeaderHeightFieldEvent | SyncResponseBlocksBlocksCertificateHeaderPrevHashFieldEvent | SyncResponseBlocksBlocksCertificateHeaderRecordsRootFieldEvent | SyncResponseBlocksBlocksCertificateHeaderStateRootFieldEvent | SyncResponseBlocksBlocksCertificateHeaderTimeFieldEvent | SyncResponseBlocksBlocksCertificateHeaderProposerFieldEvent | SyncResponseBlocksBlocksCertificateHeaderQueriesRootFieldEvent | SyncResponseBlocksBlocksCertificateHeaderRoundMessagesRootFieldEvent | SyncResponseBlocksBlocksCertificateHeaderLastCommitHashFieldEvent | SyncResponseBlocksBlocksCertificateHeaderEvidenceHashFieldEvent | SyncResponseBlocksBlocksCertificateRoundFieldEvent | SyncResponseBlocksBlocksCertificatePrecommitsFieldEvent | SyncResponseMessagesEnvelopesFieldEvent | SyncResponseErrorFieldEvent> {
     return streamMessage(buf, SyncResponse.codec(), opts)
   }
 }

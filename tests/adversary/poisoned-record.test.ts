@@ -45,7 +45,7 @@ describe('a record that can never be valid does not poison every block', () => {
     const driver = new HeightDriver<string>({ self: 'observer', params, state: at(10), memory: undefined })
     driver.handle({ type: 'round-ready', queryIdHex: qid('slow'), record: record('slow'), submitter: 'client', anchorHeight: 10 }, 0)
     expect(driver.readyRounds).toBe(1)
-    const block = { header: { height: 11, prevHash: new Uint8Array(32), recordsRoot: new Uint8Array(32), stateRoot: new Uint8Array(32), time: 0, proposer: utf8('val-a'), queriesRoot: new Uint8Array(32), lastCommitHash: new Uint8Array(0), evidenceHash: new Uint8Array(0) }, records: [], admissions: [], queries: [], evidence: [] }
+    const block = { header: { height: 11, prevHash: new Uint8Array(32), recordsRoot: new Uint8Array(32), stateRoot: new Uint8Array(32), time: 0, proposer: utf8('val-a'), queriesRoot: new Uint8Array(32), roundMessagesRoot: new Uint8Array(32), lastCommitHash: new Uint8Array(0), evidenceHash: new Uint8Array(0) }, records: [], admissions: [], queries: [], roundMessages: [], evidence: [] }
     driver.handle({ type: 'committed', block, state: at(10 + ANCHOR_WINDOW - heightDriverLimits.anchorMarginBlocks) }, 0)
     expect(driver.readyRounds).toBe(1)
     driver.handle({ type: 'committed', block: { ...block, header: { ...block.header, height: 12 } }, state: at(11 + ANCHOR_WINDOW - heightDriverLimits.anchorMarginBlocks) }, 0)

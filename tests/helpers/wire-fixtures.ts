@@ -20,7 +20,7 @@ const salt = new Uint8Array(16).fill(7)
 /** One valid payload of every body type. */
 export function samplePayloads (net: Bytes = networkId): Record<string, Payload> {
   const [a, b] = [id('answer-a'), id('answer-b')].sort((x, y) => Buffer.compare(x, y))
-  const header = { height: 3, prevHash: id('prev'), recordsRoot: id('records'), stateRoot: id('state'), time: 1_700_000_000_000, proposer: id('proposer'), queriesRoot: id('queries'), lastCommitHash: new Uint8Array(0), evidenceHash: new Uint8Array(0) }
+  const header = { height: 3, prevHash: id('prev'), recordsRoot: id('records'), stateRoot: id('state'), time: 1_700_000_000_000, proposer: id('proposer'), queriesRoot: id('queries'), roundMessagesRoot: id('round messages'), lastCommitHash: new Uint8Array(0), evidenceHash: new Uint8Array(0) }
   return {
     query: { networkId: net, query: { prompt: 'What is 2 + 3?', anchorHeight: 0, createdAt: 1_700_000_000_000, nonce: new Uint8Array([1, 2, 3]) } },
     answerCommit: { networkId: net, answerCommit: { queryId: id('q'), commitment: id('c') } },
@@ -41,6 +41,7 @@ export function samplePayloads (net: Bytes = networkId): Record<string, Payload>
           records: [{ queryId: id('q'), includedMessageIds: [a, b], candidates: [a, b], strengthsPpm: [700_000, 300_000], winner: a, deltas: [{ node: id('n1'), deltaPpm: -1200, qualifies: true }] }],
           admissions: [],
           queries: [{ messageId: id('a query'), submitter: id('submitter') }],
+          roundMessages: [{ messageId: id('a commit'), queryId: id('q') }],
           evidence: []
         }
       }

@@ -70,7 +70,7 @@ describe('NodeStore message writes (real LevelDB on disk)', () => {
     const { store } = await openStore(dir)
     void store.putMessage('record-message', bytes(9))
     const ledger = { height: 1 } as unknown as LedgerSnapshot
-    await store.commitBlock({ block: { header: undefined, records: [], admissions: [], queries: [], evidence: [] }, certificate: undefined }, [], ledger)
+    await store.commitBlock({ block: { header: undefined, records: [], admissions: [], queries: [], roundMessages: [], evidence: [] }, certificate: undefined }, [], ledger)
     await store.close()
     const { store: again } = await openStore(dir)
     expect(await read(again, 'record-message')).toEqual(bytes(9))

@@ -133,7 +133,7 @@ describe('the validator set', () => {
     let state = genesisState(genesis)
     state.reputations.set('12D3KooWb', { reputationPpm: 400_000, qualifiedRounds: 5, onProbation: false })
     for (let h = 1; h <= 4; h++) {
-      const block = { header: { height: h, prevHash: state.lastBlockHash, recordsRoot: new Uint8Array(32), stateRoot: new Uint8Array(32), time: h, proposer: utf8('12D3KooWa'), queriesRoot: new Uint8Array(32), lastCommitHash: new Uint8Array(0), evidenceHash: new Uint8Array(0) }, records: [], admissions: [], queries: [], evidence: [] }
+      const block = { header: { height: h, prevHash: state.lastBlockHash, recordsRoot: new Uint8Array(32), stateRoot: new Uint8Array(32), time: h, proposer: utf8('12D3KooWa'), queriesRoot: new Uint8Array(32), roundMessagesRoot: new Uint8Array(32), lastCommitHash: new Uint8Array(0), evidenceHash: new Uint8Array(0) }, records: [], admissions: [], queries: [], roundMessages: [], evidence: [] }
       state = applyBlock(state, block, genesis.params)
       expect(state.validators.has('12D3KooWb')).toBe(h === 4)
     }

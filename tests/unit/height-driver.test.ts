@@ -87,7 +87,7 @@ describe('height driver', () => {
     const h = new Harness(validators[0])
     expect(h.feed({ type: 'message', message: vote('stranger', 1, 'prevote', 0, null) }).verdict).toMatchObject({ result: 'REJECT' })
     const notProposer = validators.find(v => v !== leader)!
-    const block = { header: { height: 1, prevHash: new Uint8Array(32), recordsRoot: new Uint8Array(32), stateRoot: new Uint8Array(32), time: 0, proposer: utf8(notProposer), queriesRoot: new Uint8Array(32), lastCommitHash: new Uint8Array(0), evidenceHash: new Uint8Array(0) }, records: [], admissions: [], queries: [], evidence: [] }
+    const block = { header: { height: 1, prevHash: new Uint8Array(32), recordsRoot: new Uint8Array(32), stateRoot: new Uint8Array(32), time: 0, proposer: utf8(notProposer), queriesRoot: new Uint8Array(32), roundMessagesRoot: new Uint8Array(32), lastCommitHash: new Uint8Array(0), evidenceHash: new Uint8Array(0) }, records: [], admissions: [], queries: [], roundMessages: [], evidence: [] }
     expect(h.feed({ type: 'message', message: proposal(notProposer, 1, 0, block, 'x') }).verdict).toMatchObject({ result: 'REJECT', reason: expect.stringMatching(/not the proposer/) })
   })
 
@@ -108,7 +108,7 @@ describe('height driver', () => {
   it('buffers later heights up to its limit, and replays what it kept when it gets there', () => {
     const h = new Harness(validators[0])
     for (let i = 0; i < heightDriverLimits.maxFutureMessages + 50; i++) h.feed({ type: 'message', message: vote(validators[1 + (i % 3)], 2, 'prevote', i, null) })
-    const block = { header: { height: 1, prevHash: new Uint8Array(32), recordsRoot: new Uint8Array(32), stateRoot: new Uint8Array(32), time: T0, proposer: utf8(leader), queriesRoot: new Uint8Array(32), lastCommitHash: new Uint8Array(0), evidenceHash: new Uint8Array(0) }, records: [], admissions: [], queries: [], evidence: [] }
+    const block = { header: { height: 1, prevHash: new Uint8Array(32), recordsRoot: new Uint8Array(32), stateRoot: new Uint8Array(32), time: T0, proposer: utf8(leader), queriesRoot: new Uint8Array(32), roundMessagesRoot: new Uint8Array(32), lastCommitHash: new Uint8Array(0), evidenceHash: new Uint8Array(0) }, records: [], admissions: [], queries: [], roundMessages: [], evidence: [] }
     h.feed({ type: 'committed', block, state: { ...genesis, height: 1 } })
     // Replayed votes started height 2 and sit in its log, no more than were kept.
     expect(h.driver.height).toBe(2)
@@ -158,7 +158,7 @@ describe('height driver', () => {
     h.feed({ type: 'round-ready', queryIdHex: toHex(record('a').queryId), record: record('a'), submitter: 'client', anchorHeight: 0 })
     h.feed({ type: 'round-ready', queryIdHex: toHex(record('b').queryId), record: record('b'), submitter: 'client', anchorHeight: 0 })
     expect(h.driver.readyRounds).toBe(2)
-    const block = { header: { height: 1, prevHash: new Uint8Array(32), recordsRoot: new Uint8Array(32), stateRoot: new Uint8Array(32), time: T0, proposer: utf8(leader), queriesRoot: new Uint8Array(32), lastCommitHash: new Uint8Array(0), evidenceHash: new Uint8Array(0) }, records: [record('a')], admissions: [], queries: [], evidence: [] }
+    const block = { header: { height: 1, prevHash: new Uint8Array(32), recordsRoot: new Uint8Array(32), stateRoot: new Uint8Array(32), time: T0, proposer: utf8(leader), queriesRoot: new Uint8Array(32), roundMessagesRoot: new Uint8Array(32), lastCommitHash: new Uint8Array(0), evidenceHash: new Uint8Array(0) }, records: [record('a')], admissions: [], queries: [], roundMessages: [], evidence: [] }
     h.feed({ type: 'committed', block, state: { ...genesis, height: 1 } })
     expect(h.driver.readyRounds).toBe(1)
     // A round closing late for a query already final is not pooled again.

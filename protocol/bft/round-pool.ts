@@ -1,0 +1,225 @@
+import { admitToChainRound, chainRoundOutcome, openChainRound, replayChainRound, tickChainRound } from '../chain-round.js'
+import type { ChainRoundInput } from '../chain-round.js'
+import type { ProtocolParams } from '../genesis.js'
+import { fromHex } from '../hash.js'
+import type { LedgerState } from '../ledger.js'
+import { queryIdHexOf } from '../round.js'
+import type { RoundState } from '../round.js'
+import type { SignedMessage } from '../wire/envelope.js'
+import type { OrderedRoundMessage, RoundRecord } from '../wire/messages.js'
+import { fairRecordOrder } from '../submission.js'
+import { roundMessagesPerBlock } from './block-check.js'
+
+/** The bounds of the pool, in one place: it is keyed by data peers send. */
+export const roundPoolLimits = {
+  /** Open rounds followed at once (a block orders at most a few dozen queries; rounds last seconds). */
+  maxOpenRounds: 4_096,
+  /** Messages kept per round not yet ordered: every member's commit, reveal and some evidence. */
+  maxPendingPerRound: 256,
+  /** Rounds not opened here yet (the block ordering the query is on its way) with messages kept, and per round. */
+  maxEarlyRounds: 128,
+  maxEarlyPerRound: 64,
+  /**
+   * A round message waits this long for its round's others before it alone starts a height: a
+   * round that closes early here (the common case) gets one block for all its messages and its
+   * record, rather than a block per phase.
+   */
+  batchMs: 500
+} as const
+
+interface OpenRound {
+  input: ChainRoundInput
+  /** ordered messages of the round, by id (the ledger's entry gives their order and times) */
+  contents: Map<string, SignedMessage>
+  /** messages not ordered yet, with when they arrived here */
+  pending: Map<string, { message: SignedMessage, since: number }>
+  /** the round closed here: all it waited for has arrived, so a block can likely record it */
+  closedHere: boolean
+  /** when its last phase's deadline passes: the chain can record it by then whatever arrived */
+  endsAt: number
+}
+
+/** What the pool puts in a block: round messages to order and records of rounds done on the chain. */
+export interface RoundWork {
+  roundMessages: OrderedRoundMessage[]
+  records: Array<{ queryIdHex: string, record: RoundRecord, submitter: string }>
+}
+
+/** Kinds in the order a block should take them: a reveal only counts after its commit. */
+const kindRank = (m: SignedMessage): number => {
+  const p = m.payload
+  return p.answerCommit !== undefined ? 0 : p.answerReveal !== undefined ? 1 : p.comparisonCommit !== undefined ? 2 : 3
+}
+
+/**
+ * The round messages a validator holds until blocks order them, and the rounds open on the
+ * chain (DESIGN §8.6): gossip is the mempool. When it proposes, it orders every pending message
+ * that still counts as of its block's time (protocol/chain-round.ts) and records each round that
+ * is then done on the chain. The record is the chain's, not this node's local round's: a
+ * proposer that leaves a message out has only delayed it to the next block.
+ */
+export class RoundPool {
+  private readonly params: ProtocolParams
+  private readonly rounds = new Map<string, OpenRound>()
+  private readonly early = new Map<string, Map<string, SignedMessage>>()
+
+  constructor (params: ProtocolParams) {
+    this.params = params
+  }
+
+  get openRounds (): number {
+    return this.rounds.size
+  }
+
+  /** Messages waiting to be ordered, over all rounds. */
+  get pendingMessages (): number {
+    let n = 0
+    for (const r of this.rounds.values()) n += r.pending.size
+    return n
+  }
+
+  isOpen (queryIdHex: string): boolean {
+    return this.rounds.has(queryIdHex)
+  }
+
+  /**
+   * A block ordered the query: follow its round. `messages`: round messages held already (those
+   * blocks ordered before a restart, or that arrived early).
+   */
+  open (input: ChainRoundInput, state: LedgerState, messages: Iterable<SignedMessage>, now: number): void {
+    const qid = input.query.idHex
+    const entry = state.ordered.get(qid)
+    if (this.rounds.has(qid) || entry === undefined || entry.final) return
+    if (this.rounds.size >= roundPoolLimits.maxOpenRounds) return
+    const round: OpenRound = {
+      input,
+      contents: new Map(),
+      pending: new Map(),
+      closedHere: false,
+      endsAt: openChainRound(input).deadlines['comparison-reveal']
+    }
+    this.rounds.set(qid, round)
+    const ordered = new Set(entry.messages.map(m => m.id))
+    for (const m of [...messages, ...(this.early.get(qid)?.values() ?? [])]) this.place(round, m, ordered, now)
+    this.early.delete(qid)
+  }
+
+  /** A validated round message from gossip, a fetch, or ourselves. */
+  add (message: SignedMessage, state: LedgerState, now: number): void {
+    const qid = queryIdHexOf(message.payload)
+    if (qid === undefined) return
+    const round = this.rounds.get(qid)
+    if (round === undefined) {
+      const entry = state.ordered.get(qid)
+      if (entry?.final === true) return
+      let kept = this.early.get(qid)
+      if (kept === undefined) {
+        if (this.early.size >= roundPoolLimits.maxEarlyRounds) this.early.delete(this.early.keys().next().value as string)
+        kept = new Map()
+        this.early.set(qid, kept)
+      }
+      if (kept.size < roundPoolLimits.maxEarlyPerRound) kept.set(message.idHex, message)
+      return
+    }
+    this.place(round, message, new Set(state.ordered.get(qid)?.messages.map(m => m.id) ?? []), now)
+  }
+
+  private place (round: OpenRound, message: SignedMessage, ordered: ReadonlySet<string>, now: number): void {
+    if (ordered.has(message.idHex)) round.contents.set(message.idHex, message)
+    else if (!round.pending.has(message.idHex) && round.pending.size < roundPoolLimits.maxPendingPerRound) round.pending.set(message.idHex, { message, since: now })
+  }
+
+  /** The round closed here (a hint that a block can record it now). */
+  closedHere (queryIdHex: string): void {
+    const round = this.rounds.get(queryIdHex)
+    if (round !== undefined) round.closedHere = true
+  }
+
+  drop (queryIdHex: string): boolean {
+    this.early.delete(queryIdHex)
+    return this.rounds.delete(queryIdHex)
+  }
+
+  /** After a commit: ordered messages leave the pending set, recorded and expired rounds go. */
+  onCommitted (state: LedgerState): void {
+    for (const [qid, round] of this.rounds) {
+      const entry = state.ordered.get(qid)
+      if (entry === undefined || entry.final) {
+        this.rounds.delete(qid)
+        continue
+      }
+      for (const { id } of entry.messages) {
+        const p = round.pending.get(id)
+        if (p === undefined) continue
+        round.contents.set(id, p.message)
+        round.pending.delete(id)
+      }
+    }
+    for (const qid of this.early.keys()) if (state.ordered.get(qid)?.final === true) this.early.delete(qid)
+  }
+
+  /**
+   * Whether a block has something to do for the rounds at `now`: a round closed here, one whose
+   * last deadline has passed, or messages that have waited `batchMs`. Cheap: what a block can
+   * really hold is `work`'s answer.
+   */
+  wantsBlock (now: number): boolean {
+    for (const r of this.rounds.values()) {
+      if (r.closedHere || now >= r.endsAt) return true
+      for (const p of r.pending.values()) if (now - p.since >= roundPoolLimits.batchMs) return true
+    }
+    return false
+  }
+
+  /** The earliest time `wantsBlock` turns true by the clock alone (pending messages ageing, rounds ending). */
+  nextWake (now: number): number | undefined {
+    let at: number | undefined
+    const consider = (t: number): void => { if (t > now && (at === undefined || t < at)) at = t }
+    for (const r of this.rounds.values()) {
+      consider(r.endsAt)
+      for (const p of r.pending.values()) consider(p.since + roundPoolLimits.batchMs)
+    }
+    return at
+  }
+
+  /**
+   * What a block on top of `state` at `time` holds for the rounds: each open round replayed from
+   * what blocks ordered, then every pending message that still counts as of `time`, then the
+   * round's record if it is done. Messages that can never count (late, duplicates, a cheater's
+   * next) leave the pool; a reveal whose commit is not ordered yet waits. `exclude`: messages this
+   * proposer leaves out (a Byzantine proposer, for tests and the simulator: it only delays them).
+   */
+  work (state: LedgerState, time: number, exclude?: (message: SignedMessage) => boolean): RoundWork {
+    const roundMessages: OrderedRoundMessage[] = []
+    const records: RoundWork['records'] = []
+    const maxMessages = roundMessagesPerBlock(this.params)
+    for (const [qid, round] of [...this.rounds].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const entry = state.ordered.get(qid)
+      if (entry === undefined || entry.final) continue
+      const chain = this.replay(round, entry.messages)
+      if (chain === undefined) continue // an ordered message not held here: another proposer will do
+      tickChainRound(chain, time)
+      const pending = [...round.pending.values()].sort((x, y) => kindRank(x.message) - kindRank(y.message) || x.since - y.since)
+      for (const { message } of pending) {
+        if (roundMessages.length >= maxMessages) break
+        if (exclude?.(message) === true) continue
+        const why = admitToChainRound(chain, message, time)
+        if (why === undefined) roundMessages.push({ messageId: message.id, queryId: fromHex(qid) })
+        else if (!why.includes('before its commit')) round.pending.delete(message.idHex)
+      }
+      const outcome = chainRoundOutcome(chain, time)
+      if (outcome !== undefined) records.push({ queryIdHex: qid, record: outcome.record, submitter: entry.submitter })
+    }
+    return { roundMessages, records: fairRecordOrder(records, this.params.submission.perBlock, this.params.bft.maxRecordsPerBlock) }
+  }
+
+  private replay (round: OpenRound, refs: ReadonlyArray<{ id: string, time: number }>): RoundState | undefined {
+    const ordered = []
+    for (const { id, time } of refs) {
+      const message = round.contents.get(id) ?? round.pending.get(id)?.message
+      if (message === undefined) return undefined
+      ordered.push({ message, time })
+    }
+    return replayChainRound(round.input, ordered)
+  }
+}
