@@ -22,19 +22,25 @@ export const roundPoolLimits = {
   /**
    * A round message waits this long for its round's others before it alone starts a height: a
    * round that closes early here (the common case) gets one block for all its messages and its
-   * record, rather than a block per phase.
+   * record, rather than a block per phase...
    */
-  batchMs: 500
+  batchMs: 1_000,
+  /** ...but no later than this long before its phase's deadline, so a block orders it in time. */
+  deadlineLeadMs: 1_000
 } as const
 
 interface OpenRound {
   input: ChainRoundInput
+  /** its committees: only their members' messages are kept (a stranger cannot crowd them out) */
+  members: ReadonlySet<string>
   /** ordered messages of the round, by id (the ledger's entry gives their order and times) */
   contents: Map<string, SignedMessage>
   /** messages not ordered yet, with when they arrived here */
   pending: Map<string, { message: SignedMessage, since: number }>
   /** the round closed here: all it waited for has arrived, so a block can likely record it */
   closedHere: boolean
+  /** its phases' deadlines (in block time, the same on every node) */
+  deadlines: RoundState['deadlines']
   /** when its last phase's deadline passes: the chain can record it by then whatever arrived */
   endsAt: number
 }
@@ -91,12 +97,15 @@ export class RoundPool {
     const entry = state.ordered.get(qid)
     if (this.rounds.has(qid) || entry === undefined || entry.final) return
     if (this.rounds.size >= roundPoolLimits.maxOpenRounds) return
+    const opened = openChainRound(input)
     const round: OpenRound = {
       input,
+      members: new Set([...opened.answerers, ...opened.rankers]),
       contents: new Map(),
       pending: new Map(),
       closedHere: false,
-      endsAt: openChainRound(input).deadlines['comparison-reveal']
+      deadlines: opened.deadlines,
+      endsAt: opened.deadlines['comparison-reveal']
     }
     this.rounds.set(qid, round)
     const ordered = new Set(entry.messages.map(m => m.id))
@@ -125,8 +134,18 @@ export class RoundPool {
   }
 
   private place (round: OpenRound, message: SignedMessage, ordered: ReadonlySet<string>, now: number): void {
+    if (!round.members.has(message.signerId)) return
     if (ordered.has(message.idHex)) round.contents.set(message.idHex, message)
     else if (!round.pending.has(message.idHex) && round.pending.size < roundPoolLimits.maxPendingPerRound) round.pending.set(message.idHex, { message, since: now })
+  }
+
+  /** When a pending message wants a block: after the batching wait, and in time for its phase's deadline. */
+  private dueAt (round: OpenRound, p: { message: SignedMessage, since: number }): number {
+    const m = p.message.payload
+    const deadline = m.answerCommit !== undefined
+      ? round.deadlines.answering
+      : m.answerReveal !== undefined ? round.deadlines['answer-reveal'] : m.comparisonCommit !== undefined ? round.deadlines.comparing : round.deadlines['comparison-reveal']
+    return Math.min(p.since + roundPoolLimits.batchMs, deadline - roundPoolLimits.deadlineLeadMs)
   }
 
   /** The round closed here (a hint that a block can record it now). */
@@ -160,13 +179,13 @@ export class RoundPool {
 
   /**
    * Whether a block has something to do for the rounds at `now`: a round closed here, one whose
-   * last deadline has passed, or messages that have waited `batchMs`. Cheap: what a block can
+   * last deadline has passed, or messages that have waited `batchMs` or near their deadline. Cheap: what a block can
    * really hold is `work`'s answer.
    */
   wantsBlock (now: number): boolean {
     for (const r of this.rounds.values()) {
       if (r.closedHere || now >= r.endsAt) return true
-      for (const p of r.pending.values()) if (now - p.since >= roundPoolLimits.batchMs) return true
+      for (const p of r.pending.values()) if (now >= this.dueAt(r, p)) return true
     }
     return false
   }
@@ -177,7 +196,7 @@ export class RoundPool {
     const consider = (t: number): void => { if (t > now && (at === undefined || t < at)) at = t }
     for (const r of this.rounds.values()) {
       consider(r.endsAt)
-      for (const p of r.pending.values()) consider(p.since + roundPoolLimits.batchMs)
+      for (const p of r.pending.values()) consider(this.dueAt(r, p))
     }
     return at
   }
