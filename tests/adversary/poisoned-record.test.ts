@@ -1,68 +1,59 @@
 import { describe, expect, it } from 'vitest'
-import { HeightDriver, heightDriverLimits } from '../../protocol/bft/height-driver.js'
-import type { HeightEffect } from '../../protocol/bft/height-io.js'
-import { proposerFor } from '../../protocol/bft/proposer.js'
+import { HeightDriver } from '../../protocol/bft/height-driver.js'
 import { defaultProtocolParams } from '../../protocol/genesis.js'
 import { sha256, toHex, utf8 } from '../../protocol/hash.js'
-import { ANCHOR_WINDOW, genesisState } from '../../protocol/ledger.js'
+import { genesisState } from '../../protocol/ledger.js'
 import type { LedgerState } from '../../protocol/ledger.js'
-import type { RoundRecord } from '../../protocol/wire/messages.js'
+import type { SignedMessage } from '../../protocol/wire/envelope.js'
 
 /**
  * DESIGN §8.4, nothing poisons a block (issue 13 item 4). A query anchored near the edge of the
  * anchor window, dated ahead so its round outlives the anchor, left a record that stayed in every
  * proposer's pool and was proposed in every block, while every validator prevoted nil ("anchor
- * height unavailable"): finality halted for good. The height driver now drops records whose
- * anchor is leaving the window, and a record its own block check refuses.
+ * height unavailable"): finality halted for good. Records are now computed from the chain
+ * (DESIGN §8.6) over the table after the ordering block, and the ledger gives up on a round
+ * ROUND_TTL_BLOCKS after ordering it, inside the anchor window; the height driver stops following
+ * such a round, and one its own block check refuses.
  */
 const validators = ['val-a', 'val-b', 'val-c', 'val-d']
 const params = defaultProtocolParams
 const genesis = genesisState({ network: 'unit', params, validators: validators.map(peerId => ({ peerId, reputationPpm: 500_000 })) })
 const at = (height: number): LedgerState => ({ ...genesis, height })
 
-function record (label: string): RoundRecord {
-  return { queryId: sha256(utf8(label)), includedMessageIds: [], candidates: [], strengthsPpm: [], winner: new Uint8Array(0), deltas: [] }
-}
-const qid = (label: string): string => toHex(record(label).queryId)
-const proposals = (effects: Array<HeightEffect<string>>): Array<Extract<HeightEffect<string>, { type: 'publish-proposal' }>> =>
-  effects.filter(e => e.type === 'publish-proposal') as Array<Extract<HeightEffect<string>, { type: 'publish-proposal' }>>
+const qid = (label: string): string => toHex(sha256(utf8(label)))
 
 describe('a record that can never be valid does not poison every block', () => {
-  it('a record anchored where validators may have pruned the ledger never enters the pool', () => {
-    const height = 300
-    const self = proposerFor(genesis.validators, height + 1, 0)
-    const driver = new HeightDriver<string>({ self, params, state: at(height), memory: undefined })
-    const old = height - ANCHOR_WINDOW + heightDriverLimits.anchorMarginBlocks - 1
-    const effects = [
-      ...driver.handle({ type: 'round-ready', queryIdHex: qid('poison'), record: record('poison'), submitter: 'attacker', anchorHeight: old }, 0).effects,
-      ...driver.handle({ type: 'round-ready', queryIdHex: qid('honest'), record: record('honest'), submitter: 'client', anchorHeight: height }, 0).effects
-    ]
-    const [proposal] = proposals(effects)
-    expect(proposal.block.records.map(r => toHex(r.queryId))).toEqual([qid('honest')])
+  // A round is followed from the block that ordered it until a block records it or the ledger
+  // gives up on it (ROUND_TTL_BLOCKS after ordering, well inside the anchor window): its record
+  // is computed from the chain, over a table every validator keeps, so it cannot name an anchor
+  // a validator has pruned.
+  const query = (label: string): SignedMessage => ({ id: sha256(utf8(label)), idHex: qid(label), signerId: 'val-b', payload: { networkId: new Uint8Array(32), query: { prompt: 'p', anchorHeight: 0, createdAt: 0, nonce: new Uint8Array(0) } }, bytes: new Uint8Array(0) }) as unknown as SignedMessage
+  const orderedAt = (height: number, labels: string[], final = false): LedgerState => ({ ...at(height), ordered: new Map(labels.map(l => [qid(l), { height: 1, time: 0, submitter: 'val-b', final, messages: [] }])) })
+  const open = (driver: HeightDriver<string>, label: string): void => {
+    driver.handle({ type: 'round-opened', input: { query: query(label), start: { seed: sha256(utf8(label)), time: 0 }, table: genesis.reputations, params }, messages: [] }, 0)
+  }
+  const block = { header: { height: 11, prevHash: new Uint8Array(32), recordsRoot: new Uint8Array(32), stateRoot: new Uint8Array(32), time: 0, proposer: utf8('val-a'), queriesRoot: new Uint8Array(32), roundMessagesRoot: new Uint8Array(32), lastCommitHash: new Uint8Array(0), evidenceHash: new Uint8Array(0) }, records: [], admissions: [], queries: [], roundMessages: [], evidence: [] }
+
+  it('a round the ledger gave up on is not followed, and leaves the pool once the ledger gives up', () => {
+    const driver = new HeightDriver<string>({ self: 'val-a', params, state: orderedAt(10, ['slow']), memory: undefined })
+    open(driver, 'slow')
+    expect(driver.openRounds).toBe(1)
+    driver.handle({ type: 'committed', block, state: orderedAt(11, ['slow']) }, 0)
+    expect(driver.openRounds).toBe(1)
+    // ROUND_TTL_BLOCKS later the ledger marks it final without a record: nothing more to propose
+    driver.handle({ type: 'committed', block: { ...block, header: { ...block.header, height: 12 } }, state: orderedAt(12, ['slow'], true) }, 0)
+    expect(driver.openRounds).toBe(0)
+    open(driver, 'slow')
+    expect(driver.openRounds).toBe(0)
   })
 
-  it('a pooled record is dropped once its anchor leaves the window, before any block could name it', () => {
-    const driver = new HeightDriver<string>({ self: 'observer', params, state: at(10), memory: undefined })
-    driver.handle({ type: 'round-ready', queryIdHex: qid('slow'), record: record('slow'), submitter: 'client', anchorHeight: 10 }, 0)
-    expect(driver.readyRounds).toBe(1)
-    const block = { header: { height: 11, prevHash: new Uint8Array(32), recordsRoot: new Uint8Array(32), stateRoot: new Uint8Array(32), time: 0, proposer: utf8('val-a'), queriesRoot: new Uint8Array(32), roundMessagesRoot: new Uint8Array(32), lastCommitHash: new Uint8Array(0), evidenceHash: new Uint8Array(0) }, records: [], admissions: [], queries: [], roundMessages: [], evidence: [] }
-    driver.handle({ type: 'committed', block, state: at(10 + ANCHOR_WINDOW - heightDriverLimits.anchorMarginBlocks) }, 0)
-    expect(driver.readyRounds).toBe(1)
-    driver.handle({ type: 'committed', block: { ...block, header: { ...block.header, height: 12 } }, state: at(11 + ANCHOR_WINDOW - heightDriverLimits.anchorMarginBlocks) }, 0)
-    expect(driver.readyRounds).toBe(0)
-  })
-
-  it('a record its own block check refuses leaves the pool', () => {
-    const self = proposerFor(genesis.validators, 1, 0)
-    const driver = new HeightDriver<string>({ self, params, state: genesis, memory: undefined })
-    const first = proposals([
-      ...driver.handle({ type: 'round-ready', queryIdHex: qid('bad'), record: record('bad'), submitter: 'x', anchorHeight: 0 }, 0).effects
-    ])
-    expect(first[0].block.records).toHaveLength(1)
-    driver.handle({ type: 'round-ready', queryIdHex: qid('good'), record: record('good'), submitter: 'y', anchorHeight: 0 }, 0)
-    driver.handle({ type: 'record-refused', queryIdHex: qid('bad'), reason: 'anchor height 0 unavailable' }, 0)
-    expect(driver.readyRounds).toBe(1)
-    // the pool a later proposal is built from holds only the good record
+  it('a round its own block check refuses leaves the pool', () => {
+    const driver = new HeightDriver<string>({ self: 'val-a', params, state: orderedAt(10, ['bad', 'good']), memory: undefined })
+    open(driver, 'bad')
+    open(driver, 'good')
+    const notes = driver.handle({ type: 'record-refused', queryIdHex: qid('bad'), reason: 'anchor height 0 unavailable' }, 0).effects.filter(e => e.type === 'note')
+    expect(notes).toHaveLength(1)
+    expect(driver.openRounds).toBe(1)
     const effects = driver.handle({ type: 'record-refused', queryIdHex: qid('bad'), reason: 'again' }, 0).effects
     expect(effects.filter(e => e.type === 'note')).toHaveLength(0)
   })

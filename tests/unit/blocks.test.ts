@@ -37,7 +37,10 @@ describe('blocks', async () => {
   const { h, genesis, messages, state } = await finishedRound()
   const record = h.nodes[0].state!.outcome!.record
   const proposer = h.nodes[2].id
-  const block = buildBlock(state, [record], proposer, 1_700_000_000_500, genesis.params)
+  // The block orders the round's messages (commits before reveals) and holds the record they give (DESIGN §8.6).
+  const s = h.nodes[0].state!
+  const roundMessages = [...s.answerCommits.values(), ...s.answerReveals.values(), ...s.comparisonCommits.values(), ...s.comparisonReveals.values()].map(m => ({ messageId: m.id, queryId: s.queryId }))
+  const block = buildBlock(state, [record], proposer, 1_700_000_000_500, genesis.params, [], [], { roundMessages })
   const ctx = { state, params: genesis.params, validators: state.validators, messages, tableAt: (height: number) => (height === 1 ? state.reputations : undefined), isFinalized: () => false }
 
   it('a block built from a finished round checks out, and commits to the state after it', () => {
@@ -48,11 +51,11 @@ describe('blocks', async () => {
     expect(toHex(block.header!.stateRoot)).toBe(toHex(stateRoot(next)))
   })
 
-  it('rejects a record that differs from its recomputation, a missing message, a wrong parent, a finalized query and a bad state root', () => {
+  it('rejects a record that differs from its round on the chain, a missing message, a wrong parent, a finalized query and a bad state root', () => {
     const tampered = { ...record, strengthsPpm: record.strengthsPpm.map((s, i) => (i === 0 ? s + 1 : s)) }
-    expect(checkProposedBlock(buildBlock(state, [tampered], proposer, 1, genesis.params), ctx)).toMatchObject({ valid: false, reason: expect.stringMatching(/differs from its recomputation/) })
+    expect(checkProposedBlock(buildBlock(state, [tampered], proposer, 1, genesis.params, [], [], { roundMessages }), ctx)).toMatchObject({ valid: false, reason: expect.stringMatching(/differs from its round on the chain/) })
     const fewer = new Map(messages)
-    fewer.delete(toHex(record.includedMessageIds[1]))
+    fewer.delete(toHex(roundMessages[1].messageId))
     expect(checkProposedBlock(block, { ...ctx, messages: fewer })).toMatchObject({ valid: false, reason: expect.stringMatching(/missing/) })
     expect(checkProposedBlock({ ...block, header: { ...block.header!, prevHash: sha256(utf8('x')) } }, ctx)).toMatchObject({ valid: false, reason: expect.stringMatching(/does not extend/) })
     expect(checkProposedBlock(block, { ...ctx, isFinalized: () => true })).toMatchObject({ valid: false, reason: expect.stringMatching(/already has a record/) })

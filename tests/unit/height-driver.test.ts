@@ -9,7 +9,7 @@ import { sha256, toHex, utf8 } from '../../protocol/hash.js'
 import { applyBlock, genesisState, proposeBlock } from '../../protocol/ledger.js'
 import type { LedgerState } from '../../protocol/ledger.js'
 import type { SignedMessage } from '../../protocol/wire/envelope.js'
-import type { Block, RoundRecord } from '../../protocol/wire/messages.js'
+import type { Block } from '../../protocol/wire/messages.js'
 
 /**
  * The height driver with a fake clock: every test feeds events at chosen times and reads the
@@ -20,8 +20,11 @@ const params = defaultProtocolParams
 const genesis = genesisState({ network: 'unit', params, validators: validators.map(peerId => ({ peerId, reputationPpm: 500_000 })) })
 const T0 = 1_700_000_000_000
 
-function record (label: string): RoundRecord {
-  return { queryId: sha256(utf8(label)), includedMessageIds: [], candidates: [], strengthsPpm: [], winner: new Uint8Array(0), deltas: [] }
+let queries = 0
+/** A member's query waiting to be ordered: the simplest thing that makes a block worth proposing. */
+function query (from: string, anchorHeight = 0): SignedMessage {
+  const idHex = toHex(sha256(utf8(`query ${queries++}`)))
+  return { id: sha256(utf8(idHex)), idHex, signerId: from, payload: { networkId: new Uint8Array(32), query: { prompt: 'p', anchorHeight, createdAt: 0, nonce: new Uint8Array(0) } }, bytes: new Uint8Array(0) } as unknown as SignedMessage
 }
 
 let keys = 0
@@ -56,10 +59,10 @@ describe('height driver', () => {
     const h = new Harness(leader)
     // Nothing ready: a tick starts nothing (no empty blocks).
     expect(ofType(h.feed({ type: 'tick' }).effects, 'publish-proposal')).toHaveLength(0)
-    const ready = h.feed({ type: 'round-ready', queryIdHex: toHex(record('q1').queryId), record: record('q1'), submitter: 'client', anchorHeight: 0 })
+    const ready = h.feed({ type: 'query', message: query(validators[2]) })
     const [prop] = ofType(ready.effects, 'publish-proposal')
     expect(prop).toMatchObject({ height: 1, round: 0 })
-    expect(prop.block.records).toHaveLength(1)
+    expect(prop.block.queries).toHaveLength(1)
     // Our own proposal comes back through gossip: the driver asks for the block to be checked.
     const own = proposal(leader, 1, 0, prop.block, 'block-1')
     const check = ofType(h.feed({ type: 'message', message: own }).effects, 'check-block')
@@ -77,7 +80,7 @@ describe('height driver', () => {
     const next = applyBlock(genesis, commit!.block, params)
     const after = h.feed({ type: 'committed', block: commit!.block, state: next })
     expect(h.driver.height).toBe(2)
-    expect(h.driver.readyRounds).toBe(0)
+    expect(h.driver.pendingQueries).toBe(0)
     expect(ofType(after.effects, 'publish-proposal')).toHaveLength(0)
     expect(h.driver.messagesOfHeight(2)).toEqual([])
     expect(h.driver.uselessBecause(1)).toBe('height 1 is already committed')
@@ -133,7 +136,7 @@ describe('height driver', () => {
   it('never signs against a vote remembered before a restart, and does not vote at a height below its sign state', () => {
     const memory: ConsensusMemory = { height: 1, votes: { '0/prevote': 'other-block' }, lock: { round: 0, lockedRound: -1, lockedId: null, validRound: -1, validId: null } }
     const h = new Harness(leader, genesis, memory)
-    const ready = h.feed({ type: 'round-ready', queryIdHex: 'q', record: record('q'), submitter: 'client', anchorHeight: 0 })
+    const ready = h.feed({ type: 'query', message: query(validators[2]) })
     const [prop] = ofType(ready.effects, 'publish-proposal')
     h.feed({ type: 'message', message: proposal(leader, 1, 0, prop.block, 'block-1') })
     const effects = h.feed({ type: 'validated', height: 1, id: 'block-1', valid: true }).effects
@@ -141,7 +144,7 @@ describe('height driver', () => {
     expect(ofType(effects, 'note').some(n => n.level === 'error' && /refusing to sign/.test(n.text))).toBe(true)
 
     const ahead = new Harness(validators[0], genesis, { ...memory, height: 9 })
-    const notes = ofType(ahead.feed({ type: 'round-ready', queryIdHex: 'q', record: record('q'), submitter: 'client', anchorHeight: 0 }).effects, 'note')
+    const notes = ofType(ahead.feed({ type: 'query', message: query(validators[2]) }).effects, 'note')
     expect(notes.some(n => /not voting at height 1/.test(n.text))).toBe(true)
     expect(ahead.driver.round).toBeUndefined()
   })
@@ -153,26 +156,22 @@ describe('height driver', () => {
     expect(ofType(h.feed({ type: 'message', message: vote(validators[0], 2, 'prevote', 0, null) }).effects, 'sync')).toHaveLength(1)
   })
 
-  it('a committed block drops its records from the pool and admitted Joins', () => {
+  it('a committed block drops the queries it ordered from the pool, and they are not pooled again', () => {
     const h = new Harness(validators[1])
-    h.feed({ type: 'round-ready', queryIdHex: toHex(record('a').queryId), record: record('a'), submitter: 'client', anchorHeight: 0 })
-    h.feed({ type: 'round-ready', queryIdHex: toHex(record('b').queryId), record: record('b'), submitter: 'client', anchorHeight: 0 })
-    expect(h.driver.readyRounds).toBe(2)
-    const block = { header: { height: 1, prevHash: new Uint8Array(32), recordsRoot: new Uint8Array(32), stateRoot: new Uint8Array(32), time: T0, proposer: utf8(leader), queriesRoot: new Uint8Array(32), roundMessagesRoot: new Uint8Array(32), lastCommitHash: new Uint8Array(0), evidenceHash: new Uint8Array(0) }, records: [record('a')], admissions: [], queries: [], roundMessages: [], evidence: [] }
-    h.feed({ type: 'committed', block, state: { ...genesis, height: 1 } })
-    expect(h.driver.readyRounds).toBe(1)
-    // A round closing late for a query already final is not pooled again.
-    h.feed({ type: 'round-ready', queryIdHex: toHex(record('a').queryId), record: record('a'), submitter: 'client', anchorHeight: 0 })
-    expect(h.driver.readyRounds).toBe(1)
+    const a = query(validators[2])
+    h.feed({ type: 'query', message: a })
+    h.feed({ type: 'query', message: query(validators[2]) })
+    expect(h.driver.pendingQueries).toBe(2)
+    const block = proposeBlock(genesis, [], [], leader, T0, params, [{ idHex: a.idHex, signerId: a.signerId, anchorHeight: 0 }])!
+    h.feed({ type: 'committed', block, state: applyBlock(genesis, block, params) })
+    expect(h.driver.pendingQueries).toBe(1)
+    // A late copy of a query already ordered is not pooled again.
+    expect(h.feed({ type: 'query', message: a }).verdict).toMatchObject({ result: 'IGNORE' })
+    expect(h.driver.pendingQueries).toBe(1)
   })
 
   it('keeps queries waiting to be ordered within bounds per submitter and in all, and proposes them fairly (a flood test)', () => {
     const h = new Harness(leader)
-    let n = 0
-    const query = (from: string, anchorHeight = 0): SignedMessage => {
-      const idHex = toHex(sha256(utf8(`query ${n++}`)))
-      return { id: sha256(utf8(idHex)), idHex, signerId: from, payload: { networkId: new Uint8Array(32), query: { prompt: 'p', anchorHeight, createdAt: 0, nonce: new Uint8Array(0) } }, bytes: new Uint8Array(0) } as unknown as SignedMessage
-    }
     const flooder = validators[3]
     const verdicts = Array.from({ length: queryPoolLimits.maxPendingQueriesPerSubmitter + 200 }, () => h.feed({ type: 'query', message: query(flooder) }).verdict!)
     expect(verdicts.filter(v => v.result === 'ACCEPT')).toHaveLength(queryPoolLimits.maxPendingQueriesPerSubmitter)
