@@ -193,7 +193,7 @@ export class ConsensusRunner {
 
   private onImport (imported: ImportedBlock): void {
     const { block, certificate } = imported
-    this.c.logger.info(`committed block ${block.header!.height} (${block.records.length} record${block.records.length === 1 ? '' : 's'}, ${block.queries.length} quer${block.queries.length === 1 ? 'y' : 'ies'} ordered${block.admissions.length > 0 ? `, ${block.admissions.length} admission(s)` : ''}, round ${certificate.round}, ${certificate.precommits.length} precommits${imported.origin === 'synced' ? ', by sync' : ''})`)
+    this.c.logger.info(`committed block ${block.header!.height} (${block.records.length} record${block.records.length === 1 ? '' : 's'}, ${block.queries.length} quer${block.queries.length === 1 ? 'y' : 'ies'} and ${block.roundMessages.length} round message${block.roundMessages.length === 1 ? '' : 's'} ordered${block.admissions.length > 0 ? `, ${block.admissions.length} admission(s)` : ''}, round ${certificate.round}, ${certificate.precommits.length} precommits${imported.origin === 'synced' ? ', by sync' : ''})`)
     // the commit first: a proposal the next height starts with carries it
     if (this.recordsCommits()) this.takeCommit(certificate, imported.state.jailing?.certifiers)
     this.run({ type: 'committed', block, state: imported.state })

@@ -107,10 +107,11 @@ export class Gossip {
       const queryId = queryIdHexOf(msg.payload)
       // [REJECT] only commits and reveals travel on the round topic
       if (queryId === undefined) return reject('not a round message on the round topic', 'wrong_topic')
+      // Every round message waits for a block to order it (DESIGN §8.6); the pool keeps only its
+      // committees' messages. First, so that a round closing here on this very message finds
+      // it there when the block that records it is built.
+      this.c.consensus.onRoundMessage(msg)
       verdict = this.c.rounds.onRoundMessage(queryId, msg)
-      // Every round message that may count waits for a block to order it (DESIGN §8.6): those
-      // accepted, those that came before their round started here, and those that prove cheating.
-      if (verdict.result === 'ACCEPT' || verdict.code === 'round_unknown' || verdict.code === 'equivocation' || verdict.code === 'bad_opening') this.c.consensus.onRoundMessage(msg)
     }
     if (verdict.result === 'ACCEPT') this.c.publisher.keep(msg)
     return verdict
