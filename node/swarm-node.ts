@@ -6,6 +6,7 @@ import type { Genesis } from '../protocol/genesis.js'
 import { asBytes, toHex } from '../protocol/hash.js'
 import type { LightProofResult } from '../protocol/bft/light-client.js'
 import type { LedgerSnapshot } from '../protocol/ledger.js'
+import { censoredBy } from '../protocol/byzantine.js'
 import type { Agent } from './agents/agent.js'
 import { Chain } from './chain.js'
 import type { ImportedBlock } from './chain.js'
@@ -196,7 +197,7 @@ export class SwarmNode extends EventTarget {
       logger: logger.forComponent('consensus'),
       now,
       metrics: metrics?.consensus
-    })
+    }, { censor: init.byzantine === 'censor' ? censoredBy(self) : undefined })
     const rounds = new RoundRunner({ self, networkId: asBytes(networkId), genesis: this.genesis, agent: init.agent, chain, consensus, views, store, fetcher, publisher, logger: logger.forComponent('round'), now, metrics: metrics?.rounds }, { byzantine: init.byzantine })
     await rounds.open()
     chain.onImport(imported => this.onImport(imported))

@@ -5,6 +5,7 @@ import type { OwnWork } from './round.js'
 import type { RoundSetEffect } from './round-set.js'
 import { Verdict } from './wire/messages.js'
 import type { ComparisonBody, Payload } from './wire/messages.js'
+import type { SignedMessage } from './wire/envelope.js'
 
 /**
  * Byzantine behaviours for tests, fault-injection clusters and the simulator (DESIGN §5), as
@@ -12,12 +13,19 @@ import type { ComparisonBody, Payload } from './wire/messages.js'
  * never reveals; `equivocate` publishes a second, different commitment after each commit; `spam`
  * publishes junk round messages for made-up queries alongside each message; `forge` commits to and
  * reveals forged verdicts instead of its agent's — a made-up id among the answers it saw and the
- * same pair repeated, "X beats each rival", to make X the winner (DESIGN §8.1). (A copycat is an
- * agent, not a filter: it answers with the first answer it sees revealed — too late to commit.)
+ * same pair repeated, "X beats each rival", to make X the winner (DESIGN §8.1); `censor`, as a
+ * proposer, leaves every rival's answer commits and reveals out of its blocks, to make its own
+ * answer the only candidate (DESIGN §8.6; `censoredBy`). (A copycat is an agent, not a filter: it
+ * answers with the first answer it sees revealed — too late to commit.)
  */
-export type ByzantineBehaviour = 'withhold' | 'equivocate' | 'spam' | 'forge'
+export type ByzantineBehaviour = 'withhold' | 'equivocate' | 'spam' | 'forge' | 'censor'
 
-export const byzantineBehaviours: ByzantineBehaviour[] = ['withhold', 'equivocate', 'spam', 'forge']
+export const byzantineBehaviours: ByzantineBehaviour[] = ['withhold', 'equivocate', 'spam', 'forge', 'censor']
+
+/** What a `censor` proposer leaves out of its blocks: every other answerer's answer commits and reveals. */
+export function censoredBy (self: string): (message: SignedMessage) => boolean {
+  return m => m.signerId !== self && (m.payload.answerCommit !== undefined || m.payload.answerReveal !== undefined)
+}
 
 /** Forged verdicts and their salt, kept by the shell from the commitment to the reveal. */
 export interface ForgedComparison { body: ComparisonBody, salt: Bytes }
@@ -46,6 +54,8 @@ export function misbehave (behaviour: ByzantineBehaviour | undefined, effect: Ro
   switch (behaviour) {
     case 'withhold':
       return { keep: p.answerReveal === undefined && p.comparisonReveal === undefined, extra: [] }
+    case 'censor': // a proposer's misbehaviour (censoredBy): its round messages are honest
+      return { keep: true, extra: [] }
     case 'equivocate':
       if (p.answerCommit !== undefined) return { keep: true, extra: [{ ...p, answerCommit: { ...p.answerCommit, commitment: random32() } }] }
       if (p.comparisonCommit !== undefined) return { keep: true, extra: [{ ...p, comparisonCommit: { ...p.comparisonCommit, commitment: random32() } }] }

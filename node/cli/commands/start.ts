@@ -42,7 +42,7 @@ agent, and serve the HTTP API. Stops cleanly on Ctrl-C (SIGINT) or SIGTERM.
   --retention-blocks N    keep the data of the last N blocks and prune older: messages, query views,
                           blocks (not epoch boundaries: light clients step through them); at least
                           ${MIN_RETENTION_BLOCKS}. Default 0: keep everything (new nodes sync blocks from the genesis)
-  --byzantine KIND        misbehave on purpose, for fault-injection: withhold, equivocate, spam or forge
+  --byzantine KIND        misbehave on purpose, for fault-injection: withhold, equivocate, spam, forge or censor
   --clock-offset-ms MS    run this node's protocol clock MS ahead (negative: behind) of the machine's,
                           for clock-skew faults (default 0; at most ±1 hour)
 
