@@ -1,5 +1,6 @@
 import { equalBytes, fromHex, toHex } from './hash.js'
 import type { Bytes } from './hash.js'
+import { revealSlackMs } from './bft/block-time.js'
 import { drawCommittees } from './committee.js'
 import type { ProtocolParams } from './genesis.js'
 import { assignPairs } from './pairs.js'
@@ -122,6 +123,9 @@ export interface RoundState {
     comparison?: { body: ComparisonBody, salt: Bytes }
     answerRevealed: boolean
     comparisonRevealed: boolean
+    /** when its reveal may go out: at once if everyone committed, else `revealSlackMs` after the commit deadline */
+    answerRevealAt?: number
+    comparisonRevealAt?: number
   }
   outcome?: RoundOutcome
 }
@@ -136,8 +140,9 @@ export interface RoundStep {
 export function startRound (init: RoundInit, now: number): RoundStep {
   const q = init.query.payload.query!
   const p = init.params
+  // A reveal phase that opens by its deadline starts revealSlackMs late (DESIGN §8.6): its length is kept.
   const answerCommit = roundClockStart(init.start, p) + p.answerCommitMs
-  const answerReveal = answerCommit + p.answerRevealMs
+  const answerReveal = answerCommit + revealSlackMs + p.answerRevealMs
   const comparing = answerReveal + p.compareCommitMs
   const committees = drawCommittees(init.start.seed, init.table, p.answerers, p.rankers)
   const state: RoundState = {
@@ -148,7 +153,7 @@ export function startRound (init: RoundInit, now: number): RoundStep {
     answerers: committees.answerers,
     rankers: committees.rankers,
     phase: 'answering',
-    deadlines: { answering: answerCommit, 'answer-reveal': answerReveal, comparing, 'comparison-reveal': comparing + p.compareRevealMs },
+    deadlines: { answering: answerCommit, 'answer-reveal': answerReveal, comparing, 'comparison-reveal': comparing + revealSlackMs + p.compareRevealMs },
     answerCommits: new Map(),
     answerReveals: new Map(),
     comparisonCommits: new Map(),
@@ -316,14 +321,17 @@ function advance (state: RoundState, now: number, actions: RoundAction[]): void 
   for (;;) {
     const phase = state.phase
     if (phase === 'answering') {
-      if (!(state.answerers.every(n => state.answerCommits.has(n)) || now >= state.deadlines.answering)) break
+      const everyone = state.answerers.every(n => state.answerCommits.has(n))
+      if (!(everyone || now >= state.deadlines.answering)) break
       state.phase = 'answer-reveal'
+      // Nobody is left to copy a reveal once everyone has committed; otherwise wait out the slack.
+      state.own.answerRevealAt = everyone ? now : state.deadlines.answering + revealSlackMs
+    } else if (phase === 'answer-reveal') {
       const own = state.own.answer
-      if (own !== undefined && state.answerCommits.has(state.init.self) && !state.own.answerRevealed) {
+      if (own !== undefined && state.answerCommits.has(state.init.self) && !state.own.answerRevealed && now >= (state.own.answerRevealAt ?? now)) {
         state.own.answerRevealed = true
         actions.push(publish(state, { answerReveal: { queryId: state.queryId, answer: own.text, salt: own.salt } }))
       }
-    } else if (phase === 'answer-reveal') {
       if (!(allRevealed(state.answerCommits, state.answerReveals, state.invalid) || now >= state.deadlines['answer-reveal'])) break
       const seen = candidateIdsSeen(state)
       if (seen.length < 2) {
@@ -346,14 +354,16 @@ function advance (state: RoundState, now: number, actions: RoundAction[]): void 
         }
       }
     } else if (phase === 'comparing') {
-      if (!(state.rankers.every(n => state.comparisonCommits.has(n)) || now >= state.deadlines.comparing)) break
+      const everyone = state.rankers.every(n => state.comparisonCommits.has(n))
+      if (!(everyone || now >= state.deadlines.comparing)) break
       state.phase = 'comparison-reveal'
+      state.own.comparisonRevealAt = everyone ? now : state.deadlines.comparing + revealSlackMs
+    } else if (phase === 'comparison-reveal') {
       const own = state.own.comparison
-      if (own !== undefined && state.comparisonCommits.has(state.init.self) && !state.own.comparisonRevealed) {
+      if (own !== undefined && state.comparisonCommits.has(state.init.self) && !state.own.comparisonRevealed && now >= (state.own.comparisonRevealAt ?? now)) {
         state.own.comparisonRevealed = true
         actions.push(publish(state, { comparisonReveal: { queryId: state.queryId, body: own.body, salt: own.salt } }))
       }
-    } else if (phase === 'comparison-reveal') {
       if (!(allRevealed(state.comparisonCommits, state.comparisonReveals, state.invalid) || now >= state.deadlines['comparison-reveal'])) break
       finish(state, actions)
       break
@@ -361,7 +371,13 @@ function advance (state: RoundState, now: number, actions: RoundAction[]): void 
       break
     }
   }
-  if (state.phase !== 'done') actions.push({ type: 'wake-at', at: state.deadlines[state.phase] })
+  if (state.phase !== 'done') {
+    // a reveal held back for the slack comes due before the phase's deadline
+    const revealAt = state.phase === 'answer-reveal' && !state.own.answerRevealed && state.own.answer !== undefined
+      ? state.own.answerRevealAt
+      : state.phase === 'comparison-reveal' && !state.own.comparisonRevealed && state.own.comparison !== undefined ? state.own.comparisonRevealAt : undefined
+    actions.push({ type: 'wake-at', at: revealAt !== undefined && revealAt > now ? Math.min(revealAt, state.deadlines[state.phase]) : state.deadlines[state.phase] })
+  }
 }
 
 function finish (state: RoundState, actions: RoundAction[]): void {

@@ -8,6 +8,7 @@ import { nodeIdFromBytes } from '../record.js'
 import type { RoundState } from '../round.js'
 import type { ReputationEntry } from '../reputation.js'
 import { admissionParamsOf, joinFault } from '../admission.js'
+import { blockTimeBounds } from './block-time.js'
 import { checkAccountability } from '../jailing.js'
 import { encodeRoundRecord } from '../wire/codec.js'
 import type { SignedMessage } from '../wire/envelope.js'
@@ -32,13 +33,7 @@ export interface BlockCheckContext {
   clock?: { now: number, fresh: boolean }
 }
 
-/**
- * Proposer-based timestamps, as CometBFT's PBTS: a validator prevotes for a freshly proposed block
- * only if its time is no more than PRECISION ahead of its own clock and no more than PRECISION +
- * MESSAGE_DELAY behind it. Round deadlines count in block time, so a proposer can move them by
- * at most these bounds (a deadline is 5–30 s by default).
- */
-export const blockTimeBounds = { precisionMs: 1_000, messageDelayMs: 3_000 } as const
+export { blockTimeBounds } from './block-time.js'
 
 /** Why a proposed block is invalid: one code per rule (metric labels), the reason says more. */
 export type BlockCheckCode =

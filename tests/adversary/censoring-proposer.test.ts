@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { drawTask } from '../../protocol/agents/tasks.js'
 import { checkProposedBlock } from '../../protocol/bft/block-check.js'
+import { blockTimeBounds, revealSlackMs } from '../../protocol/bft/block-time.js'
 import type { BlockCheckContext } from '../../protocol/bft/block-check.js'
 import type { Genesis } from '../../protocol/genesis.js'
 import { sha256, toHex, utf8 } from '../../protocol/hash.js'
@@ -83,5 +84,24 @@ describe('a censoring proposer (DESIGN §8.6)', async () => {
     const elsewhere = { messageId: commit.id, queryId: sha256(utf8('another query')) }
     expect(checkProposedBlock(buildBlock(state, [], proposer, soon, genesis.params, [], [], { roundMessages: [elsewhere] }), ctx(state))).toMatchObject({ valid: false, code: 'not_ordered' })
     expect(toHex(honest.queryId)).toBe(round.queryIdHex)
+  })
+})
+
+describe('a copycat helped by a backdating proposer (DESIGN §8.6)', () => {
+  it('sees no honest reveal until no block dated before the commit deadline can be fresh to an honest validator', async () => {
+    const h = await RoundHarness.create(['ada', 'bo', 'cy', 'dee'], { answerers: 4, rankers: 4 })
+    // The copycat: an answerer that never commits on its own, waiting to copy a reveal.
+    h.nodes[3].silent = true
+    await h.run(drawTask(new HashStream(sha256(utf8('copycat')))).prompt)
+    const round = h.nodes[0].state!
+    const deadline = round.deadlines.answering
+    expect(round.own.answerRevealAt).toBe(deadline + revealSlackMs)
+    // A block dated before the deadline, proposed when the first reveal is out, is stale to every
+    // honest validator (PBTS): the copycat's commit could only be ordered late.
+    const staleBefore = (round.own.answerRevealAt! - blockTimeBounds.precisionMs) - blockTimeBounds.precisionMs - blockTimeBounds.messageDelayMs
+    expect(staleBefore).toBeGreaterThanOrEqual(deadline)
+    // and the honest answers still count: revealed within the (longer) reveal phase
+    expect(round.answerReveals.size).toBe(3)
+    expect(round.outcome!.candidates.length).toBeGreaterThan(0)
   })
 })

@@ -78,7 +78,12 @@ export class RoundHarness {
     const id = query.idHex
     await this.begin(query)
     while (this.nodes.some(n => n.state!.phase !== 'done')) {
-      const next = Math.min(...this.nodes.filter(n => n.state!.phase !== 'done').map(n => n.state!.deadlines[n.state!.phase as 'answering']))
+      // the next deadline, or a reveal held back for the slack after a commit deadline (DESIGN §8.6)
+      const next = Math.min(...this.nodes.filter(n => n.state!.phase !== 'done').map(n => {
+        const s = n.state!
+        const held = s.phase === 'answer-reveal' && !s.own.answerRevealed ? s.own.answerRevealAt : s.phase === 'comparison-reveal' && !s.own.comparisonRevealed ? s.own.comparisonRevealAt : undefined
+        return held !== undefined && held > this.now ? Math.min(held, s.deadlines[s.phase as 'answering']) : s.deadlines[s.phase as 'answering']
+      }))
       this.now = Math.max(this.now, next)
       for (const node of this.nodes) this.queue.push({ node, event: { type: 'tick', queryIdHex: id } })
       await this.drain()
