@@ -146,12 +146,27 @@ export class Chain {
       epochBlocks: this.c.genesis.params.bft.epochBlocks,
       head: this.state.height,
       step: async height => {
-        const certified = await this.c.store.getCertifiedBlock(height)
-        if (certified?.certificate === undefined) return undefined
-        const ledger = (await this.c.store.getLedgerAt(height)) ?? await this.replayLedger(height)
-        return ledger === undefined ? undefined : { certificate: certified.certificate, ledger }
+        const found = await this.certifiedLedger(height)
+        return found === undefined ? undefined : { certificate: found.certificate, ledger: JSON.parse(new TextDecoder().decode(found.ledgerJson)) as LedgerSnapshot }
       }
     })
+  }
+
+  /**
+   * Block `height`'s commit certificate and the JSON ledger after it, if this node can give them
+   * (a light proof's step, a state sync's step or snapshot): from the stored block and ledger, the
+   * ledger rebuilt by replaying stored blocks, or what state sync verified when this node started
+   * from a snapshot (it holds no block below it). Read-only.
+   */
+  async certifiedLedger (height: number): Promise<{ certificate: CommitCertificate, ledgerJson: Uint8Array } | undefined> {
+    if (height > this.state.height) return undefined
+    const certificate = (await this.c.store.getCertifiedBlock(height))?.certificate
+    if (certificate === undefined) return await this.c.store.getLightStep(height)
+    const stored = await this.c.store.getLedgerAtBytes(height)
+    if (stored !== undefined) return { certificate, ledgerJson: stored }
+    const replayed = await this.replayLedger(height)
+    if (replayed !== undefined) return { certificate, ledgerJson: new TextEncoder().encode(JSON.stringify(replayed)) }
+    return await this.c.store.getLightStep(height)
   }
 
   private async replayLedger (height: number): Promise<LedgerSnapshot | undefined> {

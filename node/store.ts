@@ -1,7 +1,9 @@
 import { Level } from 'level'
 import type { CertifiedBlock } from '../protocol/wire/messages.js'
-import { CertifiedBlock as CertifiedBlockCodec } from '../protocol/wire/messages.js'
+import { CertifiedBlock as CertifiedBlockCodec, SnapshotStep as SnapshotStepCodec } from '../protocol/wire/messages.js'
+import type { CommitCertificate } from '../protocol/wire/messages.js'
 import { ANCHOR_WINDOW } from '../protocol/ledger.js'
+import { asBytes } from '../protocol/hash.js'
 import type { LedgerSnapshot } from '../protocol/ledger.js'
 
 /**
@@ -17,6 +19,9 @@ import type { LedgerSnapshot } from '../protocol/ledger.js'
  *   own/<queryId>       this node's answer and verdicts in a round, with their salts (written before the commitment is published)
  *   mh/<height>/<id>    the chain height a message was stored at (empty value): retention prunes messages by it
  *   meta/prunedBelow    retention: the data of heights below this one are pruned (node/retention.ts)
+ *   light/<height>      a certified header and the ledger after it, verified by state sync (SnapshotStep bytes):
+ *                       the epoch boundaries below the snapshot and the snapshot itself, whose blocks this node never held
+ *   meta/stateSyncBase  the height of the snapshot this node started from (node/state-sync.ts); absent: from the genesis
  * A committed block, its certificate, the finality index, the query views and the ledger state
  * go in one batch written with sync: true: after kill -9 the node has all of a block or none.
  */
@@ -73,6 +78,7 @@ type BatchOp = { type: 'put', key: string, value: Uint8Array } | { type: 'del', 
 const pad = (h: number): string => String(h).padStart(12, '0')
 const heightKey = (h: number): string => `ledger/at/${pad(h)}`
 const blockKey = (h: number): string => `block/${pad(h)}`
+const lightKey = (h: number): string => `light/${pad(h)}`
 /** A message's arrival index: its id under the height the chain was at when it was stored. */
 const arrivalKey = (h: number, idHex: string): string => `mh/${pad(h)}/${idHex}`
 const EMPTY = new Uint8Array(0)
@@ -204,6 +210,43 @@ export class NodeStore {
 
   async getLedgerAt (height: number): Promise<LedgerSnapshot | undefined> {
     return this.getJson<LedgerSnapshot>(heightKey(height))
+  }
+
+  /** The stored JSON of the ledger after `height`, as it is (state sync serves these bytes). */
+  async getLedgerAtBytes (height: number): Promise<Uint8Array | undefined> {
+    return this.db.get(heightKey(height))
+  }
+
+  /** A certified header and the ledger after it that state sync verified (`light/`), if held. */
+  async getLightStep (height: number): Promise<{ certificate: CommitCertificate, ledgerJson: Uint8Array } | undefined> {
+    const bytes = await this.db.get(lightKey(height))
+    if (bytes === undefined) return undefined
+    const step = SnapshotStepCodec.decode(bytes)
+    return step.certificate === undefined ? undefined : { certificate: step.certificate, ledgerJson: step.ledger }
+  }
+
+  /**
+   * Start from a verified snapshot (node/state-sync.ts), in one synced batch: the ledger after
+   * its block as the ledger state and as that height's anchor, the verified steps (`light/`, so
+   * this node can serve light proofs and state sync in turn), and where it started. Blocks below
+   * it are never held here: nothing below it is left for retention to prune.
+   */
+  async installSnapshot (ledger: LedgerSnapshot, ledgerJson: Uint8Array, steps: ReadonlyArray<{ height: number, certificate: CommitCertificate, ledgerJson: Uint8Array }>): Promise<void> {
+    const ops: BatchOp[] = [
+      { type: 'put', key: 'ledger/state', value: ledgerJson },
+      { type: 'put', key: heightKey(ledger.height), value: ledgerJson },
+      { type: 'put', key: 'meta/stateSyncBase', value: json(ledger.height) },
+      { type: 'put', key: 'meta/prunedBelow', value: json(Math.max(ledger.height, await this.prunedBelow())) }
+    ]
+    for (const s of steps) ops.push({ type: 'put', key: lightKey(s.height), value: SnapshotStepCodec.encode({ certificate: s.certificate, ledger: asBytes(s.ledgerJson), offset: 0, ledgerBytes: s.ledgerJson.length }) })
+    await this.db.batch(ops, { sync: true })
+    this.height = ledger.height
+  }
+
+  /** The lowest height from which this store holds every block up to its head (retention and state sync leave fewer). */
+  async firstContiguousBlock (): Promise<number> {
+    const base = await this.getMeta<number>('stateSyncBase')
+    return Math.max(1, await this.prunedBelow(), base === undefined ? 0 : base + 1)
   }
 
   /** The durable commit of a block: block and certificate, finality index, views, ledger state; synced. */

@@ -28,8 +28,12 @@ import { Retention } from './retention.js'
 import { RoundRunner } from './round-runner.js'
 import type { ByzantineBehaviour } from './round-runner.js'
 import { SignStateFile } from './sign-state.js'
+import { StateSync } from './state-sync.js'
+import type { StateSyncInit, StateSyncOutcome } from './state-sync.js'
+import { offeredSnapshotHeight } from '../protocol/bft/state-sync.js'
+import { multiaddr } from '@multiformats/multiaddr'
 import { SubmissionMeter } from '../protocol/submission.js'
-import { NodeStore } from './store.js'
+import { LEDGER_HISTORY, NodeStore } from './store.js'
 import type { QueryView } from './store.js'
 import { serveSync } from './sync.js'
 import { Upkeep } from './upkeep.js'
@@ -58,11 +62,17 @@ export interface SwarmNodeInit {
   metrics?: boolean
   /**
    * Keep the data of the last this many blocks and prune older (node/retention.ts); unset or 0:
-   * keep everything (the default: until nodes join from state snapshots, a new node replays
-   * blocks from the genesis, so a network needs nodes that keep them). The CLI refuses values
-   * below MIN_RETENTION_BLOCKS; tests use small ones.
+   * keep everything (the default). A node far behind starts from a peer's state snapshot
+   * (`stateSync`), so a network of pruning nodes still brings new nodes up. The CLI refuses
+   * values below MIN_RETENTION_BLOCKS; tests use small ones.
    */
   retentionBlocks?: number
+  /**
+   * Start from a peer's state snapshot when a bootstrap peer is far ahead (node/state-sync.ts;
+   * defaults in defaultStateSyncInit); false: always replay blocks. Only at start, and only with
+   * bootstrap peers.
+   */
+  stateSync?: StateSyncInit | false
 }
 
 export interface NodeStatus {
@@ -118,6 +128,8 @@ export class SwarmNode extends EventTarget {
   private stopped = false
   /** Prometheus metrics (GET /metrics), unless turned off */
   readonly metrics?: NodeMetrics
+  /** What state sync did at start (undefined: not tried: turned off, or no bootstrap peers) */
+  stateSyncOutcome?: StateSyncOutcome
 
   constructor (init: SwarmNodeInit) {
     super()
@@ -174,6 +186,12 @@ export class SwarmNode extends EventTarget {
     const self = this.peerId
     const base = { networkId, networkIdHex, store, logger: this.log }
     const fetcher = new MessageFetcher({ ...base, host })
+    // before the chain loads the ledger: state sync may replace it
+    if (init.stateSync !== false && (init.bootstrap?.length ?? 0) > 0) {
+      await dialBootstrap(host, init.bootstrap ?? [], this.log)
+      this.stateSyncOutcome = await new StateSync({ host, genesis: this.genesis, store, peers: () => fetcher.somePeers(), logger: this.log }, init.stateSync).run()
+      if (!this.stateSyncOutcome.synced) this.log.info(`no state sync (${this.stateSyncOutcome.reason}): catching up by blocks`)
+    }
     const views = new QueryViews({ store, fetcher, logger: this.log, now })
     const chain = await Chain.open({ store, genesis: this.genesis, networkId, views, logger: this.log })
     const publisher = new Publisher({ host, privateKey: init.privateKey, networkIdHex, store, logger: this.log })
@@ -209,7 +227,19 @@ export class SwarmNode extends EventTarget {
     this.running = { host, fetcher, signState, chain, views, publisher, consensus, rounds, gossip, intake, upkeep, retention }
 
     gossip.start()
-    await serveSync(host, networkIdHex, { store, height: () => chain.height, headHash: () => toHex(chain.current.lastBlockHash), consensusMessages: h => consensus.messagesOfHeight(h), logger: this.log })
+    await serveSync(host, networkIdHex, {
+      store,
+      height: () => chain.height,
+      headHash: () => toHex(chain.current.lastBlockHash),
+      consensusMessages: h => consensus.messagesOfHeight(h),
+      snapshots: {
+        epochBlocks: this.genesis.params.bft.epochBlocks,
+        head: () => chain.height,
+        offered: async () => offeredSnapshotHeight(chain.height, await store.firstContiguousBlock(), LEDGER_HISTORY),
+        step: async h => chain.certifiedLedger(h)
+      },
+      logger: this.log
+    })
     consensus.start()
     await upkeep.start()
     await intake.resumePending()
@@ -312,6 +342,17 @@ export class SwarmNode extends EventTarget {
     if (view.status === 'pending') return { ...view, phase: rounds.phaseOf(id) ?? (this.parts.chain.current.ordered.has(id) ? view.phase : 'ordering'), ...rounds.committeesOf(id) }
     return view
   }
+}
+
+/** Dial the bootstrap peers (state sync asks them before anything else runs); unreachable ones are skipped. */
+async function dialBootstrap (host: SwarmHost, bootstrap: string[], log: Logger): Promise<void> {
+  await Promise.all(bootstrap.map(async address => {
+    try {
+      await host.dial(multiaddr(address), { signal: AbortSignal.timeout(5_000) })
+    } catch (err) {
+      log.debug(`bootstrap ${address} not reachable: ${(err as Error).message}`)
+    }
+  }))
 }
 
 function truncate (text: string): string {

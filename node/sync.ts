@@ -10,6 +10,8 @@ import { CertifiedBlock as CertifiedBlockCodec } from '../protocol/wire/messages
 import type { CertifiedBlock, SyncRequest, SyncResponse } from '../protocol/wire/messages.js'
 import type { SwarmHost } from './host.js'
 import type { Logger } from './logger.js'
+import { answerSnapshot } from './snapshot-server.js'
+import type { SnapshotSource } from './snapshot-server.js'
 import type { NodeStore } from './store.js'
 
 /**
@@ -36,7 +38,7 @@ export const RATE_LIMITED = 'rate limited'
 
 /** One request answered (or refused), for metrics and tests. */
 export interface SyncServed {
-  kind: 'status' | 'blocks' | 'messages' | 'consensus' | 'rate_limited' | 'bad_request'
+  kind: 'status' | 'blocks' | 'messages' | 'consensus' | 'snapshot' | 'rate_limited' | 'bad_request'
   peer: string
   /** blocks or envelopes in the response */
   items: number
@@ -50,6 +52,8 @@ export interface SyncServerComponents {
   headHash: () => string
   /** proposals and votes held for a height being decided (vote catch-up) */
   consensusMessages: (height: number) => Uint8Array[]
+  /** state snapshots and the light steps to them (node/snapshot-server.ts); unset: none offered */
+  snapshots?: SnapshotSource
   logger: Logger
   /** told of every request served or refused */
   observe?: (served: SyncServed) => void
@@ -113,6 +117,7 @@ function requestKind (req: SyncRequest): SyncServed['kind'] {
   if (req.status !== undefined) return 'status'
   if (req.blocks !== undefined) return 'blocks'
   if (req.consensus !== undefined) return 'consensus'
+  if (req.snapshot !== undefined) return 'snapshot'
   return 'messages'
 }
 
@@ -123,7 +128,7 @@ const varintBytes = (n: number): number => n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0
  * Encoded bytes of a response carrying `items` (their sizes) as a repeated bytes-or-message
  * field inside the response's one field: a tag and a length for the outer field, and for each item.
  */
-class ResponseSize {
+export class ResponseSize {
   private inner = 0
   constructor (private readonly max: number) {}
   /** whether an item of `length` bytes still fits */
@@ -141,8 +146,12 @@ class ResponseSize {
 }
 
 async function answer (req: SyncRequest, c: SyncServerComponents, opts: Required<SyncServerInit>): Promise<{ response: SyncResponse, items: number }> {
-  if (req.status !== undefined) return { response: { status: { height: c.height(), headHash: fromHex(c.headHash()) } }, items: 0 }
+  if (req.status !== undefined) return { response: { status: { height: c.height(), headHash: fromHex(c.headHash()), snapshotHeight: await c.snapshots?.offered() ?? 0 } }, items: 0 }
   const size = new ResponseSize(opts.maxResponseBytes)
+  if (req.snapshot !== undefined) {
+    if (c.snapshots === undefined) return { response: { error: 'no snapshots served here' }, items: 0 }
+    return await answerSnapshot(req.snapshot, c.snapshots, size, opts.maxResponseBytes)
+  }
   if (req.blocks !== undefined) {
     const blocks: CertifiedBlock[] = []
     const max = Math.min(req.blocks.max === 0 ? opts.maxBlocksPerResponse : req.blocks.max, opts.maxBlocksPerResponse)

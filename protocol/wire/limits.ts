@@ -259,15 +259,27 @@ export function checkCommitCertificate (c: CommitCertificate): void {
 }
 
 export function checkSyncRequest (r: SyncRequest): void {
-  limit([r.status, r.blocks, r.messages, r.consensus].filter(x => x !== undefined).length === 1, 'sync request must carry exactly one request')
+  limit([r.status, r.blocks, r.messages, r.consensus, r.snapshot].filter(x => x !== undefined).length === 1, 'sync request must carry exactly one request')
   if (r.blocks !== undefined) limit(isSafeUint(r.blocks.fromHeight), 'blocks.fromHeight must be a safe integer')
   if (r.consensus !== undefined) limit(isSafeUint(r.consensus.height), 'consensus.height must be a safe integer')
   if (r.messages !== undefined) limit(r.messages.ids.every(isHash), 'message ids must be 32 bytes')
+  if (r.snapshot !== undefined) {
+    const s = r.snapshot
+    limit(isSafeUint(s.from) && isSafeUint(s.to) && isSafeUint(s.offset), 'snapshot heights and offset must be safe integers')
+    limit(s.to > s.from, 'snapshot.to must be above snapshot.from')
+  }
 }
 
 export function checkSyncResponse (r: SyncResponse): void {
-  limit([r.status, r.blocks, r.messages, r.error].filter(x => x !== undefined).length === 1, 'sync response must carry exactly one response')
-  if (r.status !== undefined) limit(isSafeUint(r.status.height) && (r.status.headHash.length === 0 || isHash(r.status.headHash)), 'bad status response')
+  limit([r.status, r.blocks, r.messages, r.error, r.snapshot].filter(x => x !== undefined).length === 1, 'sync response must carry exactly one response')
+  if (r.status !== undefined) limit(isSafeUint(r.status.height) && isSafeUint(r.status.snapshotHeight) && r.status.snapshotHeight <= r.status.height && (r.status.headHash.length === 0 || isHash(r.status.headHash)), 'bad status response')
+  if (r.snapshot !== undefined) {
+    for (const step of r.snapshot.steps) {
+      limit(step.certificate !== undefined, 'snapshot step needs a certificate')
+      checkCommitCertificate(step.certificate as CommitCertificate)
+      limit(isSafeUint(step.offset) && isSafeUint(step.ledgerBytes) && step.offset + step.ledger.length <= step.ledgerBytes, 'snapshot step slice must lie inside its ledger')
+    }
+  }
   if (r.blocks !== undefined) {
     for (const cb of r.blocks.blocks) {
       limit(cb.block !== undefined && cb.certificate !== undefined, 'certified block needs block and certificate')

@@ -4874,11 +4874,147 @@ export namespace ConsensusRequest {
   }
 }
 
+export interface SnapshotRequest {
+  from: number
+  to: number
+  offset: number
+}
+
+export namespace SnapshotRequest {
+  let _codec: Codec<SnapshotRequest>
+
+  export const codec = (): Codec<SnapshotRequest> => {
+    if (_codec == null) {
+      _codec = message<SnapshotRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.from != null && obj.from !== 0)) {
+          w.uint32(8)
+          w.uint64Number(obj.from)
+        }
+
+        if ((obj.to != null && obj.to !== 0)) {
+          w.uint32(16)
+          w.uint64Number(obj.to)
+        }
+
+        if ((obj.offset != null && obj.offset !== 0)) {
+          w.uint32(24)
+          w.uint64Number(obj.offset)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          from: 0,
+          to: 0,
+          offset: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.from = reader.uint64Number()
+              break
+            }
+            case 2: {
+              obj.to = reader.uint64Number()
+              break
+            }
+            case 3: {
+              obj.offset = reader.uint64Number()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.from`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.to`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.offset`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SnapshotRequestFromFieldEvent {
+    field: '$.from'
+    value: number
+  }
+
+  export interface SnapshotRequestToFieldEvent {
+    field: '$.to'
+    value: number
+  }
+
+  export interface SnapshotRequestOffsetFieldEvent {
+    field: '$.offset'
+    value: number
+  }
+
+  export function encode (obj: Partial<SnapshotRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SnapshotRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotRequest>): SnapshotRequest {
+    return decodeMessage(buf, SnapshotRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotRequest>): Generator<SnapshotRequestFromFieldEvent | SnapshotRequestToFieldEvent | SnapshotRequestOffsetFieldEvent> {
+    return streamMessage(buf, SnapshotRequest.codec(), opts)
+  }
+}
+
 export interface SyncRequest {
   status?: StatusRequest
   blocks?: BlocksRequest
   messages?: MessagesRequest
   consensus?: ConsensusRequest
+  snapshot?: SnapshotRequest
 }
 
 export namespace SyncRequest {
@@ -4893,25 +5029,36 @@ export namespace SyncRequest {
 
         obj = { ...obj }
 
+        if (obj.snapshot != null) {
+          obj.consensus = undefined
+          obj.messages = undefined
+          obj.blocks = undefined
+          obj.status = undefined
+        }
+
         if (obj.consensus != null) {
+          obj.snapshot = undefined
           obj.messages = undefined
           obj.blocks = undefined
           obj.status = undefined
         }
 
         if (obj.messages != null) {
+          obj.snapshot = undefined
           obj.consensus = undefined
           obj.blocks = undefined
           obj.status = undefined
         }
 
         if (obj.blocks != null) {
+          obj.snapshot = undefined
           obj.consensus = undefined
           obj.messages = undefined
           obj.status = undefined
         }
 
         if (obj.status != null) {
+          obj.snapshot = undefined
           obj.consensus = undefined
           obj.messages = undefined
           obj.blocks = undefined
@@ -4935,6 +5082,11 @@ export namespace SyncRequest {
         if (obj.consensus != null) {
           w.uint32(34)
           ConsensusRequest.codec().encode(obj.consensus, w)
+        }
+
+        if (obj.snapshot != null) {
+          w.uint32(42)
+          SnapshotRequest.codec().encode(obj.snapshot, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -4973,6 +5125,12 @@ export namespace SyncRequest {
               })
               break
             }
+            case 5: {
+              obj.snapshot = SnapshotRequest.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.snapshot
+              })
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -4980,25 +5138,36 @@ export namespace SyncRequest {
           }
         }
 
+        if (obj.snapshot != null) {
+          delete obj.consensus
+          delete obj.messages
+          delete obj.blocks
+          delete obj.status
+        }
+
         if (obj.consensus != null) {
+          delete obj.snapshot
           delete obj.messages
           delete obj.blocks
           delete obj.status
         }
 
         if (obj.messages != null) {
+          delete obj.snapshot
           delete obj.consensus
           delete obj.blocks
           delete obj.status
         }
 
         if (obj.blocks != null) {
+          delete obj.snapshot
           delete obj.consensus
           delete obj.messages
           delete obj.status
         }
 
         if (obj.status != null) {
+          delete obj.snapshot
           delete obj.consensus
           delete obj.messages
           delete obj.blocks
@@ -5040,6 +5209,13 @@ export namespace SyncRequest {
 
               break
             }
+            case 5: {
+              yield * SnapshotRequest.codec().stream(reader, reader.uint32(), `${prefix}.snapshot`, {
+                limits: opts.limits?.snapshot
+              })
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -5073,6 +5249,21 @@ export namespace SyncRequest {
     value: number
   }
 
+  export interface SyncRequestSnapshotFromFieldEvent {
+    field: '$.snapshot.from'
+    value: number
+  }
+
+  export interface SyncRequestSnapshotToFieldEvent {
+    field: '$.snapshot.to'
+    value: number
+  }
+
+  export interface SyncRequestSnapshotOffsetFieldEvent {
+    field: '$.snapshot.offset'
+    value: number
+  }
+
   export function encode (obj: Partial<SyncRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SyncRequest.codec())
   }
@@ -5081,7 +5272,7 @@ export namespace SyncRequest {
     return decodeMessage(buf, SyncRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncRequest>): Generator<SyncRequestBlocksFromHeightFieldEvent | SyncRequestBlocksMaxFieldEvent | SyncRequestMessagesIdsFieldEvent | SyncRequestConsensusHeightFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncRequest>): Generator<SyncRequestBlocksFromHeightFieldEvent | SyncRequestBlocksMaxFieldEvent | SyncRequestMessagesIdsFieldEvent | SyncRequestConsensusHeightFieldEvent | SyncRequestSnapshotFromFieldEvent | SyncRequestSnapshotToFieldEvent | SyncRequestSnapshotOffsetFieldEvent> {
     return streamMessage(buf, SyncRequest.codec(), opts)
   }
 }
@@ -5089,6 +5280,7 @@ export namespace SyncRequest {
 export interface StatusResponse {
   height: number
   headHash: Uint8Array<ArrayBuffer>
+  snapshotHeight: number
 }
 
 export namespace StatusResponse {
@@ -5111,13 +5303,19 @@ export namespace StatusResponse {
           w.bytes(obj.headHash)
         }
 
+        if ((obj.snapshotHeight != null && obj.snapshotHeight !== 0)) {
+          w.uint32(24)
+          w.uint64Number(obj.snapshotHeight)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
           height: 0,
-          headHash: uint8ArrayAlloc(0)
+          headHash: uint8ArrayAlloc(0),
+          snapshotHeight: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -5132,6 +5330,10 @@ export namespace StatusResponse {
             }
             case 2: {
               obj.headHash = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.snapshotHeight = reader.uint64Number()
               break
             }
             default: {
@@ -5163,6 +5365,13 @@ export namespace StatusResponse {
               }
               break
             }
+            case 3: {
+              yield {
+                field: `${prefix}.snapshotHeight`,
+                value: reader.uint64Number()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -5185,6 +5394,11 @@ export namespace StatusResponse {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface StatusResponseSnapshotHeightFieldEvent {
+    field: '$.snapshotHeight'
+    value: number
+  }
+
   export function encode (obj: Partial<StatusResponse>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, StatusResponse.codec())
   }
@@ -5193,8 +5407,428 @@ export namespace StatusResponse {
     return decodeMessage(buf, StatusResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<StatusResponse>): Generator<StatusResponseHeightFieldEvent | StatusResponseHeadHashFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<StatusResponse>): Generator<StatusResponseHeightFieldEvent | StatusResponseHeadHashFieldEvent | StatusResponseSnapshotHeightFieldEvent> {
     return streamMessage(buf, StatusResponse.codec(), opts)
+  }
+}
+
+export interface SnapshotStep {
+  certificate?: CommitCertificate
+  ledger: Uint8Array<ArrayBuffer>
+  offset: number
+  ledgerBytes: number
+}
+
+export namespace SnapshotStep {
+  let _codec: Codec<SnapshotStep>
+
+  export const codec = (): Codec<SnapshotStep> => {
+    if (_codec == null) {
+      _codec = message<SnapshotStep>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.certificate != null) {
+          w.uint32(10)
+          CommitCertificate.codec().encode(obj.certificate, w)
+        }
+
+        if ((obj.ledger != null && obj.ledger.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.ledger)
+        }
+
+        if ((obj.offset != null && obj.offset !== 0)) {
+          w.uint32(24)
+          w.uint64Number(obj.offset)
+        }
+
+        if ((obj.ledgerBytes != null && obj.ledgerBytes !== 0)) {
+          w.uint32(32)
+          w.uint64Number(obj.ledgerBytes)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          ledger: uint8ArrayAlloc(0),
+          offset: 0,
+          ledgerBytes: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.certificate = CommitCertificate.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.certificate
+              })
+              break
+            }
+            case 2: {
+              obj.ledger = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.offset = reader.uint64Number()
+              break
+            }
+            case 4: {
+              obj.ledgerBytes = reader.uint64Number()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield * CommitCertificate.codec().stream(reader, reader.uint32(), `${prefix}.certificate`, {
+                limits: opts.limits?.certificate
+              })
+
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.ledger`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.offset`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.ledgerBytes`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SnapshotStepCertificateHeaderHeightFieldEvent {
+    field: '$.certificate.header.height'
+    value: number
+  }
+
+  export interface SnapshotStepCertificateHeaderPrevHashFieldEvent {
+    field: '$.certificate.header.prevHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SnapshotStepCertificateHeaderRecordsRootFieldEvent {
+    field: '$.certificate.header.recordsRoot'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SnapshotStepCertificateHeaderStateRootFieldEvent {
+    field: '$.certificate.header.stateRoot'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SnapshotStepCertificateHeaderTimeFieldEvent {
+    field: '$.certificate.header.time'
+    value: number
+  }
+
+  export interface SnapshotStepCertificateHeaderProposerFieldEvent {
+    field: '$.certificate.header.proposer'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SnapshotStepCertificateHeaderQueriesRootFieldEvent {
+    field: '$.certificate.header.queriesRoot'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SnapshotStepCertificateHeaderRoundMessagesRootFieldEvent {
+    field: '$.certificate.header.roundMessagesRoot'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SnapshotStepCertificateHeaderLastCommitHashFieldEvent {
+    field: '$.certificate.header.lastCommitHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SnapshotStepCertificateHeaderEvidenceHashFieldEvent {
+    field: '$.certificate.header.evidenceHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SnapshotStepCertificateRoundFieldEvent {
+    field: '$.certificate.round'
+    value: number
+  }
+
+  export interface SnapshotStepCertificatePrecommitsFieldEvent {
+    field: '$.certificate.precommits[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SnapshotStepLedgerFieldEvent {
+    field: '$.ledger'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SnapshotStepOffsetFieldEvent {
+    field: '$.offset'
+    value: number
+  }
+
+  export interface SnapshotStepLedgerBytesFieldEvent {
+    field: '$.ledgerBytes'
+    value: number
+  }
+
+  export function encode (obj: Partial<SnapshotStep>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SnapshotStep.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotStep>): SnapshotStep {
+    return decodeMessage(buf, SnapshotStep.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotStep>): Generator<SnapshotStepCertificateHeaderHeightFieldEvent | SnapshotStepCertificateHeaderPrevHashFieldEvent | SnapshotStepCertificateHeaderRecordsRootFieldEvent | SnapshotStepCertificateHeaderStateRootFieldEvent | SnapshotStepCertificateHeaderTimeFieldEvent | SnapshotStepCertificateHeaderProposerFieldEvent | SnapshotStepCertificateHeaderQueriesRootFieldEvent | SnapshotStepCertificateHeaderRoundMessagesRootFieldEvent | SnapshotStepCertificateHeaderLastCommitHashFieldEvent | SnapshotStepCertificateHeaderEvidenceHashFieldEvent | SnapshotStepCertificateRoundFieldEvent | SnapshotStepCertificatePrecommitsFieldEvent | SnapshotStepLedgerFieldEvent | SnapshotStepOffsetFieldEvent | SnapshotStepLedgerBytesFieldEvent> {
+    return streamMessage(buf, SnapshotStep.codec(), opts)
+  }
+}
+
+export interface SnapshotResponse {
+  steps: SnapshotStep[]
+}
+
+export namespace SnapshotResponse {
+  let _codec: Codec<SnapshotResponse>
+
+  export const codec = (): Codec<SnapshotResponse> => {
+    if (_codec == null) {
+      _codec = message<SnapshotResponse>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.steps != null && obj.steps.length > 0) {
+          for (const value of obj.steps) {
+            w.uint32(10)
+            SnapshotStep.codec().encode(value, w)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          steps: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.steps != null && obj.steps.length === opts.limits.steps) {
+                throw new MaxLengthError('Decode error - repeated field "steps" had too many elements')
+              }
+
+              if (obj.steps.length === 1024) {
+                throw new MaxLengthError('Decode error - repeated field "steps" had too many elements')
+              }
+
+              obj.steps.push(SnapshotStep.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.steps$
+              }))
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          steps: 1024
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.steps != null && obj.steps === opts.limits.steps) {
+                throw new MaxLengthError('Streaming decode error - repeated field "steps" had too many elements')
+              }
+
+              if (obj.steps === 1024) {
+                throw new MaxLengthError('Streaming decode error - repeated field "steps" had too many elements')
+              }
+
+              for (const evt of SnapshotStep.codec().stream(reader, reader.uint32(), `${prefix}.steps[]`, {
+                limits: opts.limits?.steps$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.steps
+                }
+              }
+
+              obj.steps++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SnapshotResponseStepsCertificateHeaderHeightFieldEvent {
+    field: '$.steps[].certificate.header.height'
+    value: number
+    index: number
+  }
+
+  export interface SnapshotResponseStepsCertificateHeaderPrevHashFieldEvent {
+    field: '$.steps[].certificate.header.prevHash'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SnapshotResponseStepsCertificateHeaderRecordsRootFieldEvent {
+    field: '$.steps[].certificate.header.recordsRoot'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SnapshotResponseStepsCertificateHeaderStateRootFieldEvent {
+    field: '$.steps[].certificate.header.stateRoot'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SnapshotResponseStepsCertificateHeaderTimeFieldEvent {
+    field: '$.steps[].certificate.header.time'
+    value: number
+    index: number
+  }
+
+  export interface SnapshotResponseStepsCertificateHeaderProposerFieldEvent {
+    field: '$.steps[].certificate.header.proposer'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SnapshotResponseStepsCertificateHeaderQueriesRootFieldEvent {
+    field: '$.steps[].certificate.header.queriesRoot'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SnapshotResponseStepsCertificateHeaderRoundMessagesRootFieldEvent {
+    field: '$.steps[].certificate.header.roundMessagesRoot'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SnapshotResponseStepsCertificateHeaderLastCommitHashFieldEvent {
+    field: '$.steps[].certificate.header.lastCommitHash'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SnapshotResponseStepsCertificateHeaderEvidenceHashFieldEvent {
+    field: '$.steps[].certificate.header.evidenceHash'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SnapshotResponseStepsCertificateRoundFieldEvent {
+    field: '$.steps[].certificate.round'
+    value: number
+    index: number
+  }
+
+  export interface SnapshotResponseStepsCertificatePrecommitsFieldEvent {
+    field: '$.steps[].certificate.precommits[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SnapshotResponseStepsLedgerFieldEvent {
+    field: '$.steps[].ledger'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SnapshotResponseStepsOffsetFieldEvent {
+    field: '$.steps[].offset'
+    value: number
+    index: number
+  }
+
+  export interface SnapshotResponseStepsLedgerBytesFieldEvent {
+    field: '$.steps[].ledgerBytes'
+    value: number
+    index: number
+  }
+
+  export function encode (obj: Partial<SnapshotResponse>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SnapshotResponse.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotResponse>): SnapshotResponse {
+    return decodeMessage(buf, SnapshotResponse.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotResponse>): Generator<SnapshotResponseStepsCertificateHeaderHeightFieldEvent | SnapshotResponseStepsCertificateHeaderPrevHashFieldEvent | SnapshotResponseStepsCertificateHeaderRecordsRootFieldEvent | SnapshotResponseStepsCertificateHeaderStateRootFieldEvent | SnapshotResponseStepsCertificateHeaderTimeFieldEvent | SnapshotResponseStepsCertificateHeaderProposerFieldEvent | SnapshotResponseStepsCertificateHeaderQueriesRootFieldEvent | SnapshotResponseStepsCertificateHeaderRoundMessagesRootFieldEvent | SnapshotResponseStepsCertificateHeaderLastCommitHashFieldEvent | SnapshotResponseStepsCertificateHeaderEvidenceHashFieldEvent | SnapshotResponseStepsCertificateRoundFieldEvent | SnapshotResponseStepsCertificatePrecommitsFieldEvent | SnapshotResponseStepsLedgerFieldEvent | SnapshotResponseStepsOffsetFieldEvent | SnapshotResponseStepsLedgerBytesFieldEvent> {
+    return streamMessage(buf, SnapshotResponse.codec(), opts)
   }
 }
 
@@ -5995,6 +6629,7 @@ export interface SyncResponse {
   blocks?: BlocksResponse
   messages?: MessagesResponse
   error?: string
+  snapshot?: SnapshotResponse
 }
 
 export namespace SyncResponse {
@@ -6009,25 +6644,36 @@ export namespace SyncResponse {
 
         obj = { ...obj }
 
+        if (obj.snapshot != null) {
+          obj.error = undefined
+          obj.messages = undefined
+          obj.blocks = undefined
+          obj.status = undefined
+        }
+
         if (obj.error != null) {
+          obj.snapshot = undefined
           obj.messages = undefined
           obj.blocks = undefined
           obj.status = undefined
         }
 
         if (obj.messages != null) {
+          obj.snapshot = undefined
           obj.error = undefined
           obj.blocks = undefined
           obj.status = undefined
         }
 
         if (obj.blocks != null) {
+          obj.snapshot = undefined
           obj.error = undefined
           obj.messages = undefined
           obj.status = undefined
         }
 
         if (obj.status != null) {
+          obj.snapshot = undefined
           obj.error = undefined
           obj.messages = undefined
           obj.blocks = undefined
@@ -6051,6 +6697,11 @@ export namespace SyncResponse {
         if (obj.error != null) {
           w.uint32(34)
           w.string(obj.error)
+        }
+
+        if (obj.snapshot != null) {
+          w.uint32(42)
+          SnapshotResponse.codec().encode(obj.snapshot, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -6087,6 +6738,12 @@ export namespace SyncResponse {
               obj.error = reader.string()
               break
             }
+            case 5: {
+              obj.snapshot = SnapshotResponse.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.snapshot
+              })
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -6094,25 +6751,36 @@ export namespace SyncResponse {
           }
         }
 
+        if (obj.snapshot != null) {
+          delete obj.error
+          delete obj.messages
+          delete obj.blocks
+          delete obj.status
+        }
+
         if (obj.error != null) {
+          delete obj.snapshot
           delete obj.messages
           delete obj.blocks
           delete obj.status
         }
 
         if (obj.messages != null) {
+          delete obj.snapshot
           delete obj.error
           delete obj.blocks
           delete obj.status
         }
 
         if (obj.blocks != null) {
+          delete obj.snapshot
           delete obj.error
           delete obj.messages
           delete obj.status
         }
 
         if (obj.status != null) {
+          delete obj.snapshot
           delete obj.error
           delete obj.messages
           delete obj.blocks
@@ -6154,6 +6822,13 @@ export namespace SyncResponse {
               }
               break
             }
+            case 5: {
+              yield * SnapshotResponse.codec().stream(reader, reader.uint32(), `${prefix}.snapshot`, {
+                limits: opts.limits?.snapshot
+              })
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -6174,6 +6849,11 @@ export namespace SyncResponse {
   export interface SyncResponseStatusHeadHashFieldEvent {
     field: '$.status.headHash'
     value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SyncResponseStatusSnapshotHeightFieldEvent {
+    field: '$.status.snapshotHeight'
+    value: number
   }
 
   export interface SyncResponseBlocksBlocksBlockHeaderHeightFieldEvent {
@@ -6427,6 +7107,96 @@ export namespace SyncResponse {
     value: string
   }
 
+  export interface SyncResponseSnapshotStepsCertificateHeaderHeightFieldEvent {
+    field: '$.snapshot.steps[].certificate.header.height'
+    value: number
+    index: number
+  }
+
+  export interface SyncResponseSnapshotStepsCertificateHeaderPrevHashFieldEvent {
+    field: '$.snapshot.steps[].certificate.header.prevHash'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SyncResponseSnapshotStepsCertificateHeaderRecordsRootFieldEvent {
+    field: '$.snapshot.steps[].certificate.header.recordsRoot'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SyncResponseSnapshotStepsCertificateHeaderStateRootFieldEvent {
+    field: '$.snapshot.steps[].certificate.header.stateRoot'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SyncResponseSnapshotStepsCertificateHeaderTimeFieldEvent {
+    field: '$.snapshot.steps[].certificate.header.time'
+    value: number
+    index: number
+  }
+
+  export interface SyncResponseSnapshotStepsCertificateHeaderProposerFieldEvent {
+    field: '$.snapshot.steps[].certificate.header.proposer'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SyncResponseSnapshotStepsCertificateHeaderQueriesRootFieldEvent {
+    field: '$.snapshot.steps[].certificate.header.queriesRoot'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SyncResponseSnapshotStepsCertificateHeaderRoundMessagesRootFieldEvent {
+    field: '$.snapshot.steps[].certificate.header.roundMessagesRoot'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SyncResponseSnapshotStepsCertificateHeaderLastCommitHashFieldEvent {
+    field: '$.snapshot.steps[].certificate.header.lastCommitHash'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SyncResponseSnapshotStepsCertificateHeaderEvidenceHashFieldEvent {
+    field: '$.snapshot.steps[].certificate.header.evidenceHash'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SyncResponseSnapshotStepsCertificateRoundFieldEvent {
+    field: '$.snapshot.steps[].certificate.round'
+    value: number
+    index: number
+  }
+
+  export interface SyncResponseSnapshotStepsCertificatePrecommitsFieldEvent {
+    field: '$.snapshot.steps[].certificate.precommits[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SyncResponseSnapshotStepsLedgerFieldEvent {
+    field: '$.snapshot.steps[].ledger'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SyncResponseSnapshotStepsOffsetFieldEvent {
+    field: '$.snapshot.steps[].offset'
+    value: number
+    index: number
+  }
+
+  export interface SyncResponseSnapshotStepsLedgerBytesFieldEvent {
+    field: '$.snapshot.steps[].ledgerBytes'
+    value: number
+    index: number
+  }
+
   export function encode (obj: Partial<SyncResponse>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SyncResponse.codec())
   }
@@ -6435,7 +7205,7 @@ export namespace SyncResponse {
     return decodeMessage(buf, SyncResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncResponse>): Generator<SyncResponseStatusHeightFieldEvent | SyncResponseStatusHeadHashFieldEvent | SyncResponseBlocksBlocksBlockHeaderHeightFieldEvent | SyncResponseBlocksBlocksBlockHeaderPrevHashFieldEvent | SyncResponseBlocksBlocksBlockHeaderRecordsRootFieldEvent | SyncResponseBlocksBlocksBlockHeaderStateRootFieldEvent | SyncResponseBlocksBlocksBlockHeaderTimeFieldEvent | SyncResponseBlocksBlocksBlockHeaderProposerFieldEvent | SyncResponseBlocksBlocksBlockHeaderQueriesRootFieldEvent | SyncResponseBlocksBlocksBlockHeaderRoundMessagesRootFieldEvent | SyncResponseBlocksBlocksBlockHeaderLastCommitHashFieldEvent | SyncResponseBlocksBlocksBlockHeaderEvidenceHashFieldEvent | SyncResponseBlocksBlocksBlockRecordsQueryIdFieldEvent | SyncResponseBlocksBlocksBlockRecordsIncludedMessageIdsFieldEvent | SyncResponseBlocksBlocksBlockRecordsCandidatesFieldEvent | SyncResponseBlocksBlocksBlockRecordsStrengthsPpmFieldEvent | SyncResponseBlocksBlocksBlockRecordsWinnerFieldEvent | SyncResponseBlocksBlocksBlockRecordsDeltasNodeFieldEvent | SyncResponseBlocksBlocksBlockRecordsDeltasDeltaPpmFieldEvent | SyncResponseBlocksBlocksBlockRecordsDeltasQualifiesFieldEvent | SyncResponseBlocksBlocksBlockAdmissionsNodeFieldEvent | SyncResponseBlocksBlocksBlockAdmissionsJoinMessageIdFieldEvent | SyncResponseBlocksBlocksBlockQueriesMessageIdFieldEvent | SyncResponseBlocksBlocksBlockQueriesSubmitterFieldEvent | SyncResponseBlocksBlocksBlockRoundMessagesMessageIdFieldEvent | SyncResponseBlocksBlocksBlockRoundMessagesQueryIdFieldEvent | SyncResponseBlocksBlocksBlockLastCommitRoundFieldEvent | SyncResponseBlocksBlocksBlockLastCommitPrecommitsFieldEvent | SyncResponseBlocksBlocksBlockEvidenceFirstFieldEvent | SyncResponseBlocksBlocksBlockEvidenceSecondFieldEvent | SyncResponseBlocksBlocksCertificateHeaderHeightFieldEvent | SyncResponseBlocksBlocksCertificateHeaderPrevHashFieldEvent | SyncResponseBlocksBlocksCertificateHeaderRecordsRootFieldEvent | SyncResponseBlocksBlocksCertificateHeaderStateRootFieldEvent | SyncResponseBlocksBlocksCertificateHeaderTimeFieldEvent | SyncResponseBlocksBlocksCertificateHeaderProposerFieldEvent | SyncResponseBlocksBlocksCertificateHeaderQueriesRootFieldEvent | SyncResponseBlocksBlocksCertificateHeaderRoundMessagesRootFieldEvent | SyncResponseBlocksBlocksCertificateHeaderLastCommitHashFieldEvent | SyncResponseBlocksBlocksCertificateHeaderEvidenceHashFieldEvent | SyncResponseBlocksBlocksCertificateRoundFieldEvent | SyncResponseBlocksBlocksCertificatePrecommitsFieldEvent | SyncResponseMessagesEnvelopesFieldEvent | SyncResponseErrorFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncResponse>): Generator<SyncResponseStatusHeightFieldEvent | SyncResponseStatusHeadHashFieldEvent | SyncResponseStatusSnapshotHeightFieldEvent | SyncResponseBlocksBlocksBlockHeaderHeightFieldEvent | SyncResponseBlocksBlocksBlockHeaderPrevHashFieldEvent | SyncResponseBlocksBlocksBlockHeaderRecordsRootFieldEvent | SyncResponseBlocksBlocksBlockHeaderStateRootFieldEvent | SyncResponseBlocksBlocksBlockHeaderTimeFieldEvent | SyncResponseBlocksBlocksBlockHeaderProposerFieldEvent | SyncResponseBlocksBlocksBlockHeaderQueriesRootFieldEvent | SyncResponseBlocksBlocksBlockHeaderRoundMessagesRootFieldEvent | SyncResponseBlocksBlocksBlockHeaderLastCommitHashFieldEvent | SyncResponseBlocksBlocksBlockHeaderEvidenceHashFieldEvent | SyncResponseBlocksBlocksBlockRecordsQueryIdFieldEvent | SyncResponseBlocksBlocksBlockRecordsIncludedMessageIdsFieldEvent | SyncResponseBlocksBlocksBlockRecordsCandidatesFieldEvent | SyncResponseBlocksBlocksBlockRecordsStrengthsPpmFieldEvent | SyncResponseBlocksBlocksBlockRecordsWinnerFieldEvent | SyncResponseBlocksBlocksBlockRecordsDeltasNodeFieldEvent | SyncResponseBlocksBlocksBlockRecordsDeltasDeltaPpmFieldEvent | SyncResponseBlocksBlocksBlockRecordsDeltasQualifiesFieldEvent | SyncResponseBlocksBlocksBlockAdmissionsNodeFieldEvent | SyncResponseBlocksBlocksBlockAdmissionsJoinMessageIdFieldEvent | SyncResponseBlocksBlocksBlockQueriesMessageIdFieldEvent | SyncResponseBlocksBlocksBlockQueriesSubmitterFieldEvent | SyncResponseBlocksBlocksBlockRoundMessagesMessageIdFieldEvent | SyncResponseBlocksBlocksBlockRoundMessagesQueryIdFieldEvent | SyncResponseBlocksBlocksBlockLastCommitRoundFieldEvent | SyncResponseBlocksBlocksBlockLastCommitPrecommitsFieldEvent | SyncResponseBlocksBlocksBlockEvidenceFirstFieldEvent | SyncResponseBlocksBlocksBlockEvidenceSecondFieldEvent | SyncResponseBlocksBlocksCertificateHeaderHeightFieldEvent | SyncResponseBlocksBlocksCertificateHeaderPrevHashFieldEvent | SyncResponseBlocksBlocksCertificateHeaderRecordsRootFieldEvent | SyncResponseBlocksBlocksCertificateHeaderStateRootFieldEvent | SyncResponseBlocksBlocksCertificateHeaderTimeFieldEvent | SyncResponseBlocksBlocksCertificateHeaderProposerFieldEvent | SyncResponseBlocksBlocksCertificateHeaderQueriesRootFieldEvent | SyncResponseBlocksBlocksCertificateHeaderRoundMessagesRootFieldEvent | SyncResponseBlocksBlocksCertificateHeaderLastCommitHashFieldEvent | SyncResponseBlocksBlocksCertificateHeaderEvidenceHashFieldEvent | SyncResponseBlocksBlocksCertificateRoundFieldEvent | SyncResponseBlocksBlocksCertificatePrecommitsFieldEvent | SyncResponseMessagesEnvelopesFieldEvent | SyncResponseErrorFieldEvent | SyncResponseSnapshotStepsCertificateHeaderHeightFieldEvent | SyncResponseSnapshotStepsCertificateHeaderPrevHashFieldEvent | SyncResponseSnapshotStepsCertificateHeaderRecordsRootFieldEvent | SyncResponseSnapshotStepsCertificateHeaderStateRootFieldEvent | SyncResponseSnapshotStepsCertificateHeaderTimeFieldEvent | SyncResponseSnapshotStepsCertificateHeaderProposerFieldEvent | SyncResponseSnapshotStepsCertificateHeaderQueriesRootFieldEvent | SyncResponseSnapshotStepsCertificateHeaderRoundMessagesRootFieldEvent | SyncResponseSnapshotStepsCertificateHeaderLastCommitHashFieldEvent | SyncResponseSnapshotStepsCertificateHeaderEvidenceHashFieldEvent | SyncResponseSnapshotStepsCertificateRoundFieldEvent | SyncResponseSnapshotStepsCertificatePrecommitsFieldEvent | SyncResponseSnapshotStepsLedgerFieldEvent | SyncResponseSnapshotStepsOffsetFieldEvent | SyncResponseSnapshotStepsLedgerBytesFieldEvent> {
     return streamMessage(buf, SyncResponse.codec(), opts)
   }
 }

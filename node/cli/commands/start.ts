@@ -15,6 +15,7 @@ import { byzantineBehaviours } from '../../round-runner.js'
 import type { ByzantineBehaviour } from '../../round-runner.js'
 import { DEFAULT_GOSSIP_DEGREE } from '../../host.js'
 import { MIN_RETENTION_BLOCKS } from '../../retention.js'
+import { ANCHOR_WINDOW } from '../../../protocol/ledger.js'
 import { SwarmNode } from '../../swarm-node.js'
 import { numberFlag, parseCommandArgs } from '../args.js'
 import { UsageError } from '../errors.js'
@@ -41,7 +42,10 @@ agent, and serve the HTTP API. Stops cleanly on Ctrl-C (SIGINT) or SIGTERM.
   --gossip-degree D       gossip mesh degree, 2 to 32 (default ${DEFAULT_GOSSIP_DEGREE}; raise it for large, sparse networks)
   --retention-blocks N    keep the data of the last N blocks and prune older: messages, query views,
                           blocks (not epoch boundaries: light clients step through them); at least
-                          ${MIN_RETENTION_BLOCKS}. Default 0: keep everything (new nodes sync blocks from the genesis)
+                          ${MIN_RETENTION_BLOCKS}. Default 0: keep everything
+  --state-sync-gap N      at start, when a --bootstrap peer is more than N blocks ahead, start from its
+                          state snapshot (checked from the genesis) instead of replaying every block
+                          (default ${ANCHOR_WINDOW}; 0 turns state sync off)
   --byzantine KIND        misbehave on purpose, for fault-injection: withhold, equivocate, spam, forge or censor
   --clock-offset-ms MS    run this node's protocol clock MS ahead (negative: behind) of the machine's,
                           for clock-skew faults (default 0; at most ±1 hour)
@@ -69,6 +73,7 @@ export async function startCommand (argv: string[], out: (line: string) => void)
     mdns: { type: 'boolean' },
     'gossip-degree': { type: 'string' },
     'retention-blocks': { type: 'string' },
+    'state-sync-gap': { type: 'string' },
     byzantine: { type: 'string' },
     'clock-offset-ms': { type: 'string' }
   }, false)
@@ -84,6 +89,7 @@ export async function startCommand (argv: string[], out: (line: string) => void)
   const gossipDegree = numberFlag('gossip-degree', values['gossip-degree'] as string | undefined, DEFAULT_GOSSIP_DEGREE, n => Number.isInteger(n) && n >= 2 && n <= 32, 'an integer from 2 to 32')
   const clockOffsetMs = numberFlag('clock-offset-ms', values['clock-offset-ms'] as string | undefined, 0, n => Number.isInteger(n) && Math.abs(n) <= 3_600_000, 'an integer number of milliseconds from -3600000 to 3600000')
   const retentionBlocks = numberFlag('retention-blocks', values['retention-blocks'] as string | undefined, 0, n => Number.isInteger(n) && (n === 0 || n >= MIN_RETENTION_BLOCKS), `0 (keep everything) or an integer of at least ${MIN_RETENTION_BLOCKS} (one more than the anchor window)`)
+  const stateSyncGap = numberFlag('state-sync-gap', values['state-sync-gap'] as string | undefined, ANCHOR_WINDOW, n => Number.isInteger(n) && n >= 0, 'a non-negative integer number of blocks (0: off)')
   const listen = values.listen as string[] | undefined
   const bootstrap = values.bootstrap as string[] | undefined
   for (const a of [...(listen ?? []), ...(bootstrap ?? [])]) {
@@ -105,7 +111,7 @@ export async function startCommand (argv: string[], out: (line: string) => void)
   // node's other readings (performance.now for durations, log stamps) are not protocol time.
   const now = clockOffsetMs === 0 ? undefined : () => Date.now() + clockOffsetMs
   if (clockOffsetMs !== 0) log.warn(`clock offset ${clockOffsetMs} ms (--clock-offset-ms): this node's protocol time is skewed on purpose`)
-  const node = new SwarmNode({ dataDir, genesis, privateKey: key, agent, listen, bootstrap, mdns: values.mdns === true, gossipDegree, logger, byzantine, now, retentionBlocks })
+  const node = new SwarmNode({ dataDir, genesis, privateKey: key, agent, listen, bootstrap, mdns: values.mdns === true, gossipDegree, logger, byzantine, now, retentionBlocks, stateSync: stateSyncGap === 0 ? false : { minGap: stateSyncGap } })
   try {
     await node.start()
   } catch (err) {
