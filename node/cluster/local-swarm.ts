@@ -15,6 +15,7 @@ import type { LogLevel } from '../logger.js'
 import { SwarmNode } from '../swarm-node.js'
 import type { ByzantineBehaviour } from '../round-runner.js'
 import type { QueryView } from '../store.js'
+import type { StateSyncInit } from '../state-sync.js'
 
 /**
  * N real nodes in one process over loopback TCP, all genesis validators, fully connected: for
@@ -32,7 +33,7 @@ export interface LocalSwarm {
    * Stop nodes[i] and start it again on the same data directory and key (wiped: its LevelDB
    * deleted first; `whileDown` runs on its data directory before the start).
    */
-  restart: (i: number, options?: { wipe?: boolean, whileDown?: (dataDir: string) => void }) => Promise<SwarmNode>
+  restart: (i: number, options?: { wipe?: boolean, whileDown?: (dataDir: string) => void, stateSync?: StateSyncInit | false }) => Promise<SwarmNode>
   stop: () => Promise<void>
 }
 
@@ -56,6 +57,8 @@ export interface LocalSwarmOptions {
   metrics?: boolean
   /** retention (blocks kept, node/retention.ts) by node index; default keep everything */
   retentionBlocks?: Record<number, number>
+  /** state sync options by node index (node/state-sync.ts); default the node's */
+  stateSync?: Record<number, StateSyncInit | false>
 }
 
 export async function startLocalSwarm (opts: LocalSwarmOptions): Promise<LocalSwarm> {
@@ -67,7 +70,7 @@ export async function startLocalSwarm (opts: LocalSwarmOptions): Promise<LocalSw
     validators: keys.map(k => ({ peerId: peerIdFromPrivateKey(k).toString(), reputationPpm: 500_000 }))
   }
   const nodes: SwarmNode[] = []
-  const makeNode = (i: number, bootstrap: string[]): SwarmNode => {
+  const makeNode = (i: number, bootstrap: string[], stateSync = opts.stateSync?.[i]): SwarmNode => {
     const profile = opts.profiles?.[i] ?? clusterProfileOrder[i % clusterProfileOrder.length]
     return new SwarmNode({
       dataDir: join(dir, `node-${i}`),
@@ -78,7 +81,8 @@ export async function startLocalSwarm (opts: LocalSwarmOptions): Promise<LocalSw
       logger: createLogger({ level: opts.logLevel ?? 'silent', prefix: `n${i}` }),
       byzantine: opts.byzantine?.[i],
       metrics: opts.metrics,
-      retentionBlocks: opts.retentionBlocks?.[i]
+      retentionBlocks: opts.retentionBlocks?.[i],
+      stateSync
     })
   }
   const members = opts.members ?? Array.from({ length: opts.size }, (_, i) => i)
@@ -102,7 +106,7 @@ export async function startLocalSwarm (opts: LocalSwarmOptions): Promise<LocalSw
       await nodes[i].stop()
       if (options.wipe === true) rmSync(join(dir, `node-${members[i]}`, 'db'), { recursive: true, force: true })
       options.whileDown?.(join(dir, `node-${members[i]}`))
-      const node = makeNode(members[i], [...outside, ...nodes.filter((_, j) => j !== i).flatMap(n => n.multiaddrs().slice(0, 1))])
+      const node = makeNode(members[i], [...outside, ...nodes.filter((_, j) => j !== i).flatMap(n => n.multiaddrs().slice(0, 1))], options.stateSync ?? opts.stateSync?.[members[i]])
       await node.start()
       nodes[i] = node
       return node

@@ -1,0 +1,185 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { Level } from 'level'
+import { afterEach, describe, expect, it } from 'vitest'
+import { forgeChain } from '../../node/cluster/forge-chain.js'
+import { createHost } from '../../node/host.js'
+import type { SwarmHost } from '../../node/host.js'
+import { createLogger } from '../../node/logger.js'
+import type { SnapshotSource } from '../../node/snapshot-server.js'
+import { StateSync } from '../../node/state-sync.js'
+import { NodeStore } from '../../node/store.js'
+import type { QueryView } from '../../node/store.js'
+import { serveSync } from '../../node/sync.js'
+import { drawTask } from '../../protocol/agents/tasks.js'
+import { defaultBftParams, defaultProtocolParams, networkIdHex } from '../../protocol/genesis.js'
+import type { Genesis } from '../../protocol/genesis.js'
+import { sha256, utf8 } from '../../protocol/hash.js'
+import { fromSnapshot, stateRootHex } from '../../protocol/ledger.js'
+import type { LedgerSnapshot } from '../../protocol/ledger.js'
+import { HashStream } from '../../protocol/random.js'
+import { makeCertificate } from '../../protocol/bft/certificate.js'
+import { blockHash } from '../../protocol/ledger.js'
+import { signMessageSync } from '../../protocol/wire/envelope.js'
+import { VoteType } from '../../protocol/wire/messages.js'
+import type { CommitCertificate } from '../../protocol/wire/messages.js'
+import { testKey } from '../helpers/wire-fixtures.js'
+import { startTestSwarm, waitFinal, waitFor } from '../helpers/swarm.js'
+import type { TestSwarm } from '../helpers/swarm.js'
+
+const prompt = (seed: string): string => drawTask(new HashStream(sha256(utf8(seed)))).prompt
+const logger = createLogger({ level: 'silent' }).forComponent('test')
+
+let swarm: TestSwarm | undefined
+const cleanups: Array<() => Promise<void>> = []
+afterEach(async () => {
+  await swarm?.stop()
+  swarm = undefined
+  for (const c of cleanups.splice(0)) await c()
+})
+
+/** Every key of a LevelDB (opened after its owner closed it). */
+async function keysOf (dbDir: string): Promise<string[]> {
+  const db = new Level<string, Uint8Array>(dbDir, { valueEncoding: 'view' })
+  await db.open()
+  try {
+    return await db.keys().all()
+  } finally {
+    await db.close()
+  }
+}
+
+describe('state sync (node/state-sync.ts)', () => {
+  it('a wiped node rejoins a network of pruning nodes from a snapshot, with their state root, and finalizes with them', async () => {
+    const EPOCH = 4
+    const KEEP = 4
+    // Nodes 0–2 keep only the last 4 blocks (and the epoch boundaries): none can replay the chain from the genesis to anyone.
+    swarm = await startTestSwarm({ size: 4, params: { bft: { ...defaultBftParams, epochBlocks: EPOCH } }, retentionBlocks: { 0: KEEP, 1: KEEP, 2: KEEP } })
+    const live = swarm.nodes.slice(0, 3)
+    const finals: QueryView[] = []
+    for (let r = 0; r < 6; r++) {
+      const { id } = await swarm.nodes[r % 4].submitQuery(prompt(`state-sync-${r}`))
+      finals.push((await waitFinal(swarm.nodes, id))[0])
+    }
+    const head = live[0].status().height
+    expect(head).toBeGreaterThan(2 * KEEP)
+    // retention runs every few seconds: wait until block 1's query is gone everywhere
+    await waitFor(async () => (await Promise.all(live.map(async n => n.getQuery(finals[0].id)))).every(v => v === undefined), 20_000, 'the pruning nodes to prune the first blocks')
+
+    // Without state sync, the wiped node cannot catch up: nobody holds block 1 any more.
+    const replaying = await swarm.restart(3, { wipe: true, stateSync: false })
+    await new Promise(resolve => setTimeout(resolve, 4_000))
+    expect(replaying.status().height).toBe(0)
+
+    // With it, the node starts from a snapshot and follows the blocks after it.
+    const started = Date.now()
+    const rejoined = await swarm.restart(3, { wipe: true, stateSync: { minGap: 2 } })
+    const outcome = rejoined.stateSyncOutcome
+    expect(outcome?.synced, JSON.stringify(outcome)).toBe(true)
+    if (outcome?.synced !== true) return
+    expect(outcome.height).toBeGreaterThan(KEEP)
+    expect(outcome.steps).toBe(Math.ceil(outcome.height / EPOCH))
+    await waitFor(() => rejoined.status().height >= live[0].status().height, 15_000, 'the rejoined node to reach the head')
+    expect(Date.now() - started).toBeLessThan(15_000)
+    expect(rejoined.status().stateRoot).toBe(live[0].status().stateRoot)
+
+    // and it keeps finalizing with them: a query through it, final everywhere with one state root
+    const { id } = await rejoined.submitQuery(prompt('state-sync-after'))
+    const views = await waitFinal(swarm.nodes, id, 30_000)
+    expect(new Set(views.map(v => v.answer)).size).toBe(1)
+    await waitFor(() => new Set(swarm!.nodes.map(n => n.status().height)).size === 1, 10_000, 'one height')
+    expect(new Set(swarm.nodes.map(n => n.status().stateRoot)).size).toBe(1)
+    // it serves a snapshot in turn (its steps below the snapshot were kept)
+    expect(rejoined.status().height).toBeGreaterThan(outcome.height)
+  }, 120_000)
+
+  it('a forged snapshot (tampered ledger, or a header the validators never signed) is refused and changes nothing; the honest one is taken', async () => {
+    const EPOCH = 4
+    const dir = mkdtempSync(join(tmpdir(), 'swarmrank-state-sync-'))
+    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }))
+    const keys = await Promise.all(Array.from({ length: 4 }, async (_, i) => testKey(800 + i)))
+    const outsiders = await Promise.all(Array.from({ length: 4 }, async (_, i) => testKey(850 + i)))
+    const genesis: Genesis = {
+      network: 'state-sync-forged',
+      params: { ...defaultProtocolParams, bft: { ...defaultBftParams, epochBlocks: EPOCH } },
+      validators: keys.map(k => ({ peerId: peerIdFromPrivateKey(k).toString(), reputationPpm: 500_000 }))
+    }
+    const net = networkIdHex(genesis)
+    const last = await forgeChain({ dataDir: join(dir, 'server'), genesis, keys, blocks: 40, queriesPerBlock: 2, keepBoundaryLedgers: true })
+    const served = new NodeStore(join(dir, 'server', 'db'))
+    await served.open()
+    cleanups.unshift(async () => served.close())
+    const TARGET = 37
+    const honest: SnapshotSource = {
+      epochBlocks: EPOCH,
+      head: () => last.height,
+      offered: async () => TARGET,
+      step: async h => {
+        const certificate = (await served.getCertifiedBlock(h))?.certificate
+        const ledgerJson = await served.getLedgerAtBytes(h)
+        return certificate === undefined || ledgerJson === undefined ? undefined : { certificate, ledgerJson }
+      }
+    }
+    const tamper = (f: (ledger: LedgerSnapshot, certificate: CommitCertificate) => { ledger: LedgerSnapshot, certificate: CommitCertificate }): SnapshotSource => ({
+      ...honest,
+      step: async h => {
+        const found = await honest.step(h)
+        if (found === undefined || h !== TARGET) return found
+        const forged = f(JSON.parse(new TextDecoder().decode(found.ledgerJson)) as LedgerSnapshot, found.certificate)
+        return { certificate: forged.certificate, ledgerJson: utf8(JSON.stringify(forged.ledger)) }
+      }
+    })
+    // one more vote of reputation for the first member: a ledger no block committed to
+    const richer = (l: LedgerSnapshot): LedgerSnapshot => ({ ...l, reputations: l.reputations.map((r, i) => i === 0 ? { ...r, reputationPpm: r.reputationPpm + 1 } : r) })
+    const sources: Record<string, SnapshotSource> = {
+      tampered: tamper((ledger, certificate) => ({ ledger: richer(ledger), certificate })),
+      // the forged ledger under a header whose root matches it, signed by keys outside the validator set
+      uncertified: tamper((ledger, certificate) => {
+        const forged = richer(ledger)
+        const header = { ...certificate.header!, stateRoot: Buffer.from(stateRootHex(fromSnapshot(forged)), 'hex') }
+        const hash = blockHash(header)
+        return { ledger: forged, certificate: makeCertificate(header, 0, outsiders.map(k => signMessageSync(k, { networkId: Buffer.from(net, 'hex'), vote: { type: VoteType.PRECOMMIT, height: header.height, round: 0, blockHash: hash } }))) }
+      }),
+      honest
+    }
+    const hosts: Record<string, SwarmHost> = {}
+    for (const [name, source] of Object.entries(sources)) {
+      const host = await createHost({ privateKey: await testKey(860 + Object.keys(hosts).length), networkIdHex: net })
+      hosts[name] = host
+      cleanups.unshift(async () => host.stop())
+      await serveSync(host, net, { store: served, height: () => last.height, headHash: () => '00'.repeat(32), consensusMessages: () => [], snapshots: source, logger })
+    }
+    const clientHost = await createHost({ privateKey: await testKey(870), networkIdHex: net })
+    cleanups.unshift(async () => clientHost.stop())
+    const clientDb = join(dir, 'client', 'db')
+    const client = new NodeStore(clientDb)
+    await client.open()
+    let clientOpen = true
+    cleanups.unshift(async () => { if (clientOpen) await client.close() })
+    const stateSync = (peer: SwarmHost): StateSync => new StateSync({ host: clientHost, genesis, store: client, peers: () => [peer.peerId.toString()], logger }, { minGap: 2 })
+    for (const name of ['tampered', 'uncertified']) {
+      await clientHost.dial(hosts[name].getMultiaddrs()[0])
+      const outcome = await stateSync(hosts[name]).run()
+      expect(outcome.synced, name).toBe(false)
+      expect(!outcome.synced && outcome.reason, name).toMatch(name === 'tampered' ? /state_root/ : /bad_certificate/)
+      expect(await client.getLedger(), name).toBeUndefined()
+    }
+    await client.close()
+    clientOpen = false
+    expect(await keysOf(clientDb)).toEqual([])
+
+    // the honest peer's snapshot is taken: the ledger after block 37, with the steps to it
+    const again = new NodeStore(clientDb)
+    await again.open()
+    cleanups.unshift(async () => again.close())
+    await clientHost.dial(hosts.honest.getMultiaddrs()[0])
+    const outcome = await new StateSync({ host: clientHost, genesis, store: again, peers: () => [hosts.honest.peerId.toString()], logger }, { minGap: 2 }).run()
+    expect(outcome).toMatchObject({ synced: true, height: TARGET, steps: Math.ceil(TARGET / EPOCH) })
+    const installed = await again.getLedger()
+    expect(stateRootHex(fromSnapshot(installed!))).toBe(stateRootHex(fromSnapshot((await served.getLedgerAt(TARGET))!)))
+    expect(await again.firstContiguousBlock()).toBe(TARGET + 1)
+    expect((await again.getLightStep(36))?.certificate.header?.height).toBe(36)
+  }, 60_000)
+})
