@@ -129,7 +129,8 @@ export const SNAPSHOT_FIELD_CHECKS: Record<string, (v: unknown) => boolean> = {
   lastBlockTime: isInt,
   // ids, powers and flags: light-client.ts ledgerFromSnapshot
   reputations: Array.isArray,
-  ordered: v => Array.isArray(v) && v.every(o => o !== null && typeof o === 'object' && isHex32(o.queryId) && isInt(o.height) && isInt(o.time) && isText(o.submitter) && typeof o.final === 'boolean' && (o.blockHash === undefined || isHex32(o.blockHash))),
+  ordered: v => Array.isArray(v) && v.every(o => o !== null && typeof o === 'object' && isHex32(o.queryId) && isInt(o.height) && isInt(o.time) && isText(o.submitter) && typeof o.final === 'boolean' && (o.blockHash === undefined || isHex32(o.blockHash)) &&
+    (o.messages === undefined || (Array.isArray(o.messages) && o.messages.every((m: unknown) => Array.isArray(m) && m.length === 2 && isHex32(m[0]) && isInt(m[1]))))),
   epochQueries: v => isPairs(v, isInt),
   jailing: v => {
     if (v === null || typeof v !== 'object') return false

@@ -91,8 +91,11 @@ describe('state sync: a snapshot checked from the genesis (protocol/bft/state-sy
     // a ledger with every optional part present and non-empty
     const base = at(27).state
     const ids = [...base.reputations.keys()]
+    const [firstQuery, firstEntry] = [...base.ordered].sort(([a], [b]) => (a < b ? -1 : 1))[0]
     const full: LedgerState = {
       ...base,
+      // a round with messages ordered for it (DESIGN §8.6)
+      ordered: new Map([...base.ordered, [firstQuery, { ...firstEntry, messages: [{ id: 'ab'.repeat(32), time: 5 }, { id: 'cd'.repeat(32), time: 6 }] }]]),
       jailing: { certifiers: new Map([[ids[0], 3]]), watch: new Map([[ids[1], { since: 2, missed: [4, 5] }]]), jailed: new Map([[ids[2], 9]]), offences: new Map([[`${ids[3]}/7/0/prevote`, 7]]) },
       lastEntryAt: 1_700_000_000_123
     }
@@ -121,7 +124,7 @@ describe('state sync: a snapshot checked from the genesis (protocol/bft/state-sy
     const copy = JSON.parse(JSON.stringify(snapshot)) as LedgerSnapshot
     mutate(copy, '', () => {})
     expect(leaves.length).toBeGreaterThan(50)
-    for (const part of ['.ordered[0].blockHash', '.epochQueries[0][1]', '.jailing.watch[0][1].missed[1]', '.jailing.offences[0][0]', '.lastEntryAt']) expect(leaves).toContain(part)
+    for (const part of ['.ordered[0].blockHash', '.ordered[0].messages[1][1]', '.epochQueries[0][1]', '.jailing.watch[0][1].missed[1]', '.jailing.offences[0][0]', '.lastEntryAt']) expect(leaves).toContain(part)
   })
 
   it('a node offers its snapshot a round window below its head, no lower than the blocks and ledgers it holds', () => {
