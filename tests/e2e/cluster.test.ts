@@ -44,6 +44,7 @@ describe('node commands: bad input is a one-line error with exit code 2', () => 
     ['start with a bad API port', ['start', '--data', join(dir, 'n3'), '--api', '99999'], /--api must be a port number/],
     ['start with a gossip degree out of range', ['start', '--data', join(dir, 'n3'), '--gossip-degree', '1'], /--gossip-degree must be an integer from 2 to 32/],
     ['start with a retention window shorter than the anchor window', ['start', '--data', join(dir, 'n3'), '--retention-blocks', '100'], /--retention-blocks must be 0 \(keep everything\) or an integer of at least 257/],
+    ['start with a negative state-sync gap', ['start', '--data', join(dir, 'n3'), '--state-sync-gap', '-1'], /--state-sync-gap must be a non-negative integer number of blocks \(0: off\)/],
     ['start with an unknown agent', ['start', '--data', join(dir, 'n4'), '--agent', 'gpt'], /--agent must be builtin or openai/],
     ['start with a bad bootstrap address', ['start', '--data', join(dir, 'n5'), '--bootstrap', '127.0.0.1:4001'], /is not a multiaddr/],
     ['init without --data', ['init'], /init needs --data DIR/],
