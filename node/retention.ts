@@ -45,8 +45,9 @@ const HEIGHTS_PER_PASS = 64
  * round's messages some blocks before the block that names them. Kept in any case: the last `blocks` blocks (peers catching up
  * sync them), the ledger snapshots of the anchor window, the ledger state.
  *
- * A pruning node cannot serve block sync from the genesis: until nodes can join from a state
- * snapshot, a network needs at least one node that keeps everything (the default).
+ * A pruning node cannot serve block sync from the genesis: a node further behind than its window
+ * starts from its state snapshot (node/state-sync.ts) when it starts, which needs the epoch
+ * boundaries kept here and the blocks of the window.
  */
 export class Retention {
   private readonly c: RetentionComponents
