@@ -26,11 +26,12 @@ describe('a validator back mid-height catches up on the votes it missed', () => 
     expect((await swarm.nodes[0].getQuery(id))?.status).toBe('pending')
     const height = swarm.nodes[0].status().height
     await swarm.restart(2)
-    const [view] = await waitFinal(swarm.nodes.slice(0, 3), id, 30_000)
+    // a round run to its deadlines: its reveal phases start revealSlackMs (5 s) after the commit deadlines
+    const [view] = await waitFinal(swarm.nodes.slice(0, 3), id, 60_000)
     // the stuck height orders the query; a later one holds its record (with answerers down the
     // round runs to its deadline, so its messages may be ordered by a block of their own first)
     expect(view.block!.height).toBeGreaterThanOrEqual(height + 2)
     expect(view.block!.height).toBeLessThanOrEqual(height + 4)
     expect(new Set(swarm.nodes.slice(0, 3).map(n => n.status().stateRoot)).size).toBe(1)
-  }, 90_000)
+  }, 120_000)
 })
