@@ -84,6 +84,13 @@ export class RoundPool {
     return n
   }
 
+  /** Messages kept for rounds not opened here yet. */
+  get earlyMessages (): number {
+    let n = 0
+    for (const m of this.early.values()) n += m.size
+    return n
+  }
+
   isOpen (queryIdHex: string): boolean {
     return this.rounds.has(queryIdHex)
   }
