@@ -29,11 +29,6 @@ export const heightDriverLimits = {
   behindGraceMs: 1_000,
   /** Block sync is asked for at most this often while traffic from later heights keeps coming. */
   syncRetryMs: 1_000,
-  /**
-   * Records are dropped from the pool this many heights before their anchor leaves the anchor
-   * window (ledger.ts ANCHOR_WINDOW), so no proposal names an anchor a validator may have pruned.
-   */
-  anchorMarginBlocks: 16,
   /** Blocks per sync round trip (the sync server sends at most this many per response). */
   syncBatchBlocks: 32,
   /**
