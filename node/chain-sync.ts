@@ -1,6 +1,7 @@
-import { toHex } from '../protocol/hash.js'
+import { fromHex, toHex } from '../protocol/hash.js'
 import { messageId } from '../protocol/wire/envelope.js'
 import type { SignedMessage } from '../protocol/wire/envelope.js'
+import { validateEnvelope } from '../protocol/wire/validate.js'
 import type { Chain } from './chain.js'
 import type { SwarmHost } from './host.js'
 import type { Logger } from './logger.js'
@@ -14,6 +15,14 @@ export interface ChainSyncComponents {
   chain: Chain
   fetcher: MessageFetcher
   logger: Logger
+  /** the protocol clock (a query's age is checked as gossip checks it) */
+  now: () => number
+}
+
+/** What a vote catch-up brings: the height's proposals and votes, and queries waiting to be ordered. */
+export interface PulledConsensus {
+  messages: SignedMessage[]
+  queries: SignedMessage[]
 }
 
 /**
@@ -30,28 +39,32 @@ export class ChainSync {
 
   /**
    * Vote catch-up: the proposals and votes a few peers hold for `height`, each checked like
-   * gossip (signature, network, limits) before consensus sees it.
+   * gossip (signature, network, limits) before consensus sees it — and the queries they hold
+   * waiting for a block, checked as the query topic checks them (their age included), which the
+   * caller hands to consensus like gossip.
    */
-  async pullConsensus (height: number, known: (idHex: string) => boolean = () => false): Promise<SignedMessage[]> {
+  async pullConsensus (height: number, known: (idHex: string) => boolean = () => false): Promise<PulledConsensus> {
     const out = new Map<string, SignedMessage>()
+    const queries = new Map<string, SignedMessage>()
+    const networkId = fromHex(this.c.networkIdHex)
     await Promise.all(this.c.fetcher.somePeers().map(async peer => {
       try {
         const res = await syncRequest(this.c.host, this.c.networkIdHex, peer, { consensus: { height } }, FETCH_TIMEOUT_MS)
         for (const bytes of res.messages?.envelopes ?? []) {
           // Most of what a peer holds we hold too: skip those before the signature check.
           const idHex = toHex(messageId(bytes))
-          if (known(idHex) || out.has(idHex)) continue
-          const v = await this.c.fetcher.validateTimeless(bytes)
+          if (known(idHex) || out.has(idHex) || queries.has(idHex)) continue
+          const v = await validateEnvelope(bytes, { networkId, now: this.c.now() })
           if (v.result !== 'ACCEPT') continue
           const p = v.value.payload
-          if ((p.vote?.height ?? p.blockProposal?.height) !== height) continue
-          out.set(v.value.idHex, v.value)
+          if (p.query !== undefined) queries.set(idHex, v.value)
+          else if ((p.vote?.height ?? p.blockProposal?.height) === height) out.set(idHex, v.value)
         }
       } catch (err) {
         this.c.logger.debug(`vote catch-up from ${peer} failed: ${(err as Error).message}`)
       }
     }))
-    return [...out.values()]
+    return { messages: [...out.values()], queries: [...queries.values()] }
   }
 
   /**

@@ -59,6 +59,8 @@ export interface ConsensusComponents {
   logger: Logger
   now: () => number
   metrics?: ConsensusMetrics
+  /** queries a vote catch-up brought from peers' pools: taken as the query topic takes gossip (node/gossip.ts) */
+  takeQueries?: (queries: SignedMessage[]) => Promise<void>
 }
 
 /**
@@ -164,6 +166,11 @@ export class ConsensusRunner {
   /** Queries waiting for a block to order them. */
   get pendingQueries (): number {
     return this.driver.pendingQueries
+  }
+
+  /** Ids of up to `max` queries waiting to be ordered, longest-waiting first (served with a vote catch-up). */
+  waitingQueries (max: number): string[] {
+    return this.driver.waitingQueries(max)
   }
 
   /** A validated Query from a member: it waits for a block to order it (DESIGN §8.2). */
@@ -301,9 +308,13 @@ export class ConsensusRunner {
   }
 
   private async pullVotes (height: number): Promise<void> {
-    const pulled = await this.c.chainSync.pullConsensus(height, id => this.driver.hasMessage(id)).catch(() => [])
+    const waiting = new Set(this.driver.waitingQueries(Number.MAX_SAFE_INTEGER))
+    const pulled = await this.c.chainSync.pullConsensus(height, id => this.driver.hasMessage(id) || waiting.has(id)).catch(() => ({ messages: [], queries: [] }))
+    // A query only a peer holds (acknowledged while it was cut off; gossip does not resend it) is
+    // work this height should order: taking it starts the height here (docs/reliability.md).
+    if (pulled.queries.length > 0) await this.c.takeQueries?.(pulled.queries)
     let fed = 0
-    for (const m of pulled) {
+    for (const m of pulled.messages) {
       if (this.driver.height !== height) break
       if (this.onMessage(m).result === 'ACCEPT') fed++
     }

@@ -2,6 +2,7 @@ import { TopicValidatorResult } from '@libp2p/gossipsub'
 import type { Message } from '@libp2p/gossipsub'
 import { queryIdHexOf } from '../protocol/round.js'
 import type { SubmissionMeter } from '../protocol/submission.js'
+import type { SignedMessage } from '../protocol/wire/envelope.js'
 import type { Payload } from '../protocol/wire/messages.js'
 import { ignore, reject, validateEnvelope } from '../protocol/wire/validate.js'
 import type { Validation } from '../protocol/wire/validate.js'
@@ -91,18 +92,7 @@ export class Gossip {
       return verdict
     }
     if (topic === 'query') {
-      // [REJECT] only queries travel on the query topic
-      if (msg.payload.query === undefined) return reject('not a query on the query topic', 'wrong_topic')
-      // [REJECT] only ledger members submit (DESIGN §8.5): a stranger's query starts no round
-      if (!this.c.chain.current.reputations.has(msg.signerId)) return reject('the submitter is not a ledger member', 'not_member')
-      // [IGNORE] a query a block already finalized: a replay, or gossip reaching a node that
-      // restarted after the block (running its round again would hide the final answer)
-      if (await this.c.chain.isFinal(msg.idHex)) return ignore('query already final', 'query_final')
-      // [IGNORE] over the submitter's rate (each node meters by its own clock)
-      if (!this.c.rounds.has(msg.idHex) && !this.c.meter.take(msg.signerId, this.c.now())) return ignore('the submitter is over its rate', 'over_quota')
-      // It waits for a block to order it; its round starts then (DESIGN §8.2).
-      verdict = this.c.consensus.onQuery(msg)
-      if (verdict.result === 'ACCEPT') this.c.views.pending(msg)
+      verdict = await this.admitQuery(msg)
     } else {
       const queryId = queryIdHexOf(msg.payload)
       // [REJECT] only commits and reveals travel on the round topic
@@ -115,5 +105,39 @@ export class Gossip {
     }
     if (verdict.result === 'ACCEPT') this.c.publisher.keep(msg)
     return verdict
+  }
+
+  /** A query (its envelope checked) from the query topic or a peer's pool: it waits for a block to order it. */
+  private async admitQuery (msg: SignedMessage): Promise<Validation<void>> {
+    // [REJECT] only queries travel on the query topic
+    if (msg.payload.query === undefined) return reject('not a query on the query topic', 'wrong_topic')
+    // [REJECT] only ledger members submit (DESIGN §8.5): a stranger's query starts no round
+    if (!this.c.chain.current.reputations.has(msg.signerId)) return reject('the submitter is not a ledger member', 'not_member')
+    // [IGNORE] a query a block already finalized: a replay, or gossip reaching a node that
+    // restarted after the block (running its round again would hide the final answer)
+    if (await this.c.chain.isFinal(msg.idHex)) return ignore('query already final', 'query_final')
+    // [IGNORE] over the submitter's rate (each node meters by its own clock)
+    if (!this.c.rounds.has(msg.idHex) && !this.c.meter.take(msg.signerId, this.c.now())) return ignore('the submitter is over its rate', 'over_quota')
+    // It waits for a block to order it; its round starts then (DESIGN §8.2).
+    const verdict = this.c.consensus.onQuery(msg)
+    if (verdict.result === 'ACCEPT') this.c.views.pending(msg)
+    return verdict
+  }
+
+  /**
+   * Queries a peer was waiting to have ordered, brought by a vote catch-up (node/chain-sync.ts,
+   * envelopes checked there with the live clock): taken as gossip is, and the new ones gossiped
+   * on. They reached us because gossip never did — a partition healed while nobody sent anything
+   * (docs/reliability.md) — so the peers that missed them with us get them from this node; those
+   * that have them drop the copy by its id.
+   */
+  async takeQueries (queries: SignedMessage[]): Promise<void> {
+    for (const msg of queries) {
+      const verdict = await this.admitQuery(msg)
+      if (verdict.result !== 'ACCEPT') continue
+      this.c.publisher.keep(msg)
+      this.c.logger.info(`took query ${msg.idHex.slice(0, 12)} from a peer's pool (it never reached us by gossip)`)
+      await this.c.publisher.republish(msg)
+    }
   }
 }

@@ -195,7 +195,7 @@ export class SwarmNode extends EventTarget {
     const views = new QueryViews({ store, fetcher, logger: this.log, now })
     const chain = await Chain.open({ store, genesis: this.genesis, networkId, views, logger: this.log })
     const publisher = new Publisher({ host, privateKey: init.privateKey, networkIdHex, store, logger: this.log })
-    const chainSync = new ChainSync({ host, networkIdHex, chain, fetcher, logger: this.log })
+    const chainSync = new ChainSync({ host, networkIdHex, chain, fetcher, logger: this.log, now })
     const consensus = new ConsensusRunner({
       self,
       networkId: asBytes(networkId),
@@ -214,7 +214,9 @@ export class SwarmNode extends EventTarget {
       },
       logger: logger.forComponent('consensus'),
       now,
-      metrics: metrics?.consensus
+      metrics: metrics?.consensus,
+      // gossip (below) is built from consensus; a vote catch-up runs only after start()
+      takeQueries: async (queries): Promise<void> => gossip.takeQueries(queries)
     }, { censor: init.byzantine === 'censor' ? censoredBy(self) : undefined })
     const rounds = new RoundRunner({ self, networkId: asBytes(networkId), genesis: this.genesis, agent: init.agent, chain, consensus, views, store, fetcher, publisher, logger: logger.forComponent('round'), now, metrics: metrics?.rounds }, { byzantine: init.byzantine })
     await rounds.open()
@@ -232,6 +234,7 @@ export class SwarmNode extends EventTarget {
       height: () => chain.height,
       headHash: () => toHex(chain.current.lastBlockHash),
       consensusMessages: h => consensus.messagesOfHeight(h),
+      waitingQueries: max => consensus.waitingQueries(max),
       snapshots: {
         epochBlocks: this.genesis.params.bft.epochBlocks,
         head: () => chain.height,

@@ -54,6 +54,8 @@ export interface SyncServerComponents {
   consensusMessages: (height: number) => Uint8Array[]
   /** state snapshots and the light steps to them (node/snapshot-server.ts); unset: none offered */
   snapshots?: SnapshotSource
+  /** ids of queries waiting here for a block to order them, longest-waiting first (sent along with a vote catch-up) */
+  waitingQueries?: (max: number) => string[]
   logger: Logger
   /** told of every request served or refused */
   observe?: (served: SyncServed) => void
@@ -170,9 +172,19 @@ async function answer (req: SyncRequest, c: SyncServerComponents, opts: Required
   const envelopes: Bytes[] = []
   if (req.consensus !== undefined) {
     for (const e of c.consensusMessages(req.consensus.height)) {
-      if (envelopes.length > 0 && !size.fits(e.length)) break
+      if (envelopes.length >= syncLimits.maxEnvelopesPerResponse || (envelopes.length > 0 && !size.fits(e.length))) break
       size.add(e.length)
       envelopes.push(asBytes(e))
+    }
+    // The queries waiting here, so a peer that never got one by gossip (a partition healed while
+    // nobody sent anything) learns there is work; it checks them as it checks gossip.
+    for (const id of c.waitingQueries?.(syncLimits.maxWaitingQueriesPerResponse) ?? []) {
+      if (envelopes.length >= syncLimits.maxEnvelopesPerResponse) break
+      const bytes = await c.store.getMessage(id)
+      if (bytes === undefined) continue
+      if (envelopes.length > 0 && !size.fits(bytes.length)) break
+      size.add(bytes.length)
+      envelopes.push(asBytes(bytes))
     }
     return { response: { messages: { envelopes } }, items: envelopes.length }
   }

@@ -117,6 +117,11 @@ export class HeightDriver<E> {
     return this.queries.size
   }
 
+  /** Ids of up to `max` queries waiting to be ordered, longest-waiting first (what a peer asking for this height's state is handed). */
+  waitingQueries (max: number): string[] {
+    return this.queries.oldest(max)
+  }
+
   get round (): number | undefined {
     return this.tm?.round
   }

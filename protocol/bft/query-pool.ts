@@ -32,6 +32,16 @@ export class QueryPool {
     return this.queries.values()
   }
 
+  /** Ids of up to `max` waiting queries, the longest-waiting first (a Map keeps arrival order). */
+  oldest (max: number): string[] {
+    const ids: string[] = []
+    for (const id of this.queries.keys()) {
+      if (ids.length >= max) break
+      ids.push(id)
+    }
+    return ids
+  }
+
   add (msg: SignedMessage, state: LedgerState, params: ProtocolParams): Validation<void> {
     const pending: PendingQuery = { idHex: msg.idHex, signerId: msg.signerId, anchorHeight: msg.payload.query!.anchorHeight }
     // [IGNORE] known, or one that no block could order now (its submitter is no member, it is stale or ordered already)

@@ -62,6 +62,16 @@ export const syncLimits = {
    * and half the 2 MiB a 10-byte request could draw before.
    */
   maxResponseBytes: 1024 * 1024,
+  /** Envelopes in one MessagesResponse (mirrors the proto limit: a client refuses more). */
+  maxEnvelopesPerResponse: 256,
+  /**
+   * Waiting queries a vote catch-up answer carries after the height's proposals and votes, the
+   * longest-waiting first. Gossip does not resend old messages, so a query acknowledged by a node
+   * cut off from the others reaches them only this way (docs/reliability.md, the quiet
+   * partition); a stuck query is the oldest in its holder's pool, so a few dozen suffice. At most
+   * 32 prompts of 8 KiB: a quarter of a response.
+   */
+  maxWaitingQueriesPerResponse: 32,
   /** One encoded SyncRequest: 256 message ids of 32 bytes with their framing is ~8.7 KiB. */
   maxRequestBytes: 16 * 1024,
   /**

@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -13,8 +15,8 @@ import { builtinAgent } from '../../node/agents/builtin.js'
 import { createHost } from '../../node/host.js'
 import type { SwarmHost } from '../../node/host.js'
 import { createLogger } from '../../node/logger.js'
-import type { NodeStore } from '../../node/store.js'
-import { PeerRateLimiter, serveSync, syncProtocol } from '../../node/sync.js'
+import { NodeStore } from '../../node/store.js'
+import { PeerRateLimiter, serveSync, syncProtocol, syncRequest } from '../../node/sync.js'
 import type { SyncServed } from '../../node/sync.js'
 import { SwarmNode } from '../../node/swarm-node.js'
 import { startTestSwarm, waitFinal, waitFor } from '../helpers/swarm.js'
@@ -162,4 +164,53 @@ describe('catching up through responses cut short by their byte cap', () => {
     for (const s of blockResponses) expect(s.bytes <= cap || s.items === 1).toBe(true)
     expect(fresh.status().stateRoot).toBe(swarm.nodes[0].status().stateRoot)
   }, 60_000)
+})
+
+describe('a vote catch-up answer', () => {
+  const hosts: SwarmHost[] = []
+  const dir = mkdtempSync(join(tmpdir(), 'swarmrank-catchup-'))
+  const store = new NodeStore(join(dir, 'db'))
+  const networkId = sha256(utf8('catch-up-answer'))
+  const networkIdHex = Buffer.from(networkId).toString('hex')
+  afterAll(async () => {
+    await Promise.allSettled(hosts.map(async h => h.stop()))
+    await store.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  async function host (seed: string): Promise<SwarmHost> {
+    const h = await createHost({ privateKey: await generateKeyPairFromSeed('Ed25519', sha256(utf8(seed))), networkIdHex })
+    await h.start()
+    hosts.push(h)
+    return h
+  }
+
+  it('carries the queries waiting to be ordered after the votes, longest-waiting first and capped, and never more envelopes than a client decodes', async () => {
+    await store.open()
+    const key = await generateKeyPairFromSeed('Ed25519', sha256(utf8('voter-and-submitter')))
+    const votes = await Promise.all(Array.from({ length: 300 }, async (_, round) => (await signMessage(key, { networkId, vote: { type: VoteType.PREVOTE, height: 1, round, blockHash: new Uint8Array(0) } })).bytes))
+    const queries = await Promise.all(Array.from({ length: 40 }, async (_, i) => signMessage(key, { networkId, query: { prompt: `q${i}`, anchorHeight: 0, createdAt: Date.now(), nonce: sha256(utf8(`nonce-${i}`)) } })))
+    for (const q of queries) await store.putMessage(q.idHex, q.bytes)
+    let held = votes.slice(0, 10)
+    const server = await host('catch-up-server')
+    await serveSync(server, networkIdHex, {
+      store,
+      height: () => 0,
+      headHash: () => '',
+      consensusMessages: () => held,
+      waitingQueries: max => queries.map(q => q.idHex).slice(0, max),
+      logger: createLogger({ level: 'silent' }).forComponent('sync')
+    })
+    const client = await host('catch-up-client')
+    await client.dial(server.getMultiaddrs()[0])
+    const ask = async (): Promise<Uint8Array[]> => (await syncRequest(client, networkIdHex, server.peerId.toString(), { consensus: { height: 1 } })).messages?.envelopes ?? []
+
+    const some = await ask()
+    expect(some.slice(0, 10).map(e => Buffer.from(e).toString('hex'))).toEqual(held.map(e => Buffer.from(e).toString('hex')))
+    expect(some.slice(10).map(e => Buffer.from(e).toString('hex'))).toEqual(queries.slice(0, syncLimits.maxWaitingQueriesPerResponse).map(q => Buffer.from(q.bytes).toString('hex')))
+
+    // a height of many rounds: the answer stops at what the client's decoder takes
+    held = votes
+    expect((await ask()).length).toBe(syncLimits.maxEnvelopesPerResponse)
+  })
 })
