@@ -5,6 +5,7 @@ import type { ConsensusMessage, HeightEffect, HeightEvent } from '../protocol/bf
 import { toHex } from '../protocol/hash.js'
 import { blockHash } from '../protocol/ledger.js'
 import { encodeBlock } from '../protocol/wire/codec.js'
+import { syncLimits } from '../protocol/wire/limits.js'
 import type { Block } from '../protocol/wire/messages.js'
 import { Prng } from './prng.js'
 import type { SimNode, SimWorld } from './world.js'
@@ -209,19 +210,22 @@ export class SimConsensus {
   }
 
   /**
-   * Vote catch-up: the driver asks when its height stalled; up to three peers deciding the same
-   * height hand over the proposals and votes they hold.
+   * Vote catch-up: the driver asks when its height stalled (or sits idle); up to three peers
+   * deciding the same height hand over the proposals and votes they hold, and the queries they
+   * are waiting to have ordered (node/sync.ts), which the node takes as gossip and gossips on.
    */
   private pullVotes (node: SimNode, height: number): void {
-    const peers = this.validatorsAt(this.w.heightOf(node)).filter(v => v !== node && v.online && v.driver.height === height && v.driver.messagesOfHeight(height).length > 0)
+    const peers = this.validatorsAt(this.w.heightOf(node)).filter(v => v !== node && v.online && v.driver.height === height && (v.driver.messagesOfHeight(height).length > 0 || v.driver.pendingQueries > 0))
     const gen = node.gen
     for (let k = 0; k < 3 && peers.length > 0; k++) {
       const peer = peers.splice(this.pullRng.int(peers.length), 1)[0]
       const held = peer.driver.heldMessages()
+      const queries = peer.driver.waitingQueries(syncLimits.maxWaitingQueriesPerResponse).flatMap(id => this.w.queryByHex.get(id)?.query ?? [])
       this.w.stats.votePulls++
-      this.w.net.bytesIn[node.index] += held.length * this.w.voteBytes
+      this.w.net.bytesIn[node.index] += held.length * this.w.voteBytes + queries.reduce((sum, q) => sum + q.bytes.length, 0)
       this.w.clock.after(this.w.net.rttMs(), () => {
         if (node.gen !== gen || !node.online) return
+        for (const q of queries) this.w.rounds.takePulledQuery(node, q)
         for (const m of held) this.feed(node, { type: 'message', message: m })
       })
     }

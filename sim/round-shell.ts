@@ -108,6 +108,17 @@ export class SimRounds {
     if (this.w.consensus.isValidator(node)) this.w.consensus.feed(node, { type: 'round-opened', input, messages })
   }
 
+  /**
+   * A query a vote catch-up brought from a peer's pool (sim/consensus-shell.ts): one this node
+   * never got by gossip is taken as gossip and gossiped on to the validators, as the node does
+   * (node/gossip.ts takeQueries).
+   */
+  takePulledQuery (node: SimNode, msg: SignedMessage): void {
+    if (node.have.has(msg.idHex)) return
+    this.onRoundMessage(node, msg)
+    this.publish(node, msg, this.w.consensus.validatorsAt(this.w.chain.tip).map(v => v.index))
+  }
+
   /** Gossip a signed round message; the listed nodes act on it when it reaches them. */
   private publish (from: SimNode, msg: SignedMessage, participants: readonly number[]): void {
     const arrival = this.w.net.broadcast(from.index, msg.bytes.length)
