@@ -7,6 +7,7 @@ import { blockHash } from '../protocol/ledger.js'
 import { encodeBlock } from '../protocol/wire/codec.js'
 import { syncLimits } from '../protocol/wire/limits.js'
 import type { Block } from '../protocol/wire/messages.js'
+import type { Validation } from '../protocol/wire/validate.js'
 import { Prng } from './prng.js'
 import type { SimNode, SimWorld } from './world.js'
 
@@ -36,10 +37,11 @@ export class SimConsensus {
     return node.driver.isValidator()
   }
 
-  feed (node: SimNode, event: HeightEvent<null>): void {
-    if (!node.online) return
-    const { effects } = node.driver.handle(event, this.w.nowMs())
+  feed (node: SimNode, event: HeightEvent<null>): Validation<void> | undefined {
+    if (!node.online) return undefined
+    const { effects, verdict } = node.driver.handle(event, this.w.nowMs())
     for (const e of effects) this.carryOut(node, e)
+    return verdict
   }
 
   private carryOut (node: SimNode, e: HeightEffect<null>): void {
@@ -215,11 +217,14 @@ export class SimConsensus {
    * are waiting to have ordered (node/sync.ts), which the node takes as gossip and gossips on.
    */
   private pullVotes (node: SimNode, height: number): void {
-    const peers = this.validatorsAt(this.w.heightOf(node)).filter(v => v !== node && v.online && v.driver.height === height && (v.driver.messagesOfHeight(height).length > 0 || v.driver.pendingQueries > 0))
+    // a request to a peer: none across a partition
+    const group = this.w.net.group[node.index]
+    // the proposals and votes of the height come from a peer deciding it; waiting queries from any peer (node/sync.ts)
+    const peers = this.validatorsAt(this.w.heightOf(node)).filter(v => v !== node && v.online && this.w.net.group[v.index] === group && ((v.driver.height === height && v.driver.messagesOfHeight(height).length > 0) || v.driver.pendingQueries > 0))
     const gen = node.gen
     for (let k = 0; k < 3 && peers.length > 0; k++) {
       const peer = peers.splice(this.pullRng.int(peers.length), 1)[0]
-      const held = peer.driver.heldMessages()
+      const held = peer.driver.height === height ? peer.driver.heldMessages() : []
       const queries = peer.driver.waitingQueries(syncLimits.maxWaitingQueriesPerResponse).flatMap(id => this.w.queryByHex.get(id)?.query ?? [])
       this.w.stats.votePulls++
       this.w.net.bytesIn[node.index] += held.length * this.w.voteBytes + queries.reduce((sum, q) => sum + q.bytes.length, 0)

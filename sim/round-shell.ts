@@ -114,8 +114,11 @@ export class SimRounds {
    * (node/gossip.ts takeQueries).
    */
   takePulledQuery (node: SimNode, msg: SignedMessage): void {
-    if (node.have.has(msg.idHex)) return
-    this.onRoundMessage(node, msg)
+    const info = this.w.queryByHex.get(msg.idHex)
+    if (info === undefined || info.height !== undefined || !this.w.consensus.isValidator(node)) return
+    node.have.add(msg.idHex)
+    // new to its pool (a node may hold the message from a block check and still not have it waiting)
+    if (this.w.consensus.feed(node, { type: 'query', message: msg })?.result !== 'ACCEPT') return
     this.publish(node, msg, this.w.consensus.validatorsAt(this.w.chain.tip).map(v => v.index))
   }
 
