@@ -6,6 +6,7 @@ import { validateEnvelope } from '../protocol/wire/validate.js'
 import type { Validation } from '../protocol/wire/validate.js'
 import type { SwarmHost } from './host.js'
 import type { Logger } from './logger.js'
+import type { RecentMessages } from './recent-messages.js'
 import type { NodeStore } from './store.js'
 import { syncRequest } from './sync.js'
 
@@ -15,6 +16,8 @@ export interface MessageFetcherComponents {
   networkIdHex: string
   store: NodeStore
   logger: Logger
+  /** messages accepted lately, decoded: looked up before the store */
+  recent?: RecentMessages
 }
 
 /** How long one peer gets to hand over messages a block names. Short: block checks race the propose timeout. */
@@ -63,6 +66,8 @@ export class MessageFetcher {
   async local (idsHex: string[]): Promise<Map<string, SignedMessage>> {
     const found = new Map<string, SignedMessage>()
     for (const id of idsHex) {
+      const recent = this.c.recent?.get(id)
+      if (recent !== undefined) { found.set(id, recent); continue }
       const bytes = await this.c.store.getMessage(id).catch(() => undefined)
       if (bytes === undefined) continue
       const msg = decodeTrustedMessage(bytes)
@@ -120,6 +125,7 @@ export class MessageFetcher {
         last = Math.max(last, i)
         if (found.has(v.value.idHex)) continue
         found.set(v.value.idHex, v.value)
+        this.c.recent?.add(v.value)
         await this.c.store.putMessage(v.value.idHex, v.value.bytes)
       }
       // the next envelope (at most maxEnvelopeBytes) might not have fit: the response may be cut short

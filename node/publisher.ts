@@ -5,6 +5,7 @@ import type { Payload } from '../protocol/wire/messages.js'
 import type { SwarmHost } from './host.js'
 import { topicsFor } from './host.js'
 import type { Logger } from './logger.js'
+import type { RecentMessages } from './recent-messages.js'
 import type { NodeStore } from './store.js'
 
 export type TopicName = 'query' | 'round' | 'consensus'
@@ -22,6 +23,8 @@ export interface PublisherComponents {
   networkIdHex: string
   store: NodeStore
   logger: Logger
+  /** decoded copies for block checks (node/recent-messages.ts) */
+  recent?: RecentMessages
 }
 
 /** Signs this node's messages, keeps them, and gossips each on its topic. */
@@ -51,6 +54,7 @@ export class Publisher {
    * it with its next batch; gossip does not wait for the disk before forwarding.
    */
   keep (msg: SignedMessage): void {
+    this.c.recent?.add(msg)
     this.c.store.putMessage(msg.idHex, msg.bytes).catch(err => this.c.logger.error(`storing message ${msg.idHex.slice(0, 12)} failed: ${(err as Error).message}`))
   }
 }

@@ -16,6 +16,7 @@ import type { SignState, StoredConsensusMemory } from './consensus.js'
 import { ensureDir, SIGN_STATE_FILE } from './datadir.js'
 import { Gossip } from './gossip.js'
 import { createHost } from './host.js'
+import { RecentMessages } from './recent-messages.js'
 import type { SwarmHost } from './host.js'
 import { createLogger } from './logger.js'
 import type { ComponentLogger, Logger } from './logger.js'
@@ -185,7 +186,8 @@ export class SwarmNode extends EventTarget {
     })
     const self = this.peerId
     const base = { networkId, networkIdHex, store, logger: this.log }
-    const fetcher = new MessageFetcher({ ...base, host })
+    const recent = new RecentMessages()
+    const fetcher = new MessageFetcher({ ...base, host, recent })
     // before the chain loads the ledger: state sync may replace it
     if (init.stateSync !== false && (init.bootstrap?.length ?? 0) > 0) {
       await dialBootstrap(host, init.bootstrap ?? [], this.log)
@@ -194,7 +196,7 @@ export class SwarmNode extends EventTarget {
     }
     const views = new QueryViews({ store, fetcher, logger: this.log, now })
     const chain = await Chain.open({ store, genesis: this.genesis, networkId, views, logger: this.log })
-    const publisher = new Publisher({ host, privateKey: init.privateKey, networkIdHex, store, logger: this.log })
+    const publisher = new Publisher({ host, privateKey: init.privateKey, networkIdHex, store, logger: this.log, recent })
     const chainSync = new ChainSync({ host, networkIdHex, chain, fetcher, logger: this.log, now })
     const consensus = new ConsensusRunner({
       self,
