@@ -21,7 +21,7 @@ import type { Block, CommitCertificate, Payload } from '../protocol/wire/message
 import { ignore, reject, validateEnvelope } from '../protocol/wire/validate.js'
 import type { Validation } from '../protocol/wire/validate.js'
 import type { Chain, ImportedBlock } from './chain.js'
-import { LastCommitCollector } from './last-commit.js'
+import { LastCommitCollector } from '../protocol/bft/last-commit.js'
 import type { ChainSync } from './chain-sync.js'
 import type { Logger } from './logger.js'
 import type { MessageFetcher } from './message-fetcher.js'

@@ -25,6 +25,28 @@ export type SimBehaviour =
    * query id, as a committee seed, would give its cartel the answer committee
    */
   | 'grinder'
+  /**
+   * forges its verdicts (protocol/byzantine.ts `forge`, DESIGN §8.1): a made-up id among the
+   * answers it saw and "X beats each rival" repeated; answers honestly
+   */
+  | 'forger'
+  /**
+   * signs two different things wherever it signs: a second commitment after each round commit
+   * (protocol/byzantine.ts `equivocate`) and, as a validator, a second, conflicting BFT vote after
+   * each vote (DESIGN §8.9: evidence in blocks that costs reputation and jails it)
+   */
+  | 'equivocator'
+  /** dates the queries it submits far in the past or the future (DESIGN §8.3: deadlines on the submitter's clock drained the answerers) */
+  | 'backdater'
+  /** submits far more queries than its quota (params.submission, DESIGN §8.5), on top of its share of the honest load */
+  | 'flooder'
+  /**
+   * a newcomer (sybil experiment) that behaves honestly and submits its own easy queries: it knows
+   * their answers, and grinds each one's nonce for committees of its own kind (DESIGN §8.11)
+   */
+  | 'farmer'
+  // 'censor' (a proposer that leaves honest round messages out of its blocks, DESIGN §8.6) comes
+  // with the protocol change that defeats it (round messages ordered by consensus)
 
 export interface SimAgent {
   behaviour: SimBehaviour
@@ -33,14 +55,18 @@ export interface SimAgent {
   tieRate: number
 }
 
-export const byzantineBehaviours: SimBehaviour[] = ['wrong', 'random-ranker', 'colluder', 'copycat', 'withholder', 'grinder']
+/** The profiles of the adversaries experiment, in its table's order. */
+export const byzantineBehaviours: SimBehaviour[] = ['wrong', 'random-ranker', 'colluder', 'copycat', 'withholder', 'grinder', 'forger', 'equivocator', 'backdater', 'flooder']
+
+/** Behaviours whose answers and verdicts are the honest agent's (their attack is elsewhere: in the node software). */
+const answersHonestly: ReadonlySet<SimBehaviour> = new Set(['copycat', 'withholder', 'forger', 'equivocator', 'backdater', 'flooder', 'farmer'])
 
 export function isByzantine (agent: SimAgent): boolean {
   return agent.behaviour !== 'honest'
 }
 
 function profileOf (agent: SimAgent): AgentProfile {
-  const behaviour = agent.behaviour === 'copycat' || agent.behaviour === 'withholder' ? 'honest' : agent.behaviour === 'grinder' ? 'colluder' : agent.behaviour
+  const behaviour = answersHonestly.has(agent.behaviour) ? 'honest' : agent.behaviour === 'grinder' ? 'colluder' : agent.behaviour as AgentProfile['behaviour']
   return { name: agent.behaviour, behaviour, answerSkill: agent.answerSkill, judgeSkill: agent.judgeSkill, tieRate: agent.tieRate }
 }
 

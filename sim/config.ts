@@ -40,6 +40,18 @@ export interface PartitionSpec {
   share: number
 }
 
+/** Validators leaving for good one at a time (issue 15): each departure is a single validator, well below 1/3 of the power. */
+export interface DepartureSpec {
+  startMs: number
+  everyMs: number
+  count: number
+}
+
+/** What flooders do (the `flooder` profile): extra queries per second each, on top of their share of the asked ones. */
+export interface FloodSpec {
+  perSecond: number
+}
+
 export interface SimConfig {
   seed: string
   nodes: SimNodeSpec[]
@@ -55,6 +67,9 @@ export interface SimConfig {
   churn?: ChurnSpec
   joins?: JoinWave[]
   partitions?: PartitionSpec[]
+  departures?: DepartureSpec
+  /** how hard `flooder` nodes flood (default 5 queries per second each) */
+  flood?: FloodSpec
   /** how often a node outside the ledger repeats its Join (the node's default: 5 s) */
   joinRetryMs?: number
   /** who submits the queries: a validator (default) or any ledger member, newcomers on probation included (the sybil experiment) */
@@ -88,6 +103,10 @@ export interface QueryOutcome {
    * and the share it holds with committees seeded by the ordering block.
    */
   ground?: { queryIdSeedShare: number, actualShare: number }
+  /** committee seats (answer and rank) per group whose holder has no message in the final record: charged as absent */
+  absentSeats: Record<string, number>
+  /** model calls the round cost each group's nodes (an answer is one, each pair judged is one) */
+  modelCalls: Record<string, number>
 }
 
 /** The ledger after each block, summarised by node group. */
@@ -100,6 +119,37 @@ export interface BlockSample {
   reputation: Record<string, number>
   powerShare: Record<string, number>
   members: Record<string, number>
+  /** members past probation per group */
+  settled: Record<string, number>
+  /** members jailed (protocol/jailing.ts) per group */
+  jailed: Record<string, number>
+  /** share of the validator power held by nodes online at the block */
+  onlinePowerShare: number
+  /** double votes this block carries as evidence */
+  evidence: number
+}
+
+/** A validator jailed by the chain (and when it left, if it left for good). */
+export interface Jailing {
+  node: string
+  group: string
+  height: number
+  atMs: number
+  leftAtMs?: number
+}
+
+/** The `flooder` queries beyond the asked ones: how many the gossip door and the blocks let through, and what they cost. */
+export interface FloodOutcome {
+  submitted: number
+  /** reached a block: ordered, with a round */
+  ordered: number
+  final: number
+  /** model calls the ordered flood queries cost, per group of the node that made them */
+  modelCalls: Record<string, number>
+  /** the most the quota (params.submission) lets the flooders have ordered over the run: perSecond × seconds (+ burst) and perEpoch × epochs, each flooder */
+  quotaBySecond: number
+  quotaByEpoch: number
+  flooders: number
 }
 
 export interface SimResult {
@@ -118,5 +168,11 @@ export interface SimResult {
   equivocations: number
   /** vote catch-up requests made by stalled validators */
   votePulls: number
+  /** double votes carried as evidence in blocks */
+  evidence: number
+  jailings: Jailing[]
+  /** validators that left for good (departures and churn leaves), with when */
+  departures: Array<{ node: string, atMs: number }>
+  flood?: FloodOutcome
 }
 

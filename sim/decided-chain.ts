@@ -63,26 +63,32 @@ export class DecidedChain {
   }
 
   /** Summarise the ledger after block h by node group. */
-  sample (h: number, at: number, groupOf: (id: string) => string): void {
+  sample (h: number, at: number, groupOf: (id: string) => string, isOnline: (id: string) => boolean): void {
     const state = this.states[h]
     const block = this.blocks[h]
     const reputation: Record<string, number> = {}
     const members: Record<string, number> = {}
     const power: Record<string, number> = {}
+    const jailed: Record<string, number> = {}
+    const settled: Record<string, number> = {}
     let total = 0
+    let online = 0
     for (const [id, entry] of state.reputations) {
       const g = groupOf(id)
       reputation[g] = (reputation[g] ?? 0) + entry.reputationPpm
       members[g] = (members[g] ?? 0) + 1
+      if (!entry.onProbation) settled[g] = (settled[g] ?? 0) + 1
     }
     for (const [id, p] of state.validators) {
       const g = groupOf(id)
       power[g] = (power[g] ?? 0) + p
       total += p
+      if (isOnline(id)) online += p
     }
+    for (const id of state.jailing?.jailed.keys() ?? []) jailed[groupOf(id)] = (jailed[groupOf(id)] ?? 0) + 1
     for (const g of Object.keys(reputation)) reputation[g] = Math.round(reputation[g] / members[g])
     const powerShare: Record<string, number> = {}
     for (const g of Object.keys(members)) powerShare[g] = total === 0 ? 0 : (power[g] ?? 0) / total
-    this.samples.push({ height: h, timeMs: at, records: block.records.length, admissions: block.admissions.length, reputation, powerShare, members })
+    this.samples.push({ height: h, timeMs: at, records: block.records.length, admissions: block.admissions.length, reputation, powerShare, members, settled, jailed, onlinePowerShare: total === 0 ? 0 : online / total, evidence: block.evidence.length })
   }
 }

@@ -26,6 +26,12 @@ export interface QueryInfo {
   height?: number
   /** a ground query: its submitter's group, and that group's share of answer seats had the query id seeded the committees */
   ground?: { group: string, queryIdSeedShare: number }
+  /** an easy query of a `farmer`'s: the nodes of this group know its answer */
+  knownBy?: string
+  /** a `flooder`'s query beyond the asked ones */
+  flood?: boolean
+  /** model calls the round cost, by group of the node making them (answers, pairs judged) */
+  modelCalls: Record<string, number>
 }
 
 export interface GradingContext {
@@ -50,14 +56,18 @@ export function gradeQuery (info: QueryInfo, ctx: GradingContext): QueryOutcome 
   const ground = info.ground === undefined || info.committees.answerers.length === 0
     ? {}
     : { ground: { queryIdSeedShare: info.ground.queryIdSeedShare, actualShare: info.committees.answerers.filter(id => ctx.groupOf(id) === info.ground!.group).length / info.committees.answerers.length } }
-  const base = { index: info.index, createdAtMs: info.createdAtMs, final: info.height !== undefined, seats, submitterGroup: ctx.groupOf(info.query.signerId), ...ground }
+  const base = { index: info.index, createdAtMs: info.createdAtMs, final: info.height !== undefined, seats, submitterGroup: ctx.groupOf(info.query.signerId), ...ground, modelCalls: { ...info.modelCalls } }
   const best = ctx.bestSingle === undefined ? undefined : simAnswer(ctx.bestSingle.agent, ctx.bestSingle.id, info.query.id, info.task, ctx.freeForm)
   const bestSingleRight = isRight(best, info.task)
   if (info.height === undefined) {
-    return { ...base, answers: 0, distinctAnswers: 0, consensusRight: false, majorityRight: false, unweightedRight: false, bestSingleRight }
+    return { ...base, absentSeats: {}, answers: 0, distinctAnswers: 0, consensusRight: false, majorityRight: false, unweightedRight: false, bestSingleRight }
   }
   const record = ctx.chain.blocks[info.height].records.find(r => toHex(r.queryId) === info.query.idHex)!
   const named = record.includedMessageIds.map(id => ctx.messages.get(toHex(id))!)
+  // seats whose holder the record names no message of: the round charges them as absent
+  const delivered = new Set(named.map(m => m.signerId))
+  const absentSeats: Record<string, number> = {}
+  for (const id of members) if (!delivered.has(id)) absentSeats[ctx.groupOf(id)] = (absentSeats[ctx.groupOf(id)] ?? 0) + 1
   const answers = named.filter(m => m.payload.answerReveal !== undefined).map(m => m.payload.answerReveal!.answer)
   const textOf = (id: Uint8Array): string | undefined => answers.find(a => candidateId(a) === toHex(id))
   const winner = record.winner.length === 0 ? undefined : textOf(record.winner)
@@ -74,6 +84,7 @@ export function gradeQuery (info: QueryInfo, ctx: GradingContext): QueryOutcome 
   const unweighted = computeRoundRecord(ev, flat, ctx.params).winner?.answer
   return {
     ...base,
+    absentSeats,
     finalityMs: Math.round(info.finalAtMs! - info.createdAtMs),
     height: info.height,
     answers: answers.length,

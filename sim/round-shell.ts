@@ -1,18 +1,36 @@
 import { drawTask } from '../protocol/agents/tasks.js'
 import { misbehave } from '../protocol/byzantine.js'
+import type { ByzantineBehaviour, ForgedComparison } from '../protocol/byzantine.js'
 import { drawCommittees } from '../protocol/committee.js'
 import type { ChainRoundInput } from '../protocol/chain-round.js'
-import { asBytes, toHex, utf8 } from '../protocol/hash.js'
+import { asBytes, sha256, toHex, utf8 } from '../protocol/hash.js'
+import type { Bytes } from '../protocol/hash.js'
 import { ROUND_TTL_BLOCKS, roundSeed } from '../protocol/ledger.js'
+import { HashStream } from '../protocol/random.js'
 import { queryIdHexOf } from '../protocol/round.js'
 import type { RoundSetEffect, RoundSetEvent } from '../protocol/round-set.js'
+import { SubmissionMeter } from '../protocol/submission.js'
+import { defaultEnvelopeValidation } from '../protocol/wire/validate.js'
 import type { SignedMessage } from '../protocol/wire/envelope.js'
 import { simAnswer, simJudge } from './agents.js'
+import type { SimAgent, SimBehaviour } from './agents.js'
 import type { QueryInfo } from './grading.js'
 import type { SimNode, SimWorld } from './world.js'
 
 /** Nonces a grinder tries per query it submits (signatures are cheap: this is a modest attacker). */
 const GRIND_TRIES = 300
+
+/**
+ * How a backdater dates its queries: just inside what the gossip door accepts (wire/validate.ts:
+ * 10 minutes back, 30 s ahead), alternately in the past and in the future. With deadlines on the
+ * submitter's clock (before DESIGN §8.3) the first closed the round on arrival and the second
+ * kept it open past its anchor's window.
+ */
+const BACKDATE_MS = defaultEnvelopeValidation.maxQueryAgeMs - 30_000
+const FORWARD_DATE_MS = defaultEnvelopeValidation.maxClockSkewMs - 5_000
+
+/** Round-message filters of protocol/byzantine.ts that a simulated behaviour applies (the node's --byzantine flag). */
+const roundFilter: Partial<Record<SimBehaviour, ByzantineBehaviour>> = { withholder: 'withhold', forger: 'forge', equivocator: 'equivocate' }
 
 /**
  * The simulator's shell around each node's round set (protocol/round-set.ts), as
@@ -22,6 +40,10 @@ const GRIND_TRIES = 300
  */
 export class SimRounds {
   private readonly w: SimWorld
+  /** `forger`s: the verdicts each committed to, by node and query, for its reveal */
+  private readonly forged = new Map<string, ForgedComparison>()
+  /** each validator's gossip door for queries (node/gossip.ts: a token bucket per submitter, in its own clock) */
+  private readonly meters = new Map<number, SubmissionMeter>()
 
   constructor (world: SimWorld) {
     this.w = world
@@ -34,30 +56,57 @@ export class SimRounds {
     const entries = submitters.filter(n => n.online && !n.syncing)
     if (entries.length === 0) return
     const entry = this.w.rng.pick(entries)
-    const task = drawTask(this.w.taskRng)
-    const anchor = this.w.heightOf(entry)
-    let query = this.w.sign(entry, {
-      query: { prompt: task.prompt, anchorHeight: anchor, createdAt: this.w.nowMs(), nonce: asBytes(utf8(`q${index}`)) }
-    })
+    const info = this.newQuery(entry, index, `q${index}`, drawTask(this.w.taskRng))
+    this.w.queries.push(info)
+  }
+
+  /** A `flooder`'s extra query (its tasks from a stream of their own: the asked ones stay the same). */
+  submitFlood (node: SimNode): void {
+    const n = this.w.stats.floodSubmitted++
+    if (!this.w.chain.states[this.w.chain.tip].reputations.has(node.id)) return
+    const task = drawTask(new HashStream(sha256(utf8(`swarmrank-sim/flood/${this.w.cfg.seed}/${n}`))))
+    const info = this.newQuery(node, this.w.cfg.queries + n, `flood${n}`, task)
+    info.flood = true
+    this.w.floodQueries.push(info)
+  }
+
+  private newQuery (entry: SimNode, index: number, nonce: string, task: ReturnType<typeof drawTask>): QueryInfo {
+    // a node outside the validator set follows the decided chain as an observer syncing at once
+    // would (its height driver stays at genesis: naming height 0 made its queries stale after 256 blocks)
+    const anchor = this.w.consensus.isValidator(entry) ? this.w.heightOf(entry) : this.w.chain.tip
+    const behaviour = entry.agent.behaviour
+    const createdAt = this.w.nowMs() + (behaviour !== 'backdater' ? 0 : index % 2 === 0 ? -BACKDATE_MS : FORWARD_DATE_MS)
+    const sign = (n: string): SignedMessage => this.w.sign(entry, { query: { prompt: task.prompt, anchorHeight: anchor, createdAt, nonce: asBytes(utf8(n)) } })
+    let query = sign(nonce)
     let ground: QueryInfo['ground']
-    if (entry.agent.behaviour === 'grinder') {
+    if (behaviour === 'grinder' || behaviour === 'farmer') {
       // Grind the nonce for the answer committee the query id alone would draw (the rule before
       // DESIGN §8.2); the block that orders the query decides its committees now.
       const table = this.w.chain.states[anchor].reputations
-      const share = (q: typeof query): number => drawCommittees(q.id, table, this.w.cfg.params.answerers, this.w.cfg.params.rankers).answerers.filter(id => this.w.byId.get(id)!.agent.behaviour === 'grinder').length / this.w.cfg.params.answerers
+      const share = (q: typeof query): number => drawCommittees(q.id, table, this.w.cfg.params.answerers, this.w.cfg.params.rankers).answerers.filter(id => this.w.byId.get(id)!.group === entry.group).length / this.w.cfg.params.answerers
       let best = share(query)
       for (let n = 0; n < GRIND_TRIES && best < 1; n++) {
-        const candidate = this.w.sign(entry, { query: { prompt: task.prompt, anchorHeight: anchor, createdAt: this.w.nowMs(), nonce: asBytes(utf8(`q${index}/${n}`)) } })
+        const candidate = sign(`${nonce}/${n}`)
         const s = share(candidate)
         if (s > best) [query, best] = [candidate, s]
       }
       ground = { group: entry.group, queryIdSeedShare: best }
     }
-    const info: QueryInfo = { index, task, query, committees: { answerers: [], rankers: [] }, participants: [], createdAtMs: this.w.clock.now, ...(ground === undefined ? {} : { ground }) }
-    this.w.queries.push(info)
+    const info: QueryInfo = {
+      index,
+      task,
+      query,
+      committees: { answerers: [], rankers: [] },
+      participants: [],
+      createdAtMs: this.w.clock.now,
+      modelCalls: {},
+      ...(ground === undefined ? {} : { ground }),
+      ...(behaviour === 'farmer' ? { knownBy: entry.group } : {})
+    }
     this.w.queryByHex.set(query.idHex, info)
     // Validators keep it until a block orders it (DESIGN §8.2); the round starts then.
     this.publish(entry, query, this.w.consensus.validatorsAt(this.w.chain.tip).map(v => v.index))
+    return info
   }
 
   /**
@@ -139,8 +188,12 @@ export class SimRounds {
     const p = msg.payload
     if (p.query !== undefined) {
       const info = this.w.queryByHex.get(msg.idHex)
-      if (info === undefined || info.height !== undefined) return
-      if (this.w.consensus.isValidator(node)) this.w.consensus.feed(node, { type: 'query', message: msg })
+      if (info === undefined || info.height !== undefined || !this.w.consensus.isValidator(node)) return
+      // [IGNORE] over the submitter's rate (node/gossip.ts; each node meters by its own clock)
+      let meter = this.meters.get(node.index)
+      if (meter === undefined) this.meters.set(node.index, meter = new SubmissionMeter(this.w.cfg.params.submission))
+      if (!meter.take(msg.signerId, this.w.nowMs())) return
+      this.w.consensus.feed(node, { type: 'query', message: msg })
       return
     }
     const qid = queryIdHexOf(p)
@@ -167,22 +220,37 @@ export class SimRounds {
     const later = (ms: number, event: RoundSetEvent): void => {
       this.w.clock.after(ms, () => { if (node.online && node.gen === gen) this.feed(node, event) })
     }
+    // a farmer's own easy query: the farmers know its answer
+    const agent: SimAgent = info.knownBy === node.group ? { ...node.agent, answerSkill: 1, judgeSkill: 1 } : node.agent
+    const calls = (n: number): void => { info.modelCalls[node.group] = (info.modelCalls[node.group] ?? 0) + n }
     switch (e.type) {
       case 'request-answer': {
-        const answer = simAnswer(node.agent, node.id, info.query.id, info.task, this.w.cfg.freeForm)
-        if (answer !== undefined) later(this.w.rng.logNormal(this.w.cfg.answerMs, 0.5), { type: 'answer-ready', queryIdHex: e.queryIdHex, answer, salt: this.w.rng.bytes16() })
+        const answer = simAnswer(agent, node.id, info.query.id, info.task, this.w.cfg.freeForm)
+        if (answer !== undefined) {
+          calls(1)
+          later(this.w.rng.logNormal(this.w.cfg.answerMs, 0.5), { type: 'answer-ready', queryIdHex: e.queryIdHex, answer, salt: this.w.rng.bytes16() })
+        }
         break
       }
       case 'request-comparisons': {
-        const judgements = e.pairs.map(pair => ({ a: pair.a, b: pair.b, verdict: simJudge(node.agent, node.id, info.query.id, info.task, pair.answerA, pair.answerB), reason: 'simulated' }))
+        calls(e.pairs.length)
+        const judgements = e.pairs.map(pair => ({ a: pair.a, b: pair.b, verdict: simJudge(agent, node.id, info.query.id, info.task, pair.answerA, pair.answerB), reason: 'simulated' }))
         later(this.w.rng.logNormal(this.w.cfg.judgeMs, 0.5), { type: 'comparisons-ready', queryIdHex: e.queryIdHex, judgements, salt: this.w.rng.bytes16() })
         break
       }
       case 'publish': {
-        const { keep } = misbehave(node.agent.behaviour === 'withholder' ? 'withhold' : undefined, e, () => this.w.rng.bytes16())
+        const key = `${node.index}/${e.queryIdHex}`
+        const random32 = (): Bytes => new Uint8Array([...this.w.rng.bytes16(), ...this.w.rng.bytes16()])
+        const { keep, replace, extra, forged } = misbehave(roundFilter[node.agent.behaviour], e, random32, { own: node.rounds.round(e.queryIdHex)?.own, forged: this.forged.get(key) })
+        if (forged !== undefined) this.forged.set(key, forged)
         if (!keep) break
-        const { networkId: _, ...body } = e.payload
+        const { networkId: _, ...body } = replace ?? e.payload
+        // what it publishes (forged or not) reaches its own round too, as in the node; the extras do not
         this.publish(node, this.w.sign(node, body), info.participants)
+        for (const p of extra) {
+          const { networkId: __, ...more } = p
+          this.publish(node, this.w.sign(node, more), info.participants.filter(i => i !== node.index))
+        }
         break
       }
       case 'wake-at':
@@ -191,8 +259,10 @@ export class SimRounds {
       case 'closed':
         if (this.w.consensus.isValidator(node)) this.w.consensus.feed(node, { type: 'round-ready', queryIdHex: e.queryIdHex })
         break
-      case 'started':
       case 'cancel':
+        this.forged.delete(`${node.index}/${e.queryIdHex}`)
+        break
+      case 'started':
         break
     }
   }

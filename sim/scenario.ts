@@ -63,6 +63,20 @@ export class Scenario {
       target.clock.at(p.healAtMs, () => target.heal())
     }
     if (this.cfg.churn !== undefined && this.cfg.churn.perMinute > 0) this.scheduleChurn(target, this.cfg.churn, lastAsk)
+    const d = this.cfg.departures
+    if (d !== undefined) {
+      const rng = this.rng.fork('departures')
+      for (let k = 0; k < d.count; k++) target.clock.at(d.startMs + k * d.everyMs, () => this.depart(target, rng))
+    }
+  }
+
+  /** One validator with power leaves for good, whatever the power already gone (no fault budget: the chain must cope). */
+  private depart (target: ScenarioTarget, rng: Prng): void {
+    const validators = target.validatorsNow()
+    const candidates = target.nodes.filter(n => n.online && !n.left && (validators.get(n.id) ?? 0) > 0)
+    if (candidates.length <= 1) return
+    this.faults.leaves++
+    target.leave(rng.pick(candidates))
   }
 
   private scheduleChurn (target: ScenarioTarget, churn: ChurnSpec, until: number): void {

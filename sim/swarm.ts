@@ -3,9 +3,10 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { PrivateKey } from '@libp2p/interface'
 import { HeightDriver } from '../protocol/bft/height-driver.js'
 import type { ConsensusMemory } from '../protocol/bft/height-io.js'
+import { LastCommitCollector } from '../protocol/bft/last-commit.js'
 import { sha256, utf8 } from '../protocol/hash.js'
 import type { Bytes } from '../protocol/hash.js'
-import { blockHash } from '../protocol/ledger.js'
+import { emptyJailing } from '../protocol/jailing.js'
 import { HashStream } from '../protocol/random.js'
 import { genesisValidator, newcomer, votingPower } from '../protocol/reputation.js'
 import type { ReputationEntry } from '../protocol/reputation.js'
@@ -17,7 +18,7 @@ import type { Payload } from '../protocol/wire/messages.js'
 import { isByzantine } from './agents.js'
 import type { SimAgent } from './agents.js'
 import { SIM_EPOCH_MS } from './config.js'
-import type { SimConfig, SimNodeSpec, SimResult } from './config.js'
+import type { FloodOutcome, Jailing, SimConfig, SimNodeSpec, SimResult } from './config.js'
 import { DecidedChain } from './decided-chain.js'
 import { EventQueue } from './event-queue.js'
 import { gradeQuery } from './grading.js'
@@ -28,10 +29,10 @@ import { SimConsensus } from './consensus-shell.js'
 import { SimRounds } from './round-shell.js'
 import { Scenario } from './scenario.js'
 import type { ScenarioNode, ScenarioTarget } from './scenario.js'
-import type { SimNode, SimWorld } from './world.js'
+import type { SimCarrier, SimNode, SimWorld } from './world.js'
 
 export { SIM_EPOCH_MS } from './config.js'
-export type { BlockSample, ChurnSpec, JoinWave, PartitionSpec, QueryOutcome, SimConfig, SimNodeSpec, SimResult } from './config.js'
+export type { BlockSample, ChurnSpec, DepartureSpec, FloodOutcome, Jailing, JoinWave, PartitionSpec, QueryOutcome, SimConfig, SimNodeSpec, SimResult } from './config.js'
 
 /**
  * The swarm simulator (DESIGN §6): N nodes in one process on a simulated network, each running
@@ -41,8 +42,8 @@ export type { BlockSample, ChurnSpec, JoinWave, PartitionSpec, QueryOutcome, Sim
  * node/consensus.ts and node/round-runner.ts are the node's: it carries out their effects as
  * simulated messages, timers and agent calls. Deterministic from the seed.
  *
- * Simplifications (each stated where it is made): BFT votes are sized like real signed votes but
- * not signed (the simulated network authenticates senders); computation takes no virtual time;
+ * Simplifications (each stated where it is made): block proposals are sized like signed ones but
+ * not signed (votes are signed: blocks embed them as commits and evidence); computation takes no virtual time;
  * nodes that are neither validators nor on a query's committees only relay that query's messages
  * (they are counted for bandwidth); a node outside the validator set follows the decided chain as
  * an observer syncing at once would.
@@ -60,8 +61,12 @@ export class SwarmSim implements ScenarioTarget, SimWorld {
   readonly networkId: Bytes
   readonly messages = new Map<string, SignedMessage>()
   readonly queries: QueryInfo[] = []
+  /** the `flooder` queries beyond the asked ones (kept out of the accuracy figures) */
+  readonly floodQueries: QueryInfo[] = []
   readonly queryByHex = new Map<string, QueryInfo>()
-  readonly stats = { equivocations: 0, votePulls: 0, finals: 0 }
+  readonly stats = { equivocations: 0, votePulls: 0, finals: 0, floodSubmitted: 0 }
+  private readonly jailings: Jailing[] = []
+  private readonly departures = new Map<string, number>()
   readonly consensus: SimConsensus
   readonly rounds: SimRounds
   voteBytes = 0
@@ -97,7 +102,8 @@ export class SwarmSim implements ScenarioTarget, SimWorld {
       reputations: sorted,
       validators: new Map([...sorted].map(([id, e]) => [id, votingPower(e)] as const).filter(([, p]) => p > 0)),
       ordered: new Map(),
-      epochQueries: new Map()
+      epochQueries: new Map(),
+      ...(cfg.params.jailing === undefined ? {} : { jailing: emptyJailing() })
     }
     const sim = new SwarmSim(cfg, new DecidedChain(genesis, cfg.params))
     for (let i = 0; i < cfg.nodes.length; i++) sim.addNode(cfg.nodes[i], keys[i])
@@ -123,6 +129,7 @@ export class SwarmSim implements ScenarioTarget, SimWorld {
       left: false,
       gen: 0,
       driver: this.newDriver(id),
+      lastCommit: new LastCommitCollector(),
       rounds: this.newRoundSet(id),
       have: new Set(),
       syncing: false,
@@ -133,8 +140,8 @@ export class SwarmSim implements ScenarioTarget, SimWorld {
     return node
   }
 
-  private newDriver (id: string, memory?: ConsensusMemory): HeightDriver<null> {
-    return new HeightDriver<null>({ self: id, params: this.cfg.params, state: this.chain.states[this.chain.tip], memory })
+  private newDriver (id: string, memory?: ConsensusMemory): HeightDriver<SimCarrier> {
+    return new HeightDriver<SimCarrier>({ self: id, params: this.cfg.params, state: this.chain.states[this.chain.tip], memory })
   }
 
   private newRoundSet (id: string): RoundSet {
@@ -155,6 +162,8 @@ export class SwarmSim implements ScenarioTarget, SimWorld {
     const { queries, queryIntervalMs } = this.cfg
     for (let i = 0; i < queries; i++) this.clock.at(1_000 + i * queryIntervalMs, () => this.rounds.submitQuery(i))
     const lastAsk = 1_000 + (queries - 1) * queryIntervalMs
+    const floodEvery = 1_000 / (this.cfg.flood?.perSecond ?? 5)
+    for (const node of this.nodes) if (node.agent.behaviour === 'flooder') this.flood(node, 1_000 + this.rng.next() * floodEvery, floodEvery, lastAsk)
     const endAt = lastAsk + (this.cfg.drainMs ?? 120_000)
     this.scenario.schedule(this, lastAsk)
     // Validators start their stall checks (the node does the same at start).
@@ -172,6 +181,27 @@ export class SwarmSim implements ScenarioTarget, SimWorld {
       }
     }
     return this.result()
+  }
+
+  /** A flooder's extra queries, one every `every` ms until the last asked one. */
+  private flood (node: SimNode, at: number, every: number, until: number): void {
+    if (at > until) return
+    this.clock.at(at, () => {
+      if (node.online && !node.left) this.rounds.submitFlood(node)
+      this.flood(node, at + every, every, until)
+    })
+  }
+
+  /** The chain grew to height h: note who it jailed. */
+  onExtended (h: number): void {
+    const before = this.chain.states[h - 1].jailing?.jailed
+    const after = this.chain.states[h].jailing?.jailed
+    if (after === undefined) return
+    for (const id of after.keys()) {
+      if (before?.has(id) === true) continue
+      const left = this.departures.get(id)
+      this.jailings.push({ node: id, group: this.byId.get(id)!.group, height: h, atMs: Math.round(this.clock.now), ...(left === undefined ? {} : { leftAtMs: left }) })
+    }
   }
 
   sign (node: SimNode, body: Omit<Payload, 'networkId'>): SignedMessage {
@@ -229,9 +259,12 @@ export class SwarmSim implements ScenarioTarget, SimWorld {
   restore (target: ScenarioNode): void {
     const node = this.nodes[target.index]
     const applied = node.driver.height - 1
-    node.driver = new HeightDriver<null>({ self: node.id, params: this.cfg.params, state: this.chain.states[applied], memory: node.signState })
+    node.driver = new HeightDriver<SimCarrier>({ self: node.id, params: this.cfg.params, state: this.chain.states[applied], memory: node.signState })
+    node.lastCommit = new LastCommitCollector()
     node.rounds = new RoundSet({ self: node.id, networkId: this.networkId, params: this.cfg.params })
     node.online = true
+    // the last block's commit, from the store (the node's shell loads it at start)
+    this.consensus.takeCommit(node, applied)
     this.rounds.resume(node, applied)
     this.net.setOnline(node.index, true)
     this.net.repairMesh()
@@ -242,6 +275,7 @@ export class SwarmSim implements ScenarioTarget, SimWorld {
   leave (target: ScenarioNode): void {
     this.crash(target)
     this.nodes[target.index].left = true
+    this.departures.set(target.id, Math.round(this.clock.now))
   }
 
   partition (side: (index: number) => 0 | 1): void {
@@ -288,7 +322,30 @@ export class SwarmSim implements ScenarioTarget, SimWorld {
       },
       faults: { ...this.scenario.faults },
       equivocations: this.stats.equivocations,
-      votePulls: this.stats.votePulls
+      votePulls: this.stats.votePulls,
+      evidence: this.chain.samples.reduce((t, b) => t + b.evidence, 0),
+      jailings: this.jailings,
+      departures: [...this.departures].map(([node, atMs]) => ({ node, atMs })),
+      ...(this.stats.floodSubmitted === 0 ? {} : { flood: this.floodOutcome(ctx) })
+    }
+  }
+
+  private floodOutcome (ctx: Parameters<typeof gradeQuery>[1]): FloodOutcome {
+    const graded = this.floodQueries.map(info => gradeQuery(info, ctx))
+    const modelCalls: Record<string, number> = {}
+    for (const q of graded) for (const [g, n] of Object.entries(q.modelCalls)) modelCalls[g] = (modelCalls[g] ?? 0) + n
+    const flooders = this.nodes.filter(n => n.agent.behaviour === 'flooder').length
+    const { perSecond, perEpoch } = this.cfg.params.submission
+    const seconds = (this.cfg.queries - 1) * this.cfg.queryIntervalMs / 1000
+    return {
+      submitted: this.stats.floodSubmitted,
+      ordered: this.floodQueries.filter(q => q.anchor !== undefined).length,
+      final: graded.filter(q => q.final).length,
+      modelCalls,
+      // the gossip door: perSecond sustained plus a burst of twice that; the blocks: perEpoch an epoch
+      quotaBySecond: flooders * Math.floor(perSecond * seconds + 2 * perSecond),
+      quotaByEpoch: flooders * perEpoch * Math.ceil(this.chain.tip / this.cfg.params.bft.epochBlocks),
+      flooders
     }
   }
 }

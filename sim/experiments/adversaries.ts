@@ -1,7 +1,8 @@
 import { byzantineBehaviours } from '../agents.js'
 import type { SimBehaviour } from '../agents.js'
 import { lineChart, percent } from '../svg.js'
-import { accuracy, baseConfig, pct, round3, simulate, swarm } from './common.js'
+import type { QueryOutcome, SimResult } from '../swarm.js'
+import { accuracy, baseConfig, finality, pct, round3, simProtocolParams, simulate, swarm } from './common.js'
 import type { ExperimentContext, ExperimentReport } from './common.js'
 
 /**
@@ -10,13 +11,43 @@ import type { ExperimentContext, ExperimentReport } from './common.js'
  * when reputation has had time to react; the defences "stop working" at the smallest share where
  * consensus falls below 90 % of its accuracy with no attacker.
  */
+const SEATS = simProtocolParams.answerers + simProtocolParams.rankers
+
+/** Seats of `group` charged as absent, per seat it held, over the final questions. */
+function absentRate (queries: readonly QueryOutcome[], group: string): number | null {
+  const final = queries.filter(q => q.final)
+  const seats = final.reduce((t, q) => t + (q.seats[group] ?? 0) * SEATS, 0)
+  if (seats < 0.5) return null
+  return round3(final.reduce((t, q) => t + (q.absentSeats[group] ?? 0), 0) / seats)
+}
+
+/** A flood's figures: what got through the gossip door and the blocks, against the quota, and what it cost the honest nodes. */
+function flooding (r: SimResult): Record<string, unknown> {
+  const fl = r.flood
+  if (fl === undefined) return {}
+  return {
+    flood: {
+      submitted: fl.submitted,
+      ordered: fl.ordered,
+      final: fl.final,
+      quotaBySecond: fl.quotaBySecond,
+      quotaByEpoch: fl.quotaByEpoch,
+      honestModelCalls: fl.modelCalls.honest ?? 0,
+      honestModelCallsPerOrdered: round3((fl.modelCalls.honest ?? 0) / Math.max(1, fl.ordered))
+    }
+  }
+}
+
 export async function adversariesExperiment (ctx: ExperimentContext): Promise<ExperimentReport> {
   const n = ctx.nodes ?? (ctx.quick ? 15 : 30)
   const queries = ctx.quick ? 45 : 120
   const warmup = Math.floor(queries / 3)
   const fractions = ctx.quick ? [0, 0.3] : [0, 0.1, 0.2, 0.3, 0.4, 0.45]
-  const profiles: SimBehaviour[] = ctx.quick ? ['colluder', 'withholder', 'grinder'] : byzantineBehaviours
-  const runs = 1 + profiles.length * (fractions.length - 1)
+  const profiles: SimBehaviour[] = ctx.quick ? ['colluder', 'withholder', 'grinder', 'forger', 'equivocator', 'backdater', 'flooder'] : byzantineBehaviours
+  // A flood costs the simulator what it costs the network (every ordered flood query runs a
+  // round): flooders run at fewer shares.
+  const sharesOf = (b: SimBehaviour): number[] => b !== 'flooder' ? fractions.slice(1) : ctx.quick ? [0.1] : [0.1, 0.3]
+  const runs = 1 + profiles.reduce((t, b) => t + sharesOf(b).length, 0)
   // time series of the runs at the largest share under a third: reputation and rolling accuracy
   const shown = Math.max(...fractions.filter(f => f < 1 / 3))
   const repSeries: Array<{ name: string, points: Array<[number, number]>, dashed?: boolean }> = []
@@ -30,7 +61,7 @@ export async function adversariesExperiment (ctx: ExperimentContext): Promise<Ex
   const one = async (behaviour: SimBehaviour, fraction: number): Promise<Record<string, unknown>> => {
     const label = `${behaviour} at ${Math.round(fraction * 100)}%`
     const r = await simulate(
-      baseConfig(ctx.seed, swarm(n, ctx.seed, 'calibrated', { behaviour, fraction }), queries),
+      baseConfig(ctx.seed, swarm(n, ctx.seed, 'calibrated', { behaviour, fraction }), queries, { flood: { perSecond: 2 } }),
       (d, total) => ctx.progress((done + d / total) / runs, `${label}: ${d}/${total} queries final`)
     )
     done++
@@ -48,10 +79,14 @@ export async function adversariesExperiment (ctx: ExperimentContext): Promise<Ex
     const grinding = ground.length === 0
       ? {}
       : { groundQueries: ground.length, groundSeatShareIfQueryIdSeed: round3(mean(ground.map(g => g.queryIdSeedShare))), groundSeatShareActual: round3(mean(ground.map(g => g.actualShare))) }
+    const f = finality(r.queries)
     return {
       behaviour,
       fraction,
       byzantineNodes: Math.floor(n * fraction + 1e-9),
+      // the asked questions' time to finality (a flood must not starve them)
+      finalityP50Ms: f.p50Ms,
+      finalityP99Ms: f.p99Ms,
       consensus: round3(accuracy(r.queries, 'consensusRight', warmup)),
       majority: round3(accuracy(r.queries, 'majorityRight', warmup)),
       unweighted: round3(accuracy(r.queries, 'unweightedRight', warmup)),
@@ -59,6 +94,18 @@ export async function adversariesExperiment (ctx: ExperimentContext): Promise<Ex
       byzantineReputationPpm: last?.reputation.byzantine ?? null,
       byzantinePowerShare: round3(last?.powerShare.byzantine ?? 0),
       final: r.queries.filter(q => q.final).length,
+      // the asked questions honest nodes submitted: all final, however busy the flooders keep the chain
+      honestSubmittedFinal: round3(finality(r.queries.filter(q => q.submitterGroup === 'honest')).final),
+      // seats charged as absent (no message in the final record), per seat the group held: a backdater must not raise the honest rate
+      honestAbsentRate: absentRate(r.queries, 'honest'),
+      byzantineAbsentRate: absentRate(r.queries, 'byzantine'),
+      // model calls the honest nodes made per asked question
+      honestModelCallsPerQuery: round3(r.queries.reduce((t, q) => t + (q.modelCalls.honest ?? 0), 0) / Math.max(1, r.queries.length)),
+      // accountability (protocol/jailing.ts): double votes carried as evidence, members jailed at the end
+      evidence: r.evidence,
+      equivocations: r.equivocations,
+      jailed: last?.jailed ?? {},
+      ...flooding(r),
       agreement: r.agreement,
       ...grinding
     }
@@ -67,7 +114,7 @@ export async function adversariesExperiment (ctx: ExperimentContext): Promise<Ex
   const rows: Array<Record<string, unknown>> = []
   for (const behaviour of profiles) {
     rows.push({ ...baseline, behaviour })
-    for (const f of fractions.slice(1)) rows.push(await one(behaviour, f))
+    for (const f of sharesOf(behaviour)) rows.push(await one(behaviour, f))
   }
   const of = (b: SimBehaviour): Array<Record<string, unknown>> => rows.filter(r => r.behaviour === b)
   const breaks = Object.fromEntries(profiles.map(b => {
@@ -121,7 +168,9 @@ export async function adversariesExperiment (ctx: ExperimentContext): Promise<Ex
     ...profiles.map(b => {
       const worst = of(b)[of(b).length - 1]
       const grind = worst.groundQueries === undefined ? '' : `; ${String(worst.groundQueries)} ground queries: answer seats ${pct(worst.groundSeatShareActual as number)} (query-id seed would give ${pct(worst.groundSeatShareIfQueryIdSeed as number)})`
-      return `${b.padEnd(14)} at ${pct(worst.fraction as number)}: consensus ${pct(worst.consensus as number)}, majority ${pct(worst.majority as number)}, Byzantine reputation ${String(worst.byzantineReputationPpm)} vs honest ${String(worst.honestReputationPpm)} ppm; defences hold up to ${breaks[b] === null ? `${pct(fractions[fractions.length - 1])} and beyond` : `below ${pct(breaks[b] as number)}`}${grind}`
+      const fl = worst.flood as Record<string, number> | undefined
+      const flood = fl === undefined ? '' : `; flood: ${fl.submitted} submitted, ${fl.ordered} ordered (quota ${Math.min(fl.quotaBySecond, fl.quotaByEpoch)}), ${fl.honestModelCalls} honest model calls`
+      return `${b.padEnd(14)} at ${pct(worst.fraction as number)}: consensus ${pct(worst.consensus as number)}, majority ${pct(worst.majority as number)}, Byzantine reputation ${String(worst.byzantineReputationPpm)} vs honest ${String(worst.honestReputationPpm)} ppm; defences hold up to ${breaks[b] === null ? `${pct(fractions[fractions.length - 1])} and beyond` : `below ${pct(breaks[b] as number)}`}${grind}${flood}`
     })
   ]
   return { name: 'adversaries', report: { experiment: 'adversaries', seed: ctx.seed, nodes: n, queries, warmup, rows, defencesBreakAt: breaks }, plots, summary }

@@ -1,4 +1,6 @@
+import { defaultAdmissionParams } from '../../protocol/admission.js'
 import { defaultProtocolParams } from '../../protocol/genesis.js'
+import { defaultJailingParams } from '../../protocol/jailing.js'
 import type { ProtocolParams } from '../../protocol/genesis.js'
 import type { SimAgent, SimBehaviour } from '../agents.js'
 import { defaultNetworkParams } from '../network.js'
@@ -32,6 +34,12 @@ export interface ExperimentReport {
 /**
  * Round timings for simulated agents that answer in ~1.5 s and judge in ~1 s: long enough that
  * a slow agent still makes its deadline, short enough for many rounds per simulated hour.
+ * Accountability as a new network's genesis has it (`swarmrank init`, clusters): commits and
+ * double-vote evidence in blocks, jailing (protocol/jailing.ts). Admission keeps its defaults
+ * without the per-hour entry cap (see simProtocolParamsWithHourlyEntryCap). The submission quota
+ * is scaled to the simulated load (one question every 3 s in all): one query per 2 s per
+ * identity at the gossip door (a burst of 1), 2 a block, 4 an epoch — over 40 times what an
+ * honest node asks here, as the node's defaults (200 per second) are for its HTTP clients.
  */
 export const simProtocolParams: ProtocolParams = {
   ...defaultProtocolParams,
@@ -40,8 +48,17 @@ export const simProtocolParams: ProtocolParams = {
   answerCommitMs: 8_000,
   answerRevealMs: 2_000,
   compareCommitMs: 8_000,
-  compareRevealMs: 2_000
+  compareRevealMs: 2_000,
+  submission: { perSecond: 0.5, perBlock: 2, perEpoch: 4 },
+  jailing: defaultJailingParams
 }
+
+/**
+ * simProtocolParams with the admission rules of a new genesis as well (`swarmrank init`): their
+ * per-hour cap on power entering the set also caps members' power rising back after a fall, so
+ * at the simulator's round rates power only falls within a run (docs/experiments.md, Adversaries).
+ */
+export const simProtocolParamsWithHourlyEntryCap: ProtocolParams = { ...simProtocolParams, admission: defaultAdmissionParams }
 
 /**
  * Honest skill profiles.

@@ -1,4 +1,5 @@
 import type { SimAgent } from '../agents.js'
+import type { QueryOutcome } from '../swarm.js'
 import { lineChart, percent } from '../svg.js'
 import { accuracy, baseConfig, pct, round3, simulate, swarm } from './common.js'
 import type { ExperimentContext, ExperimentReport } from './common.js'
@@ -9,8 +10,17 @@ import type { ExperimentContext, ExperimentReport } from './common.js'
  * only after scoring well for 5 rounds, then at most 1/8 of the total per epoch. Two kinds of
  * flood: a cartel (colluders) and patient sybils that behave honestly to earn weight; and the
  * patient sybils again, submitting their own queries once admitted (any ledger member submits,
- * DESIGN §8.11): the block that orders a query draws its committees, so submitting buys no seats.
+ * DESIGN §8.11): the block that orders a query draws its committees, so submitting buys no seats;
+ * and once more as farmers, which submit their own easy queries (they know the answers) with nonces
+ * ground for committees of their own: what self-dealt questions buy in leaving probation and power.
  */
+function groundSeats (own: readonly QueryOutcome[]): Record<string, number> {
+  const ground = own.flatMap(q => q.ground === undefined ? [] : [q.ground])
+  if (ground.length === 0) return {}
+  const mean = (xs: number[]): number => round3(xs.reduce((a, b) => a + b, 0) / xs.length)
+  return { groundQueries: ground.length, groundSeatShareIfQueryIdSeed: mean(ground.map(g => g.queryIdSeedShare)), groundSeatShareActual: mean(ground.map(g => g.actualShare)) }
+}
+
 export async function sybilExperiment (ctx: ExperimentContext): Promise<ExperimentReport> {
   const founders = ctx.nodes ?? (ctx.quick ? 12 : 30)
   const sybils = ctx.quick ? 100 : 1_000
@@ -20,7 +30,8 @@ export async function sybilExperiment (ctx: ExperimentContext): Promise<Experime
   const kinds: Array<{ name: string, agent: SimAgent, submitters?: 'members' }> = [
     { name: 'cartel', agent: { behaviour: 'colluder', answerSkill: 0, judgeSkill: 0, tieRate: 0 } },
     { name: 'patient', agent: patient },
-    { name: 'asking', agent: patient, submitters: 'members' }
+    { name: 'asking', agent: patient, submitters: 'members' },
+    { name: 'farming', agent: { ...patient, behaviour: 'farmer' }, submitters: 'members' }
   ]
   const rows: Array<Record<string, unknown>> = []
   const powerSeries: Array<{ name: string, points: Array<[number, number]>, dashed?: boolean }> = []
@@ -48,6 +59,8 @@ export async function sybilExperiment (ctx: ExperimentContext): Promise<Experime
       count: sybils,
       allAdmittedAtMs: admitted === undefined ? null : Math.round(admitted.timeMs),
       maxPowerShare: round3(maxShare),
+      // sybils past probation (proof of capability) at the end
+      settled: last?.settled.sybil ?? 0,
       finalPowerShare: round3(last?.powerShare.sybil ?? 0),
       sybilReputationPpm: last?.reputation.sybil ?? null,
       accuracyBefore: round3(accuracy(r.queries.slice(0, Math.max(0, firstAfter)), 'consensusRight')),
@@ -58,6 +71,8 @@ export async function sybilExperiment (ctx: ExperimentContext): Promise<Experime
       sybilSeatsOnOwnQueries: own.length === 0 ? null : seatShare(own),
       sybilSeatsOnOtherQueries: others.length === 0 ? null : seatShare(others),
       ownQueriesFinal: own.length === 0 ? null : round3(own.filter(q => q.final).length / own.length),
+      // ground queries: the sybils' answer seats had the query id seeded the committees, and as drawn from the ordering block
+      ...groundSeats(own),
       agreement: r.agreement
     })
     powerSeries.push({ name: `${kind.name}: power share`, points: r.blocks.map(b => [b.timeMs / 1000, b.powerShare.sybil ?? 0]) })
@@ -74,7 +89,7 @@ export async function sybilExperiment (ctx: ExperimentContext): Promise<Experime
       yFormat: percent
     })
   }
-  const summary = rows.map(r => `${String(r.sybils).padEnd(8)} voting power max ${pct(r.maxPowerShare as number)} (end ${pct(r.finalPowerShare as number)}); committee seats ${pct(r.sybilSeatShare as number)}; accuracy before ${pct(r.accuracyBefore as number)}, after ${pct(r.accuracyAfter as number)}` +
+  const summary = rows.map(r => `${String(r.sybils).padEnd(8)} voting power max ${pct(r.maxPowerShare as number)} (end ${pct(r.finalPowerShare as number)}), ${String(r.settled)} past probation; committee seats ${pct(r.sybilSeatShare as number)}; accuracy before ${pct(r.accuracyBefore as number)}, after ${pct(r.accuracyAfter as number)}` +
     (r.sybilSeatsOnOwnQueries === null ? '' : `; ${pct(r.sybilQueryShare as number)} of the queries theirs, seats on their own ${pct(r.sybilSeatsOnOwnQueries as number)} vs ${r.sybilSeatsOnOtherQueries === null ? '-' : pct(r.sybilSeatsOnOtherQueries as number)} on the others'`))
   return { name: 'sybil', report: { experiment: 'sybil', seed: ctx.seed, rows }, plots, summary }
 }

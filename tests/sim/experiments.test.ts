@@ -40,6 +40,42 @@ describe('experiments (quick versions)', () => {
     expect(grinder.groundQueries as number).toBeGreaterThan(3)
     expect(grinder.groundSeatShareIfQueryIdSeed as number).toBeGreaterThan(0.45)
     expect(grinder.groundSeatShareActual as number).toBeLessThan((grinder.groundSeatShareIfQueryIdSeed as number) / 2)
+    const baseline = rows.find(r => r.fraction === 0)!
+    const row = (b: string): Record<string, unknown> => rows.find(r => r.behaviour === b && (r.fraction as number) > 0)!
+    // forged verdicts (a made-up id, "X beats each rival" repeated, DESIGN §8.1) are refused and cost the forgers everything
+    const forger = row('forger')
+    expect(forger.consensus as number).toBeGreaterThan(0.8)
+    expect(forger.byzantineReputationPpm as number).toBeLessThan(100_000)
+    // double votes become evidence in blocks (DESIGN §8.9): every equivocator slashed and jailed, no power left
+    const equivocator = row('equivocator')
+    expect(equivocator.evidence as number).toBeGreaterThan(0)
+    expect((equivocator.jailed as Record<string, number>).byzantine).toBe(equivocator.byzantineNodes)
+    expect((equivocator.jailed as Record<string, number>).honest ?? 0).toBe(0)
+    expect(equivocator.byzantinePowerShare).toBe(0)
+    // backdated and forward-dated queries (DESIGN §8.3): deadlines run on block time, so no honest seat is charged as absent
+    const backdater = row('backdater')
+    expect(backdater.final).toBe(baseline.final)
+    expect(backdater.honestAbsentRate).toBe(0)
+    expect(backdater.consensus as number).toBeGreaterThan(0.8)
+    // a flood past the quota (DESIGN §8.5): blocks order no more of it than perEpoch an epoch, and the honest questions all finish
+    const flood = row('flooder').flood as Record<string, number>
+    expect(flood.ordered).toBeGreaterThan(0)
+    expect(flood.ordered).toBeLessThanOrEqual(flood.quotaByEpoch)
+    expect(flood.ordered).toBeLessThan(flood.submitted / 2)
+    expect(row('flooder').honestSubmittedFinal).toBe(1)
+  })
+
+  it('departures: validators leaving one by one are jailed and the chain never halts', async () => {
+    const { report } = await quick('departures')
+    const rows = report.rows as Array<Record<string, unknown>>
+    noViolations(rows)
+    const jailing = rows.find(r => r.setting === 'jailing')!
+    expect(jailing.departed as number).toBeGreaterThan(1)
+    expect(jailing.jailedDeparted as number).toBeGreaterThan(0)
+    expect(jailing.jailedOnline).toBe(0)
+    expect(jailing.halted).toBe(false)
+    expect(jailing.final).toBe(1)
+    expect(rows.find(r => r.setting === 'no jailing')!.jailedDeparted).toBe(0)
   })
 
   it('sybil: a flood of fresh identities gains no voting power by colluding, little by behaving, and at most a third of the seats', async () => {
@@ -61,6 +97,13 @@ describe('experiments (quick versions)', () => {
     expect(asking.sybilQueryShare as number).toBeGreaterThan(0.5)
     expect(asking.ownQueriesFinal).toBe(1)
     expect(asking.sybilSeatsOnOwnQueries as number).toBeLessThanOrEqual(1 / 3 + 1e-9)
+    // Farmers grind their own easy queries for committees of their own: the ordering block draws
+    // the committees, so grinding buys under half of what the query id as a seed would give.
+    const farming = rows.find(r => r.sybils === 'farming')!
+    expect(farming.groundQueries as number).toBeGreaterThan(3)
+    expect(farming.sybilSeatsOnOwnQueries as number).toBeLessThanOrEqual(1 / 3 + 1e-9)
+    expect(farming.groundSeatShareActual as number).toBeLessThan(farming.groundSeatShareIfQueryIdSeed as number)
+    expect(farming.ownQueriesFinal).toBe(1)
   })
 
   it('churn: every query final and no disagreement at 30 % churn per minute', async () => {

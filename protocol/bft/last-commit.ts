@@ -1,9 +1,9 @@
-import { equalBytes, toHex } from '../protocol/hash.js'
-import { makeLastCommit } from '../protocol/jailing.js'
-import type { SignedMessage } from '../protocol/wire/envelope.js'
-import { decodeTrustedMessage } from '../protocol/wire/envelope.js'
-import { VoteType } from '../protocol/wire/messages.js'
-import type { CommitCertificate, LastCommit, Payload } from '../protocol/wire/messages.js'
+import { equalBytes, toHex } from '../hash.js'
+import { makeLastCommit } from '../jailing.js'
+import type { SignedMessage } from '../wire/envelope.js'
+import { decodeTrustedMessage } from '../wire/envelope.js'
+import { VoteType } from '../wire/messages.js'
+import type { CommitCertificate, LastCommit, Payload } from '../wire/messages.js'
 
 /**
  * The last committed block's precommits, kept growing after the commit (DESIGN §8.8): the next
