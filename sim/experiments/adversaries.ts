@@ -42,11 +42,11 @@ export async function adversariesExperiment (ctx: ExperimentContext): Promise<Ex
   const n = ctx.nodes ?? (ctx.quick ? 15 : 30)
   const queries = ctx.quick ? 45 : 120
   const warmup = Math.floor(queries / 3)
-  const fractions = ctx.quick ? [0, 0.3] : [0, 0.1, 0.2, 0.3, 0.4, 0.45]
-  const profiles: SimBehaviour[] = ctx.quick ? ['colluder', 'withholder', 'grinder', 'forger', 'equivocator', 'backdater', 'flooder'] : byzantineBehaviours
+  const fractions = [0, ...(ctx.shares ?? (ctx.quick ? [0.3] : [0.1, 0.2, 0.3, 0.4, 0.45])).filter(f => f > 0)]
+  const profiles: SimBehaviour[] = ctx.profiles ?? (ctx.quick ? ['colluder', 'withholder', 'grinder', 'forger', 'equivocator', 'backdater', 'flooder'] : byzantineBehaviours)
   // A flood costs the simulator what it costs the network (every ordered flood query runs a
   // round): flooders run at fewer shares.
-  const sharesOf = (b: SimBehaviour): number[] => b !== 'flooder' ? fractions.slice(1) : ctx.quick ? [0.1] : [0.1, 0.3]
+  const sharesOf = (b: SimBehaviour): number[] => b !== 'flooder' || ctx.shares !== undefined ? fractions.slice(1) : ctx.quick ? [0.1] : [0.1, 0.3]
   const runs = 1 + profiles.reduce((t, b) => t + sharesOf(b).length, 0)
   // time series of the runs at the largest share under a third: reputation and rolling accuracy
   const shown = Math.max(...fractions.filter(f => f < 1 / 3))

@@ -15,6 +15,10 @@ export interface ExperimentContext {
   nodes?: number
   /** the small version the test suite runs */
   quick: boolean
+  /** adversaries: only these profiles (default: all; quick: a few) */
+  profiles?: SimBehaviour[]
+  /** adversaries: only these Byzantine shares, besides the run with none (default 10–45 %) */
+  shares?: number[]
   /** share of the experiment done, and what it is doing */
   progress: (fraction: number, label: string) => void
 }

@@ -23,7 +23,7 @@ describe('experiments (quick versions)', () => {
   })
 
   it('adversaries: a cartel under 1/3 of the weight does not flip results after warm-up, and loses reputation; grinding its own queries buys no seats', async () => {
-    const { report } = await quick('adversaries')
+    const { report } = await experiments.adversaries.run({ seed: '1', quick: true, progress: () => {}, profiles: ['colluder', 'withholder', 'grinder'] })
     const rows = report.rows as Array<Record<string, unknown>>
     noViolations(rows)
     const cartel = rows.find(r => r.behaviour === 'colluder' && (r.fraction as number) > 0)!
@@ -40,6 +40,12 @@ describe('experiments (quick versions)', () => {
     expect(grinder.groundQueries as number).toBeGreaterThan(3)
     expect(grinder.groundSeatShareIfQueryIdSeed as number).toBeGreaterThan(0.45)
     expect(grinder.groundSeatShareActual as number).toBeLessThan((grinder.groundSeatShareIfQueryIdSeed as number) / 2)
+  })
+
+  it('adversaries: forged verdicts, double votes, backdated queries and a flood past the quota each fail', async () => {
+    const { report } = await experiments.adversaries.run({ seed: '1', quick: true, progress: () => {}, profiles: ['forger', 'equivocator', 'backdater', 'flooder'] })
+    const rows = report.rows as Array<Record<string, unknown>>
+    noViolations(rows)
     const baseline = rows.find(r => r.fraction === 0)!
     const row = (b: string): Record<string, unknown> => rows.find(r => r.behaviour === b && (r.fraction as number) > 0)!
     // forged verdicts (a made-up id, "X beats each rival" repeated, DESIGN §8.1) are refused and cost the forgers everything

@@ -1,10 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { byzantineBehaviours } from '../../../sim/agents.js'
+import type { SimBehaviour } from '../../../sim/agents.js'
 import { experiments } from '../../../sim/experiments/index.js'
 import { numberFlag, parseCommandArgs } from '../args.js'
 import { UsageError } from '../errors.js'
 
 export const simHelp = `Usage: swarmrank sim --experiment NAME [--nodes N] [--seed S] [--out DIR] [--quick] [--json]
+                     [--profiles P,P] [--shares F,F]
 
 Run the swarm simulator: many nodes in one process running the node's protocol state machines
 (rounds with signed messages, Tendermint, block checks, the ledger) over a simulated gossip
@@ -21,6 +24,8 @@ Options:
   --out DIR          Where to write results (default sim-results/NAME-seed-S)
   --quick            The small version the test suite runs (seconds, not minutes)
   --json             Print the report as JSON on stdout instead of a summary
+  --profiles P,P     adversaries: only these attacker profiles (${byzantineBehaviours.join(', ')})
+  --shares F,F       adversaries: only these Byzantine shares, each above 0 and below 0.5 (the run with none is always made)
 
 Example:
   swarmrank sim --experiment accuracy --seed 1 --out results/accuracy`
@@ -32,7 +37,9 @@ export async function simCommand (argv: string[], out: (line: string) => void, e
     seed: { type: 'string' },
     out: { type: 'string' },
     quick: { type: 'boolean' },
-    json: { type: 'boolean' }
+    json: { type: 'boolean' },
+    profiles: { type: 'string' },
+    shares: { type: 'string' }
   }, false)
   if (values.help === true) {
     out(simHelp)
@@ -45,10 +52,16 @@ export async function simCommand (argv: string[], out: (line: string) => void, e
   const nodes = values.nodes === undefined ? undefined : numberFlag('nodes', values.nodes as string, 0, n => Number.isInteger(n) && n >= 4 && n <= 20_000, 'an integer from 4 to 20000')
   const seed = (values.seed as string | undefined) ?? '1'
   if (seed.length === 0 || seed.length > 64) throw new UsageError('--seed must be 1 to 64 characters')
+  const profiles = values.profiles === undefined ? undefined : (values.profiles as string).split(',').map(p => {
+    if (!(byzantineBehaviours as string[]).includes(p)) throw new UsageError(`--profiles: unknown profile "${p}": use some of ${byzantineBehaviours.join(', ')}`)
+    return p as SimBehaviour
+  })
+  const shares = values.shares === undefined ? undefined : (values.shares as string).split(',').map(f => numberFlag('shares', f, 0, x => x > 0 && x < 0.5, 'shares above 0 and below 0.5'))
+  if ((profiles !== undefined || shares !== undefined) && name !== 'adversaries') throw new UsageError('--profiles and --shares are for the adversaries experiment')
   const dir = (values.out as string | undefined) ?? join('sim-results', `${name}-seed-${seed}`)
   const progress = progressBar(name, err)
   const started = performance.now()
-  const result = await experiment.run({ seed, nodes, quick: values.quick === true, progress })
+  const result = await experiment.run({ seed, nodes, quick: values.quick === true, progress, ...(profiles === undefined ? {} : { profiles }), ...(shares === undefined ? {} : { shares }) })
   progress(1, 'done')
   mkdirSync(dir, { recursive: true })
   const files = ['report.json', ...Object.keys(result.plots)]
