@@ -46,6 +46,9 @@ export async function adversariesExperiment (ctx: ExperimentContext): Promise<Ex
   const profiles: SimBehaviour[] = ctx.profiles ?? (ctx.quick ? ['colluder', 'withholder', 'grinder', 'forger', 'equivocator', 'backdater', 'flooder'] : byzantineBehaviours)
   // A flood costs the simulator what it costs the network (every ordered flood query runs a
   // round): flooders run at fewer shares.
+  // Flooders try 2 queries a second each (4 times the gossip door's rate); the quick version's
+  // single flooder tries 5, so that the blocks' quota, not the flood, bounds what is ordered.
+  const flood = { perSecond: ctx.quick ? 5 : 2 }
   const sharesOf = (b: SimBehaviour): number[] => b !== 'flooder' || ctx.shares !== undefined ? fractions.slice(1) : ctx.quick ? [0.1] : [0.1, 0.3]
   const runs = 1 + profiles.reduce((t, b) => t + sharesOf(b).length, 0)
   // time series of the runs at the largest share under a third: reputation and rolling accuracy
@@ -61,7 +64,7 @@ export async function adversariesExperiment (ctx: ExperimentContext): Promise<Ex
   const one = async (behaviour: SimBehaviour, fraction: number): Promise<Record<string, unknown>> => {
     const label = `${behaviour} at ${Math.round(fraction * 100)}%`
     const r = await simulate(
-      baseConfig(ctx.seed, swarm(n, ctx.seed, 'calibrated', { behaviour, fraction }), queries, { flood: { perSecond: 2 } }),
+      baseConfig(ctx.seed, swarm(n, ctx.seed, 'calibrated', { behaviour, fraction }), queries, { flood }),
       (d, total) => ctx.progress((done + d / total) / runs, `${label}: ${d}/${total} queries final`)
     )
     done++
