@@ -45,8 +45,11 @@ export type SimBehaviour =
    * their answers, and grinds each one's nonce for committees of its own kind (DESIGN §8.11)
    */
   | 'farmer'
-  // 'censor' (a proposer that leaves honest round messages out of its blocks, DESIGN §8.6) comes
-  // with the protocol change that defeats it (round messages ordered by consensus)
+  /**
+   * as a proposer, leaves every rival's answer commits and reveals out of its blocks, to make its
+   * own answer the only candidate (DESIGN §8.6, `censoredBy` in protocol/byzantine.ts)
+   */
+  | 'censor'
 
 export interface SimAgent {
   behaviour: SimBehaviour
@@ -56,10 +59,10 @@ export interface SimAgent {
 }
 
 /** The profiles of the adversaries experiment, in its table's order. */
-export const byzantineBehaviours: SimBehaviour[] = ['wrong', 'random-ranker', 'colluder', 'copycat', 'withholder', 'grinder', 'forger', 'equivocator', 'backdater', 'flooder']
+export const byzantineBehaviours: SimBehaviour[] = ['wrong', 'random-ranker', 'colluder', 'copycat', 'withholder', 'grinder', 'forger', 'equivocator', 'backdater', 'flooder', 'censor']
 
 /** Behaviours whose answers and verdicts are the honest agent's (their attack is elsewhere: in the node software). */
-const answersHonestly: ReadonlySet<SimBehaviour> = new Set(['copycat', 'withholder', 'forger', 'equivocator', 'backdater', 'flooder', 'farmer'])
+const answersHonestly: ReadonlySet<SimBehaviour> = new Set(['copycat', 'withholder', 'forger', 'equivocator', 'backdater', 'flooder', 'farmer', 'censor'])
 
 export function isByzantine (agent: SimAgent): boolean {
   return agent.behaviour !== 'honest'

@@ -2,6 +2,7 @@ import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { PrivateKey } from '@libp2p/interface'
 import { HeightDriver } from '../protocol/bft/height-driver.js'
+import { censoredBy } from '../protocol/byzantine.js'
 import type { ConsensusMemory } from '../protocol/bft/height-io.js'
 import { LastCommitCollector } from '../protocol/bft/last-commit.js'
 import { sha256, utf8 } from '../protocol/hash.js'
@@ -128,7 +129,7 @@ export class SwarmSim implements ScenarioTarget, SimWorld {
       online: true,
       left: false,
       gen: 0,
-      driver: this.newDriver(id),
+      driver: this.newDriver(id, spec.agent),
       lastCommit: new LastCommitCollector(),
       rounds: this.newRoundSet(id),
       have: new Set(),
@@ -140,8 +141,8 @@ export class SwarmSim implements ScenarioTarget, SimWorld {
     return node
   }
 
-  private newDriver (id: string, memory?: ConsensusMemory): HeightDriver<SimCarrier> {
-    return new HeightDriver<SimCarrier>({ self: id, params: this.cfg.params, state: this.chain.states[this.chain.tip], memory })
+  private newDriver (id: string, agent: SimAgent, memory?: ConsensusMemory): HeightDriver<SimCarrier> {
+    return new HeightDriver<SimCarrier>({ self: id, params: this.cfg.params, state: this.chain.states[this.chain.tip], memory, censor: agent.behaviour === 'censor' ? censoredBy(id) : undefined })
   }
 
   private newRoundSet (id: string): RoundSet {
@@ -259,7 +260,7 @@ export class SwarmSim implements ScenarioTarget, SimWorld {
   restore (target: ScenarioNode): void {
     const node = this.nodes[target.index]
     const applied = node.driver.height - 1
-    node.driver = new HeightDriver<SimCarrier>({ self: node.id, params: this.cfg.params, state: this.chain.states[applied], memory: node.signState })
+    node.driver = new HeightDriver<SimCarrier>({ self: node.id, params: this.cfg.params, state: this.chain.states[applied], memory: node.signState, censor: node.agent.behaviour === 'censor' ? censoredBy(node.id) : undefined })
     node.lastCommit = new LastCommitCollector()
     node.rounds = new RoundSet({ self: node.id, networkId: this.networkId, params: this.cfg.params })
     node.online = true
