@@ -19,7 +19,7 @@ export interface BlockCheckContext {
   params: ProtocolParams
   /** the validator set of this height (the block's builder must be one of them) */
   validators: ReadonlyMap<string, number>
-  /** every message the block's records and admissions name, and every envelope it embeds (jailing.ts embeddedEnvelopes), already validated, by id (hex) */
+  /** every message `messagesNeeded` lists (queries, Joins, round messages, and the ordered messages of each round it touches) and every envelope it embeds (jailing.ts embeddedEnvelopes), already validated, by id (hex) */
   messages: ReadonlyMap<string, SignedMessage>
   /** the reputation table at a past height (a query's anchor) */
   tableAt: (height: number) => ReadonlyMap<string, ReputationEntry> | undefined
@@ -51,10 +51,11 @@ const invalid = (code: BlockCheckCode, reason: string, queryIdHex?: string): Blo
 /**
  * valid(v) of Tendermint for a proposed block (DESIGN §4.6): it extends our chain, was built by a
  * validator, its time is timely (when a clock is given), every query it orders may be ordered
- * (DESIGN §8.2, 8.5), every round record in it is for a query an earlier block ordered and is exactly what the messages it names produce — recomputed
- * here — every admission rests on a Join signed by the admitted node, and the header commits to
- * the resulting state. Pure: the node
- * fetches the named messages first.
+ * (DESIGN §8.2, 8.5), every round message it orders still counts in its round on the chain as of
+ * the block's time and every record is exactly what its round gives once done on the chain —
+ * replayed here from the ordered messages (DESIGN §8.6) — every admission rests on a Join signed
+ * by the admitted node, and the header commits to the resulting state. Pure: the node fetches
+ * the messages `messagesNeeded` lists first.
  */
 export function checkProposedBlock (block: Block, ctx: BlockCheckContext): BlockCheck {
   const h = block.header
