@@ -184,11 +184,13 @@ export class SimRounds {
   }
 
   private onRoundMessage (node: SimNode, msg: SignedMessage): void {
+    const seen = node.have.has(msg.idHex)
     node.have.add(msg.idHex)
     const p = msg.payload
     if (p.query !== undefined) {
       const info = this.w.queryByHex.get(msg.idHex)
-      if (info === undefined || info.height !== undefined || !this.w.consensus.isValidator(node)) return
+      // a copy of a query seen already costs no quota (gossip delivers each message once to a node)
+      if (seen || info === undefined || info.height !== undefined || !this.w.consensus.isValidator(node)) return
       // [IGNORE] over the submitter's rate (node/gossip.ts; each node meters by its own clock)
       let meter = this.meters.get(node.index)
       if (meter === undefined) this.meters.set(node.index, meter = new SubmissionMeter(this.w.cfg.params.submission))

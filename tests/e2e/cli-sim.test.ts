@@ -22,7 +22,7 @@ describe('swarmrank sim', () => {
   it('refuses a missing or unknown experiment and bad flags with a usage error', () => {
     const missing = runCli(['sim'])
     expect(missing.code).toBe(2)
-    expect(missing.stderr).toContain('--experiment is required: one of accuracy, adversaries, sybil, churn, scale')
+    expect(missing.stderr).toContain('--experiment is required: one of accuracy, adversaries, sybil, churn, departures, scale')
     const unknown = runCli(['sim', '--experiment', 'valueOf'])
     expect(unknown.code).toBe(2)
     expect(unknown.stderr).toContain('unknown experiment "valueOf"')
