@@ -8,7 +8,7 @@ import type { Block, RoundRecord } from '../wire/messages.js'
 import { RoundPool } from './round-pool.js'
 import { accept, ignore, reject } from '../wire/validate.js'
 import type { Validation } from '../wire/validate.js'
-import { joinFault } from '../admission.js'
+import { JoinPool } from './join-pool.js'
 import { AccountabilityPool } from './accountability-pool.js'
 import type { ConsensusMetrics } from './metrics.js'
 import { proposerFor } from './proposer.js'
@@ -37,7 +37,7 @@ export interface HeightDriverInit {
 
 /**
  * Drives Tendermint (tendermint.ts) one height at a time, the same for the node and the
- * simulator: it keeps the pool of closed rounds and pending Joins, starts a height when there is
+ * simulator: it keeps the pools of queries, round messages and Joins, starts a height when there is
  * something to decide or the others have started it (no empty blocks while nothing is ready),
  * builds the proposal, keeps messages of later heights until we get there, remembers votes before
  * they are signed, and notices when the height stalls or the network is ahead. A reducer: events
@@ -53,7 +53,8 @@ export class HeightDriver<E> {
   /** round messages waiting to be ordered, and the rounds open on the chain (DESIGN §8.6) */
   private readonly rounds: RoundPool
   private readonly censor?: (message: SignedMessage) => boolean
-  private readonly joins = new Map<string, SignedMessage>()
+  /** Joins waiting for a block to admit their identities */
+  private readonly joins = new JoinPool()
   /** queries waiting to be ordered (the mempool) */
   private readonly queries = new QueryPool()
   /** the last block's commit and pending double votes, for the next block (protocol/jailing.ts) */
@@ -281,17 +282,9 @@ export class HeightDriver<E> {
   }
 
   private onJoin (msg: SignedMessage): Validation<void> {
-    // [IGNORE] members need no admission (a jailed one only once its jail is over); a Join expires (protocol/admission.ts)
-    const fault = joinFault(this.state, msg, this.now, this.params)
-    if (fault !== undefined) return ignore(fault, this.state.reputations.has(msg.signerId) ? 'join_member' : 'join_stale')
-    // [IGNORE] one pending Join per identity is enough (a fresher one replaces an expired one)
-    const pending = this.joins.get(msg.signerId)
-    if (pending !== undefined && joinFault(this.state, pending, this.now, this.params) === undefined) return ignore('a join from this node is pending', 'join_pending')
-    if (this.joins.size >= heightDriverLimits.maxPendingJoins) this.dropStaleJoins()
-    if (this.joins.size >= heightDriverLimits.maxPendingJoins) return ignore('too many pending joins', 'joins_full')
-    this.joins.set(msg.signerId, msg)
-    this.somethingReady()
-    return accept(undefined)
+    const verdict = this.joins.add(msg, this.state, this.now, this.params)
+    if (verdict.result === 'ACCEPT') this.somethingReady()
+    return verdict
   }
 
   private onQuery (msg: SignedMessage): Validation<void> {
@@ -366,13 +359,12 @@ export class HeightDriver<E> {
     this.lastInSyncAt = this.now
     this.committedAt = this.now
     for (const r of block.records) this.finalized.add(toHex(r.queryId))
-    for (const a of block.admissions) this.joins.delete(nodeIdFromBytes(a.node))
     this.queries.onCommitted(block.queries.map(q => toHex(q.messageId)), state, this.params)
     // Rounds recorded, and rounds the ledger dropped (not recorded within ROUND_TTL_BLOCKS, so
     // their tables may leave validators' windows): nothing more to propose for them (DESIGN §8.4).
     this.rounds.onCommitted(state)
-    // Joins of identities a block admitted while we were away, and expired ones.
-    this.dropStaleJoins()
+    // Joins the block admitted, of identities admitted while we were away, and expired ones.
+    this.joins.onCommitted(block.admissions.map(a => nodeIdFromBytes(a.node)), state, this.now, this.params)
     this.accountability.onCommitted(state, this.params)
     if (this.finalized.size > heightDriverLimits.maxFinalizedMemory) {
       for (const q of this.finalized) {
@@ -468,11 +460,6 @@ export class HeightDriver<E> {
           break
       }
     }
-  }
-
-  /** Pending Joins that can no longer admit anyone: their node is in the ledger, or they expired. */
-  private dropStaleJoins (): void {
-    for (const [id, j] of this.joins) if (joinFault(this.state, j, this.now, this.params) !== undefined) this.joins.delete(id)
   }
 
   /**
