@@ -68,6 +68,8 @@ export class RoundPool {
   private readonly params: ProtocolParams
   private readonly rounds = new Map<string, OpenRound>()
   private readonly early = new Map<string, Map<string, SignedMessage>>()
+  /** `nextWake`'s last answer; null once something was added since */
+  private wake: number | undefined | null = null
 
   constructor (params: ProtocolParams) {
     this.params = params
@@ -115,6 +117,7 @@ export class RoundPool {
       endsAt: opened.deadlines['comparison-reveal']
     }
     this.rounds.set(qid, round)
+    this.wake = null
     const ordered = new Set(entry.messages.map(m => m.id))
     for (const m of [...messages, ...(this.early.get(qid)?.values() ?? [])]) this.place(round, m, ordered, now)
     this.early.delete(qid)
@@ -143,7 +146,10 @@ export class RoundPool {
   private place (round: OpenRound, message: SignedMessage, ordered: ReadonlySet<string>, now: number): void {
     if (!round.members.has(message.signerId)) return
     if (ordered.has(message.idHex)) round.contents.set(message.idHex, message)
-    else if (!round.pending.has(message.idHex) && round.pending.size < roundPoolLimits.maxPendingPerRound) round.pending.set(message.idHex, { message, since: now })
+    else if (!round.pending.has(message.idHex) && round.pending.size < roundPoolLimits.maxPendingPerRound) {
+      round.pending.set(message.idHex, { message, since: now })
+      this.wake = null
+    }
   }
 
   /** When a pending message wants a block: after the batching wait, and in time for its phase's deadline. */
@@ -197,14 +203,21 @@ export class RoundPool {
     return false
   }
 
-  /** The earliest time `wantsBlock` turns true by the clock alone (pending messages ageing, rounds ending). */
+  /**
+   * The earliest time `wantsBlock` turns true by the clock alone (pending messages ageing, rounds
+   * ending). Asked after every event the driver takes (every vote), so it is kept until a round
+   * or a pending message is added, or its time comes: removals only make it early, which costs a
+   * tick that finds nothing.
+   */
   nextWake (now: number): number | undefined {
+    if (this.wake !== null && (this.wake === undefined || this.wake > now)) return this.wake
     let at: number | undefined
     const consider = (t: number): void => { if (t > now && (at === undefined || t < at)) at = t }
     for (const r of this.rounds.values()) {
       consider(r.endsAt)
       for (const p of r.pending.values()) consider(this.dueAt(r, p))
     }
+    this.wake = at
     return at
   }
 
