@@ -110,8 +110,9 @@ export async function waitMesh (apis: NodeApi[], size: number): Promise<void> {
  * how long a validator took to fetch what a proposed block names and recompute it, which decides
  * whether it prevotes before the propose timeout. Undefined for builds without the metric.
  */
-export async function blockChecks (apis: NodeApi[]): Promise<{ seconds: number, count: number } | undefined> {
-  const totals = { seconds: 0, count: 0 }
+export async function blockChecks (apis: NodeApi[]): Promise<{ seconds: number, count: number, gossip: number } | undefined> {
+  // gossip: messages the nodes validated (swarmrank_gossip_messages_total, every topic and verdict)
+  const totals = { seconds: 0, count: 0, gossip: 0 }
   let found = false
   for (const api of apis) {
     const reply = await api.call('GET', '/metrics').catch(() => undefined)
@@ -119,6 +120,8 @@ export async function blockChecks (apis: NodeApi[]): Promise<{ seconds: number, 
     // the HELP line is there from the start; the series only once a block was checked
     if (reply.body.includes('# HELP swarmrank_block_check_seconds ')) found = true
     for (const line of reply.body.split('\n')) {
+      const g = /^swarmrank_gossip_messages_total\{[^}]*\} (\S+)$/.exec(line)
+      if (g !== null) totals.gossip += Number(g[1])
       const m = /^swarmrank_block_check_seconds_(sum|count)\{[^}]*\} (\S+)$/.exec(line)
       if (m === null) continue
       if (m[1] === 'sum') totals.seconds += Number(m[2])

@@ -125,6 +125,8 @@ interface RunResult {
   fallbacks: number
   /** mean time a node took to check a proposed block in the window (ms), where the build counts it */
   blockCheckMs?: number
+  /** gossip messages a node validated per final query */
+  gossipPerQuery?: number
   /** cores' worth of CPU that other processes on the machine used during the window */
   otherCores: number
   profile?: unknown
@@ -161,7 +163,7 @@ async function runOnce (build: Build, size: number, seed: string, profile: boole
     let to = { nodes: 0, client: process.cpuUsage(), machine: 0 }
     let rss: number[] = []
     const edges = { start: 0, end: 0 }
-    const checks: Record<'start' | 'end', Promise<{ seconds: number, count: number } | undefined>> = { start: Promise.resolve(undefined), end: Promise.resolve(undefined) }
+    const checks: Record<'start' | 'end', Promise<{ seconds: number, count: number, gossip: number } | undefined>> = { start: Promise.resolve(undefined), end: Promise.resolve(undefined) }
     let profiling: Promise<unknown> = Promise.resolve()
     const load = await runLoad({
       apis,
@@ -189,7 +191,7 @@ async function runOnce (build: Build, size: number, seed: string, profile: boole
     const profileData = profiler === undefined ? undefined : await profiling
     const n = load.finalInWindow
     const [checksFrom, checksTo] = [await checks.start, await checks.end]
-    const checked = checksFrom === undefined || checksTo === undefined ? undefined : { seconds: checksTo.seconds - checksFrom.seconds, count: checksTo.count - checksFrom.count }
+    const checked = checksFrom === undefined || checksTo === undefined ? undefined : { seconds: checksTo.seconds - checksFrom.seconds, count: checksTo.count - checksFrom.count, gossip: checksTo.gossip - checksFrom.gossip }
     const blocks = [...feeds[0].blocks.values()].filter(b => b.time >= edges.start && b.time <= edges.end)
     const clientMs = (to.client.user + to.client.system - from.client.user - from.client.system) / 1000
     return {
@@ -205,6 +207,7 @@ async function runOnce (build: Build, size: number, seed: string, profile: boole
       feedLag: percentile(feeds.flatMap(f => f.lags), 50),
       fallbacks: feeds.reduce((a, f) => a + f.fallbacks, 0),
       blocks: blocks.length,
+      gossipPerQuery: checked === undefined || n === 0 ? undefined : checked.gossip / size / n,
       blockCheckMs: checked === undefined || checked.count === 0 ? undefined : checked.seconds * 1000 / checked.count,
       recordsPerBlock: blocks.length === 0 ? undefined : blocks.reduce((a, b) => a + b.records, 0) / blocks.length,
       laterRounds: blocks.length === 0 ? undefined : blocks.filter(b => b.round > 0).length / blocks.length,
@@ -241,6 +244,7 @@ function line (r: RunResult, label: string): string {
     fixed(r.recordsPerBlock, 1).padStart(9),
     (r.laterRounds === undefined ? '-' : `${(r.laterRounds * 100).toFixed(0)}%`).padStart(9),
     fixed(r.blockCheckMs).padStart(8),
+    fixed(r.gossipPerQuery, 1).padStart(8),
     fixed(r.feedLag).padStart(11),
     String(r.load.rejected).padStart(8),
     String(r.load.lost).padStart(4)
@@ -250,7 +254,7 @@ function line (r: RunResult, label: string): string {
 const window = queries === undefined ? `${warmupS} s warm-up, ${durationS} s measured` : `${warmupS} s warm-up, measured until ${queries} queries are final`
 console.log(`throughput, one OS process per node (swarmrank start), instant builtin agents, loopback, Node ${process.versions.node}, ${availableParallelism()} cores; ${concurrency} closed-loop HTTP clients, ${window}`)
 console.log(`current: ${current.dir} (${current.commit})${baseline === undefined ? '' : `; baseline: ${baseline.dir} (${baseline.commit})`}${values.params === undefined ? '' : `; genesis params changed: ${String(values.params)}`}`)
-console.log('nodes  build      others  finalized  final/s  p50 ms  p99 ms  node CPU ms/q  client ms/q  RSS MB/node med/max  blocks  rec/block  round > 0  check ms  feed lag ms  rejected  lost')
+console.log('nodes  build      others  finalized  final/s  p50 ms  p99 ms  node CPU ms/q  client ms/q  RSS MB/node med/max  blocks  rec/block  round > 0  check ms  gossip/q  feed lag ms  rejected  lost')
 
 /** A run that could not be made (a node did not start, or died): say why, in one line, and stop. */
 function abort (err: unknown): never {
@@ -277,7 +281,7 @@ for (const size of sizes) {
     }
   }
 }
-console.log('(others: cores used by other processes on the machine during the window; blocks: made in the window, as node 0 saw them; round > 0: share of them decided only after a failed Tendermint round; check ms: mean time a node took to check a proposed block (GET /metrics; - where a build lacks it); feed lag: final on the node → seen by its client)')
+console.log('(others: cores used by other processes on the machine during the window; blocks: made in the window, as node 0 saw them; round > 0: share of them decided only after a failed Tendermint round; check ms: mean time a node took to check a proposed block (GET /metrics; - where a build lacks it); gossip/q: gossip messages a node validated per final query (GET /metrics); feed lag: final on the node → seen by its client)')
 if (profileFile !== undefined) {
   const r = await runOnce(current, sizes[0], `${sizes[0]}/profiled`, true).catch(abort)
   console.log(line(r, 'profiled'))
