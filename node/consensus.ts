@@ -163,6 +163,11 @@ export class ConsensusRunner {
     return this.run({ type: 'message', message }) ?? ignore('the node is stopping', 'stopping')
   }
 
+  /** Whether the query waits here for a block to order it, or a block ordered it and its round is open. */
+  knowsQuery (queryIdHex: string): boolean {
+    return this.driver.knowsQuery(queryIdHex)
+  }
+
   /** Queries waiting for a block to order them. */
   get pendingQueries (): number {
     return this.driver.pendingQueries

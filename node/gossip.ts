@@ -97,6 +97,11 @@ export class Gossip {
       const queryId = queryIdHexOf(msg.payload)
       // [REJECT] only commits and reveals travel on the round topic
       if (queryId === undefined) return reject('not a round message on the round topic', 'wrong_topic')
+      // [IGNORE] a round message for a query this node has not seen: the query id is the
+      // sender's choice, and made-up ones would push genuine early messages out of the bounded
+      // buffers that hold them until their round opens (round-pool.ts, round-set.ts). A node that
+      // missed the query fetches it when a block orders it; others order what it drops.
+      if (!this.c.rounds.has(queryId) && !this.c.consensus.knowsQuery(queryId)) return ignore('round message for a query not known here', 'round_unknown')
       // Every round message waits for a block to order it (DESIGN §8.6); the pool keeps only its
       // committees' messages. First, so that a round closing here on this very message finds
       // it there when the block that records it is built.

@@ -12,6 +12,8 @@ import type { Validation } from './wire/validate.js'
 export const roundSetLimits = {
   /** Round messages kept per query that has not arrived yet (gossip does not keep order). */
   maxEarlyPerQuery: 64,
+  /** ...and per signer for one query: a member owes a round at most a commit and a reveal of each kind. */
+  maxEarlyPerSigner: 4,
   /** Queries with early messages kept at once (the oldest go first). */
   maxEarlyQueries: 128,
   /** Closed round ids remembered, so a late copy of their query does not start them again. */
@@ -78,6 +80,13 @@ export class RoundSet {
 
   get inFlight (): number {
     return this.rounds.size
+  }
+
+  /** Messages kept for queries whose round has not started here. */
+  get earlyMessages (): number {
+    let n = 0
+    for (const list of this.early.values()) n += list.length
+    return n
   }
 
   /** Whether the query's round is known here: running or closed. */
@@ -210,6 +219,8 @@ export class RoundSet {
       list = []
       this.early.set(queryIdHex, list)
     }
-    if (list.length < roundSetLimits.maxEarlyPerQuery) list.push(message)
+    if (list.length >= roundSetLimits.maxEarlyPerQuery || list.some(m => m.idHex === message.idHex)) return
+    // a few per signer: one member's flood for a query must not fill its slots before the others' arrive
+    if (list.filter(m => m.signerId === message.signerId).length < roundSetLimits.maxEarlyPerSigner) list.push(message)
   }
 }

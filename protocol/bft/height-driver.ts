@@ -98,6 +98,9 @@ export class HeightDriver<E> {
     this.rounds = new RoundPool(init.params)
   }
 
+  /** Whether a query waits in the pool (round messages for it may arrive before the block that orders it). */
+  private readonly waiting = (queryIdHex: string): boolean => this.queries.has(queryIdHex)
+
   /** The height being decided. */
   get height (): number {
     return this.state.height + 1
@@ -116,6 +119,13 @@ export class HeightDriver<E> {
   /** Queries waiting for a block to order them. */
   get pendingQueries (): number {
     return this.queries.size
+  }
+
+  /** Whether a query waits in the pool, or a block ordered it and its round is open on the chain. */
+  knowsQuery (queryIdHex: string): boolean {
+    if (this.queries.has(queryIdHex)) return true
+    const entry = this.state.ordered.get(queryIdHex)
+    return entry !== undefined && !entry.final
   }
 
   /** Ids of up to `max` queries waiting to be ordered, longest-waiting first (what a peer asking for this height's state is handed). */
@@ -169,7 +179,7 @@ export class HeightDriver<E> {
         this.rounds.open(event.input, this.state, event.messages, now)
         break
       case 'round-message':
-        this.rounds.add(event.message, this.state, now)
+        this.rounds.add(event.message, this.state, now, this.waiting)
         break
       case 'round-ready':
         this.rounds.closedHere(event.queryIdHex)

@@ -28,6 +28,10 @@ export class QueryPool {
     return this.queries.size
   }
 
+  has (idHex: string): boolean {
+    return this.queries.has(idHex)
+  }
+
   values (): IterableIterator<PendingQuery> {
     return this.queries.values()
   }

@@ -19,6 +19,8 @@ export const roundPoolLimits = {
   /** Rounds not opened here yet (the block ordering the query is on its way) with messages kept, and per round. */
   maxEarlyRounds: 128,
   maxEarlyPerRound: 64,
+  /** ...and per signer in such a round: a member owes a round at most a commit and a reveal of each kind. */
+  maxEarlyPerSigner: 4,
   /**
    * A round message waits this long for its round's others before it alone starts a height: a
    * round that closes early here (the common case) gets one block for all its messages and its
@@ -70,6 +72,8 @@ export class RoundPool {
   private readonly early = new Map<string, Map<string, SignedMessage>>()
   /** `nextWake`'s last answer, moved earlier as pending messages are added; null once a round opened since */
   private wake: number | undefined | null = null
+  /** whether a round or pending message left since `wake` was computed (it may be early then) */
+  private removedSinceWake = false
 
   constructor (params: ProtocolParams) {
     this.params = params
@@ -123,21 +127,31 @@ export class RoundPool {
     this.early.delete(qid)
   }
 
-  /** A validated round message from gossip, a fetch, or ourselves. */
-  add (message: SignedMessage, state: LedgerState, now: number): void {
+  /**
+   * A validated round message from gossip, a fetch, or ourselves. `waiting`: whether a query is in
+   * this validator's query pool. A message for a round not open here is kept only for a query
+   * known here (waiting, or ordered by a block whose round has not opened yet), from a member,
+   * and a few per signer: the query ids are the sender's choice, so a flood of made-up ones would
+   * otherwise push the genuine early messages out (and their round would miss them).
+   */
+  add (message: SignedMessage, state: LedgerState, now: number, waiting: (queryIdHex: string) => boolean): void {
     const qid = queryIdHexOf(message.payload)
     if (qid === undefined) return
     const round = this.rounds.get(qid)
     if (round === undefined) {
       const entry = state.ordered.get(qid)
-      if (entry?.final === true) return
+      if (entry?.final === true || (entry === undefined && !waiting(qid))) return
+      if (!state.reputations.has(message.signerId)) return
       let kept = this.early.get(qid)
       if (kept === undefined) {
         if (this.early.size >= roundPoolLimits.maxEarlyRounds) this.early.delete(this.early.keys().next().value as string)
         kept = new Map()
         this.early.set(qid, kept)
       }
-      if (kept.size < roundPoolLimits.maxEarlyPerRound) kept.set(message.idHex, message)
+      if (kept.size >= roundPoolLimits.maxEarlyPerRound || kept.has(message.idHex)) return
+      let bySigner = 0
+      for (const m of kept.values()) if (m.signerId === message.signerId) bySigner++
+      if (bySigner < roundPoolLimits.maxEarlyPerSigner) kept.set(message.idHex, message)
       return
     }
     this.place(round, message, new Set(state.ordered.get(qid)?.messages.map(m => m.id) ?? []), now)
@@ -149,9 +163,11 @@ export class RoundPool {
     else if (!round.pending.has(message.idHex) && round.pending.size < roundPoolLimits.maxPendingPerRound) {
       const pending = { message, since: now }
       round.pending.set(message.idHex, pending)
-      // the cached wake moves only earlier: no rescan of every round per message
+      // No rescan of every round per message: while nothing left since the wake was computed, the
+      // earliest of it and this message's time is what a rescan would give.
       const due = this.dueAt(round, pending)
-      if (this.wake !== null && due > now && (this.wake === undefined || due < this.wake)) this.wake = due
+      if (this.removedSinceWake) this.wake = null
+      else if (this.wake !== null && due > now && (this.wake === undefined || due < this.wake)) this.wake = due
     }
   }
 
@@ -172,11 +188,13 @@ export class RoundPool {
 
   drop (queryIdHex: string): boolean {
     this.early.delete(queryIdHex)
+    this.removedSinceWake = true
     return this.rounds.delete(queryIdHex)
   }
 
   /** After a commit: ordered messages leave the pending set, recorded and expired rounds go. */
   onCommitted (state: LedgerState): void {
+    this.removedSinceWake = true
     for (const [qid, round] of this.rounds) {
       const entry = state.ordered.get(qid)
       if (entry === undefined || entry.final) {
@@ -209,8 +227,9 @@ export class RoundPool {
   /**
    * The earliest time `wantsBlock` turns true by the clock alone (pending messages ageing, rounds
    * ending). Asked after every event the driver takes (every vote), so it is kept until a round
-   * opens or its time comes, and a pending message added only moves it earlier: removals only
-   * make it early, which costs a tick that finds nothing.
+   * opens or its time comes; a pending message added moves it earlier, or has it computed again
+   * if something left since (removals only make it early, which costs a tick that finds nothing,
+   * and a rescan on the next message gives what a rescan on every message gave).
    */
   nextWake (now: number): number | undefined {
     if (this.wake !== null && (this.wake === undefined || this.wake > now)) return this.wake
@@ -221,6 +240,7 @@ export class RoundPool {
       for (const p of r.pending.values()) consider(this.dueAt(r, p))
     }
     this.wake = at
+    this.removedSinceWake = false
     return at
   }
 
@@ -247,7 +267,10 @@ export class RoundPool {
         if (exclude?.(message) === true) continue
         const why = admitToChainRound(chain, message, time)
         if (why === undefined) roundMessages.push({ messageId: message.id, queryId: fromHex(qid) })
-        else if (!why.includes('before its commit')) round.pending.delete(message.idHex)
+        else if (!why.includes('before its commit')) {
+          round.pending.delete(message.idHex)
+          this.removedSinceWake = true
+        }
       }
       const outcome = chainRoundOutcome(chain, time)
       if (outcome !== undefined) records.push({ queryIdHex: qid, record: outcome.record, submitter: entry.submitter })

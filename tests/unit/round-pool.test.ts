@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { openChainRound } from '../../protocol/chain-round.js'
 import type { ChainRoundInput } from '../../protocol/chain-round.js'
 import { roundPoolLimits, RoundPool } from '../../protocol/bft/round-pool.js'
+import { RoundSet, roundSetLimits } from '../../protocol/round-set.js'
 import { defaultProtocolParams } from '../../protocol/genesis.js'
 import { sha256, toHex, utf8 } from '../../protocol/hash.js'
 import { genesisState } from '../../protocol/ledger.js'
@@ -32,10 +33,10 @@ describe('the round pool', () => {
     const state = ordered(['q'])
     pool.open(input('q'), state, [], T0)
     const answerers = openChainRound(input('q')).answerers
-    for (let i = 0; i < 10_000; i++) pool.add(commit('q', `stranger-${i}`), state, T0)
+    for (let i = 0; i < 10_000; i++) pool.add(commit('q', `stranger-${i}`), state, T0, () => false)
     expect(pool.pendingMessages).toBe(0)
     const theirs = answerers.map(a => commit('q', a))
-    for (const m of [...theirs, ...theirs]) pool.add(m, state, T0)
+    for (const m of [...theirs, ...theirs]) pool.add(m, state, T0, () => false)
     expect(pool.pendingMessages).toBe(answerers.length)
     const work = pool.work(state, T0 + 100)
     expect(work.roundMessages.map(m => toHex(m.messageId)).sort()).toEqual(theirs.map(m => toHex(m.id)).sort())
@@ -43,7 +44,7 @@ describe('the round pool', () => {
     // past the commit deadline, a commit can no longer count: it leaves the pool
     const late = new RoundPool(params)
     late.open(input('q'), state, [], T0)
-    late.add(commit('q', answerers[0]), state, T0)
+    late.add(commit('q', answerers[0]), state, T0, () => false)
     expect(late.work(state, openChainRound(input('q')).deadlines.answering).roundMessages).toHaveLength(0)
     expect(late.pendingMessages).toBe(0)
   })
@@ -52,14 +53,34 @@ describe('the round pool', () => {
     const pool = new RoundPool(params)
     const state = ordered([])
     for (let r = 0; r < roundPoolLimits.maxEarlyRounds * 3; r++) {
-      for (let i = 0; i < roundPoolLimits.maxEarlyPerRound * 2; i++) pool.add(commit(`early ${r}`, members[i % 4]), state, T0)
+      for (let i = 0; i < roundPoolLimits.maxEarlyPerRound * 2; i++) pool.add(commit(`early ${r}`, members[i % 4]), state, T0, () => true)
     }
     expect(pool.earlyMessages).toBeLessThanOrEqual(roundPoolLimits.maxEarlyRounds * roundPoolLimits.maxEarlyPerRound)
     const open = ordered(['busy'])
     pool.open(input('busy'), open, [], T0)
     const answerers = openChainRound(input('busy')).answerers
-    for (let i = 0; i < roundPoolLimits.maxPendingPerRound * 4; i++) pool.add(commit('busy', answerers[i % answerers.length]), open, T0)
+    for (let i = 0; i < roundPoolLimits.maxPendingPerRound * 4; i++) pool.add(commit('busy', answerers[i % answerers.length]), open, T0, () => false)
     expect(pool.pendingMessages).toBeLessThanOrEqual(roundPoolLimits.maxPendingPerRound)
+  })
+
+  it('keeps early messages only for queries it knows, a few per signer: junk cannot flush a genuine round\'s (a flood test)', () => {
+    // 'real' waits in the query pool; its round opens once a block orders it. Until then its
+    // members' messages are early. A member floods first its own junk for 'real', then messages
+    // for made-up queries (the eviction the old buffer allowed: 128 made-up ids flushed it).
+    const pool = new RoundPool(params)
+    const waiting = (id: string): boolean => id === qid('real')
+    const before = ordered([])
+    for (let i = 0; i < roundPoolLimits.maxEarlyPerRound * 2; i++) pool.add(commit('real', 'val-d'), before, T0, waiting)
+    const genuine = ['val-a', 'val-b', 'val-c'].map(m => commit('real', m))
+    for (const m of genuine) pool.add(m, before, T0, waiting)
+    for (let r = 0; r < 10_000; r++) pool.add(commit(`junk ${r}`, 'val-d'), before, T0, waiting)
+    for (let r = 0; r < 100; r++) pool.add(commit(`stranger ${r}`, `stranger-${r}`), before, T0, () => true)
+    expect(pool.earlyMessages).toBeLessThanOrEqual(genuine.length + roundPoolLimits.maxEarlyPerSigner)
+    const after = ordered(['real'])
+    pool.open(input('real'), after, [], T0)
+    const answerers = new Set(openChainRound(input('real')).answerers)
+    const kept = pool.work(after, T0 + 100).roundMessages.map(m => toHex(m.messageId))
+    for (const m of genuine.filter(g => answerers.has(g.signerId))) expect(kept).toContain(toHex(m.id))
   })
 
   it('asks for a block once a message has waited, in time for its deadline, and when a round closed here', () => {
@@ -68,11 +89,22 @@ describe('the round pool', () => {
     pool.open(input('q'), state, [], T0)
     expect(pool.wantsBlock(T0)).toBe(false)
     const answerers = openChainRound(input('q')).answerers
-    pool.add(commit('q', answerers[0]), state, T0)
+    pool.add(commit('q', answerers[0]), state, T0, () => false)
     expect(pool.wantsBlock(T0 + 10)).toBe(false)
     expect(pool.nextWake(T0)).toBe(T0 + roundPoolLimits.batchMs)
     expect(pool.wantsBlock(T0 + roundPoolLimits.batchMs)).toBe(true)
     pool.closedHere(qid('q'))
     expect(pool.wantsBlock(T0 + 10)).toBe(true)
+  })
+})
+
+describe('the local rounds\' early messages', () => {
+  it('keep a few per signer: one member cannot fill a round\'s slots before the others\' arrive (a flood test)', () => {
+    const set = new RoundSet({ self: 'val-a', networkId: new Uint8Array(32), params })
+    const real = qid('real')
+    for (let i = 0; i < roundSetLimits.maxEarlyPerQuery * 2; i++) set.handle({ type: 'message', queryIdHex: real, message: commit('real', 'val-d') }, T0)
+    for (const m of ['val-a', 'val-b', 'val-c']) set.handle({ type: 'message', queryIdHex: real, message: commit('real', m) }, T0)
+    // the flooder's first few and every other member's one
+    expect(set.earlyMessages).toBe(roundSetLimits.maxEarlyPerSigner + 3)
   })
 })
