@@ -97,16 +97,14 @@ export class Gossip {
       const queryId = queryIdHexOf(msg.payload)
       // [REJECT] only commits and reveals travel on the round topic
       if (queryId === undefined) return reject('not a round message on the round topic', 'wrong_topic')
-      // [IGNORE] a round message for a query this node has not seen: the query id is the
-      // sender's choice, and made-up ones would push genuine early messages out of the bounded
-      // buffers that hold them until their round opens (round-pool.ts, round-set.ts). A node that
-      // missed the query fetches it when a block orders it; others order what it drops.
-      if (!this.c.rounds.has(queryId) && !this.c.consensus.knowsQuery(queryId)) return ignore('round message for a query not known here', 'round_unknown')
+      // [IGNORE] a stranger's: committees are drawn from members (a newcomer this node has not seen admitted yet is only missed here)
+      if (!this.c.chain.current.reputations.has(msg.signerId)) return ignore('the signer is not a ledger member', 'not_member')
       // Every round message waits for a block to order it (DESIGN §8.6); the pool keeps only its
       // committees' messages. First, so that a round closing here on this very message finds
       // it there when the block that records it is built.
       this.c.consensus.onRoundMessage(msg)
-      verdict = this.c.rounds.onRoundMessage(queryId, msg)
+      // known: whether the query waits here or a block ordered it, for the early buffers (protocol/early-messages.ts)
+      verdict = this.c.rounds.onRoundMessage(queryId, msg, this.c.consensus.knowsQuery(queryId))
     }
     if (verdict.result === 'ACCEPT') this.c.publisher.keep(msg)
     return verdict

@@ -120,9 +120,9 @@ export class RoundRunner {
     return this.set.committeesOf(queryIdHex)
   }
 
-  /** A validated round message (commit or reveal). */
-  onRoundMessage (queryIdHex: string, message: SignedMessage): Validation<void> {
-    return this.run({ type: 'message', queryIdHex, message }) ?? ignore('the node is stopping', 'stopping')
+  /** A validated round message (commit or reveal); `known`: whether its query waits here or a block ordered it. */
+  onRoundMessage (queryIdHex: string, message: SignedMessage, known = true): Validation<void> {
+    return this.run({ type: 'message', queryIdHex, message, known }) ?? ignore('the node is stopping', 'stopping')
   }
 
   stop (): void {

@@ -1,3 +1,4 @@
+import { EarlyMessages } from './early-messages.js'
 import type { Bytes } from './hash.js'
 import type { ProtocolParams } from './genesis.js'
 import type { RoundMetrics } from './bft/metrics.js'
@@ -14,8 +15,10 @@ export const roundSetLimits = {
   maxEarlyPerQuery: 64,
   /** ...and per signer for one query: a member owes a round at most a commit and a reveal of each kind. */
   maxEarlyPerSigner: 4,
-  /** Queries with early messages kept at once (the oldest go first). */
-  maxEarlyQueries: 128,
+  /** ...and per signer over the queries not known here when their messages came (protocol/early-messages.ts) */
+  maxEarlyUnknownPerSigner: 16,
+  /** Queries with early messages kept at once (those not known here go first). */
+  maxEarlyQueries: 512,
   /** Closed round ids remembered, so a late copy of their query does not start them again. */
   maxClosedMemory: 20_000
 } as const
@@ -38,7 +41,8 @@ export type RoundSetEvent =
    */
   | { type: 'ordered', query: SignedMessage, start: RoundStart, table: ReadonlyMap<string, ReputationEntry>, restored?: OwnWork }
   /** a validated round message (commit or reveal), from gossip or our own coming back */
-  | { type: 'message', queryIdHex: string, message: SignedMessage }
+  /** `known`: whether the query is known to the shell (waiting to be ordered, or ordered); default yes */
+  | { type: 'message', queryIdHex: string, message: SignedMessage, known?: boolean }
   | { type: 'answer-ready', queryIdHex: string, answer: string, salt: Bytes }
   | { type: 'comparisons-ready', queryIdHex: string, judgements: Judgement[], salt: Bytes }
   /** a round's wake-at came due */
@@ -71,7 +75,7 @@ export class RoundSet {
   private readonly rounds = new Map<string, RoundState>()
   private readonly startedAt = new Map<string, number>()
   private readonly closed = new Set<string>()
-  private readonly early = new Map<string, SignedMessage[]>()
+  private readonly early = new EarlyMessages({ maxQueries: roundSetLimits.maxEarlyQueries, maxPerQuery: roundSetLimits.maxEarlyPerQuery, maxPerSigner: roundSetLimits.maxEarlyPerSigner, maxUnknownPerSigner: roundSetLimits.maxEarlyUnknownPerSigner })
   private effects: RoundSetEffect[] = []
 
   constructor (init: RoundSetInit) {
@@ -84,9 +88,7 @@ export class RoundSet {
 
   /** Messages kept for queries whose round has not started here. */
   get earlyMessages (): number {
-    let n = 0
-    for (const list of this.early.values()) n += list.length
-    return n
+    return this.early.size
   }
 
   /** Whether the query's round is known here: running or closed. */
@@ -126,7 +128,7 @@ export class RoundSet {
         if (!this.has(event.query.idHex)) this.begin(event.query, event.start, event.table, now, event.restored)
         break
       case 'message':
-        verdict = this.onMessage(event.queryIdHex, event.message, now)
+        verdict = this.onMessage(event.queryIdHex, event.message, now, event.known ?? true)
         break
       case 'answer-ready':
         this.step(event.queryIdHex, { type: 'answer-ready', answer: event.answer, salt: event.salt }, now)
@@ -146,17 +148,17 @@ export class RoundSet {
     return { effects, verdict }
   }
 
-  private onMessage (queryIdHex: string, message: SignedMessage, now: number): Validation<void> {
+  private onMessage (queryIdHex: string, message: SignedMessage, now: number, known: boolean): Validation<void> {
     if (this.closed.has(queryIdHex)) return ignore('round already closed', 'round_closed')
     if (!this.rounds.has(queryIdHex)) {
-      this.keepEarly(queryIdHex, message)
+      this.early.add(queryIdHex, message, known)
       return ignore('unknown round (kept until its query arrives)', 'round_unknown')
     }
     return this.step(queryIdHex, { type: 'message', message }, now) ?? ignore('round closed', 'round_closed')
   }
 
   private onFinal (queryIdHex: string): void {
-    this.early.delete(queryIdHex)
+    this.early.drop(queryIdHex)
     if (this.rounds.has(queryIdHex)) this.end(queryIdHex)
     this.remember(queryIdHex)
   }
@@ -168,9 +170,7 @@ export class RoundSet {
     this.startedAt.set(id, now)
     this.effects.push({ type: 'started', queryIdHex: id, answerers: state.answerers, rankers: state.rankers })
     this.take(state, actions, now)
-    const early = this.early.get(id) ?? []
-    this.early.delete(id)
-    for (const message of early) this.step(id, { type: 'message', message }, now)
+    for (const message of this.early.take(id)) this.step(id, { type: 'message', message }, now)
   }
 
   private step (queryIdHex: string, event: RoundEvent, now: number): Validation<void> | undefined {
@@ -210,17 +210,5 @@ export class RoundSet {
         if (this.closed.size <= roundSetLimits.maxClosedMemory / 2) break
       }
     }
-  }
-
-  private keepEarly (queryIdHex: string, message: SignedMessage): void {
-    let list = this.early.get(queryIdHex)
-    if (list === undefined) {
-      if (this.early.size >= roundSetLimits.maxEarlyQueries) this.early.delete(this.early.keys().next().value as string)
-      list = []
-      this.early.set(queryIdHex, list)
-    }
-    if (list.length >= roundSetLimits.maxEarlyPerQuery || list.some(m => m.idHex === message.idHex)) return
-    // a few per signer: one member's flood for a query must not fill its slots before the others' arrive
-    if (list.filter(m => m.signerId === message.signerId).length < roundSetLimits.maxEarlyPerSigner) list.push(message)
   }
 }

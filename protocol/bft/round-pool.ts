@@ -1,6 +1,7 @@
 import { admitToChainRound, chainRoundOutcome, openChainRound, replayChainRound, tickChainRound } from '../chain-round.js'
 import type { ChainRoundInput } from '../chain-round.js'
 import type { ProtocolParams } from '../genesis.js'
+import { EarlyMessages } from '../early-messages.js'
 import { fromHex } from '../hash.js'
 import type { LedgerState } from '../ledger.js'
 import { queryIdHexOf } from '../round.js'
@@ -17,10 +18,12 @@ export const roundPoolLimits = {
   /** Messages kept per round not yet ordered: every member's commit, reveal and some evidence. */
   maxPendingPerRound: 256,
   /** Rounds not opened here yet (the block ordering the query is on its way) with messages kept, and per round. */
-  maxEarlyRounds: 128,
+  maxEarlyRounds: 512,
   maxEarlyPerRound: 64,
   /** ...and per signer in such a round: a member owes a round at most a commit and a reveal of each kind. */
   maxEarlyPerSigner: 4,
+  /** ...and per signer over the queries not known here when their messages came (protocol/early-messages.ts) */
+  maxEarlyUnknownPerSigner: 16,
   /**
    * A round message waits this long for its round's others before it alone starts a height: a
    * round that closes early here (the common case) gets one block for all its messages and its
@@ -69,7 +72,7 @@ const kindRank = (m: SignedMessage): number => {
 export class RoundPool {
   private readonly params: ProtocolParams
   private readonly rounds = new Map<string, OpenRound>()
-  private readonly early = new Map<string, Map<string, SignedMessage>>()
+  private readonly early = new EarlyMessages({ maxQueries: roundPoolLimits.maxEarlyRounds, maxPerQuery: roundPoolLimits.maxEarlyPerRound, maxPerSigner: roundPoolLimits.maxEarlyPerSigner, maxUnknownPerSigner: roundPoolLimits.maxEarlyUnknownPerSigner })
   /** `nextWake`'s last answer, moved earlier as pending messages are added; null once a round opened since */
   private wake: number | undefined | null = null
   /** whether a round or pending message left since `wake` was computed (it may be early then) */
@@ -92,9 +95,7 @@ export class RoundPool {
 
   /** Messages kept for rounds not opened here yet. */
   get earlyMessages (): number {
-    let n = 0
-    for (const m of this.early.values()) n += m.size
-    return n
+    return this.early.size
   }
 
   isOpen (queryIdHex: string): boolean {
@@ -123,16 +124,15 @@ export class RoundPool {
     this.rounds.set(qid, round)
     this.wake = null
     const ordered = new Set(entry.messages.map(m => m.id))
-    for (const m of [...messages, ...(this.early.get(qid)?.values() ?? [])]) this.place(round, m, ordered, now)
-    this.early.delete(qid)
+    for (const m of [...messages, ...this.early.take(qid)]) this.place(round, m, ordered, now)
   }
 
   /**
    * A validated round message from gossip, a fetch, or ourselves. `waiting`: whether a query is in
-   * this validator's query pool. A message for a round not open here is kept only for a query
-   * known here (waiting, or ordered by a block whose round has not opened yet), from a member,
-   * and a few per signer: the query ids are the sender's choice, so a flood of made-up ones would
-   * otherwise push the genuine early messages out (and their round would miss them).
+   * this validator's query pool. A message for a round not open here waits in the early buffer
+   * (protocol/early-messages.ts), from members only; queries known here (waiting, or ordered by a
+   * block whose round has not opened here yet) keep theirs there, and made-up ids cannot push
+   * them out.
    */
   add (message: SignedMessage, state: LedgerState, now: number, waiting: (queryIdHex: string) => boolean): void {
     const qid = queryIdHexOf(message.payload)
@@ -140,18 +140,8 @@ export class RoundPool {
     const round = this.rounds.get(qid)
     if (round === undefined) {
       const entry = state.ordered.get(qid)
-      if (entry?.final === true || (entry === undefined && !waiting(qid))) return
-      if (!state.reputations.has(message.signerId)) return
-      let kept = this.early.get(qid)
-      if (kept === undefined) {
-        if (this.early.size >= roundPoolLimits.maxEarlyRounds) this.early.delete(this.early.keys().next().value as string)
-        kept = new Map()
-        this.early.set(qid, kept)
-      }
-      if (kept.size >= roundPoolLimits.maxEarlyPerRound || kept.has(message.idHex)) return
-      let bySigner = 0
-      for (const m of kept.values()) if (m.signerId === message.signerId) bySigner++
-      if (bySigner < roundPoolLimits.maxEarlyPerSigner) kept.set(message.idHex, message)
+      if (entry?.final === true || !state.reputations.has(message.signerId)) return
+      this.early.add(qid, message, entry !== undefined || waiting(qid))
       return
     }
     this.place(round, message, new Set(state.ordered.get(qid)?.messages.map(m => m.id) ?? []), now)
@@ -187,7 +177,7 @@ export class RoundPool {
   }
 
   drop (queryIdHex: string): boolean {
-    this.early.delete(queryIdHex)
+    this.early.drop(queryIdHex)
     this.removedSinceWake = true
     return this.rounds.delete(queryIdHex)
   }
@@ -208,7 +198,7 @@ export class RoundPool {
         round.pending.delete(id)
       }
     }
-    for (const qid of this.early.keys()) if (state.ordered.get(qid)?.final === true) this.early.delete(qid)
+    this.early.dropWhere(qid => state.ordered.get(qid)?.final === true)
   }
 
   /**

@@ -3,6 +3,7 @@ import { openChainRound } from '../../protocol/chain-round.js'
 import type { ChainRoundInput } from '../../protocol/chain-round.js'
 import { roundPoolLimits, RoundPool } from '../../protocol/bft/round-pool.js'
 import { RoundSet, roundSetLimits } from '../../protocol/round-set.js'
+import { EarlyMessages } from '../../protocol/early-messages.js'
 import { defaultProtocolParams } from '../../protocol/genesis.js'
 import { sha256, toHex, utf8 } from '../../protocol/hash.js'
 import { genesisState } from '../../protocol/ledger.js'
@@ -52,10 +53,10 @@ describe('the round pool', () => {
   it('bounds messages per round and for rounds not opened yet (a flood test)', () => {
     const pool = new RoundPool(params)
     const state = ordered([])
-    for (let r = 0; r < roundPoolLimits.maxEarlyRounds * 3; r++) {
-      for (let i = 0; i < roundPoolLimits.maxEarlyPerRound * 2; i++) pool.add(commit(`early ${r}`, members[i % 4]), state, T0, () => true)
+    for (let r = 0; r < roundPoolLimits.maxEarlyRounds + 50; r++) {
+      for (let i = 0; i < 24; i++) pool.add(commit(`early ${r}`, members[i % 4]), state, T0, () => true)
     }
-    expect(pool.earlyMessages).toBeLessThanOrEqual(roundPoolLimits.maxEarlyRounds * roundPoolLimits.maxEarlyPerRound)
+    expect(pool.earlyMessages).toBeLessThanOrEqual(roundPoolLimits.maxEarlyRounds * members.length * roundPoolLimits.maxEarlyPerSigner)
     const open = ordered(['busy'])
     pool.open(input('busy'), open, [], T0)
     const answerers = openChainRound(input('busy')).answerers
@@ -63,7 +64,7 @@ describe('the round pool', () => {
     expect(pool.pendingMessages).toBeLessThanOrEqual(roundPoolLimits.maxPendingPerRound)
   })
 
-  it('keeps early messages only for queries it knows, a few per signer: junk cannot flush a genuine round\'s (a flood test)', () => {
+  it('keeps a known query\'s early messages, a few per signer, against a flood of made-up query ids (a flood test)', () => {
     // 'real' waits in the query pool; its round opens once a block orders it. Until then its
     // members' messages are early. A member floods first its own junk for 'real', then messages
     // for made-up queries (the eviction the old buffer allowed: 128 made-up ids flushed it).
@@ -75,7 +76,8 @@ describe('the round pool', () => {
     for (const m of genuine) pool.add(m, before, T0, waiting)
     for (let r = 0; r < 10_000; r++) pool.add(commit(`junk ${r}`, 'val-d'), before, T0, waiting)
     for (let r = 0; r < 100; r++) pool.add(commit(`stranger ${r}`, `stranger-${r}`), before, T0, () => true)
-    expect(pool.earlyMessages).toBeLessThanOrEqual(genuine.length + roundPoolLimits.maxEarlyPerSigner)
+    // the flooder's few for 'real', and a few for its made-up queries; nothing from strangers
+    expect(pool.earlyMessages).toBeLessThanOrEqual(genuine.length + roundPoolLimits.maxEarlyPerSigner + roundPoolLimits.maxEarlyUnknownPerSigner)
     const after = ordered(['real'])
     pool.open(input('real'), after, [], T0)
     const answerers = new Set(openChainRound(input('real')).answerers)
@@ -106,5 +108,29 @@ describe('the local rounds\' early messages', () => {
     for (const m of ['val-a', 'val-b', 'val-c']) set.handle({ type: 'message', queryIdHex: real, message: commit('real', m) }, T0)
     // the flooder's first few and every other member's one
     expect(set.earlyMessages).toBe(roundSetLimits.maxEarlyPerSigner + 3)
+  })
+})
+
+describe('the early-message buffer', () => {
+  const limits = { maxQueries: 8, maxPerQuery: 64, maxPerSigner: 4, maxUnknownPerSigner: 16 }
+
+  it('keeps a lagging node\'s messages for a query it has not seen yet, and hands them over when the round opens', () => {
+    const early = new EarlyMessages(limits)
+    const theirs = ['val-a', 'val-b', 'val-c'].map(m => commit('behind', m))
+    for (const m of theirs) early.add(qid('behind'), m, false)
+    expect(early.take(qid('behind')).map(m => m.idHex)).toEqual(theirs.map(m => m.idHex))
+    expect(early.size).toBe(0)
+  })
+
+  it('lets no flood of made-up query ids, from one member or many, push a known query\'s messages out', () => {
+    const early = new EarlyMessages(limits)
+    const known = Array.from({ length: limits.maxQueries / 2 }, (_, i) => ['val-a', 'val-b'].map(m => commit(`known ${i}`, m)))
+    known.forEach((ms, i) => { for (const m of ms) early.add(qid(`known ${i}`), m, true) })
+    for (let signer = 0; signer < 100; signer++) {
+      for (let r = 0; r < 100; r++) early.add(qid(`junk ${signer} ${r}`), commit(`junk ${signer} ${r}`, `member-${signer}`), false)
+    }
+    known.forEach((ms, i) => expect(early.take(qid(`known ${i}`)).map(m => m.idHex)).toEqual(ms.map(m => m.idHex)))
+    // what is left is made-up queries' messages, within the bounds
+    expect(early.size).toBeLessThanOrEqual(limits.maxQueries)
   })
 })
