@@ -15,12 +15,12 @@ describe('npm run bench:throughput (smoke)', () => {
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
     // nodes, build, others, finalized, final/s, p50, p99, node CPU ms/q, client ms/q, RSS med / max,
-    // blocks, records/block, round > 0, check ms, feed lag, rejected, lost
+    // blocks, records/block, round > 0, check ms, gossip/q, feed lag, rejected, lost
     const line = r.stdout.split('\n').find(l => /^\s+3\s+current\s/.test(l))
     expect(line).toBeDefined()
-    const figures = line!.match(/^\s+3\s+current\s+[\d.]+\s+(\d+)\s+([\d.]+)\s+(\d+)\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+(\d+) \/ (\d+)\s+(\d+)\s+([\d.]+|-)\s+(\d+%|-)\s+(\d+|-)\s+(\d+)\s+(\d+)\s+(\d+)\s*$/)
+    const figures = line!.match(/^\s+3\s+current\s+[\d.]+\s+(\d+)\s+([\d.]+)\s+(\d+)\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+(\d+) \/ (\d+)\s+(\d+)\s+([\d.]+|-)\s+(\d+%|-)\s+(\d+|-)\s+([\d.]+|-)\s+(\d+)\s+(\d+)\s+(\d+)\s*$/)
     expect(figures).not.toBeNull()
-    const [finalized, perSecond, p50, p99, nodeCpu, , rssMedian, rssMax, blocks, , , , , , lost] = figures!.slice(1).map(Number)
+    const [finalized, perSecond, p50, p99, nodeCpu, , rssMedian, rssMax, blocks, , , , gossipPerQuery, , , lost] = figures!.slice(1).map(Number)
     expect(finalized).toBeGreaterThanOrEqual(6)
     expect(perSecond).toBeGreaterThan(0)
     expect(p99).toBeGreaterThanOrEqual(p50)
@@ -28,6 +28,7 @@ describe('npm run bench:throughput (smoke)', () => {
     expect(rssMax).toBeGreaterThanOrEqual(rssMedian)
     expect(rssMedian).toBeGreaterThan(10)
     expect(blocks).toBeGreaterThanOrEqual(1)
+    expect(gossipPerQuery).toBeGreaterThan(0) // a query's round is several messages each node validates
     expect(lost).toBe(0)
   }, 120_000)
 
