@@ -6,6 +6,7 @@
  *   npm run bench:state-sync                          # 10,000 blocks, 1 query ordered per block
  *   npm run bench:state-sync -- --blocks 2000 --queries-per-block 4
  *   npm run bench:state-sync -- --skip-replay         # only the snapshot
+ *   npm run bench:state-sync -- --chain-dir DIR       # forge into DIR once, reuse it after
  *
  * The chain is forged (node/cluster/forge-chain.ts): real blocks proposed on the ledger with
  * signed queries, certified by the four genesis validators' keys and committed into the serving
@@ -16,7 +17,7 @@
  * the validator set, so the chain stands still while the joiners catch up. Each joiner is a
  * real SwarmNode over loopback TCP with its own empty data directory.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
@@ -30,20 +31,23 @@ import { SwarmNode } from '../node/swarm-node.js'
 import { defaultProtocolParams } from '../protocol/genesis.js'
 import type { Genesis } from '../protocol/genesis.js'
 import { sha256, utf8 } from '../protocol/hash.js'
-import { toSnapshot } from '../protocol/ledger.js'
+import { stateRootHex, toSnapshot } from '../protocol/ledger.js'
 import { scriptArgs } from './script-args.js'
 
 const usage = `Usage: npm run bench:state-sync -- [--blocks N] [--queries-per-block Q] [--skip-replay] [--timeout-s S]
   --blocks N              chain length (default 10000)
   --queries-per-block Q   queries each block orders (default 1)
   --skip-replay           time the snapshot only
-  --timeout-s S           give a joiner at most S seconds to reach the head (default 1800)`
+  --timeout-s S           give a joiner at most S seconds to reach the head (default 1800)
+  --chain-dir DIR         keep the forged chain in DIR and reuse it when DIR already holds one
+                          of the same length (each run serves a copy, so DIR stays as forged)`
 
 const args = scriptArgs('bench-state-sync', usage, {
   blocks: { type: 'string', default: '10000' },
   'queries-per-block': { type: 'string', default: '1' },
   'skip-replay': { type: 'boolean' },
-  'timeout-s': { type: 'string', default: '1800' }
+  'timeout-s': { type: 'string', default: '1800' },
+  'chain-dir': { type: 'string' }
 })
 const blocks = args.numberOf('blocks', n => Number.isInteger(n) && n >= 1, 'a positive integer')
 const perBlock = args.numberOf('queries-per-block', n => Number.isInteger(n) && n >= 1 && n <= 32, 'an integer from 1 to 32')
@@ -59,11 +63,33 @@ const genesis: Genesis = {
 const dir = mkdtempSync(join(tmpdir(), 'swarmrank-bench-state-sync-'))
 const seconds = (ms: number): string => (ms / 1000).toFixed(2)
 
-try {
+/** What a kept chain directory holds besides the server's data directory: what it was forged with, to reuse only a chain of the same shape. */
+interface KeptChain { blocks: number, perBlock: number, stateRoot: string, ledgerBytes: number, forgedSeconds: string }
+
+/** Forge the chain into `dataDir` (or copy the one kept in --chain-dir); what was forged. */
+async function chain (dataDir: string): Promise<KeptChain & { reused: boolean }> {
+  const keep = args.values['chain-dir'] as string | undefined
+  const markerPath = keep === undefined ? undefined : join(keep, 'chain.json')
+  if (keep !== undefined && existsSync(markerPath!)) {
+    const kept = JSON.parse(readFileSync(markerPath!, 'utf8')) as KeptChain
+    if (kept.blocks !== blocks || kept.perBlock !== perBlock) args.fail(`--chain-dir ${keep} holds a chain of ${kept.blocks} blocks with ${kept.perBlock} queries each; use another directory`)
+    cpSync(join(keep, 'server'), dataDir, { recursive: true })
+    return { ...kept, reused: true }
+  }
   const forgeStart = performance.now()
-  const head = await forgeChain({ dataDir: join(dir, 'server'), genesis, keys: validators, blocks, queriesPerBlock: perBlock, progress: h => process.stderr.write(`forged ${h} blocks\r`) })
-  const ledgerBytes = JSON.stringify(toSnapshot(head)).length
-  console.log(`chain: ${blocks} blocks, ${perBlock} queries ordered per block, epochs of ${genesis.params.bft.epochBlocks} blocks; ledger at the head ${(ledgerBytes / 1024).toFixed(0)} KiB of JSON; forged in ${seconds(performance.now() - forgeStart)} s`)
+  const head = await forgeChain({ dataDir, genesis, keys: validators, blocks, queriesPerBlock: perBlock, progress: h => process.stderr.write(`forged ${h} blocks\r`) })
+  const forged: KeptChain = { blocks, perBlock, stateRoot: stateRootHex(head), ledgerBytes: JSON.stringify(toSnapshot(head)).length, forgedSeconds: seconds(performance.now() - forgeStart) }
+  if (keep !== undefined) {
+    mkdirSync(keep, { recursive: true })
+    cpSync(dataDir, join(keep, 'server'), { recursive: true })
+    writeFileSync(markerPath!, JSON.stringify(forged) + '\n')
+  }
+  return { ...forged, reused: false }
+}
+
+try {
+  const forged = await chain(join(dir, 'server'))
+  console.log(`chain: ${blocks} blocks, ${perBlock} queries ordered per block, epochs of ${genesis.params.bft.epochBlocks} blocks; ledger at the head ${(forged.ledgerBytes / 1024).toFixed(0)} KiB of JSON; ${forged.reused ? `reused from --chain-dir (forged in ${forged.forgedSeconds} s)` : `forged in ${forged.forgedSeconds} s`}`)
 
   const logger = createLogger({ level: 'warn' })
   const node = async (name: string, bootstrap: string[], stateSync?: StateSyncInit | false): Promise<SwarmNode> => {
@@ -74,6 +100,7 @@ try {
   const server = await node('server', [])
   await server.start()
   const serverRoot = server.status().stateRoot
+  if (serverRoot !== forged.stateRoot) throw new Error(`the serving node's state root ${serverRoot} is not the forged chain's ${forged.stateRoot}`)
   const bootstrap = [server.multiaddrs()[0]]
 
   const rejoin = async (name: string, stateSync: StateSyncInit | false | undefined): Promise<{ ms: number, root: string, detail: string }> => {
