@@ -1,6 +1,6 @@
 import { verifyCertificate } from '../protocol/bft/certificate.js'
-import { buildLightProof } from '../protocol/bft/light-client.js'
-import type { LightProofResult } from '../protocol/bft/light-client.js'
+import { buildLightProof, lightLedgerOf } from '../protocol/bft/light-client.js'
+import type { LightLedger, LightProofResult } from '../protocol/bft/light-client.js'
 import type { Genesis } from '../protocol/genesis.js'
 import { equalBytes, toHex } from '../protocol/hash.js'
 import { applyBlock, blockHash, fromSnapshot, genesisState, recordsRoot, stateRoot, stateRootHex, toSnapshot } from '../protocol/ledger.js'
@@ -137,8 +137,7 @@ export class Chain {
   /**
    * One page of what a light client needs to move its trust from block `from` to block `to`
    * (GET /v1/light, protocol/bft/light-client.ts): the certified epoch-boundary blocks between
-   * them with the ledger after each. Read-only. A ledger older than the kept snapshots is rebuilt
-   * by replaying the stored blocks from the genesis, or from the last one rebuilt.
+   * them with the light ledger after each (lightStep).
    */
   async lightProof (from: number, to: number): Promise<LightProofResult> {
     return buildLightProof(from, to, {
@@ -146,30 +145,49 @@ export class Chain {
       epochBlocks: this.c.genesis.params.bft.epochBlocks,
       head: this.state.height,
       step: async height => {
-        const found = await this.certifiedLedger(height)
-        return found === undefined ? undefined : { certificate: found.certificate, ledger: JSON.parse(new TextDecoder().decode(found.ledgerJson)) as LedgerSnapshot }
+        const found = await this.lightStep(height)
+        return found === undefined ? undefined : { certificate: found.certificate, light: JSON.parse(new TextDecoder().decode(found.lightJson)) as LightLedger }
       }
     })
   }
 
   /**
+   * Epoch boundary `height`'s commit certificate and the JSON light ledger after it (its
+   * validator set and the rest's root: a light proof's or a state sync's step), if this node can
+   * give them: kept since the block was committed (or state sync verified it), or computed from
+   * the ledger after it — stored, or rebuilt by replaying the stored blocks from the genesis or
+   * from the last one rebuilt — and kept from then on.
+   */
+  async lightStep (height: number): Promise<{ certificate: CommitCertificate, lightJson: Uint8Array } | undefined> {
+    if (height > this.state.height) return undefined
+    const kept = await this.c.store.getLightStep(height)
+    if (kept !== undefined) return kept
+    const certificate = (await this.c.store.getCertifiedBlock(height))?.certificate
+    if (certificate === undefined) return undefined
+    const stored = await this.c.store.getLedgerAt(height)
+    const state = stored !== undefined ? fromSnapshot(stored) : await this.replayLedger(height)
+    if (state === undefined) return undefined
+    const lightJson = new TextEncoder().encode(JSON.stringify(lightLedgerOf(state)))
+    await this.c.store.putLightStep(height, certificate, lightJson)
+    return { certificate, lightJson }
+  }
+
+  /**
    * Block `height`'s commit certificate and the JSON ledger after it, if this node can give them
-   * (a light proof's step, a state sync's step or snapshot): from the stored block and ledger, the
-   * ledger rebuilt by replaying stored blocks, or what state sync verified when this node started
-   * from a snapshot (it holds no block below it). Read-only.
+   * (a state sync's snapshot): from the stored block and ledger, or the ledger rebuilt by
+   * replaying stored blocks. Read-only.
    */
   async certifiedLedger (height: number): Promise<{ certificate: CommitCertificate, ledgerJson: Uint8Array } | undefined> {
     if (height > this.state.height) return undefined
-    const certificate = (await this.c.store.getCertifiedBlock(height))?.certificate
-    if (certificate === undefined) return await this.c.store.getLightStep(height)
+    const certificate = (await this.c.store.getCertifiedBlock(height))?.certificate ?? (await this.c.store.getLightStep(height))?.certificate
+    if (certificate === undefined) return undefined
     const stored = await this.c.store.getLedgerAtBytes(height)
     if (stored !== undefined) return { certificate, ledgerJson: stored }
     const replayed = await this.replayLedger(height)
-    if (replayed !== undefined) return { certificate, ledgerJson: new TextEncoder().encode(JSON.stringify(replayed)) }
-    return await this.c.store.getLightStep(height)
+    return replayed === undefined ? undefined : { certificate, ledgerJson: new TextEncoder().encode(JSON.stringify(toSnapshot(replayed))) }
   }
 
-  private async replayLedger (height: number): Promise<LedgerSnapshot | undefined> {
+  private async replayLedger (height: number): Promise<LedgerState | undefined> {
     const from = this.lightReplay
     let state = from !== undefined && from.height <= height ? from : genesisState(this.c.genesis)
     while (state.height < height) {
@@ -178,7 +196,7 @@ export class Chain {
       state = applyBlock(state, next.block, this.c.genesis.params)
     }
     this.lightReplay = state
-    return toSnapshot(state)
+    return state
   }
 
   /** A block decided here: its certificate was built from precommits this node verified. */
@@ -211,7 +229,9 @@ export class Chain {
     if (origin === 'synced' && !equalBytes(h.stateRoot, stateRoot(next))) return { imported: false, code: 'state_root', reason: 'state root mismatch' }
     const hash = toHex(blockHash(h))
     const views = await this.c.views.finalViews(block, hash, certificate)
-    await this.c.store.commitBlock({ block, certificate }, views, toSnapshot(next))
+    // an epoch boundary's light step, kept now so light proofs and state sync never rebuild it
+    const light = next.height % this.c.genesis.params.bft.epochBlocks === 0 ? new TextEncoder().encode(JSON.stringify(lightLedgerOf(next))) : undefined
+    await this.c.store.commitBlock({ block, certificate }, views, toSnapshot(next), light)
     this.state = next
     for (const r of block.records) this.recentFinal.add(toHex(r.queryId))
     if (this.recentFinal.size > MAX_RECENT_FINAL) {

@@ -7,9 +7,10 @@ import type { ResponseSize } from './sync.js'
 /**
  * The serving side of state sync (node/state-sync.ts): answers a SnapshotRequest on the sync
  * protocol with the steps from the client's trusted height `from` to the snapshot at `to` — the
- * certified header and the ledger after each epoch boundary in between, then block `to` and the
- * ledger after it — as many whole steps as fit in one response (syncLimits.maxResponseBytes);
- * a step too big to fit alone goes in slices of its ledger, from the client's `offset`.
+ * certified header and the light ledger after each epoch boundary in between (its validator set
+ * and the rest's root), then block `to` and the whole ledger after it — as many whole steps as
+ * fit in one response (syncLimits.maxResponseBytes); a step too big to fit alone goes in slices
+ * of its ledger, from the client's `offset`.
  * Read-only; nothing here is trusted by the client, which checks every step.
  */
 export interface SnapshotSource {
@@ -18,6 +19,8 @@ export interface SnapshotSource {
   head: () => number
   /** the height this node offers a snapshot at (StatusResponse.snapshotHeight); 0: none */
   offered: () => Promise<number>
+  /** epoch boundary `height`'s certificate and the JSON light ledger after it (node/chain.ts lightStep) */
+  light: (height: number) => Promise<{ certificate: CommitCertificate, lightJson: Uint8Array } | undefined>
   /** block `height`'s certificate and the JSON ledger after it (node/chain.ts certifiedLedger) */
   step: (height: number) => Promise<{ certificate: CommitCertificate, ledgerJson: Uint8Array } | undefined>
 }
@@ -34,7 +37,7 @@ export async function answerSnapshot (req: SnapshotRequest, source: SnapshotSour
   const heights = boundaries.length < MAX_STEPS_PER_RESPONSE ? [...boundaries, req.to] : boundaries
   const steps: SnapshotStep[] = []
   for (const height of heights) {
-    const found = await source.step(height)
+    const found = height < req.to ? await lightAsStep(source, height) : await source.step(height)
     const ledgerJson = asBytes(found?.ledgerJson ?? new Uint8Array(0))
     if (found === undefined) {
       if (steps.length === 0) return refuse(`this node does not hold block ${height} with the ledger after it`)
@@ -58,4 +61,9 @@ export async function answerSnapshot (req: SnapshotRequest, source: SnapshotSour
     if (step.ledger.length + start < total) break
   }
   return { response: { snapshot: { steps } }, items: steps.length }
+}
+
+async function lightAsStep (source: SnapshotSource, height: number): Promise<{ certificate: CommitCertificate, ledgerJson: Uint8Array } | undefined> {
+  const found = await source.light(height)
+  return found === undefined ? undefined : { certificate: found.certificate, ledgerJson: found.lightJson }
 }

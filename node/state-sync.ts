@@ -1,7 +1,7 @@
 import type { Genesis } from '../protocol/genesis.js'
 import { toHex } from '../protocol/hash.js'
 import { networkIdOf } from '../protocol/genesis.js'
-import { trustGenesis } from '../protocol/bft/light-client.js'
+import { lightLedgerOf, trustGenesis } from '../protocol/bft/light-client.js'
 import type { LightTrust } from '../protocol/bft/light-client.js'
 import { SnapshotVerifier } from '../protocol/bft/state-sync.js'
 import { ANCHOR_WINDOW, fromSnapshot, toSnapshot } from '../protocol/ledger.js'
@@ -43,6 +43,11 @@ export interface StateSyncInit {
   requestTimeoutMs?: number
   /** the largest ledger accepted (a peer could claim any size); default 256 MiB */
   maxLedgerBytes?: number
+  /**
+   * the largest light ledger accepted for an epoch boundary (a validator set and a root: a few
+   * hundred bytes for a small set); default 8 MiB, room for MAX_LIGHT_VALIDATORS members
+   */
+  maxLightStepBytes?: number
   /** one peer's whole sync, after which it is given up (a peer could trickle); default 5 minutes */
   perPeerTimeoutMs?: number
 }
@@ -51,6 +56,7 @@ export const defaultStateSyncInit: Required<StateSyncInit> = {
   minGap: ANCHOR_WINDOW,
   requestTimeoutMs: 20_000,
   maxLedgerBytes: 256 * 1024 * 1024,
+  maxLightStepBytes: 8 * 1024 * 1024,
   perPeerTimeoutMs: 5 * 60_000
 }
 
@@ -67,7 +73,7 @@ export class SnapshotRefusedError extends Error {
   }
 }
 
-interface VerifiedStep { height: number, certificate: CommitCertificate, ledgerJson: Uint8Array }
+interface VerifiedStep { height: number, certificate: CommitCertificate, lightJson: Uint8Array }
 
 /** Requests refused for rate before a peer is given up. */
 const MAX_RATE_REFUSALS = 20
@@ -145,7 +151,8 @@ export class StateSync {
         const height = step.certificate!.header!.height
         if (height !== verifier.expected) throw new SnapshotRefusedError(peer, 'gap', `expected block ${verifier.expected}, the peer sent block ${height}`)
         if (step.offset !== partialBytes) throw new SnapshotRefusedError(peer, 'malformed', `a slice of the ledger after block ${height} starts at ${step.offset}, expected ${partialBytes}`)
-        if (step.ledgerBytes > this.init.maxLedgerBytes) throw new SnapshotRefusedError(peer, 'malformed', `the ledger after block ${height} would be ${step.ledgerBytes} bytes, over ${this.init.maxLedgerBytes}`)
+        const [what, max] = height < target ? ['light ledger', this.init.maxLightStepBytes] : ['ledger', this.init.maxLedgerBytes]
+        if (step.ledgerBytes > max) throw new SnapshotRefusedError(peer, 'malformed', `the ${what} after block ${height} would be ${step.ledgerBytes} bytes, over ${max}`)
         bytes += step.ledger.length
         partial.push(step.ledger)
         partialBytes += step.ledger.length
@@ -158,7 +165,8 @@ export class StateSync {
         partialBytes = 0
         const checked = await verifier.step(step.certificate!, ledgerJson)
         if (!checked.valid) throw new SnapshotRefusedError(peer, checked.code, checked.reason)
-        verified.push({ height, certificate: step.certificate!, ledgerJson })
+        // kept as light steps (the snapshot's too: its block is never held here), to serve in turn
+        verified.push({ height, certificate: step.certificate!, lightJson: checked.done ? new TextEncoder().encode(JSON.stringify(lightLedgerOf(checked.state))) : ledgerJson })
         if (checked.done) {
           // stored as the canonical form of what was checked
           const snapshot = toSnapshot(checked.state)

@@ -19,8 +19,10 @@ import type { LedgerSnapshot } from '../protocol/ledger.js'
  *   own/<queryId>       this node's answer and verdicts in a round, with their salts (written before the commitment is published)
  *   mh/<height>/<id>    the chain height a message was stored at (empty value): retention prunes messages by it
  *   meta/prunedBelow    retention: the data of heights below this one are pruned (node/retention.ts)
- *   light/<height>      a certified header and the ledger after it, verified by state sync (SnapshotStep bytes):
- *                       the epoch boundaries below the snapshot and the snapshot itself, whose blocks this node never held
+ *   light/<height>      an epoch boundary's certified header and the light ledger after it (its validator set and
+ *                       the rest's root; SnapshotStep bytes): verified by state sync (the boundaries below the
+ *                       snapshot and the snapshot itself, whose blocks this node never held), or kept when the
+ *                       block was committed or first served, so light proofs and state sync need no replay
  *   meta/stateSyncBase  the height of the snapshot this node started from (node/state-sync.ts); absent: from the genesis
  * A committed block, its certificate, the finality index, the query views and the ledger state
  * go in one batch written with sync: true: after kill -9 the node has all of a block or none.
@@ -217,12 +219,17 @@ export class NodeStore {
     return this.db.get(heightKey(height))
   }
 
-  /** A certified header and the ledger after it that state sync verified (`light/`), if held. */
-  async getLightStep (height: number): Promise<{ certificate: CommitCertificate, ledgerJson: Uint8Array } | undefined> {
+  /** A certified header and the JSON light ledger after it (`light/`), if held. */
+  async getLightStep (height: number): Promise<{ certificate: CommitCertificate, lightJson: Uint8Array } | undefined> {
     const bytes = await this.db.get(lightKey(height))
     if (bytes === undefined) return undefined
     const step = SnapshotStepCodec.decode(bytes)
-    return step.certificate === undefined ? undefined : { certificate: step.certificate, ledgerJson: step.ledger }
+    return step.certificate === undefined ? undefined : { certificate: step.certificate, lightJson: step.ledger }
+  }
+
+  /** Keep a light step computed from a committed block and its ledger (a cache: not synced, as it can be rebuilt). */
+  async putLightStep (height: number, certificate: CommitCertificate, lightJson: Uint8Array): Promise<void> {
+    await this.db.put(lightKey(height), lightStepBytes(certificate, lightJson))
   }
 
   /**
@@ -231,14 +238,14 @@ export class NodeStore {
    * this node can serve light proofs and state sync in turn), and where it started. Blocks below
    * it are never held here: nothing below it is left for retention to prune.
    */
-  async installSnapshot (ledger: LedgerSnapshot, ledgerJson: Uint8Array, steps: ReadonlyArray<{ height: number, certificate: CommitCertificate, ledgerJson: Uint8Array }>): Promise<void> {
+  async installSnapshot (ledger: LedgerSnapshot, ledgerJson: Uint8Array, steps: ReadonlyArray<{ height: number, certificate: CommitCertificate, lightJson: Uint8Array }>): Promise<void> {
     const ops: BatchOp[] = [
       { type: 'put', key: 'ledger/state', value: ledgerJson },
       { type: 'put', key: heightKey(ledger.height), value: ledgerJson },
       { type: 'put', key: 'meta/stateSyncBase', value: json(ledger.height) },
       { type: 'put', key: 'meta/prunedBelow', value: json(Math.max(ledger.height, await this.prunedBelow())) }
     ]
-    for (const s of steps) ops.push({ type: 'put', key: lightKey(s.height), value: SnapshotStepCodec.encode({ certificate: s.certificate, ledger: asBytes(s.ledgerJson), offset: 0, ledgerBytes: s.ledgerJson.length }) })
+    for (const s of steps) ops.push({ type: 'put', key: lightKey(s.height), value: lightStepBytes(s.certificate, s.lightJson) })
     await this.db.batch(ops, { sync: true })
     this.height = ledger.height
   }
@@ -249,14 +256,18 @@ export class NodeStore {
     return Math.max(1, await this.prunedBelow(), base === undefined ? 0 : base + 1)
   }
 
-  /** The durable commit of a block: block and certificate, finality index, views, ledger state; synced. */
-  async commitBlock (certified: CertifiedBlock, views: QueryView[], ledger: LedgerSnapshot): Promise<void> {
+  /**
+   * The durable commit of a block: block and certificate, finality index, views, ledger state;
+   * synced. `lightJson`: the light ledger after an epoch-boundary block, kept as its light step.
+   */
+  async commitBlock (certified: CertifiedBlock, views: QueryView[], ledger: LedgerSnapshot, lightJson?: Uint8Array): Promise<void> {
     const ops: BatchOp[] = [
       ...this.takeUnwritten(),
       { type: 'put', key: blockKey(ledger.height), value: CertifiedBlockCodec.encode(certified) },
       { type: 'put', key: 'ledger/state', value: json(ledger) },
       { type: 'put', key: heightKey(ledger.height), value: json(ledger) }
     ]
+    if (lightJson !== undefined) ops.push({ type: 'put', key: lightKey(ledger.height), value: lightStepBytes(certified.certificate!, lightJson) })
     for (const r of certified.block!.records) {
       const qid = Buffer.from(r.queryId).toString('hex')
       ops.push({ type: 'put', key: `final/${qid}`, value: json(ledger.height) })
@@ -391,4 +402,8 @@ export class NodeStore {
 
 function json (value: unknown): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(value))
+}
+
+function lightStepBytes (certificate: CommitCertificate, lightJson: Uint8Array): Uint8Array {
+  return SnapshotStepCodec.encode({ certificate, ledger: asBytes(lightJson), offset: 0, ledgerBytes: lightJson.length })
 }

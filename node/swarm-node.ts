@@ -241,6 +241,7 @@ export class SwarmNode extends EventTarget {
         epochBlocks: this.genesis.params.bft.epochBlocks,
         head: () => chain.height,
         offered: async () => offeredSnapshotHeight(chain.height, await store.firstContiguousBlock(), LEDGER_HISTORY),
+        light: async h => chain.lightStep(h),
         step: async h => chain.certifiedLedger(h)
       },
       logger: this.log

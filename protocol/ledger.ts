@@ -358,18 +358,43 @@ export function buildBlock (state: LedgerState, records: RoundRecord[], proposer
 }
 
 /**
- * sha256 over the canonical state: height, block time, then each node's entry and power in id
- * order. The last block's hash is left out on purpose: a header commits to the state root after
- * its block, so the root cannot depend on that header's own hash (the chain is linked by prevHash).
+ * The state root, in parts (DESIGN §4.6): sha256 over the height, the last block's time, the
+ * validator set's root and the root of the rest of the ledger. A light client following the
+ * validator set across an epoch boundary needs only the set and the rest's root (a few hundred
+ * bytes) to check a boundary header's state root, not the whole ledger (protocol/bft/light-client.ts);
+ * a snapshot is checked whole. The last block's hash is left out on purpose: a header commits to
+ * the state root after its block, so the root cannot depend on that header's own hash (the chain
+ * is linked by prevHash).
  */
 export function stateRoot (state: LedgerState): Bytes {
-  const parts: Uint8Array[] = [utf8('swarmrank/state/2'), uint64Bytes(state.height), uint64Bytes(state.lastBlockTime)]
+  return stateRootOf(state.height, state.lastBlockTime, validatorSetRoot(state.validators), stateRestRoot(state))
+}
+
+/** The state root from its parts: what a light client computes from a boundary header's height and time and the parts a peer sends. */
+export function stateRootOf (height: number, lastBlockTime: number, validatorsRoot: Uint8Array, restRoot: Uint8Array): Bytes {
+  return sha256(utf8('swarmrank/state/3'), uint64Bytes(height), uint64Bytes(lastBlockTime), validatorsRoot, restRoot)
+}
+
+/** sha256 over the validator set: its size, then each member's id and voting power, in id (UTF-8 byte) order. */
+export function validatorSetRoot (validators: ReadonlyMap<string, number>): Bytes {
+  const ids = [...validators.keys()].map(utf8).sort(compareBytes)
+  const parts: Uint8Array[] = [utf8('swarmrank/state/validators/1'), uint64Bytes(ids.length)]
+  const decoder = new TextDecoder()
+  for (const id of ids) parts.push(uint64Bytes(id.length), id, uint64Bytes(validators.get(decoder.decode(id))!))
+  return sha256(...parts)
+}
+
+/**
+ * sha256 over the rest of the canonical state: each member's entry in id order, the ordered
+ * queries, the epoch's quota spent, the jailing state and the per-time entry cap's clock.
+ */
+export function stateRestRoot (state: LedgerState): Bytes {
+  const parts: Uint8Array[] = [utf8('swarmrank/state/rest/1'), uint64Bytes(state.reputations.size)]
   const nodes = [...state.reputations.keys()].map(utf8).sort(compareBytes)
   const decoder = new TextDecoder()
   for (const node of nodes) {
-    const id = decoder.decode(node)
-    const e = state.reputations.get(id)!
-    parts.push(uint64Bytes(node.length), node, uint64Bytes(e.reputationPpm), uint64Bytes(e.qualifiedRounds), new Uint8Array([e.onProbation ? 1 : 0]), uint64Bytes(state.validators.get(id) ?? 0))
+    const e = state.reputations.get(decoder.decode(node))!
+    parts.push(uint64Bytes(node.length), node, uint64Bytes(e.reputationPpm), uint64Bytes(e.qualifiedRounds), new Uint8Array([e.onProbation ? 1 : 0]))
   }
   // The ordered queries and the epoch's quota spent: what decides which queries a block may order.
   parts.push(utf8('ordered'), uint64Bytes(state.ordered.size))

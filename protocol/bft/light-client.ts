@@ -1,7 +1,7 @@
 import { networkIdOf } from '../genesis.js'
 import type { Genesis } from '../genesis.js'
-import { equalBytes, fromHex, toHex } from '../hash.js'
-import { blockHash, fromSnapshot, genesisState, stateRoot } from '../ledger.js'
+import { compareBytes, equalBytes, fromHex, toHex, utf8 } from '../hash.js'
+import { fromSnapshot, genesisState, stateRestRoot, stateRootOf, validatorSetRoot } from '../ledger.js'
 import type { LedgerSnapshot, LedgerState } from '../ledger.js'
 import { decodeCommitCertificate, encodeCommitCertificate } from '../wire/codec.js'
 import type { CommitCertificate } from '../wire/messages.js'
@@ -15,9 +15,11 @@ import type { AnswerCheck, AnswerProof } from './certificate.js'
  * that is a multiple of `epochBlocks`: protocol/ledger.ts applyBlock), and every header commits to
  * the state after its block, validator powers included. So to move trust from height T to block
  * H, the client takes, for each boundary b with T < b < H, the certified header of b — checked
- * against the set it already trusts — and the ledger after b, whose state root must equal the
- * header's. The set in that ledger certifies the blocks up to the next boundary. A node that
- * lies about a set or a header fails one of those checks; nothing it says is taken on its word.
+ * against the set it already trusts — and the validator set after b with the root of the rest of
+ * that ledger (a LightLedger): with the header's height and time they must hash to the header's
+ * state root (protocol/ledger.ts stateRootOf). That set certifies the blocks up to the next
+ * boundary. A node that lies about a set, the rest's root or a header fails one of those checks;
+ * nothing it says is taken on its word.
  */
 
 /** What a light client trusts: the ledger's validator set after block `height` (0: the genesis). */
@@ -29,11 +31,61 @@ export interface LightTrust {
   validators: ReadonlyMap<string, number>
 }
 
-/** One step of a light proof: a certified epoch-boundary header and the ledger after its block. */
+/** One step of a light proof: a certified epoch-boundary header and the light ledger after its block. */
 export interface LightStep {
   certificate: CommitCertificate
-  /** untrusted until its state root matches the certified header's */
-  ledger: unknown
+  /** a LightLedger, untrusted until it hashes to the certified header's state root */
+  light: unknown
+}
+
+/**
+ * What a light step carries of the ledger after an epoch boundary: the validator set (in id
+ * order, every power positive, as the ledger holds it) and the root of everything else the state
+ * root covers (protocol/ledger.ts stateRestRoot, hex). A few hundred bytes for a small set,
+ * whatever the size of the ledger.
+ */
+export interface LightLedger {
+  validators: Array<{ peerId: string, power: number }>
+  restRoot: string
+}
+
+/** The light ledger of a state: what a node serves for an epoch boundary. */
+export function lightLedgerOf (state: LedgerState): LightLedger {
+  return {
+    validators: [...state.validators].map(([peerId, power]) => ({ peerId, id: utf8(peerId), power })).sort((a, b) => compareBytes(a.id, b.id)).map(({ peerId, power }) => ({ peerId, power })),
+    restRoot: toHex(stateRestRoot(state))
+  }
+}
+
+/** A validator set a light client accepts at most this many members of. */
+export const MAX_LIGHT_VALIDATORS = 100_000
+
+/**
+ * The validator set and rest root of an untrusted light ledger, or what is wrong with it. Only
+ * the one canonical form is taken (no other field, ids in strictly ascending UTF-8 byte order,
+ * powers positive), so one state has one light ledger; whether it is the state a header commits
+ * to is for the caller to compare.
+ */
+export function parseLightLedger (doc: unknown): { validators: Map<string, number>, restRoot: Uint8Array } | string {
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return 'not a light ledger (expected {"validators":[{"peerId","power"}],"restRoot"})'
+  const unknown = Object.keys(doc).find(k => k !== 'validators' && k !== 'restRoot')
+  if (unknown !== undefined) return `unknown field ${unknown}`
+  const { validators: list, restRoot } = doc as Partial<LightLedger>
+  if (typeof restRoot !== 'string' || !/^[0-9a-f]{64}$/.test(restRoot)) return 'restRoot is not 64 hex characters'
+  if (!Array.isArray(list) || list.length === 0 || list.length > MAX_LIGHT_VALIDATORS) return `validators is not a list of 1 to ${MAX_LIGHT_VALIDATORS} members`
+  const validators = new Map<string, number>()
+  let previous: Uint8Array | undefined
+  for (const [i, v] of (list as unknown[]).entries()) {
+    if (v === null || typeof v !== 'object' || Object.keys(v).length !== 2) return `validators[${i}] is not {"peerId","power"}`
+    const { peerId, power } = v as Record<string, unknown>
+    if (typeof peerId !== 'string' || peerId.length === 0 || peerId.length > 128) return `validators[${i}].peerId is not a peer id`
+    if (!isInt(power, 1)) return `validators[${i}] (${peerId}) has a power that is not a positive integer`
+    const id = utf8(peerId)
+    if (previous !== undefined && compareBytes(previous, id) >= 0) return `validators[${i}] (${peerId}) is out of order or repeated (ids in ascending order, once each)`
+    previous = id
+    validators.set(peerId, power)
+  }
+  return { validators, restRoot: fromHex(restRoot) }
 }
 
 /**
@@ -46,8 +98,8 @@ export interface LightProofJson {
   epochBlocks: number
   from: number
   to: number
-  /** certificate: CommitCertificate protobuf, hex; ledger: the ledger snapshot after that block */
-  steps: Array<{ certificate: string, ledger: LedgerSnapshot }>
+  /** certificate: CommitCertificate protobuf, hex; light: the validator set after that block and the rest's root */
+  steps: Array<{ certificate: string, light: LightLedger }>
   complete: boolean
   next?: number
 }
@@ -62,7 +114,7 @@ export type LightErrorCode =
   | 'gap'
   /** a boundary header without precommits from more than 2/3 of the trusted set */
   | 'bad_certificate'
-  /** a ledger whose state root is not the one its certified header commits to */
+  /** a ledger (or light ledger) whose state root is not the one its certified header commits to */
   | 'state_root'
   /** the block is older than the trusted height's epoch: its set is no longer known */
   | 'too_old'
@@ -75,7 +127,7 @@ export type LightCheck = { valid: true, trust: LightTrust, crossed: number } | L
 export interface LightProofLimits {
   /** Default 64 epoch boundaries: with the default 8-block epochs, 512 blocks per page. */
   maxSteps: number
-  /** Default 4 MiB of JSON; the first step is always sent, however big its ledger. */
+  /** Default 4 MiB of JSON; the first step is always sent, however big its validator set. */
   maxBytes: number
 }
 
@@ -134,13 +186,13 @@ export async function advanceTrust (trust: LightTrust, steps: readonly LightStep
     }
     const cert = await verifyCertificate(step.certificate, current.validators, current.networkId)
     if (!cert.valid) return { valid: false, code: 'bad_certificate', reason: `epoch boundary block ${expected} is not certified by the validator set trusted after block ${current.height}: ${cert.reason}` }
-    const state = ledgerFromSnapshot(step.ledger)
-    if (typeof state === 'string') return { valid: false, code: 'malformed', reason: `the ledger after block ${expected}: ${state}` }
-    if (state.height !== header.height) return { valid: false, code: 'state_root', reason: `the ledger given for block ${expected} is the ledger after block ${state.height}` }
-    if (!equalBytes(stateRoot(state), header.stateRoot)) return { valid: false, code: 'state_root', reason: `the ledger given for block ${expected} does not hash to the state root its certified header commits to (a forged validator set or reputation)` }
-    if (!equalBytes(state.lastBlockHash, blockHash(header))) return { valid: false, code: 'state_root', reason: `the ledger given for block ${expected} names another last block` }
-    if (state.validators.size === 0) return { valid: false, code: 'malformed', reason: `the ledger after block ${expected} has no validators` }
-    current = { ...current, height: expected, validators: state.validators }
+    const light = parseLightLedger(step.light)
+    if (typeof light === 'string') return { valid: false, code: 'malformed', reason: `the light ledger after block ${expected}: ${light}` }
+    // the state after block b has height b and b's time (applyBlock), so the header gives both
+    if (!equalBytes(stateRootOf(header.height, header.time, validatorSetRoot(light.validators), light.restRoot), header.stateRoot)) {
+      return { valid: false, code: 'state_root', reason: `the validator set and rest root given for block ${expected} do not hash to the state root its certified header commits to (a forged validator set or section root, or the ledger after another block)` }
+    }
+    current = { ...current, height: expected, validators: light.validators }
     crossed++
   }
   return { valid: true, trust: current, crossed }
@@ -169,9 +221,9 @@ export function parseLightProof (doc: unknown, networkId: Uint8Array): { steps: 
   const steps: LightStep[] = []
   for (const [p, page] of pages.entries()) {
     const where = pages.length > 1 ? `page ${p}: ` : ''
-    if (page === null || typeof page !== 'object' || Array.isArray(page)) return { valid: false, code: 'malformed', reason: `${where}not a light proof (expected {"networkId","epochBlocks","steps":[{"certificate","ledger"}]} from GET /v1/light)` }
+    if (page === null || typeof page !== 'object' || Array.isArray(page)) return { valid: false, code: 'malformed', reason: `${where}not a light proof (expected {"networkId","epochBlocks","steps":[{"certificate","light"}]} from GET /v1/light)` }
     const { networkId: net, steps: raw } = page as Partial<LightProofJson>
-    if (typeof net !== 'string' || !Array.isArray(raw)) return { valid: false, code: 'malformed', reason: `${where}not a light proof (expected {"networkId","epochBlocks","steps":[{"certificate","ledger"}]} from GET /v1/light)` }
+    if (typeof net !== 'string' || !Array.isArray(raw)) return { valid: false, code: 'malformed', reason: `${where}not a light proof (expected {"networkId","epochBlocks","steps":[{"certificate","light"}]} from GET /v1/light)` }
     if (net !== toHex(networkId)) return { valid: false, code: 'wrong_network', reason: `${where}the proof is for network ${net.slice(0, 16)}…, the genesis defines network ${toHex(networkId).slice(0, 16)}…` }
     for (const [i, s] of raw.entries()) {
       if (s === null || typeof s !== 'object' || typeof s.certificate !== 'string' || !/^(?:[0-9a-f]{2})*$/.test(s.certificate)) return { valid: false, code: 'malformed', reason: `${where}step ${i} has no certificate in hex` }
@@ -181,7 +233,7 @@ export function parseLightProof (doc: unknown, networkId: Uint8Array): { steps: 
       } catch (err) {
         return { valid: false, code: 'malformed', reason: `${where}step ${i}: the certificate does not decode (${(err as Error).message})` }
       }
-      steps.push({ certificate, ledger: s.ledger })
+      steps.push({ certificate, light: s.light })
     }
   }
   return { steps }
@@ -248,13 +300,13 @@ export function trustFromCheckpoint (doc: unknown, genesis: Genesis): LightTrust
   return { networkId, epochBlocks: genesis.params.bft.epochBlocks, height: c.height, validators }
 }
 
-/** A node's source of light-proof steps: the certified block at a height and the ledger after it. */
+/** A node's source of light-proof steps: the certified block at a height and the light ledger after it. */
 export interface LightProofSource {
   networkId: Uint8Array
   epochBlocks: number
   /** the node's committed height */
   head: number
-  step: (height: number) => Promise<{ certificate: CommitCertificate, ledger: LedgerSnapshot } | undefined>
+  step: (height: number) => Promise<{ certificate: CommitCertificate, light: LightLedger } | undefined>
 }
 
 export type LightProofResult = { ok: true, proof: LightProofJson } | { ok: false, code: 'bad_request' | 'not_found', message: string }
@@ -272,7 +324,7 @@ export async function buildLightProof (from: number, to: number, source: LightPr
   for (const height of wanted.slice(0, limits.maxSteps)) {
     const found = await source.step(height)
     if (found === undefined) return { ok: false, code: 'not_found', message: `this node no longer holds block ${height} or the ledger after it` }
-    const step = { certificate: toHex(encodeCommitCertificate(found.certificate)), ledger: found.ledger }
+    const step = { certificate: toHex(encodeCommitCertificate(found.certificate)), light: found.light }
     const size = JSON.stringify(step).length
     if (steps.length > 0 && bytes + size > limits.maxBytes) break
     steps.push(step)

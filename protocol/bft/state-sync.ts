@@ -11,7 +11,8 @@ import type { LightErrorCode, LightTrust } from './light-client.js'
  * `s` instead of replaying every block, trusting nothing but the genesis (or the ledger it has).
  * As CometBFT's state sync checks a snapshot against a light-client-verified header's app hash,
  * the node follows the validator set with the light client's sequential steps (the certified
- * header and the ledger after each epoch boundary below `s`), then checks block `s`'s certificate
+ * header of each epoch boundary below `s`, with the validator set after it and the root of the
+ * rest of that ledger: a few hundred bytes, not the ledger), then checks block `s`'s certificate
  * against the set so trusted, and the snapshot against what the header commits to: a header's
  * state root is the root of the ledger *after* its block (protocol/ledger.ts buildBlock), and the
  * last block hash, which the root leaves out, is that header's hash. The root covers every field
@@ -72,7 +73,10 @@ export class SnapshotVerifier {
     return Math.min(nextBoundary(this.current.height, this.current.epochBlocks), this.target)
   }
 
-  /** Check the next step: `ledgerJson` is the whole JSON ledger after the certified block. */
+  /**
+   * Check the next step: `ledgerJson` is the JSON light ledger after the certified block for an
+   * epoch boundary (light-client.ts LightLedger), the whole JSON ledger for the snapshot.
+   */
   async step (certificate: CommitCertificate, ledgerJson: Uint8Array): Promise<SnapshotStepResult> {
     const height = certificate.header?.height
     if (height === undefined) return fail('malformed', 'a step has a certificate without a block header')
@@ -82,11 +86,11 @@ export class SnapshotVerifier {
     try {
       doc = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(ledgerJson))
     } catch (err) {
-      return fail('malformed', `the ledger after block ${height} is not JSON (${(err as Error).message})`)
+      return fail('malformed', `the ${height < this.target ? 'light ledger' : 'ledger'} after block ${height} is not JSON (${(err as Error).message})`)
     }
     if (height < this.target) {
-      // An epoch boundary: only its validator set is used, and advanceTrust checks that much.
-      const moved = await advanceTrust(this.current, [{ certificate, ledger: doc }], this.target)
+      // An epoch boundary: only its validator set is used, and advanceTrust checks it against the header.
+      const moved = await advanceTrust(this.current, [{ certificate, light: doc }], this.target)
       if (!moved.valid) return moved
       this.current = moved.trust
       return { valid: true, done: false, trust: moved.trust }

@@ -18,6 +18,8 @@ import { defaultBftParams, defaultProtocolParams, networkIdHex } from '../../pro
 import type { Genesis } from '../../protocol/genesis.js'
 import { sha256, utf8 } from '../../protocol/hash.js'
 import { fromSnapshot, stateRootHex } from '../../protocol/ledger.js'
+import { lightLedgerOf } from '../../protocol/bft/light-client.js'
+import type { LightLedger } from '../../protocol/bft/light-client.js'
 import type { LedgerSnapshot } from '../../protocol/ledger.js'
 import { HashStream } from '../../protocol/random.js'
 import { makeCertificate } from '../../protocol/bft/certificate.js'
@@ -112,10 +114,12 @@ describe('state sync (node/state-sync.ts)', () => {
     await served.open()
     cleanups.unshift(async () => served.close())
     const TARGET = 37
+    const other = lightLedgerOf(fromSnapshot((await served.getLedgerAt(7))!))
     const honest: SnapshotSource = {
       epochBlocks: EPOCH,
       head: () => last.height,
       offered: async () => TARGET,
+      light: async h => served.getLightStep(h),
       step: async h => {
         const certificate = (await served.getCertifiedBlock(h))?.certificate
         const ledgerJson = await served.getLedgerAtBytes(h)
@@ -133,8 +137,27 @@ describe('state sync (node/state-sync.ts)', () => {
     })
     // one more vote of reputation for the first member: a ledger no block committed to
     const richer = (l: LedgerSnapshot): LedgerSnapshot => ({ ...l, reputations: l.reputations.map((r, i) => i === 0 ? { ...r, reputationPpm: r.reputationPpm + 1 } : r) })
+    // an epoch-boundary step (block 8) bent: another validator set, or a step blown up far past any honest one
+    const atBoundary = (f: (json: Uint8Array) => Uint8Array): SnapshotSource => ({
+      ...honest,
+      light: async h => {
+        const found = await honest.light(h)
+        return found === undefined || h !== 2 * EPOCH ? found : { ...found, lightJson: f(found.lightJson) }
+      }
+    })
     const sources: Record<string, SnapshotSource> = {
       tampered: tamper((ledger, certificate) => ({ ledger: richer(ledger), certificate })),
+      'forged set': atBoundary(bytes => {
+        const doc = JSON.parse(new TextDecoder().decode(bytes)) as LightLedger
+        doc.validators[0].power += 1_000_000
+        return utf8(JSON.stringify(doc))
+      }),
+      // the honest set, with a rest root of another ledger (the one after block 7)
+      'forged rest root': atBoundary(bytes => {
+        const doc = JSON.parse(new TextDecoder().decode(bytes)) as LightLedger
+        return utf8(JSON.stringify({ ...doc, restRoot: other.restRoot }))
+      }),
+      oversize: atBoundary(bytes => utf8(new TextDecoder().decode(bytes) + ' '.repeat(20 * 1024 * 1024))),
       // the forged ledger under a header whose root matches it, signed by keys outside the validator set
       uncertified: tamper((ledger, certificate) => {
         const forged = richer(ledger)
@@ -159,11 +182,12 @@ describe('state sync (node/state-sync.ts)', () => {
     let clientOpen = true
     cleanups.unshift(async () => { if (clientOpen) await client.close() })
     const stateSync = (peer: SwarmHost): StateSync => new StateSync({ host: clientHost, genesis, store: client, peers: () => [peer.peerId.toString()], logger }, { minGap: 2 })
-    for (const name of ['tampered', 'uncertified']) {
+    const refusal: Record<string, RegExp> = { tampered: /state_root/, uncertified: /bad_certificate/, 'forged set': /state_root.*block 8/, 'forged rest root': /state_root.*block 8/, oversize: /malformed.*block 8.*over/ }
+    for (const name of Object.keys(refusal)) {
       await clientHost.dial(hosts[name].getMultiaddrs()[0])
       const outcome = await stateSync(hosts[name]).run()
       expect(outcome.synced, name).toBe(false)
-      expect(!outcome.synced && outcome.reason, name).toMatch(name === 'tampered' ? /state_root/ : /bad_certificate/)
+      expect(!outcome.synced && outcome.reason, name).toMatch(refusal[name])
       expect(await client.getLedger(), name).toBeUndefined()
     }
     await client.close()
@@ -177,6 +201,10 @@ describe('state sync (node/state-sync.ts)', () => {
     await clientHost.dial(hosts.honest.getMultiaddrs()[0])
     const outcome = await new StateSync({ host: clientHost, genesis, store: again, peers: () => [hosts.honest.peerId.toString()], logger }, { minGap: 2 }).run()
     expect(outcome).toMatchObject({ synced: true, height: TARGET, steps: Math.ceil(TARGET / EPOCH) })
+    // the boundary steps carry only the validator set and a section root, not the ledger: what
+    // moved is the snapshot's ledger plus well under a KiB for each of the 9 boundaries
+    const snapshotBytes = (await served.getLedgerAtBytes(TARGET))!.length
+    if (outcome.synced) expect(outcome.bytes - snapshotBytes).toBeLessThan(9 * 1024)
     const installed = await again.getLedger()
     expect(stateRootHex(fromSnapshot(installed!))).toBe(stateRootHex(fromSnapshot((await served.getLedgerAt(TARGET))!)))
     expect(await again.firstContiguousBlock()).toBe(TARGET + 1)

@@ -6,16 +6,16 @@ import type { PrivateKey } from '@libp2p/interface'
 import { describe, expect, it } from 'vitest'
 import { makeCertificate, verifyAnswer } from '../../protocol/bft/certificate.js'
 import type { AnswerProof } from '../../protocol/bft/certificate.js'
-import { advanceTrust, boundariesBetween, buildLightProof, checkpointOf, parseLightProof, trustFromCheckpoint, trustGenesis, verifyAnswerWithTrust } from '../../protocol/bft/light-client.js'
-import type { LightProofJson, LightProofSource, LightStep, LightTrust } from '../../protocol/bft/light-client.js'
+import { advanceTrust, boundariesBetween, buildLightProof, checkpointOf, lightLedgerOf, parseLightProof, trustFromCheckpoint, trustGenesis, verifyAnswerWithTrust } from '../../protocol/bft/light-client.js'
+import type { LightLedger, LightProofJson, LightProofSource, LightStep, LightTrust } from '../../protocol/bft/light-client.js'
 import { defaultBftParams, defaultProtocolParams, networkIdOf } from '../../protocol/genesis.js'
 import type { Genesis } from '../../protocol/genesis.js'
-import { sha256, toHex, utf8 } from '../../protocol/hash.js'
+import { fromHex, sha256, toHex, utf8 } from '../../protocol/hash.js'
 import { applyBlock, blockHash, buildBlock, genesisState, recordHash, stateRoot, toSnapshot } from '../../protocol/ledger.js'
 import type { LedgerSnapshot, LedgerState } from '../../protocol/ledger.js'
 import { nodeIdBytes } from '../../protocol/record.js'
 import { defaultReputationParams } from '../../protocol/reputation.js'
-import { encodeCommitCertificate, encodeRoundRecord } from '../../protocol/wire/codec.js'
+import { decodeCommitCertificate, encodeCommitCertificate, encodeRoundRecord } from '../../protocol/wire/codec.js'
 import { signMessage } from '../../protocol/wire/envelope.js'
 import { VoteType } from '../../protocol/wire/messages.js'
 import type { Block, CommitCertificate, RoundRecord } from '../../protocol/wire/messages.js'
@@ -81,7 +81,7 @@ async function buildChain (network = 'light') {
     networkId,
     epochBlocks: E,
     head: states.length - 1,
-    step: async h => (h >= 1 && h < states.length ? { certificate: certs[h], ledger: toSnapshot(states[h]) } : undefined)
+    step: async h => (h >= 1 && h < states.length ? { certificate: certs[h], light: lightLedgerOf(states[h]) } : undefined)
   }
   const answerProof = (h: number): AnswerProof => {
     const r = blocks[h].records[0]
@@ -103,6 +103,9 @@ async function buildChain (network = 'light') {
 
 type Chain = Awaited<ReturnType<typeof buildChain>>
 
+/** The heights of a light proof's steps, from their certified headers. */
+const heightsOf = (proof: LightProofJson): number[] => proof.steps.map(s => decodeCommitCertificate(fromHex(s.certificate)).header!.height)
+
 async function follow (chain: Chain, steps: LightStep[], target: number, from: LightTrust = trustGenesis(chain.genesis)) {
   return advanceTrust(from, steps, target)
 }
@@ -121,7 +124,9 @@ describe('light client: verification that trusts only the genesis (DESIGN §4.6)
     const proof = answerProof(5)
     expect(await verifyAnswer(proof, states[0].validators, networkId)).toMatchObject({ valid: false, reason: expect.stringMatching(/not a validator at this height/) })
     const light = await page(0, 5)
-    expect(light.steps.map(s => s.ledger.height)).toEqual([2, 4])
+    expect(heightsOf(light)).toEqual([2, 4])
+    // a step is the header and the validator set with one root, not the ledger
+    for (const step of light.steps) expect(JSON.stringify(step.light).length).toBeLessThan(600)
     expect(light).toMatchObject({ networkId: toHex(networkId), epochBlocks: E, from: 0, to: 5, complete: true })
     const moved = await follow(chain, stepsOf(light), 5)
     expect(moved).toMatchObject({ valid: true, crossed: 2 })
@@ -153,17 +158,28 @@ describe('light client: verification that trusts only the genesis (DESIGN §4.6)
       return { key, id: chain.ids[8] }
     }
 
-    it('serves a forged validator set for a real boundary header: the state root gives it away', async () => {
+    it('serves a forged validator set or rest root for a real boundary header: the state root gives it away', async () => {
       const light = await page(0, 5)
       const { id } = await attacker()
       const forged = structuredClone(light)
-      const snapshot = forged.steps[0].ledger
-      snapshot.reputations.push({ peerId: id, reputationPpm: 1_000_000, qualifiedRounds: 0, onProbation: false, votingPower: 1_000_000_000 })
-      snapshot.reputations.sort((a, b) => (a.peerId < b.peerId ? -1 : 1))
-      expect(await follow(chain, stepsOf(forged), 5)).toMatchObject({ valid: false, code: 'state_root', reason: expect.stringMatching(/does not hash to the state root/) })
+      forged.steps[0].light.validators.push({ peerId: id, power: 1_000_000_000 })
+      forged.steps[0].light.validators.sort((a, b) => (a.peerId < b.peerId ? -1 : 1))
+      expect(await follow(chain, stepsOf(forged), 5)).toMatchObject({ valid: false, code: 'state_root', reason: expect.stringMatching(/do not hash to the state root/) })
       const raised = structuredClone(light)
-      raised.steps[1].ledger.reputations.find(r => r.peerId === chain.ids[4])!.votingPower = 5_000_000
+      raised.steps[1].light.validators.find(v => v.peerId === chain.ids[4])!.power = 5_000_000
       expect(await follow(chain, stepsOf(raised), 5)).toMatchObject({ valid: false, code: 'state_root' })
+      // the honest set with the rest root of another ledger, or one bit of the rest root flipped
+      const otherRest = structuredClone(light)
+      otherRest.steps[1].light.restRoot = lightLedgerOf(states[3]).restRoot
+      expect(await follow(chain, stepsOf(otherRest), 5)).toMatchObject({ valid: false, code: 'state_root', reason: expect.stringMatching(/block 4/) })
+      const flipped = structuredClone(light)
+      const r = flipped.steps[0].light.restRoot
+      flipped.steps[0].light.restRoot = (r[0] === '0' ? '1' : '0') + r.slice(1)
+      expect(await follow(chain, stepsOf(flipped), 5)).toMatchObject({ valid: false, code: 'state_root', reason: expect.stringMatching(/block 2/) })
+      // a whole ledger where the light ledger belongs: refused for its shape, never hashed
+      const whole = structuredClone(light) as unknown as { steps: Array<{ light: unknown }> }
+      whole.steps[0].light = toSnapshot(states[2])
+      expect(await follow(chain, stepsOf(whole), 5)).toMatchObject({ valid: false, code: 'malformed', reason: expect.stringMatching(/unknown field height/) })
     })
 
     it('forges a header that commits to its forged set: the trusted validators never signed it', async () => {
@@ -171,13 +187,13 @@ describe('light client: verification that trusts only the genesis (DESIGN §4.6)
       // The attacker's story: after block 2 it alone holds all the power, and it certified block 5.
       const fake: LedgerState = { ...states[2], validators: new Map([[id, 1_000_000]]), reputations: new Map([...states[2].reputations, [id, { reputationPpm: 1_000_000, qualifiedRounds: 0, onProbation: false }]]) }
       const header = { ...certs[2].header!, stateRoot: stateRoot(fake) }
-      const fakeLedger = toSnapshot({ ...fake, lastBlockHash: blockHash(header) })
+      const fakeLedger = lightLedgerOf(fake)
       const reuse = makeCertificate(header, 0, [])
       reuse.precommits = certs[2].precommits // the genuine precommits are for the genuine header
       const selfSigned = await chain.sign(header, [id])
       const leavers = await chain.sign(header, [ids[0], ids[1]]) // half the genesis power, on their way out
       for (const [certificate, reason] of [[reuse, /for another block/], [selfSigned, /not a validator/], [leavers, /more than 2\/3/]] as const) {
-        const doc = { networkId: toHex(networkId), epochBlocks: E, from: 0, to: 5, complete: true, steps: [{ certificate: toHex(encodeCommitCertificate(certificate)), ledger: fakeLedger }] }
+        const doc = { networkId: toHex(networkId), epochBlocks: E, from: 0, to: 5, complete: true, steps: [{ certificate: toHex(encodeCommitCertificate(certificate)), light: fakeLedger }] }
         expect(await follow(chain, stepsOf(doc), 5)).toMatchObject({ valid: false, code: 'bad_certificate', reason: expect.stringMatching(reason) })
       }
       // and with no boundary proof at all, its certificate for block 5 is checked against the genesis set
@@ -196,22 +212,29 @@ describe('light client: verification that trusts only the genesis (DESIGN §4.6)
       expect(await follow(chain, stepsOf(await page(0, 7)), 5)).toMatchObject({ valid: true, crossed: 2 })
     })
 
-    it('sends a malformed ledger: refused before anything is hashed', async () => {
+    it('sends a malformed light ledger: refused before anything is hashed', async () => {
       const light = await page(0, 3)
-      const cases: Array<[(l: LedgerSnapshot) => void, RegExp]> = [
-        [l => { l.reputations.push({ ...l.reputations[0] }) }, /repeats/],
-        [l => { (l.reputations[0] as unknown as { votingPower: string }).votingPower = '500000' }, /not a non-negative integer/],
-        [l => { l.lastBlockHash = 'xyz' }, /lastBlockHash/],
-        [l => { (l as unknown as { reputations: null }).reputations = null }, /reputations/]
+      const cases: Array<[(l: LightLedger) => void, RegExp]> = [
+        [l => { l.validators.push({ ...l.validators[0] }) }, /out of order or repeated/],
+        [l => { l.validators.reverse() }, /out of order or repeated/],
+        [l => { (l.validators[0] as unknown as { power: string }).power = '500000' }, /not a positive integer/],
+        [l => { l.validators[0].power = 0 }, /not a positive integer/],
+        [l => { (l.validators[0] as unknown as { note: string }).note = 'x' }, /not \{"peerId","power"\}/],
+        [l => { l.validators = [] }, /validators is not a list of 1 to/],
+        [l => { (l as unknown as { validators: null }).validators = null }, /validators is not a list/],
+        [l => { l.restRoot = 'xyz' }, /restRoot is not 64 hex/],
+        [l => { l.restRoot = l.restRoot.toUpperCase() }, /restRoot is not 64 hex/],
+        [l => { (l as unknown as { height: number }).height = 2 }, /unknown field height/]
       ]
       for (const [spoil, reason] of cases) {
         const bad = structuredClone(light)
-        spoil(bad.steps[0].ledger)
+        spoil(bad.steps[0].light)
         expect(await follow(chain, stepsOf(bad), 3)).toMatchObject({ valid: false, code: 'malformed', reason: expect.stringMatching(reason) })
       }
+      // the light ledger after another block, under block 2's header
       const ledgerOf4 = structuredClone(light)
-      ledgerOf4.steps[0].ledger = toSnapshot(states[4])
-      expect(await follow(chain, stepsOf(ledgerOf4), 3)).toMatchObject({ valid: false, code: 'state_root', reason: expect.stringMatching(/ledger after block 4/) })
+      ledgerOf4.steps[0].light = lightLedgerOf(states[4])
+      expect(await follow(chain, stepsOf(ledgerOf4), 3)).toMatchObject({ valid: false, code: 'state_root', reason: expect.stringMatching(/given for block 2/) })
     })
 
     it('serves another network\'s proof', async () => {
@@ -242,7 +265,7 @@ describe('light client: verification that trusts only the genesis (DESIGN §4.6)
   it('serves proofs in bounded pages and answers bad ranges clearly', async () => {
     const first = await buildLightProof(0, 7, chain.source, { maxSteps: 2, maxBytes: 1 << 20 })
     expect(first).toMatchObject({ ok: true, proof: { complete: false, next: 4 } })
-    if (first.ok) expect(first.proof.steps.map(s => s.ledger.height)).toEqual([2, 4])
+    if (first.ok) expect(heightsOf(first.proof)).toEqual([2, 4])
     const second = await buildLightProof(4, 7, chain.source, { maxSteps: 2, maxBytes: 1 << 20 })
     expect(second).toMatchObject({ ok: true, proof: { complete: true } })
     const tiny = await buildLightProof(0, 7, chain.source, { maxSteps: 64, maxBytes: 10 })
@@ -289,8 +312,8 @@ describe('light client: verification that trusts only the genesis (DESIGN §4.6)
     it('says invalid for a forged set, a forged answer and a missing boundary', async () => {
       const light = await page(0, 5)
       const forged = structuredClone(light)
-      forged.steps[1].ledger.reputations.find(r => r.peerId === ids[4])!.votingPower = 5_000_000
-      expect(await run('--genesis', g, '--proof', file('forged.json', forged), join(dir, 'q5.json'))).toMatchObject({ code: 1, out: expect.stringMatching(/^invalid: .*does not hash to the state root/) })
+      forged.steps[1].light.validators.find(v => v.peerId === ids[4])!.power = 5_000_000
+      expect(await run('--genesis', g, '--proof', file('forged.json', forged), join(dir, 'q5.json'))).toMatchObject({ code: 1, out: expect.stringMatching(/^invalid: .*do not hash to the state root/) })
       expect(await run('--genesis', g, '--proof', file('light.json', light), file('lie.json', queryView(5, 'answer 6')))).toEqual({ code: 1, out: "invalid: the answer is not the record's winner" })
       const gap = { ...light, steps: light.steps.slice(0, 1) }
       expect(await run('--genesis', g, '--proof', file('gap.json', gap), join(dir, 'q5.json'))).toMatchObject({ code: 1, out: expect.stringMatching(/^invalid: block 5 is past the epoch boundary at block 4/) })

@@ -3,12 +3,12 @@ import { describe, expect, it } from 'vitest'
 import { forgeBlocks } from '../../node/cluster/forge-chain.js'
 import type { ForgedBlock } from '../../node/cluster/forge-chain.js'
 import { makeCertificate } from '../../protocol/bft/certificate.js'
-import { trustGenesis } from '../../protocol/bft/light-client.js'
+import { lightLedgerOf, trustGenesis } from '../../protocol/bft/light-client.js'
 import { offeredSnapshotHeight, SNAPSHOT_DEPTH_BLOCKS, SNAPSHOT_FIELD_CHECKS, SnapshotVerifier } from '../../protocol/bft/state-sync.js'
 import { defaultBftParams, defaultProtocolParams, networkIdOf } from '../../protocol/genesis.js'
 import type { Genesis } from '../../protocol/genesis.js'
 import { equalBytes, sha256, utf8 } from '../../protocol/hash.js'
-import { blockHash, fromSnapshot, stateRoot, toSnapshot } from '../../protocol/ledger.js'
+import { blockHash, fromSnapshot, stateRestRoot, stateRoot, stateRootOf, toSnapshot, validatorSetRoot } from '../../protocol/ledger.js'
 import type { LedgerSnapshot, LedgerState } from '../../protocol/ledger.js'
 import { signMessageSync } from '../../protocol/wire/envelope.js'
 import { VoteType } from '../../protocol/wire/messages.js'
@@ -32,7 +32,7 @@ const json = (value: unknown): Uint8Array => utf8(JSON.stringify(value))
 async function sync (target: number, last?: { certificate?: CommitCertificate, ledger?: unknown, bytes?: Uint8Array }) {
   const v = new SnapshotVerifier(trustGenesis(genesis), target)
   while (v.expected < target) {
-    const step = await v.step(at(v.expected).certificate, json(toSnapshot(at(v.expected).state)))
+    const step = await v.step(at(v.expected).certificate, json(lightLedgerOf(at(v.expected).state)))
     if (!step.valid) return step
   }
   return v.step(last?.certificate ?? at(target).certificate, last?.bytes ?? json(last?.ledger ?? toSnapshot(at(target).state)))
@@ -69,10 +69,46 @@ describe('state sync: a snapshot checked from the genesis (protocol/bft/state-sy
     expect(await sync(27, { ledger: toSnapshot(at(26).state) })).toMatchObject({ valid: false, code: 'state_root' })
     // a boundary left out: block 27 offered while block 8 is expected
     const v = new SnapshotVerifier(trustGenesis(genesis), 27)
-    await v.step(at(4).certificate, json(toSnapshot(at(4).state)))
+    await v.step(at(4).certificate, json(lightLedgerOf(at(4).state)))
     expect(await v.step(at(27).certificate, json(honest))).toMatchObject({ valid: false, code: 'gap' })
     // not JSON
     expect(await sync(27, { bytes: utf8('{"height":') })).toMatchObject({ valid: false, code: 'malformed' })
+  })
+
+  it('an epoch-boundary step is the validator set and the rest root, not the ledger; a forged one is refused', async () => {
+    const light = lightLedgerOf(at(8).state)
+    expect(light.validators.map(v => v.peerId)).toEqual([...at(8).state.validators.keys()].sort())
+    // a few hundred bytes, against the whole ledger's
+    expect(json(light).length).toBeLessThan(600)
+    expect(json(toSnapshot(at(8).state)).length).toBeGreaterThan(2 * json(light).length)
+    const boundary = async (doc: unknown) => {
+      const v = new SnapshotVerifier(trustGenesis(genesis), 27)
+      expect(await v.step(at(4).certificate, json(lightLedgerOf(at(4).state)))).toMatchObject({ valid: true, done: false })
+      return v.step(at(8).certificate, json(doc))
+    }
+    expect(await boundary(light)).toMatchObject({ valid: true, done: false, trust: { height: 8 } })
+    const outsider = peerIdFromPrivateKey(outsiders[0]).toString()
+    expect(await boundary({ ...light, validators: [...light.validators, { peerId: outsider, power: 1_000_000 }].sort((a, b) => (a.peerId < b.peerId ? -1 : 1)) })).toMatchObject({ valid: false, code: 'state_root' })
+    expect(await boundary({ ...light, validators: light.validators.map((v, i) => i === 0 ? { ...v, power: v.power + 1 } : v) })).toMatchObject({ valid: false, code: 'state_root' })
+    expect(await boundary({ ...light, restRoot: lightLedgerOf(at(7).state).restRoot })).toMatchObject({ valid: false, code: 'state_root' })
+    expect(await boundary(lightLedgerOf(at(12).state))).toMatchObject({ valid: false, code: 'state_root' })
+    expect(await boundary({ ...light, validators: [...light.validators].reverse() })).toMatchObject({ valid: false, code: 'malformed', reason: expect.stringMatching(/out of order/) })
+    // the whole ledger where its light form belongs
+    expect(await boundary(toSnapshot(at(8).state))).toMatchObject({ valid: false, code: 'malformed' })
+  })
+
+  it('the state root is its parts: height, block time, the validator set\'s root and the rest\'s root', () => {
+    const state = at(27).state
+    expect(equalBytes(stateRoot(state), stateRootOf(27, at(27).block.header!.time, validatorSetRoot(state.validators), stateRestRoot(state)))).toBe(true)
+    // the validator set's root does not depend on the map's order
+    expect(equalBytes(validatorSetRoot(new Map([...state.validators].reverse())), validatorSetRoot(state.validators))).toBe(true)
+    // a power moved between validators, or a member's reputation changed, moves the root
+    const [[a, pa], [b, pb]] = [...state.validators]
+    expect(equalBytes(validatorSetRoot(new Map([...state.validators, [a, pa + 1], [b, pb - 1]])), validatorSetRoot(state.validators))).toBe(false)
+    const first = [...state.reputations.keys()][0]
+    const changed = { ...state, reputations: new Map([...state.reputations, [first, { ...state.reputations.get(first)!, qualifiedRounds: 99 }]]) }
+    expect(equalBytes(stateRestRoot(changed), stateRestRoot(state))).toBe(false)
+    expect(equalBytes(validatorSetRoot(changed.validators), validatorSetRoot(state.validators))).toBe(true)
   })
 
   it('refuses a ledger that hashes right but is not what toSnapshot writes: a value of another JSON type, an unknown field', async () => {
