@@ -11,6 +11,7 @@ import { asBytes, fromHex, toHex } from '../protocol/hash.js'
 import type { Bytes } from '../protocol/hash.js'
 import { RoundSet } from '../protocol/round-set.js'
 import type { RoundSetEffect, RoundSetEvent } from '../protocol/round-set.js'
+import { roundEndsAt } from '../protocol/round.js'
 import type { OwnWork, PairToJudge } from '../protocol/round.js'
 import { decodeComparisonBody, encodeComparisonBody } from '../protocol/wire/codec.js'
 import type { SignedMessage } from '../protocol/wire/envelope.js'
@@ -140,8 +141,22 @@ export class RoundRunner {
     this.starting = this.starting.then(async () => this.startOrdered(state, time, imported.block.queries.map(q => toHex(q.messageId))))
   }
 
-  /** Start the rounds of the queries a block ordered: committees from its hash, deadlines from its time, over the ledger after it. */
+  /**
+   * Start the rounds of the queries a block ordered: committees from its hash, deadlines from its
+   * time, over the ledger after it. Not those whose last deadline has passed by the time the
+   * block is imported (a node catching up, by block sync or after a snapshot): such a round would
+   * close the moment it starts, with nothing this node could add, and starting it costs a fetch
+   * of its query from a peer (one sync request each, against the peer's request rate: it took most
+   * of the time to catch up, and the rate limit left later, live rounds unfetched). What the node
+   * still owes such a round is done without it: a block holding its record is checked with the
+   * messages block checking fetches itself (protocol/bft/block-check.ts messagesNeeded), and the
+   * query's final view is completed from peers when it is read (node/query-views.ts).
+   */
   private async startOrdered (state: LedgerState, time: number, ids: string[]): Promise<void> {
+    if (this.c.now() > roundEndsAt({ time }, this.c.genesis.params)) {
+      this.c.logger.debug(`${ids.length} round(s) ordered at height ${state.height} ended before the block was imported here; not starting them`)
+      return
+    }
     for (const id of ids) {
       const seed = roundSeed(state, id)
       if (seed !== undefined) await this.start(id, { seed, time }, state.reputations)

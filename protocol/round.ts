@@ -62,8 +62,16 @@ export interface RoundStart {
  * were charged as absent for the consensus latency. Agreed by all: it depends on the block and
  * the genesis only.
  */
-export function roundClockStart (start: RoundStart, params: ProtocolParams): number {
+export function roundClockStart (start: { time: number, seed?: Bytes }, params: ProtocolParams): number {
   return start.time + params.bft.timeoutProposeMs + params.bft.timeoutPrevoteMs + params.bft.timeoutPrecommitMs
+}
+
+/**
+ * When a round's last deadline (its comparison reveals') passes, from the block and the genesis
+ * alone: what startRound sets it to. Past it, a round closes the moment it starts.
+ */
+export function roundEndsAt (start: { time: number, seed?: Bytes }, params: ProtocolParams): number {
+  return roundClockStart(start, params) + params.answerCommitMs + revealSlackMs + params.answerRevealMs + params.compareCommitMs + revealSlackMs + params.compareRevealMs
 }
 
 /** What a node committed to in a round: its answer and its verdicts, each with its salt. */

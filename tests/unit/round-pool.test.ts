@@ -6,6 +6,7 @@ import { RoundSet, roundSetLimits } from '../../protocol/round-set.js'
 import { EarlyMessages } from '../../protocol/early-messages.js'
 import { defaultProtocolParams } from '../../protocol/genesis.js'
 import { sha256, toHex, utf8 } from '../../protocol/hash.js'
+import { roundEndsAt } from '../../protocol/round.js'
 import { genesisState } from '../../protocol/ledger.js'
 import type { LedgerState } from '../../protocol/ledger.js'
 import type { SignedMessage } from '../../protocol/wire/envelope.js'
@@ -48,6 +49,10 @@ describe('the round pool', () => {
     late.add(commit('q', answerers[0]), state, T0, () => false)
     expect(late.work(state, openChainRound(input('q')).deadlines.answering).roundMessages).toHaveLength(0)
     expect(late.pendingMessages).toBe(0)
+  })
+
+  it('a round\'s end is known from its block and the genesis alone (roundEndsAt): its last deadline', () => {
+    expect(roundEndsAt(input('q').start, params)).toBe(openChainRound(input('q')).deadlines['comparison-reveal'])
   })
 
   it('bounds messages per round and for rounds not opened yet (a flood test)', () => {
