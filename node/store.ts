@@ -261,11 +261,12 @@ export class NodeStore {
    * synced. `lightJson`: the light ledger after an epoch-boundary block, kept as its light step.
    */
   async commitBlock (certified: CertifiedBlock, views: QueryView[], ledger: LedgerSnapshot, lightJson?: Uint8Array): Promise<void> {
+    const ledgerJson = json(ledger)
     const ops: BatchOp[] = [
       ...this.takeUnwritten(),
       { type: 'put', key: blockKey(ledger.height), value: CertifiedBlockCodec.encode(certified) },
-      { type: 'put', key: 'ledger/state', value: json(ledger) },
-      { type: 'put', key: heightKey(ledger.height), value: json(ledger) }
+      { type: 'put', key: 'ledger/state', value: ledgerJson },
+      { type: 'put', key: heightKey(ledger.height), value: ledgerJson }
     ]
     if (lightJson !== undefined) ops.push({ type: 'put', key: lightKey(ledger.height), value: lightStepBytes(certified.certificate!, lightJson) })
     for (const r of certified.block!.records) {
