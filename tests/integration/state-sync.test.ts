@@ -97,7 +97,7 @@ describe('state sync (node/state-sync.ts)', () => {
     expect(rejoined.status().height).toBeGreaterThan(outcome.height)
   }, 120_000)
 
-  it('a forged snapshot (tampered ledger, or a header the validators never signed) is refused and changes nothing; the honest one is taken', async () => {
+  it('a forged snapshot (tampered ledger, a header the validators never signed, a forged validator set or rest root at a boundary, an oversize step) is refused and changes nothing; the honest one is taken', async () => {
     const EPOCH = 4
     const dir = mkdtempSync(join(tmpdir(), 'swarmrank-state-sync-'))
     cleanups.push(async () => rmSync(dir, { recursive: true, force: true }))
