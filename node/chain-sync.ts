@@ -1,6 +1,7 @@
 import { fromHex, toHex } from '../protocol/hash.js'
 import { messageId } from '../protocol/wire/envelope.js'
 import type { SignedMessage } from '../protocol/wire/envelope.js'
+import type { StatusResponse } from '../protocol/wire/messages.js'
 import { validateEnvelope } from '../protocol/wire/validate.js'
 import type { Chain } from './chain.js'
 import type { SwarmHost } from './host.js'
@@ -17,6 +18,12 @@ export interface ChainSyncComponents {
   logger: Logger
   /** the protocol clock (a query's age is checked as gossip checks it) */
   now: () => number
+  /**
+   * Asked with each peer's status before its blocks are fetched: true when that peer is so far
+   * ahead that the node starts over from a snapshot instead (node/swarm-node.ts); block sync
+   * stops there.
+   */
+  farBehind?: (status: StatusResponse) => boolean
 }
 
 /** What a vote catch-up brings: the height's proposals and votes, and queries waiting to be ordered. */
@@ -85,6 +92,7 @@ export class ChainSync {
         try {
           status = (await syncRequest(this.c.host, this.c.networkIdHex, peer, { status: {} })).status
         } catch { continue }
+        if (status !== undefined && this.c.farBehind?.(status) === true) return
         while (status !== undefined && status.height > chain.height) {
           const from = chain.height + 1
           const max = Math.min(MAX_BLOCKS_PER_RESPONSE, status.height - chain.height)

@@ -29,7 +29,7 @@ import { Retention } from './retention.js'
 import { RoundRunner } from './round-runner.js'
 import type { ByzantineBehaviour } from './round-runner.js'
 import { SignStateFile } from './sign-state.js'
-import { StateSync } from './state-sync.js'
+import { defaultStateSyncInit, StateSync } from './state-sync.js'
 import type { StateSyncInit, StateSyncOutcome } from './state-sync.js'
 import { offeredSnapshotHeight } from '../protocol/bft/state-sync.js'
 import { multiaddr } from '@multiformats/multiaddr'
@@ -70,8 +70,9 @@ export interface SwarmNodeInit {
   retentionBlocks?: number
   /**
    * Start from a peer's state snapshot when a bootstrap peer is far ahead (node/state-sync.ts;
-   * defaults in defaultStateSyncInit); false: always replay blocks. Only at start, and only with
-   * bootstrap peers.
+   * defaults in defaultStateSyncInit); false: always replay blocks. Only with bootstrap peers. At
+   * start, and while running: a node that finds a peer more than `minGap` blocks ahead with a
+   * snapshot above its height restarts itself from that snapshot (at most once a minute).
    */
   stateSync?: StateSyncInit | false
 }
@@ -93,6 +94,9 @@ export interface NodeStatus {
   equivocations: number
   agent: string
 }
+
+/** At most one restart from a snapshot while running per this long (SwarmNode.farBehind). */
+const RESYNC_BACKOFF_MS = 60_000
 
 /** The parts of a started node (built in start(), in dependency order). */
 interface Running {
@@ -127,6 +131,11 @@ export class SwarmNode extends EventTarget {
   private readonly store: NodeStore
   private running?: Running
   private stopped = false
+  /** stop() was called: no restart from a snapshot may start the node again */
+  private closed = false
+  /** a restart from a snapshot in progress (farBehind) */
+  private switching?: Promise<void>
+  private lastSwitchAt = -Infinity
   /** Prometheus metrics (GET /metrics), unless turned off */
   readonly metrics?: NodeMetrics
   /** What state sync did at start (undefined: not tried: turned off, or no bootstrap peers) */
@@ -192,12 +201,14 @@ export class SwarmNode extends EventTarget {
     if (init.stateSync !== false && (init.bootstrap?.length ?? 0) > 0) {
       await dialBootstrap(host, init.bootstrap ?? [], this.log)
       this.stateSyncOutcome = await new StateSync({ host, genesis: this.genesis, store, peers: () => fetcher.somePeers(), logger: this.log }, init.stateSync).run()
+      // a snapshot just taken counts for farBehind's back-off: the blocks after it are block sync's
+      if (this.stateSyncOutcome.synced) this.lastSwitchAt = Date.now()
       if (!this.stateSyncOutcome.synced) this.log.info(`no state sync (${this.stateSyncOutcome.reason}): catching up by blocks`)
     }
     const views = new QueryViews({ store, fetcher, logger: this.log, now })
     const chain = await Chain.open({ store, genesis: this.genesis, networkId, views, logger: this.log })
     const publisher = new Publisher({ host, privateKey: init.privateKey, networkIdHex, store, logger: this.log, recent })
-    const chainSync = new ChainSync({ host, networkIdHex, chain, fetcher, logger: this.log, now })
+    const chainSync = new ChainSync({ host, networkIdHex, chain, fetcher, logger: this.log, now, farBehind: status => this.farBehind(status, chain.height) })
     const consensus = new ConsensusRunner({
       self,
       networkId: asBytes(networkId),
@@ -254,6 +265,46 @@ export class SwarmNode extends EventTarget {
   }
 
   async stop (): Promise<void> {
+    this.closed = true
+    await this.switching
+    await this.halt()
+  }
+
+  /**
+   * While running (block sync asks with each peer's status): a peer more than the state-sync gap
+   * ahead that offers a snapshot above our height means replaying the blocks in between would
+   * take long, or fail if the peers pruned them. The node then restarts itself, in this process,
+   * and start() takes the snapshot as it does for a node that starts behind (node/state-sync.ts:
+   * every step checked, nothing installed unless all pass; failing that, block sync as before).
+   * At most once a minute, so a peer whose snapshots fail cannot keep the node restarting.
+   */
+  private farBehind (status: { height: number, snapshotHeight: number }, height: number): boolean {
+    const sync = this.init.stateSync
+    if (sync === false || (this.init.bootstrap?.length ?? 0) === 0 || this.closed || this.switching !== undefined) return false
+    const gap = sync?.minGap ?? defaultStateSyncInit.minGap
+    if (status.height - height <= gap || status.snapshotHeight <= height) return false
+    if (Date.now() - this.lastSwitchAt < RESYNC_BACKOFF_MS) return false
+    this.lastSwitchAt = Date.now()
+    this.log.info(`a peer is ${status.height - height} blocks ahead (state sync above ${gap}) and offers a snapshot at height ${status.snapshotHeight}: restarting from it`)
+    this.switching = this.restartFromSnapshot().finally(() => { this.switching = undefined })
+    return true
+  }
+
+  private async restartFromSnapshot (): Promise<void> {
+    try {
+      await this.halt()
+      if (this.closed) return
+      this.running = undefined
+      this.stopped = false
+      this.stateSyncOutcome = undefined
+      await this.start()
+      this.dispatchEvent(new CustomEvent('state-sync', { detail: this.stateSyncOutcome }))
+    } catch (err) {
+      this.log.error(`restarting from a snapshot failed: ${(err as Error).stack ?? String(err)}`)
+    }
+  }
+
+  private async halt (): Promise<void> {
     const r = this.running
     // Stopped once only: a second stop (a test's cleanup after a restart) has nothing left to do.
     if (r !== undefined && !this.stopped) {

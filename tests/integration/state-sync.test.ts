@@ -28,6 +28,13 @@ import { signMessageSync } from '../../protocol/wire/envelope.js'
 import { VoteType } from '../../protocol/wire/messages.js'
 import type { CommitCertificate } from '../../protocol/wire/messages.js'
 import { testKey } from '../helpers/wire-fixtures.js'
+import { createServer } from 'node:net'
+import type { AddressInfo } from 'node:net'
+import { builtinAgent } from '../../node/agents/builtin.js'
+import { SwarmNode } from '../../node/swarm-node.js'
+import type { SwarmNodeInit } from '../../node/swarm-node.js'
+import type { StateSyncOutcome } from '../../node/state-sync.js'
+import { SNAPSHOT_DEPTH_BLOCKS } from '../../protocol/bft/state-sync.js'
 import { startTestSwarm, waitFinal, waitFor } from '../helpers/swarm.js'
 import type { TestSwarm } from '../helpers/swarm.js'
 
@@ -210,4 +217,40 @@ describe('state sync (node/state-sync.ts)', () => {
     expect(await again.firstContiguousBlock()).toBe(TARGET + 1)
     expect((await again.getLightStep(36))?.certificate.header?.height).toBe(36)
   }, 60_000)
+
+  it('a running node that finds a peer far ahead switches to that peer\'s snapshot instead of replaying the blocks in between', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'swarmrank-state-sync-runtime-'))
+    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }))
+    const keys = await Promise.all(Array.from({ length: 4 }, async (_, i) => testKey(700 + i)))
+    const genesis: Genesis = {
+      network: 'state-sync-runtime',
+      params: { ...defaultProtocolParams, bft: { ...defaultBftParams, epochBlocks: 4 } },
+      validators: keys.map(k => ({ peerId: peerIdFromPrivateKey(k).toString(), reputationPpm: 500_000 }))
+    }
+    // One chain, forged twice: peer A holds its first 10 blocks, peer B 300 (every round long over).
+    const startTime = Date.now() - 2 * 3_600_000
+    await forgeChain({ dataDir: join(dir, 'a'), genesis, keys, blocks: 10, startTime })
+    await forgeChain({ dataDir: join(dir, 'b'), genesis, keys, blocks: 300, startTime })
+    const node = async (name: string, seed: number, opts: Partial<SwarmNodeInit>): Promise<SwarmNode> => {
+      const n = new SwarmNode({ dataDir: join(dir, name), genesis, privateKey: await testKey(seed), agent: builtinAgent({ profile: 'ada', seed: name }), metrics: false, logger: createLogger({ level: 'silent' }), ...opts })
+      await n.start()
+      cleanups.unshift(async () => n.stop())
+      return n
+    }
+    const a = await node('a', 710, { bootstrap: [] })
+    // B's address is known before B runs: the joiner dials its bootstrap peers again every few seconds
+    const port = await new Promise<number>(resolve => { const srv = createServer().listen(0, '127.0.0.1', () => { const p = (srv.address() as AddressInfo).port; srv.close(() => resolve(p)) }) })
+    const bAddress = `/ip4/127.0.0.1/tcp/${port}/p2p/${peerIdFromPrivateKey(await testKey(711)).toString()}`
+    const joiner = await node('joiner', 712, { bootstrap: [a.multiaddrs()[0], bAddress], stateSync: { minGap: 20 } })
+    // 10 blocks behind A at start: under the gap, so it replays them
+    expect(joiner.stateSyncOutcome).toMatchObject({ synced: false })
+    await waitFor(() => joiner.status().height === 10, 15_000, 'the joiner to replay A\'s 10 blocks')
+    const switched = new Promise<StateSyncOutcome | undefined>(resolve => joiner.addEventListener('state-sync', e => resolve((e as CustomEvent<StateSyncOutcome | undefined>).detail), { once: true }))
+    const b = await node('b', 711, { bootstrap: [], listen: [`/ip4/127.0.0.1/tcp/${port}`] })
+    // B is 290 blocks ahead while the joiner runs: it takes B's snapshot (240 below B's head), trusting its own ledger at 10
+    const noSwitch = new Promise<never>((resolve, reject) => setTimeout(() => reject(new Error(`no state sync while running after 30 s (joiner at height ${joiner.status().height})`)), 30_000).unref())
+    expect(await Promise.race([switched, noSwitch])).toMatchObject({ synced: true, height: 300 - SNAPSHOT_DEPTH_BLOCKS, steps: Math.ceil((300 - SNAPSHOT_DEPTH_BLOCKS - 10) / 4) })
+    await waitFor(() => joiner.status().height >= 300, 30_000, 'the joiner to reach B\'s head')
+    expect(joiner.status().stateRoot).toBe(b.status().stateRoot)
+  }, 120_000)
 })
