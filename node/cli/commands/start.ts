@@ -43,9 +43,10 @@ agent, and serve the HTTP API. Stops cleanly on Ctrl-C (SIGINT) or SIGTERM.
   --retention-blocks N    keep the data of the last N blocks and prune older: messages, query views,
                           blocks (not epoch boundaries: light clients step through them); at least
                           ${MIN_RETENTION_BLOCKS}. Default 0: keep everything
-  --state-sync-gap N      at start, when a --bootstrap peer is more than N blocks ahead, start from its
-                          state snapshot (checked from the genesis) instead of replaying every block
-                          (default ${ANCHOR_WINDOW}; 0 turns state sync off)
+  --state-sync-gap N      when a --bootstrap peer is more than N blocks ahead (at start, or later while
+                          running), start from its state snapshot (checked from the genesis or this
+                          node's ledger) instead of replaying every block (default ${ANCHOR_WINDOW}; 0 turns
+                          state sync off)
   --byzantine KIND        misbehave on purpose, for fault-injection: withhold, equivocate, spam, forge or censor
   --clock-offset-ms MS    run this node's protocol clock MS ahead (negative: behind) of the machine's,
                           for clock-skew faults (default 0; at most ±1 hour)
