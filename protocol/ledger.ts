@@ -1,8 +1,8 @@
 import { compareBytes, fromHex, sha256, toHex, uint64Bytes, utf8 } from './hash.js'
 import type { Bytes } from './hash.js'
 import type { BftParams, Genesis, ProtocolParams } from './genesis.js'
-import { nodeIdBytes, nodeIdFromBytes } from './record.js'
-import { genesisValidator, newcomer, PPM, votingPower } from './reputation.js'
+import { nodeIdBytes, nodeIdFromBytes, participationsOf } from './record.js'
+import { applyRound, genesisValidator, newcomer, PPM, votingPower } from './reputation.js'
 import type { ReputationEntry, ReputationParams } from './reputation.js'
 import { encodeBlockHeader, encodeRoundRecord } from './wire/codec.js'
 import type { SignedMessage } from './wire/envelope.js'
@@ -138,13 +138,29 @@ export function queryInadmissible (state: LedgerState, query: { idHex: string, s
   return undefined
 }
 
-/** Add one round record's reputation deltas (clamped) and count qualifying rounds. */
+/**
+ * Apply one round record to the reputation table: each member's participation (what it did in
+ * the round) stepped from the reputation it holds now, one after another as `applyRound` does,
+ * with probation counted there too. Not the record's deltas: those are computed from the table at
+ * the query's anchor, and under load a node sits in tens of rounds between its anchors and the
+ * block that records them — adding their deltas applied one stale −10 % step n times over (15
+ * records of one block took a node from 0.15 to 0) instead of compounding (0.9ⁿ), and every
+ * validator's power swung between 0 and 1 in a few blocks. Records written before they carried
+ * participations apply their deltas as they did (so an old chain replays to the same state).
+ */
 export function applyRecord (state: LedgerState, record: RoundRecord, params: ReputationParams): LedgerState {
   const reputations = new Map(state.reputations)
+  if (record.participations.length > 0) {
+    // only ledger members are drawn into committees; anyone else named is left out
+    const ps = participationsOf(record).filter(p => reputations.has(p.node))
+    const scoped = new Map(ps.map(p => [p.node, reputations.get(p.node)!]))
+    for (const [node, entry] of applyRound(scoped, ps, params).table) reputations.set(node, entry)
+    return { ...state, reputations }
+  }
   for (const d of record.deltas) {
     const node = nodeIdFromBytes(d.node)
     const before = reputations.get(node)
-    if (before === undefined) continue // only ledger members are drawn into committees
+    if (before === undefined) continue
     const reputationPpm = Math.min(PPM, Math.max(0, before.reputationPpm + d.deltaPpm))
     const qualifiedRounds = before.qualifiedRounds + (d.qualifies && before.onProbation ? 1 : 0)
     reputations.set(node, { reputationPpm, qualifiedRounds, onProbation: before.onProbation && qualifiedRounds < params.probationRounds })

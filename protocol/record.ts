@@ -8,8 +8,8 @@ import { applyRound, positionScoresPpm, PPM, rankerScorePpm, votingPower } from 
 import type { ReputationEntry, ReputationParams, RoundParticipation, ScoredVerdict } from './reputation.js'
 import { encodeComparisonBody } from './wire/codec.js'
 import type { SignedMessage } from './wire/envelope.js'
-import { Verdict } from './wire/messages.js'
-import type { ComparisonBody, RoundRecord } from './wire/messages.js'
+import { ParticipationKind, Verdict } from './wire/messages.js'
+import type { ComparisonBody, Participation, RoundRecord } from './wire/messages.js'
 
 /**
  * Commitments (DESIGN §4.3 commit–reveal). The revealed bytes are length-prefixed so one
@@ -238,13 +238,19 @@ export function computeRoundRecord (ev: RoundEvidence, table: ReadonlyMap<string
   const strengthOf = new Map(ranking.ids.map((id, k) => [id, strengthsPpm[k]]))
   const position = positionScoresPpm(strengthOf)
 
-  // Who did what (DESIGN §4.5).
+  // Who did what (DESIGN §4.5). Missing a phase (commit: absent; reveal after a commit: withheld)
+  // is charged only when another member of the committee got through it in time: when none did,
+  // the blocks came too late for everyone (overload, a stalled height, a proposer censoring every
+  // message), which says nothing about any one member — under load that was half of all rounds,
+  // each charging every answerer as absent.
   const participations: RoundParticipation[] = []
+  const answersCommitted = ev.answerCommits.size > 0
+  const answersRevealed = ev.answerReveals.size > 0
   for (const node of ev.answerers) {
     if (invalid.has(node)) participations.push({ node, kind: 'invalid' })
     else if (answerOf.has(node)) participations.push({ node, kind: 'scored', scorePpm: position.get(answerOf.get(node)!) ?? 0 })
-    else if (ev.answerCommits.has(node)) participations.push({ node, kind: 'withheld' })
-    else participations.push({ node, kind: 'absent' })
+    else if (ev.answerCommits.has(node)) { if (answersRevealed) participations.push({ node, kind: 'withheld' }) }
+    else if (answersCommitted) participations.push({ node, kind: 'absent' })
   }
   if (candidateIds.length >= 2) {
     for (const node of ev.rankers) {
@@ -255,8 +261,8 @@ export function computeRoundRecord (ev: RoundEvidence, table: ReadonlyMap<string
         // Owing no pair (its own answer and one other), it had nothing to do: no score either way.
         if (scorePpm !== undefined) participations.push({ node, kind: 'scored', scorePpm })
       }
-      else if (ev.comparisonCommits.has(node)) participations.push({ node, kind: 'withheld' })
-      else participations.push({ node, kind: 'absent' })
+      else if (ev.comparisonCommits.has(node)) { if (ev.comparisonReveals.size > 0) participations.push({ node, kind: 'withheld' }) }
+      else if (ev.comparisonCommits.size > 0) participations.push({ node, kind: 'absent' })
     }
   }
   // Only the participants' entries: applyRound sorts what it is given, so order does not matter.
@@ -284,9 +290,30 @@ export function computeRoundRecord (ev: RoundEvidence, table: ReadonlyMap<string
       node: nodeIdBytes(node),
       deltaPpm,
       qualifies: (after.get(node)?.qualifiedRounds ?? 0) > (table.get(node)?.qualifiedRounds ?? 0)
-    }))
+    })),
+    participations: participationsToWire(participations)
   }
   return { record, candidates, winner, converged: ranking.converged }
+}
+
+const kindToWire = { scored: ParticipationKind.SCORED, absent: ParticipationKind.ABSENT, withheld: ParticipationKind.WITHHELD, invalid: ParticipationKind.INVALID } as const
+
+/** A round's participations as a record carries them: by node id, a node's own ones in the order it took them (answerer, then ranker), as applyRound takes them. */
+export function participationsToWire (ps: readonly RoundParticipation[]): Participation[] {
+  return [...ps].sort((x, y) => (x.node < y.node ? -1 : x.node > y.node ? 1 : 0)).map(p => ({ node: nodeIdBytes(p.node), kind: kindToWire[p.kind], scorePpm: p.kind === 'scored' ? p.scorePpm : 0 }))
+}
+
+/** What a record says each committee member did (the ledger steps reputations from these). */
+export function participationsOf (record: RoundRecord): RoundParticipation[] {
+  return record.participations.map(p => {
+    const node = nodeIdFromBytes(p.node)
+    switch (p.kind) {
+      case ParticipationKind.ABSENT: return { node, kind: 'absent' }
+      case ParticipationKind.WITHHELD: return { node, kind: 'withheld' }
+      case ParticipationKind.INVALID: return { node, kind: 'invalid' }
+      default: return { node, kind: 'scored', scorePpm: p.scorePpm }
+    }
+  })
 }
 
 function dedupeSorted (ids: Bytes[]): Bytes[] {

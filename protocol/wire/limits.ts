@@ -244,6 +244,10 @@ export function checkRoundRecord (r: RoundRecord): void {
     limit(d.node.length > 0 && d.node.length <= wireLimits.maxNodeIdBytes, 'delta.node must be a node id')
     limit(Number.isSafeInteger(d.deltaPpm), 'delta.deltaPpm must be a safe integer')
   }
+  for (const p of r.participations) {
+    limit(p.node.length > 0 && p.node.length <= wireLimits.maxNodeIdBytes, 'participation.node must be a node id')
+    limit(Number.isSafeInteger(p.scorePpm) && p.scorePpm >= 0 && p.scorePpm <= 1_000_000, 'participation.scorePpm must be an integer from 0 to 1,000,000')
+  }
 }
 
 export function checkBlock (b: Block): void {

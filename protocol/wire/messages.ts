@@ -733,6 +733,24 @@ export namespace Payload {
     index: number
   }
 
+  export interface PayloadBlockProposalBlockRecordsParticipationsNodeFieldEvent {
+    field: '$.blockProposal.block.records[].participations[].node'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface PayloadBlockProposalBlockRecordsParticipationsKindFieldEvent {
+    field: '$.blockProposal.block.records[].participations[].kind'
+    value: ParticipationKind
+    index: number
+  }
+
+  export interface PayloadBlockProposalBlockRecordsParticipationsScorePpmFieldEvent {
+    field: '$.blockProposal.block.records[].participations[].scorePpm'
+    value: number
+    index: number
+  }
+
   export interface PayloadBlockProposalBlockAdmissionsNodeFieldEvent {
     field: '$.blockProposal.block.admissions[].node'
     value: Uint8Array<ArrayBuffer>
@@ -830,7 +848,7 @@ export namespace Payload {
     return decodeMessage(buf, Payload.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Payload>): Generator<PayloadNetworkIdFieldEvent | PayloadQueryPromptFieldEvent | PayloadQueryAnchorHeightFieldEvent | PayloadQueryCreatedAtFieldEvent | PayloadQueryNonceFieldEvent | PayloadAnswerCommitQueryIdFieldEvent | PayloadAnswerCommitCommitmentFieldEvent | PayloadAnswerRevealQueryIdFieldEvent | PayloadAnswerRevealAnswerFieldEvent | PayloadAnswerRevealSaltFieldEvent | PayloadComparisonCommitQueryIdFieldEvent | PayloadComparisonCommitCommitmentFieldEvent | PayloadComparisonRevealQueryIdFieldEvent | PayloadComparisonRevealBodyAnswerIdsSeenFieldEvent | PayloadComparisonRevealBodyComparisonsAFieldEvent | PayloadComparisonRevealBodyComparisonsBFieldEvent | PayloadComparisonRevealBodyComparisonsVerdictFieldEvent | PayloadComparisonRevealBodyComparisonsReasonFieldEvent | PayloadComparisonRevealSaltFieldEvent | PayloadBlockProposalHeightFieldEvent | PayloadBlockProposalRoundFieldEvent | PayloadBlockProposalBlockHeaderHeightFieldEvent | PayloadBlockProposalBlockHeaderPrevHashFieldEvent | PayloadBlockProposalBlockHeaderRecordsRootFieldEvent | PayloadBlockProposalBlockHeaderStateRootFieldEvent | PayloadBlockProposalBlockHeaderTimeFieldEvent | PayloadBlockProposalBlockHeaderProposerFieldEvent | PayloadBlockProposalBlockHeaderQueriesRootFieldEvent | PayloadBlockProposalBlockHeaderRoundMessagesRootFieldEvent | PayloadBlockProposalBlockHeaderLastCommitHashFieldEvent | PayloadBlockProposalBlockHeaderEvidenceHashFieldEvent | PayloadBlockProposalBlockRecordsQueryIdFieldEvent | PayloadBlockProposalBlockRecordsIncludedMessageIdsFieldEvent | PayloadBlockProposalBlockRecordsCandidatesFieldEvent | PayloadBlockProposalBlockRecordsStrengthsPpmFieldEvent | PayloadBlockProposalBlockRecordsWinnerFieldEvent | PayloadBlockProposalBlockRecordsDeltasNodeFieldEvent | PayloadBlockProposalBlockRecordsDeltasDeltaPpmFieldEvent | PayloadBlockProposalBlockRecordsDeltasQualifiesFieldEvent | PayloadBlockProposalBlockAdmissionsNodeFieldEvent | PayloadBlockProposalBlockAdmissionsJoinMessageIdFieldEvent | PayloadBlockProposalBlockQueriesMessageIdFieldEvent | PayloadBlockProposalBlockQueriesSubmitterFieldEvent | PayloadBlockProposalBlockRoundMessagesMessageIdFieldEvent | PayloadBlockProposalBlockRoundMessagesQueryIdFieldEvent | PayloadBlockProposalBlockLastCommitRoundFieldEvent | PayloadBlockProposalBlockLastCommitPrecommitsFieldEvent | PayloadBlockProposalBlockEvidenceFirstFieldEvent | PayloadBlockProposalBlockEvidenceSecondFieldEvent | PayloadBlockProposalValidRoundFieldEvent | PayloadVoteTypeFieldEvent | PayloadVoteHeightFieldEvent | PayloadVoteRoundFieldEvent | PayloadVoteBlockHashFieldEvent | PayloadJoinCreatedAtFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Payload>): Generator<PayloadNetworkIdFieldEvent | PayloadQueryPromptFieldEvent | PayloadQueryAnchorHeightFieldEvent | PayloadQueryCreatedAtFieldEvent | PayloadQueryNonceFieldEvent | PayloadAnswerCommitQueryIdFieldEvent | PayloadAnswerCommitCommitmentFieldEvent | PayloadAnswerRevealQueryIdFieldEvent | PayloadAnswerRevealAnswerFieldEvent | PayloadAnswerRevealSaltFieldEvent | PayloadComparisonCommitQueryIdFieldEvent | PayloadComparisonCommitCommitmentFieldEvent | PayloadComparisonRevealQueryIdFieldEvent | PayloadComparisonRevealBodyAnswerIdsSeenFieldEvent | PayloadComparisonRevealBodyComparisonsAFieldEvent | PayloadComparisonRevealBodyComparisonsBFieldEvent | PayloadComparisonRevealBodyComparisonsVerdictFieldEvent | PayloadComparisonRevealBodyComparisonsReasonFieldEvent | PayloadComparisonRevealSaltFieldEvent | PayloadBlockProposalHeightFieldEvent | PayloadBlockProposalRoundFieldEvent | PayloadBlockProposalBlockHeaderHeightFieldEvent | PayloadBlockProposalBlockHeaderPrevHashFieldEvent | PayloadBlockProposalBlockHeaderRecordsRootFieldEvent | PayloadBlockProposalBlockHeaderStateRootFieldEvent | PayloadBlockProposalBlockHeaderTimeFieldEvent | PayloadBlockProposalBlockHeaderProposerFieldEvent | PayloadBlockProposalBlockHeaderQueriesRootFieldEvent | PayloadBlockProposalBlockHeaderRoundMessagesRootFieldEvent | PayloadBlockProposalBlockHeaderLastCommitHashFieldEvent | PayloadBlockProposalBlockHeaderEvidenceHashFieldEvent | PayloadBlockProposalBlockRecordsQueryIdFieldEvent | PayloadBlockProposalBlockRecordsIncludedMessageIdsFieldEvent | PayloadBlockProposalBlockRecordsCandidatesFieldEvent | PayloadBlockProposalBlockRecordsStrengthsPpmFieldEvent | PayloadBlockProposalBlockRecordsWinnerFieldEvent | PayloadBlockProposalBlockRecordsDeltasNodeFieldEvent | PayloadBlockProposalBlockRecordsDeltasDeltaPpmFieldEvent | PayloadBlockProposalBlockRecordsDeltasQualifiesFieldEvent | PayloadBlockProposalBlockRecordsParticipationsNodeFieldEvent | PayloadBlockProposalBlockRecordsParticipationsKindFieldEvent | PayloadBlockProposalBlockRecordsParticipationsScorePpmFieldEvent | PayloadBlockProposalBlockAdmissionsNodeFieldEvent | PayloadBlockProposalBlockAdmissionsJoinMessageIdFieldEvent | PayloadBlockProposalBlockQueriesMessageIdFieldEvent | PayloadBlockProposalBlockQueriesSubmitterFieldEvent | PayloadBlockProposalBlockRoundMessagesMessageIdFieldEvent | PayloadBlockProposalBlockRoundMessagesQueryIdFieldEvent | PayloadBlockProposalBlockLastCommitRoundFieldEvent | PayloadBlockProposalBlockLastCommitPrecommitsFieldEvent | PayloadBlockProposalBlockEvidenceFirstFieldEvent | PayloadBlockProposalBlockEvidenceSecondFieldEvent | PayloadBlockProposalValidRoundFieldEvent | PayloadVoteTypeFieldEvent | PayloadVoteHeightFieldEvent | PayloadVoteRoundFieldEvent | PayloadVoteBlockHashFieldEvent | PayloadJoinCreatedAtFieldEvent> {
     return streamMessage(buf, Payload.codec(), opts)
   }
 }
@@ -2108,6 +2126,7 @@ export interface RoundRecord {
   strengthsPpm: number[]
   winner: Uint8Array<ArrayBuffer>
   deltas: ReputationDelta[]
+  participations: Participation[]
 }
 
 export namespace RoundRecord {
@@ -2158,6 +2177,13 @@ export namespace RoundRecord {
           }
         }
 
+        if (obj.participations != null && obj.participations.length > 0) {
+          for (const value of obj.participations) {
+            w.uint32(58)
+            Participation.codec().encode(value, w)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -2168,7 +2194,8 @@ export namespace RoundRecord {
           candidates: [],
           strengthsPpm: [],
           winner: uint8ArrayAlloc(0),
-          deltas: []
+          deltas: [],
+          participations: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -2235,6 +2262,20 @@ export namespace RoundRecord {
               }))
               break
             }
+            case 7: {
+              if (opts.limits?.participations != null && obj.participations.length === opts.limits.participations) {
+                throw new MaxLengthError('Decode error - repeated field "participations" had too many elements')
+              }
+
+              if (obj.participations.length === 512) {
+                throw new MaxLengthError('Decode error - repeated field "participations" had too many elements')
+              }
+
+              obj.participations.push(Participation.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.participations$
+              }))
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2248,7 +2289,8 @@ export namespace RoundRecord {
           includedMessageIds: 1024,
           candidates: 64,
           strengthsPpm: 64,
-          deltas: 512
+          deltas: 512,
+          participations: 512
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -2350,6 +2392,28 @@ export namespace RoundRecord {
 
               break
             }
+            case 7: {
+              if (opts.limits?.participations != null && obj.participations === opts.limits.participations) {
+                throw new MaxLengthError('Streaming decode error - repeated field "participations" had too many elements')
+              }
+
+              if (obj.participations === 512) {
+                throw new MaxLengthError('Streaming decode error - repeated field "participations" had too many elements')
+              }
+
+              for (const evt of Participation.codec().stream(reader, reader.uint32(), `${prefix}.participations[]`, {
+                limits: opts.limits?.participations$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.participations
+                }
+              }
+
+              obj.participations++
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2408,6 +2472,24 @@ export namespace RoundRecord {
     index: number
   }
 
+  export interface RoundRecordParticipationsNodeFieldEvent {
+    field: '$.participations[].node'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface RoundRecordParticipationsKindFieldEvent {
+    field: '$.participations[].kind'
+    value: ParticipationKind
+    index: number
+  }
+
+  export interface RoundRecordParticipationsScorePpmFieldEvent {
+    field: '$.participations[].scorePpm'
+    value: number
+    index: number
+  }
+
   export function encode (obj: Partial<RoundRecord>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, RoundRecord.codec())
   }
@@ -2416,8 +2498,163 @@ export namespace RoundRecord {
     return decodeMessage(buf, RoundRecord.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RoundRecord>): Generator<RoundRecordQueryIdFieldEvent | RoundRecordIncludedMessageIdsFieldEvent | RoundRecordCandidatesFieldEvent | RoundRecordStrengthsPpmFieldEvent | RoundRecordWinnerFieldEvent | RoundRecordDeltasNodeFieldEvent | RoundRecordDeltasDeltaPpmFieldEvent | RoundRecordDeltasQualifiesFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RoundRecord>): Generator<RoundRecordQueryIdFieldEvent | RoundRecordIncludedMessageIdsFieldEvent | RoundRecordCandidatesFieldEvent | RoundRecordStrengthsPpmFieldEvent | RoundRecordWinnerFieldEvent | RoundRecordDeltasNodeFieldEvent | RoundRecordDeltasDeltaPpmFieldEvent | RoundRecordDeltasQualifiesFieldEvent | RoundRecordParticipationsNodeFieldEvent | RoundRecordParticipationsKindFieldEvent | RoundRecordParticipationsScorePpmFieldEvent> {
     return streamMessage(buf, RoundRecord.codec(), opts)
+  }
+}
+
+export enum ParticipationKind {
+  SCORED = 'SCORED',
+  ABSENT = 'ABSENT',
+  WITHHELD = 'WITHHELD',
+  INVALID = 'INVALID'
+}
+
+enum __ParticipationKindValues {
+  SCORED = 0,
+  ABSENT = 1,
+  WITHHELD = 2,
+  INVALID = 3
+}
+
+export namespace ParticipationKind {
+  export const codec = (): Codec<ParticipationKind> => {
+    return enumeration<ParticipationKind>(__ParticipationKindValues)
+  }
+}
+
+export interface Participation {
+  node: Uint8Array<ArrayBuffer>
+  kind: ParticipationKind
+  scorePpm: number
+}
+
+export namespace Participation {
+  let _codec: Codec<Participation>
+
+  export const codec = (): Codec<Participation> => {
+    if (_codec == null) {
+      _codec = message<Participation>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.node != null && obj.node.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.node)
+        }
+
+        if (obj.kind != null && __ParticipationKindValues[obj.kind] !== 0) {
+          w.uint32(16)
+          ParticipationKind.codec().encode(obj.kind, w)
+        }
+
+        if ((obj.scorePpm != null && obj.scorePpm !== 0)) {
+          w.uint32(24)
+          w.uint32(obj.scorePpm)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          node: uint8ArrayAlloc(0),
+          kind: ParticipationKind.SCORED,
+          scorePpm: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.node = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.kind = ParticipationKind.codec().decode(reader)
+              break
+            }
+            case 3: {
+              obj.scorePpm = reader.uint32()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.node`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.kind`,
+                value: ParticipationKind.codec().decode(reader)
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.scorePpm`,
+                value: reader.uint32()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ParticipationNodeFieldEvent {
+    field: '$.node'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ParticipationKindFieldEvent {
+    field: '$.kind'
+    value: ParticipationKind
+  }
+
+  export interface ParticipationScorePpmFieldEvent {
+    field: '$.scorePpm'
+    value: number
+  }
+
+  export function encode (obj: Partial<Participation>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Participation.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Participation>): Participation {
+    return decodeMessage(buf, Participation.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Participation>): Generator<ParticipationNodeFieldEvent | ParticipationKindFieldEvent | ParticipationScorePpmFieldEvent> {
+    return streamMessage(buf, Participation.codec(), opts)
   }
 }
 
@@ -3726,6 +3963,24 @@ export namespace Block {
     index: number
   }
 
+  export interface BlockRecordsParticipationsNodeFieldEvent {
+    field: '$.records[].participations[].node'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface BlockRecordsParticipationsKindFieldEvent {
+    field: '$.records[].participations[].kind'
+    value: ParticipationKind
+    index: number
+  }
+
+  export interface BlockRecordsParticipationsScorePpmFieldEvent {
+    field: '$.records[].participations[].scorePpm'
+    value: number
+    index: number
+  }
+
   export interface BlockAdmissionsNodeFieldEvent {
     field: '$.admissions[].node'
     value: Uint8Array<ArrayBuffer>
@@ -3793,7 +4048,7 @@ export namespace Block {
     return decodeMessage(buf, Block.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Block>): Generator<BlockHeaderHeightFieldEvent | BlockHeaderPrevHashFieldEvent | BlockHeaderRecordsRootFieldEvent | BlockHeaderStateRootFieldEvent | BlockHeaderTimeFieldEvent | BlockHeaderProposerFieldEvent | BlockHeaderQueriesRootFieldEvent | BlockHeaderRoundMessagesRootFieldEvent | BlockHeaderLastCommitHashFieldEvent | BlockHeaderEvidenceHashFieldEvent | BlockRecordsQueryIdFieldEvent | BlockRecordsIncludedMessageIdsFieldEvent | BlockRecordsCandidatesFieldEvent | BlockRecordsStrengthsPpmFieldEvent | BlockRecordsWinnerFieldEvent | BlockRecordsDeltasNodeFieldEvent | BlockRecordsDeltasDeltaPpmFieldEvent | BlockRecordsDeltasQualifiesFieldEvent | BlockAdmissionsNodeFieldEvent | BlockAdmissionsJoinMessageIdFieldEvent | BlockQueriesMessageIdFieldEvent | BlockQueriesSubmitterFieldEvent | BlockRoundMessagesMessageIdFieldEvent | BlockRoundMessagesQueryIdFieldEvent | BlockLastCommitRoundFieldEvent | BlockLastCommitPrecommitsFieldEvent | BlockEvidenceFirstFieldEvent | BlockEvidenceSecondFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Block>): Generator<BlockHeaderHeightFieldEvent | BlockHeaderPrevHashFieldEvent | BlockHeaderRecordsRootFieldEvent | BlockHeaderStateRootFieldEvent | BlockHeaderTimeFieldEvent | BlockHeaderProposerFieldEvent | BlockHeaderQueriesRootFieldEvent | BlockHeaderRoundMessagesRootFieldEvent | BlockHeaderLastCommitHashFieldEvent | BlockHeaderEvidenceHashFieldEvent | BlockRecordsQueryIdFieldEvent | BlockRecordsIncludedMessageIdsFieldEvent | BlockRecordsCandidatesFieldEvent | BlockRecordsStrengthsPpmFieldEvent | BlockRecordsWinnerFieldEvent | BlockRecordsDeltasNodeFieldEvent | BlockRecordsDeltasDeltaPpmFieldEvent | BlockRecordsDeltasQualifiesFieldEvent | BlockRecordsParticipationsNodeFieldEvent | BlockRecordsParticipationsKindFieldEvent | BlockRecordsParticipationsScorePpmFieldEvent | BlockAdmissionsNodeFieldEvent | BlockAdmissionsJoinMessageIdFieldEvent | BlockQueriesMessageIdFieldEvent | BlockQueriesSubmitterFieldEvent | BlockRoundMessagesMessageIdFieldEvent | BlockRoundMessagesQueryIdFieldEvent | BlockLastCommitRoundFieldEvent | BlockLastCommitPrecommitsFieldEvent | BlockEvidenceFirstFieldEvent | BlockEvidenceSecondFieldEvent> {
     return streamMessage(buf, Block.codec(), opts)
   }
 }
@@ -4032,6 +4287,24 @@ export namespace BlockProposal {
     index: number
   }
 
+  export interface BlockProposalBlockRecordsParticipationsNodeFieldEvent {
+    field: '$.block.records[].participations[].node'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface BlockProposalBlockRecordsParticipationsKindFieldEvent {
+    field: '$.block.records[].participations[].kind'
+    value: ParticipationKind
+    index: number
+  }
+
+  export interface BlockProposalBlockRecordsParticipationsScorePpmFieldEvent {
+    field: '$.block.records[].participations[].scorePpm'
+    value: number
+    index: number
+  }
+
   export interface BlockProposalBlockAdmissionsNodeFieldEvent {
     field: '$.block.admissions[].node'
     value: Uint8Array<ArrayBuffer>
@@ -4104,7 +4377,7 @@ export namespace BlockProposal {
     return decodeMessage(buf, BlockProposal.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlockProposal>): Generator<BlockProposalHeightFieldEvent | BlockProposalRoundFieldEvent | BlockProposalBlockHeaderHeightFieldEvent | BlockProposalBlockHeaderPrevHashFieldEvent | BlockProposalBlockHeaderRecordsRootFieldEvent | BlockProposalBlockHeaderStateRootFieldEvent | BlockProposalBlockHeaderTimeFieldEvent | BlockProposalBlockHeaderProposerFieldEvent | BlockProposalBlockHeaderQueriesRootFieldEvent | BlockProposalBlockHeaderRoundMessagesRootFieldEvent | BlockProposalBlockHeaderLastCommitHashFieldEvent | BlockProposalBlockHeaderEvidenceHashFieldEvent | BlockProposalBlockRecordsQueryIdFieldEvent | BlockProposalBlockRecordsIncludedMessageIdsFieldEvent | BlockProposalBlockRecordsCandidatesFieldEvent | BlockProposalBlockRecordsStrengthsPpmFieldEvent | BlockProposalBlockRecordsWinnerFieldEvent | BlockProposalBlockRecordsDeltasNodeFieldEvent | BlockProposalBlockRecordsDeltasDeltaPpmFieldEvent | BlockProposalBlockRecordsDeltasQualifiesFieldEvent | BlockProposalBlockAdmissionsNodeFieldEvent | BlockProposalBlockAdmissionsJoinMessageIdFieldEvent | BlockProposalBlockQueriesMessageIdFieldEvent | BlockProposalBlockQueriesSubmitterFieldEvent | BlockProposalBlockRoundMessagesMessageIdFieldEvent | BlockProposalBlockRoundMessagesQueryIdFieldEvent | BlockProposalBlockLastCommitRoundFieldEvent | BlockProposalBlockLastCommitPrecommitsFieldEvent | BlockProposalBlockEvidenceFirstFieldEvent | BlockProposalBlockEvidenceSecondFieldEvent | BlockProposalValidRoundFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlockProposal>): Generator<BlockProposalHeightFieldEvent | BlockProposalRoundFieldEvent | BlockProposalBlockHeaderHeightFieldEvent | BlockProposalBlockHeaderPrevHashFieldEvent | BlockProposalBlockHeaderRecordsRootFieldEvent | BlockProposalBlockHeaderStateRootFieldEvent | BlockProposalBlockHeaderTimeFieldEvent | BlockProposalBlockHeaderProposerFieldEvent | BlockProposalBlockHeaderQueriesRootFieldEvent | BlockProposalBlockHeaderRoundMessagesRootFieldEvent | BlockProposalBlockHeaderLastCommitHashFieldEvent | BlockProposalBlockHeaderEvidenceHashFieldEvent | BlockProposalBlockRecordsQueryIdFieldEvent | BlockProposalBlockRecordsIncludedMessageIdsFieldEvent | BlockProposalBlockRecordsCandidatesFieldEvent | BlockProposalBlockRecordsStrengthsPpmFieldEvent | BlockProposalBlockRecordsWinnerFieldEvent | BlockProposalBlockRecordsDeltasNodeFieldEvent | BlockProposalBlockRecordsDeltasDeltaPpmFieldEvent | BlockProposalBlockRecordsDeltasQualifiesFieldEvent | BlockProposalBlockRecordsParticipationsNodeFieldEvent | BlockProposalBlockRecordsParticipationsKindFieldEvent | BlockProposalBlockRecordsParticipationsScorePpmFieldEvent | BlockProposalBlockAdmissionsNodeFieldEvent | BlockProposalBlockAdmissionsJoinMessageIdFieldEvent | BlockProposalBlockQueriesMessageIdFieldEvent | BlockProposalBlockQueriesSubmitterFieldEvent | BlockProposalBlockRoundMessagesMessageIdFieldEvent | BlockProposalBlockRoundMessagesQueryIdFieldEvent | BlockProposalBlockLastCommitRoundFieldEvent | BlockProposalBlockLastCommitPrecommitsFieldEvent | BlockProposalBlockEvidenceFirstFieldEvent | BlockProposalBlockEvidenceSecondFieldEvent | BlockProposalValidRoundFieldEvent> {
     return streamMessage(buf, BlockProposal.codec(), opts)
   }
 }
@@ -6020,6 +6293,24 @@ export namespace CertifiedBlock {
     index: number
   }
 
+  export interface CertifiedBlockBlockRecordsParticipationsNodeFieldEvent {
+    field: '$.block.records[].participations[].node'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface CertifiedBlockBlockRecordsParticipationsKindFieldEvent {
+    field: '$.block.records[].participations[].kind'
+    value: ParticipationKind
+    index: number
+  }
+
+  export interface CertifiedBlockBlockRecordsParticipationsScorePpmFieldEvent {
+    field: '$.block.records[].participations[].scorePpm'
+    value: number
+    index: number
+  }
+
   export interface CertifiedBlockBlockAdmissionsNodeFieldEvent {
     field: '$.block.admissions[].node'
     value: Uint8Array<ArrayBuffer>
@@ -6148,7 +6439,7 @@ export namespace CertifiedBlock {
     return decodeMessage(buf, CertifiedBlock.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CertifiedBlock>): Generator<CertifiedBlockBlockHeaderHeightFieldEvent | CertifiedBlockBlockHeaderPrevHashFieldEvent | CertifiedBlockBlockHeaderRecordsRootFieldEvent | CertifiedBlockBlockHeaderStateRootFieldEvent | CertifiedBlockBlockHeaderTimeFieldEvent | CertifiedBlockBlockHeaderProposerFieldEvent | CertifiedBlockBlockHeaderQueriesRootFieldEvent | CertifiedBlockBlockHeaderRoundMessagesRootFieldEvent | CertifiedBlockBlockHeaderLastCommitHashFieldEvent | CertifiedBlockBlockHeaderEvidenceHashFieldEvent | CertifiedBlockBlockRecordsQueryIdFieldEvent | CertifiedBlockBlockRecordsIncludedMessageIdsFieldEvent | CertifiedBlockBlockRecordsCandidatesFieldEvent | CertifiedBlockBlockRecordsStrengthsPpmFieldEvent | CertifiedBlockBlockRecordsWinnerFieldEvent | CertifiedBlockBlockRecordsDeltasNodeFieldEvent | CertifiedBlockBlockRecordsDeltasDeltaPpmFieldEvent | CertifiedBlockBlockRecordsDeltasQualifiesFieldEvent | CertifiedBlockBlockAdmissionsNodeFieldEvent | CertifiedBlockBlockAdmissionsJoinMessageIdFieldEvent | CertifiedBlockBlockQueriesMessageIdFieldEvent | CertifiedBlockBlockQueriesSubmitterFieldEvent | CertifiedBlockBlockRoundMessagesMessageIdFieldEvent | CertifiedBlockBlockRoundMessagesQueryIdFieldEvent | CertifiedBlockBlockLastCommitRoundFieldEvent | CertifiedBlockBlockLastCommitPrecommitsFieldEvent | CertifiedBlockBlockEvidenceFirstFieldEvent | CertifiedBlockBlockEvidenceSecondFieldEvent | CertifiedBlockCertificateHeaderHeightFieldEvent | CertifiedBlockCertificateHeaderPrevHashFieldEvent | CertifiedBlockCertificateHeaderRecordsRootFieldEvent | CertifiedBlockCertificateHeaderStateRootFieldEvent | CertifiedBlockCertificateHeaderTimeFieldEvent | CertifiedBlockCertificateHeaderProposerFieldEvent | CertifiedBlockCertificateHeaderQueriesRootFieldEvent | CertifiedBlockCertificateHeaderRoundMessagesRootFieldEvent | CertifiedBlockCertificateHeaderLastCommitHashFieldEvent | CertifiedBlockCertificateHeaderEvidenceHashFieldEvent | CertifiedBlockCertificateRoundFieldEvent | CertifiedBlockCertificatePrecommitsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CertifiedBlock>): Generator<CertifiedBlockBlockHeaderHeightFieldEvent | CertifiedBlockBlockHeaderPrevHashFieldEvent | CertifiedBlockBlockHeaderRecordsRootFieldEvent | CertifiedBlockBlockHeaderStateRootFieldEvent | CertifiedBlockBlockHeaderTimeFieldEvent | CertifiedBlockBlockHeaderProposerFieldEvent | CertifiedBlockBlockHeaderQueriesRootFieldEvent | CertifiedBlockBlockHeaderRoundMessagesRootFieldEvent | CertifiedBlockBlockHeaderLastCommitHashFieldEvent | CertifiedBlockBlockHeaderEvidenceHashFieldEvent | CertifiedBlockBlockRecordsQueryIdFieldEvent | CertifiedBlockBlockRecordsIncludedMessageIdsFieldEvent | CertifiedBlockBlockRecordsCandidatesFieldEvent | CertifiedBlockBlockRecordsStrengthsPpmFieldEvent | CertifiedBlockBlockRecordsWinnerFieldEvent | CertifiedBlockBlockRecordsDeltasNodeFieldEvent | CertifiedBlockBlockRecordsDeltasDeltaPpmFieldEvent | CertifiedBlockBlockRecordsDeltasQualifiesFieldEvent | CertifiedBlockBlockRecordsParticipationsNodeFieldEvent | CertifiedBlockBlockRecordsParticipationsKindFieldEvent | CertifiedBlockBlockRecordsParticipationsScorePpmFieldEvent | CertifiedBlockBlockAdmissionsNodeFieldEvent | CertifiedBlockBlockAdmissionsJoinMessageIdFieldEvent | CertifiedBlockBlockQueriesMessageIdFieldEvent | CertifiedBlockBlockQueriesSubmitterFieldEvent | CertifiedBlockBlockRoundMessagesMessageIdFieldEvent | CertifiedBlockBlockRoundMessagesQueryIdFieldEvent | CertifiedBlockBlockLastCommitRoundFieldEvent | CertifiedBlockBlockLastCommitPrecommitsFieldEvent | CertifiedBlockBlockEvidenceFirstFieldEvent | CertifiedBlockBlockEvidenceSecondFieldEvent | CertifiedBlockCertificateHeaderHeightFieldEvent | CertifiedBlockCertificateHeaderPrevHashFieldEvent | CertifiedBlockCertificateHeaderRecordsRootFieldEvent | CertifiedBlockCertificateHeaderStateRootFieldEvent | CertifiedBlockCertificateHeaderTimeFieldEvent | CertifiedBlockCertificateHeaderProposerFieldEvent | CertifiedBlockCertificateHeaderQueriesRootFieldEvent | CertifiedBlockCertificateHeaderRoundMessagesRootFieldEvent | CertifiedBlockCertificateHeaderLastCommitHashFieldEvent | CertifiedBlockCertificateHeaderEvidenceHashFieldEvent | CertifiedBlockCertificateRoundFieldEvent | CertifiedBlockCertificatePrecommitsFieldEvent> {
     return streamMessage(buf, CertifiedBlock.codec(), opts)
   }
 }
@@ -6363,6 +6654,24 @@ export namespace BlocksResponse {
     index: number
   }
 
+  export interface BlocksResponseBlocksBlockRecordsParticipationsNodeFieldEvent {
+    field: '$.blocks[].block.records[].participations[].node'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface BlocksResponseBlocksBlockRecordsParticipationsKindFieldEvent {
+    field: '$.blocks[].block.records[].participations[].kind'
+    value: ParticipationKind
+    index: number
+  }
+
+  export interface BlocksResponseBlocksBlockRecordsParticipationsScorePpmFieldEvent {
+    field: '$.blocks[].block.records[].participations[].scorePpm'
+    value: number
+    index: number
+  }
+
   export interface BlocksResponseBlocksBlockAdmissionsNodeFieldEvent {
     field: '$.blocks[].block.admissions[].node'
     value: Uint8Array<ArrayBuffer>
@@ -6503,7 +6812,7 @@ export namespace BlocksResponse {
     return decodeMessage(buf, BlocksResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlocksResponse>): Generator<BlocksResponseBlocksBlockHeaderHeightFieldEvent | BlocksResponseBlocksBlockHeaderPrevHashFieldEvent | BlocksResponseBlocksBlockHeaderRecordsRootFieldEvent | BlocksResponseBlocksBlockHeaderStateRootFieldEvent | BlocksResponseBlocksBlockHeaderTimeFieldEvent | BlocksResponseBlocksBlockHeaderProposerFieldEvent | BlocksResponseBlocksBlockHeaderQueriesRootFieldEvent | BlocksResponseBlocksBlockHeaderRoundMessagesRootFieldEvent | BlocksResponseBlocksBlockHeaderLastCommitHashFieldEvent | BlocksResponseBlocksBlockHeaderEvidenceHashFieldEvent | BlocksResponseBlocksBlockRecordsQueryIdFieldEvent | BlocksResponseBlocksBlockRecordsIncludedMessageIdsFieldEvent | BlocksResponseBlocksBlockRecordsCandidatesFieldEvent | BlocksResponseBlocksBlockRecordsStrengthsPpmFieldEvent | BlocksResponseBlocksBlockRecordsWinnerFieldEvent | BlocksResponseBlocksBlockRecordsDeltasNodeFieldEvent | BlocksResponseBlocksBlockRecordsDeltasDeltaPpmFieldEvent | BlocksResponseBlocksBlockRecordsDeltasQualifiesFieldEvent | BlocksResponseBlocksBlockAdmissionsNodeFieldEvent | BlocksResponseBlocksBlockAdmissionsJoinMessageIdFieldEvent | BlocksResponseBlocksBlockQueriesMessageIdFieldEvent | BlocksResponseBlocksBlockQueriesSubmitterFieldEvent | BlocksResponseBlocksBlockRoundMessagesMessageIdFieldEvent | BlocksResponseBlocksBlockRoundMessagesQueryIdFieldEvent | BlocksResponseBlocksBlockLastCommitRoundFieldEvent | BlocksResponseBlocksBlockLastCommitPrecommitsFieldEvent | BlocksResponseBlocksBlockEvidenceFirstFieldEvent | BlocksResponseBlocksBlockEvidenceSecondFieldEvent | BlocksResponseBlocksCertificateHeaderHeightFieldEvent | BlocksResponseBlocksCertificateHeaderPrevHashFieldEvent | BlocksResponseBlocksCertificateHeaderRecordsRootFieldEvent | BlocksResponseBlocksCertificateHeaderStateRootFieldEvent | BlocksResponseBlocksCertificateHeaderTimeFieldEvent | BlocksResponseBlocksCertificateHeaderProposerFieldEvent | BlocksResponseBlocksCertificateHeaderQueriesRootFieldEvent | BlocksResponseBlocksCertificateHeaderRoundMessagesRootFieldEvent | BlocksResponseBlocksCertificateHeaderLastCommitHashFieldEvent | BlocksResponseBlocksCertificateHeaderEvidenceHashFieldEvent | BlocksResponseBlocksCertificateRoundFieldEvent | BlocksResponseBlocksCertificatePrecommitsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlocksResponse>): Generator<BlocksResponseBlocksBlockHeaderHeightFieldEvent | BlocksResponseBlocksBlockHeaderPrevHashFieldEvent | BlocksResponseBlocksBlockHeaderRecordsRootFieldEvent | BlocksResponseBlocksBlockHeaderStateRootFieldEvent | BlocksResponseBlocksBlockHeaderTimeFieldEvent | BlocksResponseBlocksBlockHeaderProposerFieldEvent | BlocksResponseBlocksBlockHeaderQueriesRootFieldEvent | BlocksResponseBlocksBlockHeaderRoundMessagesRootFieldEvent | BlocksResponseBlocksBlockHeaderLastCommitHashFieldEvent | BlocksResponseBlocksBlockHeaderEvidenceHashFieldEvent | BlocksResponseBlocksBlockRecordsQueryIdFieldEvent | BlocksResponseBlocksBlockRecordsIncludedMessageIdsFieldEvent | BlocksResponseBlocksBlockRecordsCandidatesFieldEvent | BlocksResponseBlocksBlockRecordsStrengthsPpmFieldEvent | BlocksResponseBlocksBlockRecordsWinnerFieldEvent | BlocksResponseBlocksBlockRecordsDeltasNodeFieldEvent | BlocksResponseBlocksBlockRecordsDeltasDeltaPpmFieldEvent | BlocksResponseBlocksBlockRecordsDeltasQualifiesFieldEvent | BlocksResponseBlocksBlockRecordsParticipationsNodeFieldEvent | BlocksResponseBlocksBlockRecordsParticipationsKindFieldEvent | BlocksResponseBlocksBlockRecordsParticipationsScorePpmFieldEvent | BlocksResponseBlocksBlockAdmissionsNodeFieldEvent | BlocksResponseBlocksBlockAdmissionsJoinMessageIdFieldEvent | BlocksResponseBlocksBlockQueriesMessageIdFieldEvent | BlocksResponseBlocksBlockQueriesSubmitterFieldEvent | BlocksResponseBlocksBlockRoundMessagesMessageIdFieldEvent | BlocksResponseBlocksBlockRoundMessagesQueryIdFieldEvent | BlocksResponseBlocksBlockLastCommitRoundFieldEvent | BlocksResponseBlocksBlockLastCommitPrecommitsFieldEvent | BlocksResponseBlocksBlockEvidenceFirstFieldEvent | BlocksResponseBlocksBlockEvidenceSecondFieldEvent | BlocksResponseBlocksCertificateHeaderHeightFieldEvent | BlocksResponseBlocksCertificateHeaderPrevHashFieldEvent | BlocksResponseBlocksCertificateHeaderRecordsRootFieldEvent | BlocksResponseBlocksCertificateHeaderStateRootFieldEvent | BlocksResponseBlocksCertificateHeaderTimeFieldEvent | BlocksResponseBlocksCertificateHeaderProposerFieldEvent | BlocksResponseBlocksCertificateHeaderQueriesRootFieldEvent | BlocksResponseBlocksCertificateHeaderRoundMessagesRootFieldEvent | BlocksResponseBlocksCertificateHeaderLastCommitHashFieldEvent | BlocksResponseBlocksCertificateHeaderEvidenceHashFieldEvent | BlocksResponseBlocksCertificateRoundFieldEvent | BlocksResponseBlocksCertificatePrecommitsFieldEvent> {
     return streamMessage(buf, BlocksResponse.codec(), opts)
   }
 }
@@ -6964,6 +7273,24 @@ export namespace SyncResponse {
     index: number
   }
 
+  export interface SyncResponseBlocksBlocksBlockRecordsParticipationsNodeFieldEvent {
+    field: '$.blocks.blocks[].block.records[].participations[].node'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface SyncResponseBlocksBlocksBlockRecordsParticipationsKindFieldEvent {
+    field: '$.blocks.blocks[].block.records[].participations[].kind'
+    value: ParticipationKind
+    index: number
+  }
+
+  export interface SyncResponseBlocksBlocksBlockRecordsParticipationsScorePpmFieldEvent {
+    field: '$.blocks.blocks[].block.records[].participations[].scorePpm'
+    value: number
+    index: number
+  }
+
   export interface SyncResponseBlocksBlocksBlockAdmissionsNodeFieldEvent {
     field: '$.blocks.blocks[].block.admissions[].node'
     value: Uint8Array<ArrayBuffer>
@@ -7205,7 +7532,7 @@ export namespace SyncResponse {
     return decodeMessage(buf, SyncResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncResponse>): Generator<SyncResponseStatusHeightFieldEvent | SyncResponseStatusHeadHashFieldEvent | SyncResponseStatusSnapshotHeightFieldEvent | SyncResponseBlocksBlocksBlockHeaderHeightFieldEvent | SyncResponseBlocksBlocksBlockHeaderPrevHashFieldEvent | SyncResponseBlocksBlocksBlockHeaderRecordsRootFieldEvent | SyncResponseBlocksBlocksBlockHeaderStateRootFieldEvent | SyncResponseBlocksBlocksBlockHeaderTimeFieldEvent | SyncResponseBlocksBlocksBlockHeaderProposerFieldEvent | SyncResponseBlocksBlocksBlockHeaderQueriesRootFieldEvent | SyncResponseBlocksBlocksBlockHeaderRoundMessagesRootFieldEvent | SyncResponseBlocksBlocksBlockHeaderLastCommitHashFieldEvent | SyncResponseBlocksBlocksBlockHeaderEvidenceHashFieldEvent | SyncResponseBlocksBlocksBlockRecordsQueryIdFieldEvent | SyncResponseBlocksBlocksBlockRecordsIncludedMessageIdsFieldEvent | SyncResponseBlocksBlocksBlockRecordsCandidatesFieldEvent | SyncResponseBlocksBlocksBlockRecordsStrengthsPpmFieldEvent | SyncResponseBlocksBlocksBlockRecordsWinnerFieldEvent | SyncResponseBlocksBlocksBlockRecordsDeltasNodeFieldEvent | SyncResponseBlocksBlocksBlockRecordsDeltasDeltaPpmFieldEvent | SyncResponseBlocksBlocksBlockRecordsDeltasQualifiesFieldEvent | SyncResponseBlocksBlocksBlockAdmissionsNodeFieldEvent | SyncResponseBlocksBlocksBlockAdmissionsJoinMessageIdFieldEvent | SyncResponseBlocksBlocksBlockQueriesMessageIdFieldEvent | SyncResponseBlocksBlocksBlockQueriesSubmitterFieldEvent | SyncResponseBlocksBlocksBlockRoundMessagesMessageIdFieldEvent | SyncResponseBlocksBlocksBlockRoundMessagesQueryIdFieldEvent | SyncResponseBlocksBlocksBlockLastCommitRoundFieldEvent | SyncResponseBlocksBlocksBlockLastCommitPrecommitsFieldEvent | SyncResponseBlocksBlocksBlockEvidenceFirstFieldEvent | SyncResponseBlocksBlocksBlockEvidenceSecondFieldEvent | SyncResponseBlocksBlocksCertificateHeaderHeightFieldEvent | SyncResponseBlocksBlocksCertificateHeaderPrevHashFieldEvent | SyncResponseBlocksBlocksCertificateHeaderRecordsRootFieldEvent | SyncResponseBlocksBlocksCertificateHeaderStateRootFieldEvent | SyncResponseBlocksBlocksCertificateHeaderTimeFieldEvent | SyncResponseBlocksBlocksCertificateHeaderProposerFieldEvent | SyncResponseBlocksBlocksCertificateHeaderQueriesRootFieldEvent | SyncResponseBlocksBlocksCertificateHeaderRoundMessagesRootFieldEvent | SyncResponseBlocksBlocksCertificateHeaderLastCommitHashFieldEvent | SyncResponseBlocksBlocksCertificateHeaderEvidenceHashFieldEvent | SyncResponseBlocksBlocksCertificateRoundFieldEvent | SyncResponseBlocksBlocksCertificatePrecommitsFieldEvent | SyncResponseMessagesEnvelopesFieldEvent | SyncResponseErrorFieldEvent | SyncResponseSnapshotStepsCertificateHeaderHeightFieldEvent | SyncResponseSnapshotStepsCertificateHeaderPrevHashFieldEvent | SyncResponseSnapshotStepsCertificateHeaderRecordsRootFieldEvent | SyncResponseSnapshotStepsCertificateHeaderStateRootFieldEvent | SyncResponseSnapshotStepsCertificateHeaderTimeFieldEvent | SyncResponseSnapshotStepsCertificateHeaderProposerFieldEvent | SyncResponseSnapshotStepsCertificateHeaderQueriesRootFieldEvent | SyncResponseSnapshotStepsCertificateHeaderRoundMessagesRootFieldEvent | SyncResponseSnapshotStepsCertificateHeaderLastCommitHashFieldEvent | SyncResponseSnapshotStepsCertificateHeaderEvidenceHashFieldEvent | SyncResponseSnapshotStepsCertificateRoundFieldEvent | SyncResponseSnapshotStepsCertificatePrecommitsFieldEvent | SyncResponseSnapshotStepsLedgerFieldEvent | SyncResponseSnapshotStepsOffsetFieldEvent | SyncResponseSnapshotStepsLedgerBytesFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SyncResponse>): Generator<SyncResponseStatusHeightFieldEvent | SyncResponseStatusHeadHashFieldEvent | SyncResponseStatusSnapshotHeightFieldEvent | SyncResponseBlocksBlocksBlockHeaderHeightFieldEvent | SyncResponseBlocksBlocksBlockHeaderPrevHashFieldEvent | SyncResponseBlocksBlocksBlockHeaderRecordsRootFieldEvent | SyncResponseBlocksBlocksBlockHeaderStateRootFieldEvent | SyncResponseBlocksBlocksBlockHeaderTimeFieldEvent | SyncResponseBlocksBlocksBlockHeaderProposerFieldEvent | SyncResponseBlocksBlocksBlockHeaderQueriesRootFieldEvent | SyncResponseBlocksBlocksBlockHeaderRoundMessagesRootFieldEvent | SyncResponseBlocksBlocksBlockHeaderLastCommitHashFieldEvent | SyncResponseBlocksBlocksBlockHeaderEvidenceHashFieldEvent | SyncResponseBlocksBlocksBlockRecordsQueryIdFieldEvent | SyncResponseBlocksBlocksBlockRecordsIncludedMessageIdsFieldEvent | SyncResponseBlocksBlocksBlockRecordsCandidatesFieldEvent | SyncResponseBlocksBlocksBlockRecordsStrengthsPpmFieldEvent | SyncResponseBlocksBlocksBlockRecordsWinnerFieldEvent | SyncResponseBlocksBlocksBlockRecordsDeltasNodeFieldEvent | SyncResponseBlocksBlocksBlockRecordsDeltasDeltaPpmFieldEvent | SyncResponseBlocksBlocksBlockRecordsDeltasQualifiesFieldEvent | SyncResponseBlocksBlocksBlockRecordsParticipationsNodeFieldEvent | SyncResponseBlocksBlocksBlockRecordsParticipationsKindFieldEvent | SyncResponseBlocksBlocksBlockRecordsParticipationsScorePpmFieldEvent | SyncResponseBlocksBlocksBlockAdmissionsNodeFieldEvent | SyncResponseBlocksBlocksBlockAdmissionsJoinMessageIdFieldEvent | SyncResponseBlocksBlocksBlockQueriesMessageIdFieldEvent | SyncResponseBlocksBlocksBlockQueriesSubmitterFieldEvent | SyncResponseBlocksBlocksBlockRoundMessagesMessageIdFieldEvent | SyncResponseBlocksBlocksBlockRoundMessagesQueryIdFieldEvent | SyncResponseBlocksBlocksBlockLastCommitRoundFieldEvent | SyncResponseBlocksBlocksBlockLastCommitPrecommitsFieldEvent | SyncResponseBlocksBlocksBlockEvidenceFirstFieldEvent | SyncResponseBlocksBlocksBlockEvidenceSecondFieldEvent | SyncResponseBlocksBlocksCertificateHeaderHeightFieldEvent | SyncResponseBlocksBlocksCertificateHeaderPrevHashFieldEvent | SyncResponseBlocksBlocksCertificateHeaderRecordsRootFieldEvent | SyncResponseBlocksBlocksCertificateHeaderStateRootFieldEvent | SyncResponseBlocksBlocksCertificateHeaderTimeFieldEvent | SyncResponseBlocksBlocksCertificateHeaderProposerFieldEvent | SyncResponseBlocksBlocksCertificateHeaderQueriesRootFieldEvent | SyncResponseBlocksBlocksCertificateHeaderRoundMessagesRootFieldEvent | SyncResponseBlocksBlocksCertificateHeaderLastCommitHashFieldEvent | SyncResponseBlocksBlocksCertificateHeaderEvidenceHashFieldEvent | SyncResponseBlocksBlocksCertificateRoundFieldEvent | SyncResponseBlocksBlocksCertificatePrecommitsFieldEvent | SyncResponseMessagesEnvelopesFieldEvent | SyncResponseErrorFieldEvent | SyncResponseSnapshotStepsCertificateHeaderHeightFieldEvent | SyncResponseSnapshotStepsCertificateHeaderPrevHashFieldEvent | SyncResponseSnapshotStepsCertificateHeaderRecordsRootFieldEvent | SyncResponseSnapshotStepsCertificateHeaderStateRootFieldEvent | SyncResponseSnapshotStepsCertificateHeaderTimeFieldEvent | SyncResponseSnapshotStepsCertificateHeaderProposerFieldEvent | SyncResponseSnapshotStepsCertificateHeaderQueriesRootFieldEvent | SyncResponseSnapshotStepsCertificateHeaderRoundMessagesRootFieldEvent | SyncResponseSnapshotStepsCertificateHeaderLastCommitHashFieldEvent | SyncResponseSnapshotStepsCertificateHeaderEvidenceHashFieldEvent | SyncResponseSnapshotStepsCertificateRoundFieldEvent | SyncResponseSnapshotStepsCertificatePrecommitsFieldEvent | SyncResponseSnapshotStepsLedgerFieldEvent | SyncResponseSnapshotStepsOffsetFieldEvent | SyncResponseSnapshotStepsLedgerBytesFieldEvent> {
     return streamMessage(buf, SyncResponse.codec(), opts)
   }
 }

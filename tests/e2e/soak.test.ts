@@ -29,6 +29,8 @@ describe('npm run soak (smoke)', () => {
     expect(r.stdout).toMatch(/^last half \(\d+ → \d+ queries\): RSS growth MB/m)
     expect(r.stdout).toMatch(/^disk MB per node at the end:/m)
     expect(r.stdout).toContain('every node\'s RSS stayed under 4000 MB over the last half')
+    // the validator set at the end, node by node (power gathered on one node is what a rule punishing slow nodes looks like)
+    expect(r.stdout).toMatch(/^voting power at height \d+ \(node 0's ledger\), node by node: (\d+ %( · )?){3}$/m)
     const { samples } = JSON.parse(readFileSync(out, 'utf8')) as SoakSamples
     const last = samples[samples.length - 1]
     expect(last.final).toBeGreaterThanOrEqual(12)

@@ -2,7 +2,7 @@ import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
 import { sha256, utf8 } from '../../protocol/hash.js'
 import type { Bytes } from '../../protocol/hash.js'
-import { Verdict, VoteType } from '../../protocol/wire/messages.js'
+import { ParticipationKind, Verdict, VoteType } from '../../protocol/wire/messages.js'
 import type { Payload } from '../../protocol/wire/messages.js'
 
 export const networkId = sha256(utf8('test-network'))
@@ -38,7 +38,7 @@ export function samplePayloads (net: Bytes = networkId): Record<string, Payload>
         validRound: -1,
         block: {
           header,
-          records: [{ queryId: id('q'), includedMessageIds: [a, b], candidates: [a, b], strengthsPpm: [700_000, 300_000], winner: a, deltas: [{ node: id('n1'), deltaPpm: -1200, qualifies: true }] }],
+          records: [{ queryId: id('q'), includedMessageIds: [a, b], candidates: [a, b], strengthsPpm: [700_000, 300_000], winner: a, deltas: [{ node: id('n1'), deltaPpm: -1200, qualifies: true }], participations: [{ node: id('n1'), kind: ParticipationKind.ABSENT, scorePpm: 0 }] }],
           admissions: [],
           queries: [{ messageId: id('a query'), submitter: id('submitter') }],
           roundMessages: [{ messageId: id('a commit'), queryId: id('q') }],

@@ -50,7 +50,8 @@ async function buildChain (network = 'light') {
     candidates: [],
     strengthsPpm: [],
     winner: sha256(utf8(`answer ${n}`)),
-    deltas: deltas.map(([i, deltaPpm, qualifies]) => ({ node: nodeIdBytes(ids[i]), deltaPpm, qualifies }))
+    deltas: deltas.map(([i, deltaPpm, qualifies]) => ({ node: nodeIdBytes(ids[i]), deltaPpm, qualifies })),
+    participations: [] // a record of the older form: the ledger applies its deltas
   })
   const admit = (...who: number[]) => who.map(i => ({ node: nodeIdBytes(ids[i]), joinMessageId: sha256(utf8(`join ${i}`)) }))
   const schedule: Array<{ records: RoundRecord[], admissions?: ReturnType<typeof admit> }> = [

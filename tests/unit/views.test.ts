@@ -6,7 +6,7 @@ import { finalView } from '../../node/views.js'
 const block = { height: 3, hash: 'h', certificate: { round: 0, precommits: [] }, recordHashes: [] }
 const record = (strengths: number[]): RoundRecord => {
   const candidates = strengths.map((_, i) => sha256(utf8(`answer ${i}`))).sort((a, b) => Buffer.compare(a, b))
-  return { queryId: sha256(utf8('q')), includedMessageIds: [], candidates, strengthsPpm: strengths, winner: candidates[0], deltas: [] }
+  return { queryId: sha256(utf8('q')), includedMessageIds: [], candidates, strengthsPpm: strengths, winner: candidates[0], deltas: [], participations: [] }
 }
 
 describe('final views', () => {

@@ -179,7 +179,7 @@ describe('decode limits', () => {
       ['SyncRequest', SyncRequest.encode({ messages: { ids: many.slice(0, 257) } })],
       ['SyncResponse', SyncResponse.encode({ messages: { envelopes: many.slice(0, 257) } })],
       ['CommitCertificate', CommitCertificate.encode({ header: samplePayloads().blockProposal.blockProposal!.block!.header, round: 0, precommits: many.slice(0, 1025) })],
-      ['Block', Block.encode({ header: samplePayloads().blockProposal.blockProposal!.block!.header, records: Array.from({ length: 257 }, () => ({ queryId: id('q'), includedMessageIds: [], candidates: [], strengthsPpm: [], winner: new Uint8Array(0), deltas: [] })) })]
+      ['Block', Block.encode({ header: samplePayloads().blockProposal.blockProposal!.block!.header, records: Array.from({ length: 257 }, () => ({ queryId: id('q'), includedMessageIds: [], candidates: [], strengthsPpm: [], winner: new Uint8Array(0), deltas: [], participations: [] })) })]
     ]
     for (const [name, bytes] of over) {
       expect(() => wireDecoders[name](bytes), name).toThrow(WireDecodeError)
