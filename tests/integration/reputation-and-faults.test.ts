@@ -73,7 +73,12 @@ describe('Byzantine nodes and restarts', () => {
     }
     await waitFor(() => [...records.values()].every(s => s.size === 1) && records.size === 3, 5_000, 'records on all honest nodes')
     const deltaOf = (node: number, round: number): number => rounds[round].record!.deltas.find(d => d.peerId === swarm!.nodes[node].peerId)?.deltaPpm ?? 0
-    expect(deltaOf(3, 0)).toBeLessThan(0) // withheld
+    // Withheld (or absent, if its commit came late) in every round where another answer was
+    // revealed in time; a round where none was says nothing about anyone (protocol/record.ts), and
+    // under load the first round can be one.
+    const answered = [0, 1, 2].filter(r => (rounds[r].candidates?.length ?? 0) > 0)
+    expect(answered.length).toBeGreaterThan(0)
+    for (const r of answered) expect(deltaOf(3, r)).toBeLessThan(0)
     // The equivocator is caught (invalid) in the first round; its rejected messages then get it
     // graylisted by gossip scoring, so later rounds may see it only as absent.
     expect(deltaOf(4, 0)).toBeLessThanOrEqual(-100_000)
