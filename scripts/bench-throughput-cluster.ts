@@ -55,8 +55,6 @@ export interface ClusterOptions {
   inspectable: boolean
   /** more flags for every node's `swarmrank start` (the soak's --node-args) */
   nodeArgs?: string[]
-  /** the first this many nodes start without bin/swarmrank.js's runtime defaults (SWARMRANK_RUNTIME_DEFAULTS=0), to compare them with the rest (the soak's --plain-nodes) */
-  plainNodes?: number
 }
 
 /**
@@ -70,22 +68,15 @@ export async function startCluster (launcher: Launcher, dir: string, size: numbe
   const ports = await freePorts(layout.nodes.length)
   const addrs = layout.nodes.map((n, i) => `/ip4/127.0.0.1/tcp/${ports[i]}/p2p/${n.peerId}`)
   const nodeOptions = process.env.NODE_OPTIONS
-  const runtimeDefaults = process.env.SWARMRANK_RUNTIME_DEFAULTS
   if (options.inspectable) process.env.NODE_OPTIONS = `${nodeOptions ?? ''} --inspect-port=0`.trim()
   let results: Array<PromiseSettledResult<StartedNode>>
   try {
     results = await Promise.allSettled(layout.nodes.map(async (n, i) => {
       const args = ['start', '--data', n.dataDir, '--genesis', layout.genesisFile, '--listen', `/ip4/127.0.0.1/tcp/${ports[i]}`, '--api', '0', '--profile', n.profile, '--log-level', 'warn', ...(options.nodeArgs ?? [])]
       for (const [j, a] of addrs.entries()) if (j !== i) args.push('--bootstrap', a)
-      // spawnNode spawns before its first await, so the environment set here is this node's
-      if (i < (options.plainNodes ?? 0)) process.env.SWARMRANK_RUNTIME_DEFAULTS = '0'
-      else if (runtimeDefaults === undefined) delete process.env.SWARMRANK_RUNTIME_DEFAULTS
-      else process.env.SWARMRANK_RUNTIME_DEFAULTS = runtimeDefaults
       return launcher.spawnNode(args, n.dataDir, START_TIMEOUT_MS)
     }))
   } finally {
-    if (runtimeDefaults === undefined) delete process.env.SWARMRANK_RUNTIME_DEFAULTS
-    else process.env.SWARMRANK_RUNTIME_DEFAULTS = runtimeDefaults
     if (nodeOptions === undefined) delete process.env.NODE_OPTIONS
     else process.env.NODE_OPTIONS = nodeOptions
   }

@@ -12,7 +12,6 @@
  *   npm run soak -- --queries 2000 --node-args='--retention-blocks 300'   # each node started with these flags too (note the =)
  *   npm run soak -- --queries 2000 --max-rss 200           # exit 1 if a node's RSS passed 200 MB in the last half
  *   NODE_OPTIONS=--heapsnapshot-signal=SIGUSR2 npm run soak -- --data /tmp/soak   # then kill -USR2 a node's pid
- *   npm run soak -- --plain-nodes 2                        # nodes 0 and 1 without bin/swarmrank.js's runtime defaults: an A/B under one load
  *
  * `--data DIR` keeps the cluster (logs, databases) in DIR after the run instead of a temporary
  * directory that is removed. `--out FILE` writes every sample as JSON. Latency is the node's
@@ -32,7 +31,7 @@ import { FinalityFeed, NodeApi } from './bench-throughput-load.js'
 import { procAvailable, rssMb } from './bench-throughput-proc.js'
 
 const usage = `usage: npm run soak -- [--nodes 5] [--concurrency 100] [--queries 10000 | --duration SECONDS] [--interval 30]
-       [--params JSON] [--node-args='FLAGS'] [--max-rss MB] [--data DIR] [--out FILE] [--poll-ms 100] [--plain-nodes K]`
+       [--params JSON] [--node-args='FLAGS'] [--max-rss MB] [--data DIR] [--out FILE] [--poll-ms 100]`
 
 const { values, numberOf, fail } = scriptArgs('soak', usage, {
   nodes: { type: 'string', default: '5' },
@@ -45,8 +44,7 @@ const { values, numberOf, fail } = scriptArgs('soak', usage, {
   'max-rss': { type: 'string' },
   data: { type: 'string' },
   out: { type: 'string' },
-  'poll-ms': { type: 'string', default: '100' },
-  'plain-nodes': { type: 'string', default: '0' }
+  'poll-ms': { type: 'string', default: '100' }
 })
 const positiveInt = (n: number): boolean => Number.isInteger(n) && n >= 1
 const size = numberOf('nodes', n => Number.isInteger(n) && n >= 2 && n <= 64, 'a node count from 2 to 64')
@@ -67,8 +65,6 @@ if (values.params !== undefined) {
   }
   if (params === null || typeof params !== 'object' || Array.isArray(params)) fail('--params takes a JSON object of genesis parameters')
 }
-/** The first K nodes start without bin/swarmrank.js's runtime defaults (young generation, malloc arenas): an A/B under one load. */
-const plainNodes = numberOf('plain-nodes', n => Number.isInteger(n) && n >= 0 && n <= size, `a node count from 0 to ${size}`)
 const nodeArgs = values['node-args'] === undefined ? [] : String(values['node-args']).split(/\s+/).filter(a => a !== '')
 if (!procAvailable()) fail('resident memory is read from /proc: run it on Linux')
 
@@ -138,13 +134,12 @@ const buildDir = resolve(fileURLToPath(new URL('../../', import.meta.url)))
 const launcher = await loadLauncher(buildDir)
 const goal = queries !== undefined ? `${queries} queries` : `${durationS} s`
 console.log(`soak: ${size} node processes (swarmrank start), instant builtin agents, loopback, Node ${process.versions.node}, ${availableParallelism()} cores; ${concurrency} closed-loop HTTP clients until ${goal}; a line every ${intervalS} s`)
-if (plainNodes > 0) console.log(`nodes 0–${plainNodes - 1} without the runtime defaults (SWARMRANK_RUNTIME_DEFAULTS=0), the others with them`)
 if (values.params !== undefined || nodeArgs.length > 0) console.log(`genesis params changed: ${values.params ?? '-'}; node flags added: ${nodeArgs.join(' ') || '-'}`)
 
 let started: Awaited<ReturnType<typeof startCluster>>['started']
 let layout: Awaited<ReturnType<typeof startCluster>>['layout']
 try {
-  ({ started, layout } = await startCluster(launcher, join(dir, 'cluster'), size, { params, inspectable: false, nodeArgs, plainNodes }))
+  ({ started, layout } = await startCluster(launcher, join(dir, 'cluster'), size, { params, inspectable: false, nodeArgs }))
 } catch (err) {
   console.error(`soak: the cluster did not start: ${(err as Error).message}`)
   process.exit(interrupted ? 130 : 1)
