@@ -68,8 +68,10 @@ describe('experiments (quick versions)', () => {
     // a flood past the quota (DESIGN §8.5): blocks order no more of it than perEpoch an epoch, and the honest questions all finish
     const flood = row('flooder').flood as Record<string, number>
     expect(flood.ordered).toBeGreaterThan(0)
+    // the flood goes past what the quota allows, and the blocks hold the quota (how far past
+    // depends on how many epochs the run lasts: 330-379 of 660 ordered over recent versions)
+    expect(flood.submitted).toBeGreaterThan(flood.quotaByEpoch)
     expect(flood.ordered).toBeLessThanOrEqual(flood.quotaByEpoch)
-    expect(flood.ordered).toBeLessThan(flood.submitted / 2)
     expect(flood.honestModelCalls).toBeGreaterThan(0)
     expect(row('flooder').honestSubmittedFinal).toBe(1)
   }, 300_000) // five quick runs, one with ~250 flood rounds on top of the 45 asked: ~1 min idle, several on a busy machine
