@@ -37,10 +37,14 @@ export class SubmissionMeter {
     this.burst = params.perSecond * 2
   }
 
+  /** Whether `id` may submit one more query at `now` (ms), spending nothing. */
+  allows (id: string, now: number): boolean {
+    return this.tokens(id, now) >= 1
+  }
+
   /** Whether `id` may submit one more query at `now` (ms); spends a token if so. */
   take (id: string, now: number): boolean {
-    const b = this.buckets.get(id)
-    const tokens = b === undefined ? this.burst : Math.min(this.burst, b.tokens + Math.max(0, now - b.at) * this.perSecond / 1000)
+    const tokens = this.tokens(id, now)
     this.buckets.delete(id)
     if (this.buckets.size >= MAX_TRACKED_IDENTITIES) this.buckets.delete(this.buckets.keys().next().value as string)
     if (tokens < 1) {
@@ -49,6 +53,11 @@ export class SubmissionMeter {
     }
     this.buckets.set(id, { tokens: tokens - 1, at: now })
     return true
+  }
+
+  private tokens (id: string, now: number): number {
+    const b = this.buckets.get(id)
+    return b === undefined ? this.burst : Math.min(this.burst, b.tokens + Math.max(0, now - b.at) * this.perSecond / 1000)
   }
 }
 

@@ -55,7 +55,16 @@ export class SimRounds {
       : this.w.consensus.validatorsAt(this.w.chain.tip)
     const entries = submitters.filter(n => n.online && !n.syncing)
     if (entries.length === 0) return
-    const entry = this.w.rng.pick(entries)
+    let entry = this.w.rng.pick(entries)
+    // A node's API refuses a query over its submitter's rate (429, node/query-intake.ts): the
+    // client asks another node. (Asked anyway, every validator's door dropped it: a query asked
+    // and never ordered, counted as never final by the campaign.)
+    const door = (n: SimNode): boolean => this.meters.get(n.index)?.allows(n.id, this.w.nowMs()) ?? true
+    if (!door(entry)) {
+      const open = entries.filter(door)
+      if (open.length === 0) return
+      entry = this.w.rng.pick(open)
+    }
     const info = this.newQuery(entry, index, `q${index}`, drawTask(this.w.taskRng))
     this.w.queries.push(info)
   }

@@ -13,6 +13,17 @@ describe('submission meter and fair record order (DESIGN §8.5)', () => {
     expect(meter.take('a', t + 100)).toBe(true)
   })
 
+  it('says whether an identity may submit without spending a token (the simulator picks a submitter its door accepts)', () => {
+    const meter = new SubmissionMeter({ perSecond: 1 })
+    expect(meter.allows('a', 0)).toBe(true)
+    expect(meter.allows('a', 0)).toBe(true) // asking spends nothing
+    expect(meter.take('a', 0)).toBe(true)
+    expect(meter.take('a', 0)).toBe(true)
+    expect(meter.allows('a', 0)).toBe(false)
+    expect(meter.take('a', 0)).toBe(false)
+    expect(meter.allows('a', 1_000)).toBe(true)
+  })
+
   it('takes submitters in turn, at most perBlock each: ground low query ids do not starve others', () => {
     const ready = [
       ...Array.from({ length: 10 }, (_, i) => ({ queryIdHex: `00${i}`, submitter: 'grinder' })),
