@@ -95,8 +95,14 @@ export interface NodeStatus {
   agent: string
 }
 
-/** At most one restart from a snapshot while running per this long (SwarmNode.farBehind). */
+/**
+ * At most one restart from a snapshot while running per this long (SwarmNode.farBehind), doubled
+ * after each restart that found no snapshot it could check (up to 2^10 times): a peer's status is
+ * its own claim, and a peer lying about its height must not be able to restart a node once a
+ * minute for ever.
+ */
 const RESYNC_BACKOFF_MS = 60_000
+const RESYNC_MAX_DOUBLINGS = 10
 
 /** The parts of a started node (built in start(), in dependency order). */
 interface Running {
@@ -136,6 +142,8 @@ export class SwarmNode extends EventTarget {
   /** a restart from a snapshot in progress (farBehind) */
   private switching?: Promise<void>
   private lastSwitchAt = -Infinity
+  /** restarts from a snapshot in a row that found none to take (each doubles the back-off) */
+  private failedSwitches = 0
   /** Prometheus metrics (GET /metrics), unless turned off */
   readonly metrics?: NodeMetrics
   /** What state sync did at start (undefined: not tried: turned off, or no bootstrap peers) */
@@ -283,7 +291,7 @@ export class SwarmNode extends EventTarget {
     if (sync === false || (this.init.bootstrap?.length ?? 0) === 0 || this.closed || this.switching !== undefined) return false
     const gap = sync?.minGap ?? defaultStateSyncInit.minGap
     if (status.height - height <= gap || status.snapshotHeight <= height) return false
-    if (Date.now() - this.lastSwitchAt < RESYNC_BACKOFF_MS) return false
+    if (Date.now() - this.lastSwitchAt < RESYNC_BACKOFF_MS * 2 ** Math.min(this.failedSwitches, RESYNC_MAX_DOUBLINGS)) return false
     this.lastSwitchAt = Date.now()
     this.log.info(`a peer is ${status.height - height} blocks ahead (state sync above ${gap}) and offers a snapshot at height ${status.snapshotHeight}: restarting from it`)
     this.switching = this.restartFromSnapshot().finally(() => { this.switching = undefined })
@@ -298,6 +306,9 @@ export class SwarmNode extends EventTarget {
       this.stopped = false
       this.stateSyncOutcome = undefined
       await this.start()
+      // (start() set it again; the type still reads the undefined assigned above)
+      const outcome = this.stateSyncOutcome as StateSyncOutcome | undefined
+      this.failedSwitches = outcome?.synced === true ? 0 : this.failedSwitches + 1
       this.dispatchEvent(new CustomEvent('state-sync', { detail: this.stateSyncOutcome }))
     } catch (err) {
       this.log.error(`restarting from a snapshot failed: ${(err as Error).stack ?? String(err)}`)
