@@ -1,4 +1,4 @@
-import { compareBytes, fromHex, sha256, toHex, uint64Bytes, utf8 } from './hash.js'
+import { fromHex, sha256, toHex, uint64Bytes, utf8 } from './hash.js'
 import type { Bytes } from './hash.js'
 import type { BftParams, Genesis, ProtocolParams } from './genesis.js'
 import { nodeIdBytes, nodeIdFromBytes, participationsOf } from './record.js'
@@ -7,7 +7,8 @@ import type { ReputationEntry, ReputationParams } from './reputation.js'
 import { encodeBlockHeader, encodeRoundRecord } from './wire/codec.js'
 import type { SignedMessage } from './wire/envelope.js'
 import type { Admission, Block, BlockHeader, DoubleVote, LastCommit, OrderedQuery, OrderedRoundMessage, RoundRecord } from './wire/messages.js'
-import { accountBlock, emptyJailing, evidenceHash, isJailed, jailingFromSnapshot, jailingRootParts, jailingToSnapshot, lastCommitHash } from './jailing.js'
+import { accountBlock, emptyJailing, evidenceHash, isJailed, jailingFromSnapshot, jailingToSnapshot, lastCommitHash } from './jailing.js'
+import { stateRoot } from './state-root.js'
 import type { JailingSnapshot, JailingState } from './jailing.js'
 import { admissibleJoins, entryRoom, powerEntered } from './admission.js'
 
@@ -373,64 +374,8 @@ export function buildBlock (state: LedgerState, records: RoundRecord[], proposer
   return block
 }
 
-/**
- * The state root, in parts (DESIGN §4.6): sha256 over the height, the last block's time, the
- * validator set's root and the root of the rest of the ledger. A light client following the
- * validator set across an epoch boundary needs only the set and the rest's root (a few hundred
- * bytes) to check a boundary header's state root, not the whole ledger (protocol/bft/light-client.ts);
- * a snapshot is checked whole. The last block's hash is left out on purpose: a header commits to
- * the state root after its block, so the root cannot depend on that header's own hash (the chain
- * is linked by prevHash).
- */
-export function stateRoot (state: LedgerState): Bytes {
-  return stateRootOf(state.height, state.lastBlockTime, validatorSetRoot(state.validators), stateRestRoot(state))
-}
-
-/** The state root from its parts: what a light client computes from a boundary header's height and time and the parts a peer sends. */
-export function stateRootOf (height: number, lastBlockTime: number, validatorsRoot: Uint8Array, restRoot: Uint8Array): Bytes {
-  return sha256(utf8('swarmrank/state/3'), uint64Bytes(height), uint64Bytes(lastBlockTime), validatorsRoot, restRoot)
-}
-
-/** sha256 over the validator set: its size, then each member's id and voting power, in id (UTF-8 byte) order. */
-export function validatorSetRoot (validators: ReadonlyMap<string, number>): Bytes {
-  const ids = [...validators.keys()].map(utf8).sort(compareBytes)
-  const parts: Uint8Array[] = [utf8('swarmrank/state/validators/1'), uint64Bytes(ids.length)]
-  const decoder = new TextDecoder()
-  for (const id of ids) parts.push(uint64Bytes(id.length), id, uint64Bytes(validators.get(decoder.decode(id))!))
-  return sha256(...parts)
-}
-
-/**
- * sha256 over the rest of the canonical state: each member's entry in id order, the ordered
- * queries, the epoch's quota spent, the jailing state and the per-time entry cap's clock.
- */
-export function stateRestRoot (state: LedgerState): Bytes {
-  const parts: Uint8Array[] = [utf8('swarmrank/state/rest/1'), uint64Bytes(state.reputations.size)]
-  const nodes = [...state.reputations.keys()].map(utf8).sort(compareBytes)
-  const decoder = new TextDecoder()
-  for (const node of nodes) {
-    const e = state.reputations.get(decoder.decode(node))!
-    parts.push(uint64Bytes(node.length), node, uint64Bytes(e.reputationPpm), uint64Bytes(e.qualifiedRounds), new Uint8Array([e.onProbation ? 1 : 0]))
-  }
-  // The ordered queries and the epoch's quota spent: what decides which queries a block may order.
-  parts.push(utf8('ordered'), uint64Bytes(state.ordered.size))
-  for (const [qid, e] of [...state.ordered].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const submitter = utf8(e.submitter)
-    parts.push(fromHex(qid), uint64Bytes(e.height), uint64Bytes(e.time), uint64Bytes(submitter.length), submitter, e.blockHash ?? new Uint8Array(32), new Uint8Array([e.final ? 1 : 0]))
-    parts.push(uint64Bytes(e.messages.length))
-    for (const m of e.messages) parts.push(fromHex(m.id), uint64Bytes(m.time))
-  }
-  parts.push(utf8('epoch'), uint64Bytes(state.epochQueries.size))
-  for (const [node, n] of [...state.epochQueries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const id = utf8(node)
-    parts.push(uint64Bytes(id.length), id, uint64Bytes(n))
-  }
-  if (state.jailing !== undefined) parts.push(...jailingRootParts(state.jailing, uint64Bytes))
-  if (state.lastEntryAt !== undefined) parts.push(utf8('entry/1'), uint64Bytes(state.lastEntryAt))
-  return sha256(...parts)
-}
-
-export const stateRootHex = (state: LedgerState): string => toHex(stateRoot(state))
+// The state root (what every header commits to) lives in state-root.ts; callers take it from here too.
+export { stateRoot, stateRootHex, stateRootOf, stateRestRoot, validatorSetRoot } from './state-root.js'
 
 /** JSON-safe form for storage and the API. */
 export interface LedgerSnapshot {
