@@ -3,14 +3,14 @@ import { buildLightProof, lightLedgerOf } from '../protocol/bft/light-client.js'
 import type { LightLedger, LightProofResult } from '../protocol/bft/light-client.js'
 import type { Genesis } from '../protocol/genesis.js'
 import { equalBytes, toHex } from '../protocol/hash.js'
-import { applyBlock, blockHash, fromSnapshot, genesisState, recordsRoot, stateRoot, stateRootHex, toSnapshot } from '../protocol/ledger.js'
+import { applyBlock, blockHash, fromSnapshot, genesisState, recordsRoot, reputationsOf, stateRoot, stateRootHex, toSnapshot, validatorsOf } from '../protocol/ledger.js'
 import type { LedgerSnapshot, LedgerState } from '../protocol/ledger.js'
 import type { ReputationEntry } from '../protocol/reputation.js'
 import type { Block, CommitCertificate } from '../protocol/wire/messages.js'
 import type { Logger } from './logger.js'
 import type { QueryViews } from './query-views.js'
 import { LEDGER_HISTORY } from './store.js'
-import type { NodeStore, QueryView } from './store.js'
+import type { LedgerTable, NodeStore, QueryView } from './store.js'
 
 export interface ChainComponents {
   store: NodeStore
@@ -60,6 +60,8 @@ export class Chain {
   private queue: Promise<unknown> = Promise.resolve()
   /** the ledger last rebuilt for a light proof: the next request for a later height replays on from it */
   private lightReplay?: LedgerState
+  /** the root of `state`, computed once per state (stateRoot) */
+  private root?: { state: LedgerState, hex: string }
 
   private constructor (components: ChainComponents, state: LedgerState) {
     this.c = components
@@ -84,8 +86,10 @@ export class Chain {
     return this.state
   }
 
+  /** The current state root (hex); kept per state, as the API's status asks for it on every poll. */
   stateRoot (): string {
-    return stateRootHex(this.state)
+    if (this.root?.state !== this.state) this.root = { state: this.state, hex: stateRootHex(this.state) }
+    return this.root.hex
   }
 
   snapshot (): LedgerSnapshot {
@@ -115,9 +119,9 @@ export class Chain {
   async loadTable (height: number): Promise<ReadonlyMap<string, ReputationEntry> | undefined> {
     const cached = this.history.get(height)
     if (cached !== undefined || height > this.state.height || height < this.state.height - LEDGER_HISTORY) return cached
-    const saved = await this.c.store.getLedgerAt(height)
+    const saved = await this.c.store.getLedgerTable(height)
     if (saved === undefined) return undefined
-    const table = fromSnapshot(saved).reputations
+    const table = reputationsOf(saved.reputations)
     this.history.set(height, table)
     return table
   }
@@ -130,8 +134,8 @@ export class Chain {
   /** The validator set that certifies block `height` (the state after height − 1), if still known. */
   async validatorsFor (height: number): Promise<Map<string, number> | undefined> {
     if (height === this.state.height + 1) return new Map(this.state.validators)
-    const saved = await this.c.store.getLedgerAt(height - 1)
-    return saved === undefined ? undefined : fromSnapshot(saved).validators
+    const saved = await this.c.store.getLedgerTable(height - 1)
+    return saved === undefined ? undefined : validatorsOf(saved.reputations)
   }
 
   /**
@@ -187,9 +191,16 @@ export class Chain {
     return replayed === undefined ? undefined : { certificate, ledgerJson: new TextEncoder().encode(JSON.stringify(toSnapshot(replayed))) }
   }
 
+  /**
+   * The ledger after `height` rebuilt by applying stored blocks to the closest ledger below it
+   * this node has: the last one rebuilt, the whole ledger after the epoch boundary below it (kept
+   * for the anchor window), or the genesis.
+   */
   private async replayLedger (height: number): Promise<LedgerState | undefined> {
     const from = this.lightReplay
-    let state = from !== undefined && from.height <= height ? from : genesisState(this.c.genesis)
+    const boundary = height - (height % this.c.genesis.params.bft.epochBlocks)
+    const kept = from === undefined || from.height > height || from.height < boundary ? await this.c.store.getLedgerAt(boundary) : undefined
+    let state = kept !== undefined ? fromSnapshot(kept) : from !== undefined && from.height <= height ? from : genesisState(this.c.genesis)
     while (state.height < height) {
       const next = await this.c.store.getCertifiedBlock(state.height + 1)
       if (next?.block === undefined) return undefined
@@ -230,8 +241,8 @@ export class Chain {
     const hash = toHex(blockHash(h))
     const views = await this.c.views.finalViews(block, hash, certificate)
     // an epoch boundary's light step, kept now so light proofs and state sync never rebuild it
-    const light = next.height % this.c.genesis.params.bft.epochBlocks === 0 ? new TextEncoder().encode(JSON.stringify(lightLedgerOf(next))) : undefined
-    await this.c.store.commitBlock({ block, certificate }, views, toSnapshot(next), light)
+    const boundary = next.height % this.c.genesis.params.bft.epochBlocks === 0 ? { lightJson: new TextEncoder().encode(JSON.stringify(lightLedgerOf(next))) } : undefined
+    await this.c.store.commitBlock({ block, certificate }, views, toSnapshot(next), boundary)
     this.state = next
     for (const r of block.records) this.recentFinal.add(toHex(r.queryId))
     if (this.recentFinal.size > MAX_RECENT_FINAL) {
@@ -254,3 +265,4 @@ export class Chain {
     return { imported: true, block: imported }
   }
 }
+

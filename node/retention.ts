@@ -25,8 +25,6 @@ export interface RetentionComponents {
 export interface RetentionInit {
   /** Keep the data of the last this many blocks; older data is pruned. */
   blocks: number
-  /** The validator set changes every epochBlocks blocks: those blocks stay (light clients step through them). */
-  epochBlocks: number
 }
 
 /** How often to look for heights that left the window. */
@@ -38,16 +36,19 @@ const HEIGHTS_PER_PASS = 64
  * Retention (DESIGN §8.10, issue 15): a node that runs for months must not keep every message,
  * view and block it ever saw. Every few seconds the heights more than `blocks` below the head are
  * pruned (a batch at a time): the views and finality entries of their queries (GET
- * /v1/queries/:id answers 404 for them), the messages their records name, and the blocks,
- * except the epoch-boundary blocks and the ledger after each, which a light client steps through
- * from the genesis (GET /v1/light). Messages no block named (rounds that never made one) go one
- * more window later (at most the anchor window): they arrived while the chain was at a height, a
- * round's messages some blocks before the block that names them. Kept in any case: the last `blocks` blocks (peers catching up
- * sync them), the ledger snapshots of the anchor window, the ledger state.
+ * /v1/queries/:id answers 404 for them), the messages their records name, and the blocks. Messages
+ * no block named (rounds that never made one) go one more window later (at most the anchor window):
+ * they arrived while the chain was at a height, a round's messages some blocks before the block that
+ * names them. Kept in any case: the last `blocks` blocks (peers catching up sync them), the ledgers
+ * of the anchor window (node/store.ts), the ledger state, and each epoch boundary's light step
+ * (its certified header and light ledger, ~1.5 KB per epoch: what a light client stepping through
+ * from the genesis, GET /v1/light, and a state sync need of it). The light steps are all that
+ * grows with the chain's length; an epoch-boundary block and the whole ledger after it were kept
+ * too until 2026-12 (~70 KB and ~1.5 MB per epoch under load).
  *
  * A pruning node cannot serve block sync from the genesis: a node further behind than its window
- * starts from its state snapshot (node/state-sync.ts) when it starts, which needs the epoch
- * boundaries kept here and the blocks of the window.
+ * starts from its state snapshot (node/state-sync.ts), which needs the light steps kept here and
+ * the blocks of the window.
  */
 export class Retention {
   private readonly c: RetentionComponents
@@ -59,12 +60,6 @@ export class Retention {
     if (!Number.isInteger(init.blocks) || init.blocks < 1) throw new RangeError(`retention must be a positive number of blocks, got ${init.blocks}`)
     this.c = components
     this.init = init
-    components.store.keepLedgerAt = h => this.keepsBlock(h)
-  }
-
-  /** Epoch-boundary blocks are kept with the ledger after them (a light proof's steps). */
-  keepsBlock (height: number): boolean {
-    return height % this.init.epochBlocks === 0
   }
 
   start (): void {
@@ -88,7 +83,7 @@ export class Retention {
     try {
       for (;;) {
         const below = this.c.chain.height - this.init.blocks + 1
-        const done = await this.c.store.prune(below, h => this.keepsBlock(h), HEIGHTS_PER_PASS, Math.min(this.init.blocks, ANCHOR_WINDOW))
+        const done = await this.c.store.prune(below, HEIGHTS_PER_PASS, Math.min(this.init.blocks, ANCHOR_WINDOW))
         if (done === undefined) return
         this.c.views.forget(done.queries)
         this.c.logger.debug(`pruned heights ${done.from}–${done.to - 1}: ${done.blocks} blocks, ${done.queries.length} queries, ${done.messages} messages`)

@@ -13,7 +13,12 @@ import type { LedgerSnapshot } from '../protocol/ledger.js'
  *   final/<queryId>     the height of the block holding the query's record
  *   query/<queryId>     the query's view for the API (JSON)
  *   ledger/state        the current ledger snapshot (JSON): its height is the applied-height marker
- *   ledger/at/<height>  snapshots of recent heights, for rounds anchored in the past (JSON)
+ *   ledger/at/<height>  the whole ledger after an epoch-boundary height of the anchor window (JSON): where a
+ *                       ledger at a height in the window is rebuilt from (Chain.ledgerAt) and state sync serves from
+ *   ledger/table/<height> the reputation table after each height of the anchor window, with voting power (JSON
+ *                       LedgerTable): what a round anchored there and the certificate of the next block need. The
+ *                       whole ledger holds every query ordered in the last QUERY_TTL_BLOCKS heights (~1.5 MB at
+ *                       ~28 queries a block), too much to write at every height (docs/performance.md)
  *   meta/consensus      the last votes signed, as data directories from before node/sign-state.ts kept them (read once)
  *   pending/<queryId>   queries this node acknowledged and that are not final yet (synced before the ack)
  *   own/<queryId>       this node's answer and verdicts in a round, with their salts (written before the commitment is published)
@@ -78,7 +83,13 @@ const RECENT_ENTRY_OVERHEAD = 320
 type BatchOp = { type: 'put', key: string, value: Uint8Array } | { type: 'del', key: string }
 
 const pad = (h: number): string => String(h).padStart(12, '0')
+
+const tableOf = (ledger: LedgerSnapshot): LedgerTable => ({ height: ledger.height, reputations: ledger.reputations })
 const heightKey = (h: number): string => `ledger/at/${pad(h)}`
+const tableKey = (h: number): string => `ledger/table/${pad(h)}`
+
+/** The reputation table after a height, with each member's voting power (ledger/table/). */
+export type LedgerTable = Pick<LedgerSnapshot, 'height' | 'reputations'>
 const blockKey = (h: number): string => `block/${pad(h)}`
 const lightKey = (h: number): string => `light/${pad(h)}`
 /** A message's arrival index: its id under the height the chain was at when it was stored. */
@@ -105,12 +116,6 @@ export class NodeStore {
   private flush?: Promise<void>
   /** Told how long each kind of write took (the node's LevelDB write-latency metric). */
   observeWrite?: (kind: string, seconds: number) => void
-  /**
-   * Past ledger snapshots (ledger/at/) kept beyond the anchor window; by default none. A node
-   * that prunes blocks keeps those of epoch boundaries: a light proof needs the ledger after each
-   * of them, and could not rebuild it by replaying blocks that are gone (node/retention.ts).
-   */
-  keepLedgerAt: (height: number) => boolean = () => false
   /** the chain height last committed: messages stored now are indexed under it (mh/) */
   private height = 0
 
@@ -210,8 +215,22 @@ export class NodeStore {
     return this.getJson<LedgerSnapshot>('ledger/state')
   }
 
+  /** The whole ledger after `height`, if stored: epoch boundaries of the anchor window, the state sync base, and every height in data directories from before ledger/table/. */
   async getLedgerAt (height: number): Promise<LedgerSnapshot | undefined> {
     return this.getJson<LedgerSnapshot>(heightKey(height))
+  }
+
+  /** Keep the whole ledger after its height (ledger/at/) besides an epoch boundary's (node/cluster/forge-chain.ts). */
+  async putWholeLedger (ledger: LedgerSnapshot): Promise<void> {
+    await this.db.put(heightKey(ledger.height), json(ledger))
+  }
+
+  /** The reputation table after `height` (a height of the anchor window), from ledger/table/ or a whole ledger stored there. */
+  async getLedgerTable (height: number): Promise<LedgerTable | undefined> {
+    const table = await this.getJson<LedgerTable>(tableKey(height))
+    if (table !== undefined) return table
+    const whole = await this.getLedgerAt(height)
+    return whole === undefined ? undefined : { height: whole.height, reputations: whole.reputations }
   }
 
   /** The stored JSON of the ledger after `height`, as it is (state sync serves these bytes). */
@@ -242,6 +261,7 @@ export class NodeStore {
     const ops: BatchOp[] = [
       { type: 'put', key: 'ledger/state', value: ledgerJson },
       { type: 'put', key: heightKey(ledger.height), value: ledgerJson },
+      { type: 'put', key: tableKey(ledger.height), value: json(tableOf(ledger)) },
       { type: 'put', key: 'meta/stateSyncBase', value: json(ledger.height) },
       { type: 'put', key: 'meta/prunedBelow', value: json(Math.max(ledger.height, await this.prunedBelow())) }
     ]
@@ -258,17 +278,22 @@ export class NodeStore {
 
   /**
    * The durable commit of a block: block and certificate, finality index, views, ledger state;
-   * synced. `lightJson`: the light ledger after an epoch-boundary block, kept as its light step.
+   * synced. The reputation table is kept for the anchor window; `boundary`: an epoch-boundary block,
+   * whose whole ledger is kept for the window too, and whose light ledger (`lightJson`) is kept as
+   * its light step for good.
    */
-  async commitBlock (certified: CertifiedBlock, views: QueryView[], ledger: LedgerSnapshot, lightJson?: Uint8Array): Promise<void> {
+  async commitBlock (certified: CertifiedBlock, views: QueryView[], ledger: LedgerSnapshot, boundary?: { lightJson: Uint8Array }): Promise<void> {
     const ledgerJson = json(ledger)
     const ops: BatchOp[] = [
       ...this.takeUnwritten(),
       { type: 'put', key: blockKey(ledger.height), value: CertifiedBlockCodec.encode(certified) },
       { type: 'put', key: 'ledger/state', value: ledgerJson },
-      { type: 'put', key: heightKey(ledger.height), value: ledgerJson }
+      { type: 'put', key: tableKey(ledger.height), value: json(tableOf(ledger)) }
     ]
-    if (lightJson !== undefined) ops.push({ type: 'put', key: lightKey(ledger.height), value: lightStepBytes(certified.certificate!, lightJson) })
+    if (boundary !== undefined) {
+      ops.push({ type: 'put', key: heightKey(ledger.height), value: ledgerJson })
+      ops.push({ type: 'put', key: lightKey(ledger.height), value: lightStepBytes(certified.certificate!, boundary.lightJson) })
+    }
     for (const r of certified.block!.records) {
       const qid = Buffer.from(r.queryId).toString('hex')
       ops.push({ type: 'put', key: `final/${qid}`, value: json(ledger.height) })
@@ -276,7 +301,8 @@ export class NodeStore {
       ops.push({ type: 'del', key: `own/${qid}` })
     }
     for (const v of views) ops.push({ type: 'put', key: `query/${v.id}`, value: json(v) })
-    if (ledger.height > LEDGER_HISTORY && !this.keepLedgerAt(ledger.height - LEDGER_HISTORY)) ops.push({ type: 'del', key: heightKey(ledger.height - LEDGER_HISTORY) })
+    // out of the anchor window (a data directory from before ledger/table/ has a whole ledger at every height)
+    if (ledger.height > LEDGER_HISTORY) ops.push({ type: 'del', key: heightKey(ledger.height - LEDGER_HISTORY) }, { type: 'del', key: tableKey(ledger.height - LEDGER_HISTORY) })
     await this.timed('block', async () => this.db.batch(ops, { sync: true }))
     this.height = ledger.height
   }
@@ -328,7 +354,8 @@ export class NodeStore {
   async initLedger (ledger: LedgerSnapshot): Promise<void> {
     await this.db.batch([
       { type: 'put', key: 'ledger/state', value: json(ledger) },
-      { type: 'put', key: heightKey(ledger.height), value: json(ledger) }
+      { type: 'put', key: heightKey(ledger.height), value: json(ledger) },
+      { type: 'put', key: tableKey(ledger.height), value: json(tableOf(ledger)) }
     ], { sync: true })
   }
 
@@ -341,10 +368,11 @@ export class NodeStore {
    * Delete what heights [prunedBelow, min(below, prunedBelow + maxHeights)) left behind
    * (node/retention.ts): the query views and finality entries of their blocks' records, the
    * messages those records and admissions name, every message stored while the chain was at
-   * those heights (those of rounds that never made a block too), and the blocks themselves
-   * except those `keepBlock` keeps. Not synced: a pass lost to a crash is done again.
+   * those heights (those of rounds that never made a block too), and the blocks themselves. An
+   * epoch boundary's light step (light/, its certified header and light ledger) stays: it is all a
+   * light proof or a state sync needs of that height. Not synced: a pass lost to a crash is done again.
    */
-  async prune (below: number, keepBlock: (height: number) => boolean, maxHeights: number, orphanLag: number): Promise<PruneResult | undefined> {
+  async prune (below: number, maxHeights: number, orphanLag: number): Promise<PruneResult | undefined> {
     const from = await this.prunedBelow()
     const to = Math.min(below, from + maxHeights)
     if (to <= from) return undefined
@@ -362,7 +390,7 @@ export class NodeStore {
         for (const m of r.includedMessageIds) messages.add(Buffer.from(m).toString('hex'))
       }
       for (const a of certified?.block?.admissions ?? []) messages.add(Buffer.from(a.joinMessageId).toString('hex'))
-      if (certified !== undefined && !keepBlock(h)) {
+      if (certified !== undefined) {
         ops.push({ type: 'del', key: blockKey(h) })
         blocks++
       }

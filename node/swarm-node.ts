@@ -246,7 +246,7 @@ export class SwarmNode extends EventTarget {
     const gossip = new Gossip({ host, networkId, chain, consensus, rounds, views, publisher, meter, logger: this.log, now, metrics })
     const intake = new QueryIntake({ self, privateKey: init.privateKey, networkId, chain, store, consensus, views, fetcher, publisher, meter, perSecond: this.genesis.params.submission.perSecond, logger: this.log, now })
     const upkeep = new Upkeep({ self, host, privateKey: init.privateKey, networkId, chain, chainSync, consensus, fetcher, publisher, logger: this.log, now }, { bootstrap: init.bootstrap })
-    const retention = (init.retentionBlocks ?? 0) > 0 ? new Retention({ store, chain, views, logger: this.log }, { blocks: init.retentionBlocks!, epochBlocks: this.genesis.params.bft.epochBlocks }) : undefined
+    const retention = (init.retentionBlocks ?? 0) > 0 ? new Retention({ store, chain, views, logger: this.log }, { blocks: init.retentionBlocks! }) : undefined
     this.running = { host, fetcher, signState, chain, views, publisher, consensus, rounds, gossip, intake, upkeep, retention }
 
     gossip.start()

@@ -19,7 +19,8 @@ export function sha256 (...parts: Uint8Array[]): Bytes {
   return new Uint8Array(digest.buffer, digest.byteOffset, digest.length) as Bytes
 }
 
-function concatBytes (parts: Uint8Array[]): Uint8Array {
+/** The parts one after another, in a new buffer. */
+export function concatBytes (parts: Uint8Array[]): Uint8Array {
   let length = 0
   for (const part of parts) length += part.length
   const out = new Uint8Array(length)

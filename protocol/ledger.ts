@@ -408,11 +408,21 @@ export function fromSnapshot (s: LedgerSnapshot): LedgerState {
     height: s.height,
     lastBlockHash: fromHex(s.lastBlockHash),
     lastBlockTime: s.lastBlockTime,
-    reputations: new Map(s.reputations.map(({ peerId, reputationPpm, qualifiedRounds, onProbation }) => [peerId, { reputationPpm, qualifiedRounds, onProbation }])),
-    validators: new Map(s.reputations.filter(r => r.votingPower > 0).map(r => [r.peerId, r.votingPower])),
+    reputations: reputationsOf(s.reputations),
+    validators: validatorsOf(s.reputations),
     ordered: new Map((s.ordered ?? []).map(o => [o.queryId, { height: o.height, time: o.time, submitter: o.submitter, final: o.final, messages: (o.messages ?? []).map(([id, time]) => ({ id, time })), ...(o.blockHash === undefined ? {} : { blockHash: fromHex(o.blockHash) }) }])),
     epochQueries: new Map(s.epochQueries ?? []),
     ...(s.jailing === undefined ? {} : { jailing: jailingFromSnapshot(s.jailing) }),
     ...(s.lastEntryAt === undefined ? {} : { lastEntryAt: s.lastEntryAt })
   }
+}
+
+/** The reputation table of a snapshot's members. */
+export function reputationsOf (members: LedgerSnapshot['reputations']): Map<string, ReputationEntry> {
+  return new Map(members.map(({ peerId, reputationPpm, qualifiedRounds, onProbation }) => [peerId, { reputationPpm, qualifiedRounds, onProbation }]))
+}
+
+/** The validator set of a snapshot's members: those with voting power above 0. */
+export function validatorsOf (members: LedgerSnapshot['reputations']): Map<string, number> {
+  return new Map(members.filter(r => r.votingPower > 0).map(r => [r.peerId, r.votingPower]))
 }

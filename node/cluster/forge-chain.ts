@@ -35,8 +35,11 @@ export interface ForgeChainOptions {
   /** the first block's time; default `blocks` × `blockMs` before now, so the last one is about now */
   startTime?: number
   blockMs?: number
-  /** keep the ledger after every epoch boundary, as a pruning node does (node/retention.ts); default false, as an archive node */
-  keepBoundaryLedgers?: boolean
+  /**
+   * Keep the whole ledger after every height (ledger/at/), not only after the epoch boundaries as a
+   * node does: a test's snapshot source can then serve any height straight from the store
+   */
+  wholeLedgers?: boolean
   /** told the height every 1,000 blocks */
   progress?: (height: number) => void
 }
@@ -80,7 +83,6 @@ export function * forgeBlocks (opts: Pick<ForgeChainOptions, 'genesis' | 'keys' 
 export async function forgeChain (opts: ForgeChainOptions): Promise<LedgerState> {
   const store = new NodeStore(join(opts.dataDir, 'db'))
   await store.open()
-  if (opts.keepBoundaryLedgers === true) store.keepLedgerAt = h => h % opts.genesis.params.bft.epochBlocks === 0
   try {
     let state = genesisState(opts.genesis)
     await store.putMeta('networkId', toHex(networkIdOf(opts.genesis)))
@@ -89,8 +91,9 @@ export async function forgeChain (opts: ForgeChainOptions): Promise<LedgerState>
       // not awaited: each goes in the block's synced batch below
       for (const q of forged.queries) void store.putMessage(q.idHex, q.bytes)
       // as node/chain.ts commits a block: an epoch boundary's light step with it
-      const light = forged.state.height % opts.genesis.params.bft.epochBlocks === 0 ? utf8(JSON.stringify(lightLedgerOf(forged.state))) : undefined
-      await store.commitBlock({ block: forged.block, certificate: forged.certificate }, [], toSnapshot(forged.state), light)
+      const boundary = forged.state.height % opts.genesis.params.bft.epochBlocks === 0 ? { lightJson: utf8(JSON.stringify(lightLedgerOf(forged.state))) } : undefined
+      await store.commitBlock({ block: forged.block, certificate: forged.certificate }, [], toSnapshot(forged.state), boundary)
+      if (opts.wholeLedgers === true && boundary === undefined) await store.putWholeLedger(toSnapshot(forged.state))
       state = forged.state
       if (state.height % 1000 === 0) opts.progress?.(state.height)
     }

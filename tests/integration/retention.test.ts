@@ -4,6 +4,7 @@ import { Level } from 'level'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startApi } from '../../node/api/http.js'
 import { main } from '../../node/cli/main.js'
+import { LEDGER_HISTORY } from '../../node/store.js'
 import type { QueryView } from '../../node/store.js'
 import { drawTask } from '../../protocol/agents/tasks.js'
 import { defaultBftParams } from '../../protocol/genesis.js'
@@ -77,10 +78,17 @@ describe('retention (node/retention.ts)', () => {
     const keys = new Set(await keysOf(join(swarm.dir, 'node-0', 'db')))
     const blocks = [...keys].filter(k => k.startsWith('block/')).map(k => Number(k.slice('block/'.length)))
     const cutoff = Math.max(below, prunedAt - KEEP + 1)
-    // blocks: the window (what a peer catching up syncs), and below it only epoch boundaries
-    for (let h = 1; h <= prunedAt; h++) expect(blocks.includes(h)).toBe(h >= cutoff || h % EPOCH === 0)
-    // the ledger after each epoch boundary (a light proof's steps) and after every recent height (anchors)
-    for (let h = 1; h <= prunedAt; h++) if (h % EPOCH === 0 || h >= cutoff) expect(keys.has(`ledger/at/${pad(h)}`)).toBe(true)
+    // blocks: the window (what a peer catching up syncs), nothing below it
+    for (let h = 1; h <= prunedAt; h++) expect(blocks.includes(h), `block ${h}`).toBe(h >= cutoff)
+    // each epoch boundary's light step (what the light client above stepped through); for the
+    // anchor window, the reputation table after every height and the whole ledger after each
+    // epoch boundary (never a whole ledger per height: ~1.5 MB each under load)
+    const anchors = prunedAt - LEDGER_HISTORY
+    for (let h = 1; h <= prunedAt; h++) {
+      expect(keys.has(`light/${pad(h)}`), `light step ${h}`).toBe(h % EPOCH === 0)
+      expect(keys.has(`ledger/table/${pad(h)}`), `table ${h}`).toBe(h > anchors)
+      expect(keys.has(`ledger/at/${pad(h)}`), `ledger ${h}`).toBe(h % EPOCH === 0 && h > anchors)
+    }
     for (const v of old) {
       expect(keys.has(`final/${v.id}`)).toBe(false)
       expect(keys.has(`query/${v.id}`)).toBe(false)

@@ -116,7 +116,7 @@ describe('state sync (node/state-sync.ts)', () => {
       validators: keys.map(k => ({ peerId: peerIdFromPrivateKey(k).toString(), reputationPpm: 500_000 }))
     }
     const net = networkIdHex(genesis)
-    const last = await forgeChain({ dataDir: join(dir, 'server'), genesis, keys, blocks: 40, queriesPerBlock: 2, keepBoundaryLedgers: true })
+    const last = await forgeChain({ dataDir: join(dir, 'server'), genesis, keys, blocks: 40, queriesPerBlock: 2, wholeLedgers: true })
     const served = new NodeStore(join(dir, 'server', 'db'))
     await served.open()
     cleanups.unshift(async () => served.close())

@@ -1,10 +1,11 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { drawTask } from '../../protocol/agents/tasks.js'
 import { checkProposedBlock } from '../../protocol/bft/block-check.js'
 import { makeCertificate, verifyAnswer, verifyCertificate } from '../../protocol/bft/certificate.js'
 import { defaultBftParams, defaultProtocolParams } from '../../protocol/genesis.js'
 import type { Genesis } from '../../protocol/genesis.js'
 import { sha256, toHex, utf8 } from '../../protocol/hash.js'
+import type { Bytes } from '../../protocol/hash.js'
 import { applyBlock, blockHash, buildBlock, genesisState, nextValidatorSet, recordHash, roundSeed, stateRoot } from '../../protocol/ledger.js'
 import type { LedgerState } from '../../protocol/ledger.js'
 import { HashStream } from '../../protocol/random.js'
@@ -140,5 +141,32 @@ describe('the validator set', () => {
       state = applyBlock(state, block, genesis.params)
       expect(state.validators.has('12D3KooWb')).toBe(h === 4)
     }
+  })
+
+  it('the state root kept per ordered query equals the root computed afresh, block after block', async () => {
+    // Every entry's bytes are kept per entry object (protocol/state-root.ts): a block that marks a
+    // round final, fills in the ordering block's hash or orders a round message must change the root.
+    const genesis: Genesis = { network: 'x', params: { ...defaultProtocolParams, bft: { ...defaultBftParams, epochBlocks: 4 } }, validators: [{ peerId: '12D3KooWa', reputationPpm: 500_000 }] }
+    let state = genesisState(genesis)
+    const roots = new Set<string>()
+    const qid = (n: number): Bytes => sha256(utf8(`query ${n}`))
+    for (let h = 1; h <= 12; h++) {
+      const queries = [{ messageId: qid(2 * h), submitter: utf8('12D3KooWa') }, { messageId: qid(2 * h + 1), submitter: utf8('12D3KooWb') }]
+      // a round message for each query the last block ordered
+      const roundMessages = h === 1 ? [] : [{ messageId: sha256(utf8(`message ${h}`)), queryId: qid(2 * h - 2) }, { messageId: sha256(utf8(`message ${h}'`)), queryId: qid(2 * h - 1) }]
+      const block = { header: { height: h, prevHash: state.lastBlockHash, recordsRoot: new Uint8Array(32), stateRoot: new Uint8Array(32), time: 1_000 * h, proposer: utf8('12D3KooWa'), queriesRoot: new Uint8Array(32), roundMessagesRoot: new Uint8Array(32), lastCommitHash: new Uint8Array(0), evidenceHash: new Uint8Array(0) }, records: [], admissions: [], queries, roundMessages, evidence: [] }
+      const before = toHex(stateRoot(state))
+      state = applyBlock(state, block, genesis.params)
+      const kept = toHex(stateRoot(state))
+      // afresh: a new instance of the module, whose kept bytes are empty
+      vi.resetModules()
+      const fresh = await import('../../protocol/state-root.js')
+      expect(kept, `height ${h}`).toBe(toHex(fresh.stateRoot(state)))
+      expect(kept).not.toBe(before)
+      roots.add(kept)
+    }
+    expect(roots.size).toBe(12)
+    expect(state.ordered.size).toBe(24)
+    expect([...state.ordered.values()].filter(e => e.messages.length > 0).length).toBeGreaterThan(0)
   })
 })

@@ -4,7 +4,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { verifyCertificate } from '../../../protocol/bft/certificate.js'
 import { networkIdHex, networkIdOf } from '../../../protocol/genesis.js'
 import { equalBytes } from '../../../protocol/hash.js'
-import { applyBlock, blockHash, fromSnapshot, genesisState, stateRoot } from '../../../protocol/ledger.js'
+import { applyBlock, blockHash, fromSnapshot, genesisState, stateRoot, validatorsOf } from '../../../protocol/ledger.js'
 import type { LedgerState } from '../../../protocol/ledger.js'
 import { describeRecovery, recoverGenesis } from '../../../protocol/recovery.js'
 import { ensureDir, GENESIS_FILE, readGenesisFile, writeGenesisFile } from '../../datadir.js'
@@ -93,19 +93,16 @@ export async function recoverCommand (argv: string[], out: (line: string) => voi
     const head = saved.height
     const height = numberFlag('height', values.height as string | undefined, head, n => Number.isSafeInteger(n) && n >= 1, 'a committed block height (1 or more)')
     if (height > head) throw new UsageError(`--height ${height}: this node has committed blocks up to ${head} only; use its height, or recover on a node that has block ${height}`)
-    if (height === head) state = fromSnapshot(saved)
-    else {
-      const kept = await store.getLedgerAt(height)
-      state = kept !== undefined ? fromSnapshot(kept) : await replay(store, old, height)
-    }
+    state = height === head ? fromSnapshot(saved) : await replay(store, old, height)
     // The ledger must be the one block `height` committed on this genesis's network: its header
     // names this state, and its certificate holds >2/3 of the set before it, signed for this network.
     const certified = await store.getCertifiedBlock(height)
-    const before = height === 1 ? genesisState(old) : (await store.getLedgerAt(height - 1).then(l => l === undefined ? undefined : fromSnapshot(l))) ?? await replay(store, old, height - 1)
+    const table = height === 1 ? undefined : await store.getLedgerTable(height - 1)
+    const validatorsBefore = height === 1 ? genesisState(old).validators : table !== undefined ? validatorsOf(table.reputations) : (await replay(store, old, height - 1)).validators
     const header = certified?.block?.header
     if (header === undefined || certified?.certificate === undefined) throw new UsageError(`block ${height} is missing from this node's store`)
     if (!equalBytes(blockHash(header), state.lastBlockHash) || !equalBytes(header.stateRoot, stateRoot(state))) throw new UsageError(`the ledger at height ${height} in ${dataDir} does not match its block ${height}: the store is damaged`)
-    const cert = await verifyCertificate(certified.certificate, before.validators, networkIdOf(old))
+    const cert = await verifyCertificate(certified.certificate, validatorsBefore, networkIdOf(old))
     if (!cert.valid) throw new UsageError(`block ${height} in ${dataDir} is not certified on the network of ${(values.genesis as string | undefined) ?? join(dataDir, GENESIS_FILE)} (${cert.reason}): wrong --genesis?`)
   } finally {
     await store.close()
@@ -126,8 +123,10 @@ export async function recoverCommand (argv: string[], out: (line: string) => voi
 }
 
 /** The ledger after block `height`, replayed from the stored blocks (snapshots are kept for recent heights only). */
+/** The ledger after `height`: the whole ledger kept at the epoch boundary below it (or the genesis) with the stored blocks after it applied. */
 async function replay (store: NodeStore, genesis: ReturnType<typeof readGenesisFile>, height: number): Promise<LedgerState> {
-  let state = genesisState(genesis)
+  const kept = await store.getLedgerAt(height - (height % genesis.params.bft.epochBlocks))
+  let state = kept !== undefined ? fromSnapshot(kept) : genesisState(genesis)
   while (state.height < height) {
     const next = await store.getCertifiedBlock(state.height + 1)
     if (next?.block === undefined) throw new UsageError(`block ${state.height + 1} is missing from this node's store; recover at a later --height`)
