@@ -144,15 +144,27 @@ export function nodeIdOf (key: PublicKey): string {
  * with all limits, but skip the signature check, which already passed. Never use it for bytes
  * from the network.
  */
-export function decodeTrustedMessage (bytes: Uint8Array): SignedMessage | undefined {
+export function decodeTrustedMessage (stored: Uint8Array): SignedMessage | undefined {
   try {
+    const bytes = ownBytes(stored)
     const envelope = decodeEnvelope(bytes)
     const payload = decodePayload(envelope.payload)
     const key = parseSignerKey(envelope.signer)
     if (key === undefined) return undefined
     const id = messageId(bytes)
-    return { id, idHex: toHex(id), bytes: asBytes(bytes), signerId: nodeIdOf(key), signer: envelope.signer, payload }
+    return { id, idHex: toHex(id), bytes, signerId: nodeIdOf(key), signer: envelope.signer, payload }
   } catch {
     return undefined
   }
+}
+
+/**
+ * The bytes of one message in a buffer of their own, unless they already are. A message read from
+ * a stream or a LevelDB value is a view into the 8–64 KB buffer its frame was read into, and every
+ * field decoded from it is a view into that buffer too: a decoded message kept for a while (the
+ * node's cache of recent messages, the round state) kept the whole buffer alive. In a 10,000-query
+ * soak a node's recent messages pinned ~28 MB of such buffers for ~0.3 MB of messages.
+ */
+export function ownBytes (bytes: Uint8Array): Bytes {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? bytes as Bytes : new Uint8Array(bytes)
 }

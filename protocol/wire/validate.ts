@@ -1,7 +1,7 @@
 import { asBytes, equalBytes, toHex } from '../hash.js'
 import { decodeEnvelope, decodePayload } from './codec.js'
-import { messageId, nodeIdOf, parseSignerKey, signingBytes, verifySignature } from './envelope.js'
-import { WireDecodeError } from './limits.js'
+import { messageId, nodeIdOf, ownBytes, parseSignerKey, signingBytes, verifySignature } from './envelope.js'
+import { WireDecodeError, wireLimits } from './limits.js'
 import type { SignedMessage } from './envelope.js'
 import type { Payload } from './messages.js'
 
@@ -60,10 +60,11 @@ export const defaultEnvelopeValidation = { maxQueryAgeMs: 10 * 60_000, maxClockS
  * Stateless validation of one envelope from the network: everything that can be checked without
  * knowing the round or the ledger. Never throws; the order puts cheap checks first.
  */
-export async function validateEnvelope (bytes: Uint8Array, ctx: EnvelopeValidationContext): Promise<Validation<SignedMessage>> {
+export async function validateEnvelope (received: Uint8Array, ctx: EnvelopeValidationContext): Promise<Validation<SignedMessage>> {
   const opts = { ...defaultEnvelopeValidation, ...ctx }
   try {
-    // [REJECT] oversized, malformed, non-canonical or over a field limit
+    // [REJECT] oversized, malformed, non-canonical or over a field limit (an oversized one is not copied first)
+    const bytes = received.length > wireLimits.maxEnvelopeBytes ? received : ownBytes(received)
     const envelope = decodeEnvelope(bytes)
     const payload = decodePayload(envelope.payload)
     // [REJECT] the message belongs to another network

@@ -4,7 +4,7 @@ import { publicKeyToProtobuf } from '@libp2p/crypto/keys'
 import { asBytes, fromHex, toHex } from '../../protocol/hash.js'
 import type { Bytes } from '../../protocol/hash.js'
 import { decodeEnvelope, encodeEnvelope, encodePayload, wireDecoders } from '../../protocol/wire/codec.js'
-import { parseSignerKey, signingBytes, signMessage, verifySignature } from '../../protocol/wire/envelope.js'
+import { decodeTrustedMessage, parseSignerKey, signingBytes, signMessage, verifySignature } from '../../protocol/wire/envelope.js'
 import { WireDecodeError, wireLimits } from '../../protocol/wire/limits.js'
 import { Block, CommitCertificate, ComparisonBody, RoundRecord, SyncRequest, SyncResponse, Verdict } from '../../protocol/wire/messages.js'
 import type { Payload } from '../../protocol/wire/messages.js'
@@ -56,6 +56,19 @@ describe('signed envelopes', () => {
       expect(encodePayload(v.value.payload)).toEqual(encodePayload(payload))
     })
   }
+
+  it('a message read from a larger buffer keeps only its own bytes alive, not the buffer', async () => {
+    // as a stream frame or a LevelDB value: the message is a view into a buffer of 64 KB
+    const msg = await signMessage(await testKey(1), samplePayloads().comparisonReveal!)
+    const frame = new Uint8Array(64 * 1024)
+    frame.set(msg.bytes, 1000)
+    const view = frame.subarray(1000, 1000 + msg.bytes.length)
+    for (const decoded of [await validateEnvelope(view, ctx).then(v => v.result === 'ACCEPT' ? v.value : undefined), decodeTrustedMessage(view)]) {
+      expect(decoded?.idHex).toBe(msg.idHex)
+      const fields = [decoded!.bytes, decoded!.signer, decoded!.payload.networkId, decoded!.payload.comparisonReveal!.queryId]
+      for (const field of fields) expect(field.buffer.byteLength).toBe(msg.bytes.length)
+    }
+  })
 
   it('gives the same bytes and id for the same message on every call', async () => {
     const p = samplePayloads().comparisonReveal
