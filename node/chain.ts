@@ -1,9 +1,9 @@
 import { verifyCertificate } from '../protocol/bft/certificate.js'
 import { buildLightProof, lightLedgerOf } from '../protocol/bft/light-client.js'
 import type { LightLedger, LightProofResult } from '../protocol/bft/light-client.js'
-import type { Genesis } from '../protocol/genesis.js'
+import type { Genesis, ProtocolParams } from '../protocol/genesis.js'
 import { equalBytes, toHex } from '../protocol/hash.js'
-import { applyBlock, blockHash, fromSnapshot, genesisState, recordsRoot, reputationsOf, stateRoot, stateRootHex, toSnapshot, validatorsOf } from '../protocol/ledger.js'
+import { applyBlock, blockHash, fromSnapshot, genesisState, membersOf, recordsRoot, reputationsOf, stateRoot, stateRootHex, toSnapshot, validatorsOf } from '../protocol/ledger.js'
 import type { LedgerSnapshot, LedgerState } from '../protocol/ledger.js'
 import type { ReputationEntry } from '../protocol/reputation.js'
 import type { Block, CommitCertificate } from '../protocol/wire/messages.js'
@@ -72,7 +72,7 @@ export class Chain {
   /** Load the ledger from the store, writing the genesis state on first start. */
   static async open (components: ChainComponents): Promise<Chain> {
     const saved = await components.store.getLedger()
-    if (saved !== undefined) return new Chain(components, fromSnapshot(saved))
+    if (saved !== undefined) return new Chain(components, await headLedger(components.store, components.genesis, fromSnapshot(saved)))
     const state = genesisState(components.genesis)
     await components.store.initLedger(toSnapshot(state))
     return new Chain(components, state)
@@ -193,13 +193,13 @@ export class Chain {
 
   /**
    * The ledger after `height` rebuilt by applying stored blocks to the closest ledger below it
-   * this node has: the last one rebuilt, the whole ledger after the epoch boundary below it (kept
-   * for the anchor window), or the genesis.
+   * this node has: the last one rebuilt, the whole ledger kept a few heights below it (for the
+   * anchor window, wholeLedgerEvery), or the genesis.
    */
   private async replayLedger (height: number): Promise<LedgerState | undefined> {
     const from = this.lightReplay
-    const boundary = height - (height % this.c.genesis.params.bft.epochBlocks)
-    const kept = from === undefined || from.height > height || from.height < boundary ? await this.c.store.getLedgerAt(boundary) : undefined
+    const below = height - (height % wholeLedgerEvery(this.c.genesis.params))
+    const kept = from === undefined || from.height > height || from.height < below ? await this.c.store.getLedgerAt(below) : undefined
     let state = kept !== undefined ? fromSnapshot(kept) : from !== undefined && from.height <= height ? from : genesisState(this.c.genesis)
     while (state.height < height) {
       const next = await this.c.store.getCertifiedBlock(state.height + 1)
@@ -241,8 +241,7 @@ export class Chain {
     const hash = toHex(blockHash(h))
     const views = await this.c.views.finalViews(block, hash, certificate)
     // an epoch boundary's light step, kept now so light proofs and state sync never rebuild it
-    const boundary = next.height % this.c.genesis.params.bft.epochBlocks === 0 ? { lightJson: new TextEncoder().encode(JSON.stringify(lightLedgerOf(next))) } : undefined
-    await this.c.store.commitBlock({ block, certificate }, views, toSnapshot(next), boundary)
+    await this.c.store.commitBlock({ block, certificate }, views, ledgerToCommit(next, this.c.genesis.params))
     this.state = next
     for (const r of block.records) this.recentFinal.add(toHex(r.queryId))
     if (this.recentFinal.size > MAX_RECENT_FINAL) {
@@ -266,3 +265,38 @@ export class Chain {
   }
 }
 
+/**
+ * The whole ledger is written every this many heights (and kept for the anchor window), not at
+ * every one: under load it holds every query ordered in the last QUERY_TTL_BLOCKS heights, ~1.5 MB
+ * of JSON at ~28 queries a block, and writing it twice a block was most of a node's disk writes
+ * (docs/performance.md). Every epoch boundary is one of them unless epochs are longer than 16 blocks.
+ */
+export function wholeLedgerEvery (params: ProtocolParams): number {
+  return Math.min(params.bft.epochBlocks, 16)
+}
+
+/** What a block's commit writes of the ledger after it (NodeStore.commitBlock). */
+export function ledgerToCommit (next: LedgerState, params: ProtocolParams): { table: LedgerTable, whole?: LedgerSnapshot, lightJson?: Uint8Array } {
+  return {
+    table: { height: next.height, reputations: membersOf(next) },
+    ...(next.height % wholeLedgerEvery(params) === 0 ? { whole: toSnapshot(next) } : {}),
+    // an epoch boundary's light step, kept now so light proofs and state sync never rebuild it
+    ...(next.height % params.bft.epochBlocks === 0 ? { lightJson: new TextEncoder().encode(JSON.stringify(lightLedgerOf(next))) } : {})
+  }
+}
+
+/**
+ * The ledger at the head: `saved`, the last whole ledger written, with the blocks stored above it
+ * applied (commitBlock writes the whole ledger only every few heights; each block went to disk
+ * in the same batch as its table). Each block's header must name the state it gives.
+ */
+export async function headLedger (store: NodeStore, genesis: Genesis, saved: LedgerState): Promise<LedgerState> {
+  let state = saved
+  for (;;) {
+    const next = await store.getCertifiedBlock(state.height + 1)
+    if (next?.block?.header === undefined) return state
+    const after = applyBlock(state, next.block, genesis.params)
+    if (!equalBytes(next.block.header.stateRoot, stateRoot(after))) throw new Error(`the store is damaged: block ${state.height + 1} does not give the state its header names`)
+    state = after
+  }
+}

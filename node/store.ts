@@ -12,7 +12,8 @@ import type { LedgerSnapshot } from '../protocol/ledger.js'
  *   block/<height>      the committed block with its commit certificate (CertifiedBlock bytes)
  *   final/<queryId>     the height of the block holding the query's record
  *   query/<queryId>     the query's view for the API (JSON)
- *   ledger/state        the current ledger snapshot (JSON): its height is the applied-height marker
+ *   ledger/state        the last whole ledger written (JSON): the head's, or one up to a few blocks below it, which
+ *                       the stored blocks above it bring to the head at start (Chain.open)
  *   ledger/at/<height>  the whole ledger after an epoch-boundary height of the anchor window (JSON): where a
  *                       ledger at a height in the window is rebuilt from (Chain.ledgerAt) and state sync serves from
  *   ledger/table/<height> the reputation table after each height of the anchor window, with voting power (JSON
@@ -84,7 +85,6 @@ type BatchOp = { type: 'put', key: string, value: Uint8Array } | { type: 'del', 
 
 const pad = (h: number): string => String(h).padStart(12, '0')
 
-const tableOf = (ledger: LedgerSnapshot): LedgerTable => ({ height: ledger.height, reputations: ledger.reputations })
 const heightKey = (h: number): string => `ledger/at/${pad(h)}`
 const tableKey = (h: number): string => `ledger/table/${pad(h)}`
 
@@ -125,7 +125,7 @@ export class NodeStore {
 
   async open (): Promise<void> {
     await this.db.open()
-    this.height = (await this.getLedger())?.height ?? 0
+    this.height = Math.max((await this.getLedger())?.height ?? 0, await this.lastBlockHeight())
   }
 
   async close (): Promise<void> {
@@ -211,6 +211,13 @@ export class NodeStore {
     return this.getJson<QueryView>(`query/${queryIdHex}`)
   }
 
+  /** The height of the last block stored (0: none). */
+  async lastBlockHeight (): Promise<number> {
+    for await (const key of this.db.keys({ gt: 'block/', lt: 'block0', reverse: true, limit: 1 })) return Number(key.slice('block/'.length))
+    return 0
+  }
+
+  /** The last whole ledger written as the ledger state: the head's, or one a few blocks below it (commitBlock). */
   async getLedger (): Promise<LedgerSnapshot | undefined> {
     return this.getJson<LedgerSnapshot>('ledger/state')
   }
@@ -261,7 +268,7 @@ export class NodeStore {
     const ops: BatchOp[] = [
       { type: 'put', key: 'ledger/state', value: ledgerJson },
       { type: 'put', key: heightKey(ledger.height), value: ledgerJson },
-      { type: 'put', key: tableKey(ledger.height), value: json(tableOf(ledger)) },
+      { type: 'put', key: tableKey(ledger.height), value: json({ height: ledger.height, reputations: ledger.reputations }) },
       { type: 'put', key: 'meta/stateSyncBase', value: json(ledger.height) },
       { type: 'put', key: 'meta/prunedBelow', value: json(Math.max(ledger.height, await this.prunedBelow())) }
     ]
@@ -277,34 +284,36 @@ export class NodeStore {
   }
 
   /**
-   * The durable commit of a block: block and certificate, finality index, views, ledger state;
-   * synced. The reputation table is kept for the anchor window; `boundary`: an epoch-boundary block,
-   * whose whole ledger is kept for the window too, and whose light ledger (`lightJson`) is kept as
-   * its light step for good.
+   * The durable commit of a block, synced: block and certificate, finality index, views, and the
+   * ledger after it: its reputation table (kept for the anchor window), and at the heights the
+   * chain picks (every few blocks, node/chain.ts wholeLedgerEvery) the whole ledger, as the
+   * ledger state and kept for the window; the ledger state at other heights is that one with
+   * the blocks after it applied again at start (Chain.open). `lightJson`: an epoch boundary's
+   * light ledger, kept as its light step for good.
    */
-  async commitBlock (certified: CertifiedBlock, views: QueryView[], ledger: LedgerSnapshot, boundary?: { lightJson: Uint8Array }): Promise<void> {
-    const ledgerJson = json(ledger)
+  async commitBlock (certified: CertifiedBlock, views: QueryView[], ledger: { table: LedgerTable, whole?: LedgerSnapshot, lightJson?: Uint8Array }): Promise<void> {
+    const height = ledger.table.height
     const ops: BatchOp[] = [
       ...this.takeUnwritten(),
-      { type: 'put', key: blockKey(ledger.height), value: CertifiedBlockCodec.encode(certified) },
-      { type: 'put', key: 'ledger/state', value: ledgerJson },
-      { type: 'put', key: tableKey(ledger.height), value: json(tableOf(ledger)) }
+      { type: 'put', key: blockKey(height), value: CertifiedBlockCodec.encode(certified) },
+      { type: 'put', key: tableKey(height), value: json(ledger.table) }
     ]
-    if (boundary !== undefined) {
-      ops.push({ type: 'put', key: heightKey(ledger.height), value: ledgerJson })
-      ops.push({ type: 'put', key: lightKey(ledger.height), value: lightStepBytes(certified.certificate!, boundary.lightJson) })
+    if (ledger.whole !== undefined) {
+      const wholeJson = json(ledger.whole)
+      ops.push({ type: 'put', key: 'ledger/state', value: wholeJson }, { type: 'put', key: heightKey(height), value: wholeJson })
     }
+    if (ledger.lightJson !== undefined) ops.push({ type: 'put', key: lightKey(height), value: lightStepBytes(certified.certificate!, ledger.lightJson) })
     for (const r of certified.block!.records) {
       const qid = Buffer.from(r.queryId).toString('hex')
-      ops.push({ type: 'put', key: `final/${qid}`, value: json(ledger.height) })
+      ops.push({ type: 'put', key: `final/${qid}`, value: json(height) })
       ops.push({ type: 'del', key: `pending/${qid}` })
       ops.push({ type: 'del', key: `own/${qid}` })
     }
     for (const v of views) ops.push({ type: 'put', key: `query/${v.id}`, value: json(v) })
     // out of the anchor window (a data directory from before ledger/table/ has a whole ledger at every height)
-    if (ledger.height > LEDGER_HISTORY) ops.push({ type: 'del', key: heightKey(ledger.height - LEDGER_HISTORY) }, { type: 'del', key: tableKey(ledger.height - LEDGER_HISTORY) })
+    if (height > LEDGER_HISTORY) ops.push({ type: 'del', key: heightKey(height - LEDGER_HISTORY) }, { type: 'del', key: tableKey(height - LEDGER_HISTORY) })
     await this.timed('block', async () => this.db.batch(ops, { sync: true }))
-    this.height = ledger.height
+    this.height = height
   }
 
   /** A query this node acknowledged: on disk before the client hears 202, so a crash cannot lose it. */
@@ -355,7 +364,7 @@ export class NodeStore {
     await this.db.batch([
       { type: 'put', key: 'ledger/state', value: json(ledger) },
       { type: 'put', key: heightKey(ledger.height), value: json(ledger) },
-      { type: 'put', key: tableKey(ledger.height), value: json(tableOf(ledger)) }
+      { type: 'put', key: tableKey(ledger.height), value: json({ height: ledger.height, reputations: ledger.reputations }) }
     ], { sync: true })
   }
 

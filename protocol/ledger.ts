@@ -395,7 +395,7 @@ export function toSnapshot (state: LedgerState): LedgerSnapshot {
     height: state.height,
     lastBlockHash: toHex(state.lastBlockHash),
     lastBlockTime: state.lastBlockTime,
-    reputations: [...state.reputations].sort(([a], [b]) => (a < b ? -1 : 1)).map(([peerId, e]) => ({ peerId, ...e, votingPower: state.validators.get(peerId) ?? 0 })),
+    reputations: membersOf(state),
     ordered: [...state.ordered].sort(([a], [b]) => (a < b ? -1 : 1)).map(([queryId, e]) => ({ queryId, height: e.height, time: e.time, submitter: e.submitter, final: e.final, ...(e.blockHash === undefined ? {} : { blockHash: toHex(e.blockHash) }), ...(e.messages.length === 0 ? {} : { messages: e.messages.map(m => [m.id, m.time] as [string, number]) }) })),
     epochQueries: [...state.epochQueries].sort(([a], [b]) => (a < b ? -1 : 1)),
     ...(state.jailing === undefined ? {} : { jailing: jailingToSnapshot(state.jailing) }),
@@ -415,6 +415,11 @@ export function fromSnapshot (s: LedgerSnapshot): LedgerState {
     ...(s.jailing === undefined ? {} : { jailing: jailingFromSnapshot(s.jailing) }),
     ...(s.lastEntryAt === undefined ? {} : { lastEntryAt: s.lastEntryAt })
   }
+}
+
+/** The snapshot's members: each one's reputation and voting power, in id order. */
+export function membersOf (state: LedgerState): LedgerSnapshot['reputations'] {
+  return [...state.reputations].sort(([a], [b]) => (a < b ? -1 : 1)).map(([peerId, e]) => ({ peerId, ...e, votingPower: state.validators.get(peerId) ?? 0 }))
 }
 
 /** The reputation table of a snapshot's members. */

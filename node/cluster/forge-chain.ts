@@ -2,16 +2,16 @@ import { join } from 'node:path'
 import type { PrivateKey } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { makeCertificate } from '../../protocol/bft/certificate.js'
-import { lightLedgerOf } from '../../protocol/bft/light-client.js'
 import { networkIdOf } from '../../protocol/genesis.js'
 import type { Genesis } from '../../protocol/genesis.js'
-import { asBytes, toHex, uint64Bytes, utf8 } from '../../protocol/hash.js'
+import { asBytes, toHex, uint64Bytes } from '../../protocol/hash.js'
 import { applyBlock, blockHash, genesisState, proposeBlock, toSnapshot } from '../../protocol/ledger.js'
 import type { LedgerState, PendingQuery } from '../../protocol/ledger.js'
 import { signMessageSync } from '../../protocol/wire/envelope.js'
 import type { SignedMessage } from '../../protocol/wire/envelope.js'
 import { VoteType } from '../../protocol/wire/messages.js'
 import type { Block, BlockHeader, CommitCertificate } from '../../protocol/wire/messages.js'
+import { ledgerToCommit } from '../chain.js'
 import { NodeStore } from '../store.js'
 
 /**
@@ -90,10 +90,10 @@ export async function forgeChain (opts: ForgeChainOptions): Promise<LedgerState>
     for (const forged of forgeBlocks(opts)) {
       // not awaited: each goes in the block's synced batch below
       for (const q of forged.queries) void store.putMessage(q.idHex, q.bytes)
-      // as node/chain.ts commits a block: an epoch boundary's light step with it
-      const boundary = forged.state.height % opts.genesis.params.bft.epochBlocks === 0 ? { lightJson: utf8(JSON.stringify(lightLedgerOf(forged.state))) } : undefined
-      await store.commitBlock({ block: forged.block, certificate: forged.certificate }, [], toSnapshot(forged.state), boundary)
-      if (opts.wholeLedgers === true && boundary === undefined) await store.putWholeLedger(toSnapshot(forged.state))
+      // as node/chain.ts commits a block
+      const ledger = ledgerToCommit(forged.state, opts.genesis.params)
+      await store.commitBlock({ block: forged.block, certificate: forged.certificate }, [], ledger)
+      if (opts.wholeLedgers === true && ledger.whole === undefined) await store.putWholeLedger(toSnapshot(forged.state))
       state = forged.state
       if (state.height % 1000 === 0) opts.progress?.(state.height)
     }

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { NodeStore } from '../../node/store.js'
-import type { LedgerSnapshot } from '../../protocol/ledger.js'
 
 const dirs: string[] = []
 function freshDir (): string {
@@ -69,8 +68,7 @@ describe('NodeStore message writes (real LevelDB on disk)', () => {
     const dir = freshDir()
     const { store } = await openStore(dir)
     void store.putMessage('record-message', bytes(9))
-    const ledger = { height: 1 } as unknown as LedgerSnapshot
-    await store.commitBlock({ block: { header: undefined, records: [], admissions: [], queries: [], roundMessages: [], evidence: [] }, certificate: undefined }, [], ledger)
+    await store.commitBlock({ block: { header: undefined, records: [], admissions: [], queries: [], roundMessages: [], evidence: [] }, certificate: undefined }, [], { table: { height: 1, reputations: [] } })
     await store.close()
     const { store: again } = await openStore(dir)
     expect(await read(again, 'record-message')).toEqual(bytes(9))

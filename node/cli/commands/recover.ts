@@ -9,6 +9,7 @@ import type { LedgerState } from '../../../protocol/ledger.js'
 import { describeRecovery, recoverGenesis } from '../../../protocol/recovery.js'
 import { ensureDir, GENESIS_FILE, readGenesisFile, writeGenesisFile } from '../../datadir.js'
 import { KEY_FILE } from '../../keys.js'
+import { headLedger, wholeLedgerEvery } from '../../chain.js'
 import { NodeStore } from '../../store.js'
 import { numberFlag, parseCommandArgs } from '../args.js'
 import { UsageError } from '../errors.js'
@@ -90,10 +91,11 @@ export async function recoverCommand (argv: string[], out: (line: string) => voi
   try {
     const saved = await store.getLedger()
     if (saved === undefined) throw new UsageError(`${dataDir} has no ledger yet: it never started`)
-    const head = saved.height
+    const atHead = await headLedger(store, old, fromSnapshot(saved))
+    const head = atHead.height
     const height = numberFlag('height', values.height as string | undefined, head, n => Number.isSafeInteger(n) && n >= 1, 'a committed block height (1 or more)')
     if (height > head) throw new UsageError(`--height ${height}: this node has committed blocks up to ${head} only; use its height, or recover on a node that has block ${height}`)
-    state = height === head ? fromSnapshot(saved) : await replay(store, old, height)
+    state = height === head ? atHead : await replay(store, old, height)
     // The ledger must be the one block `height` committed on this genesis's network: its header
     // names this state, and its certificate holds >2/3 of the set before it, signed for this network.
     const certified = await store.getCertifiedBlock(height)
@@ -123,9 +125,9 @@ export async function recoverCommand (argv: string[], out: (line: string) => voi
 }
 
 /** The ledger after block `height`, replayed from the stored blocks (snapshots are kept for recent heights only). */
-/** The ledger after `height`: the whole ledger kept at the epoch boundary below it (or the genesis) with the stored blocks after it applied. */
+/** The ledger after `height`: the whole ledger kept a few heights below it (or the genesis) with the stored blocks after it applied. */
 async function replay (store: NodeStore, genesis: ReturnType<typeof readGenesisFile>, height: number): Promise<LedgerState> {
-  const kept = await store.getLedgerAt(height - (height % genesis.params.bft.epochBlocks))
+  const kept = await store.getLedgerAt(height - (height % wholeLedgerEvery(genesis.params)))
   let state = kept !== undefined ? fromSnapshot(kept) : genesisState(genesis)
   while (state.height < height) {
     const next = await store.getCertifiedBlock(state.height + 1)
