@@ -19,11 +19,12 @@ export interface ChainSyncComponents {
   /** the protocol clock (a query's age is checked as gossip checks it) */
   now: () => number
   /**
-   * Asked with each peer's status before its blocks are fetched: true when that peer is so far
-   * ahead that the node starts over from a snapshot instead (node/swarm-node.ts); block sync
-   * stops there.
+   * Asked with each peer's status before its blocks are fetched: true while the snapshot that
+   * peer offers, far ahead, is being checked before the node switches to it (node/swarm-node.ts);
+   * block sync then goes on with the next peer. A status is only its sender's claim: the check,
+   * not this answer, decides anything.
    */
-  farBehind?: (status: StatusResponse) => boolean
+  farBehind?: (status: StatusResponse, peer: string) => boolean
 }
 
 /** What a vote catch-up brings: the height's proposals and votes, and queries waiting to be ordered. */
@@ -92,7 +93,7 @@ export class ChainSync {
         try {
           status = (await syncRequest(this.c.host, this.c.networkIdHex, peer, { status: {} })).status
         } catch { continue }
-        if (status !== undefined && this.c.farBehind?.(status) === true) return
+        if (status !== undefined && this.c.farBehind?.(status, peer) === true) continue
         while (status !== undefined && status.height > chain.height) {
           const from = chain.height + 1
           const max = Math.min(MAX_BLOCKS_PER_RESPONSE, status.height - chain.height)

@@ -122,7 +122,10 @@ export async function createHost (init: HostInit): Promise<SwarmHost> {
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     peerDiscovery,
-    ...(init.metricsRegistry === undefined ? {} : { metrics: prometheusMetrics({ registry: init.metricsRegistry, preserveExistingMetrics: true, collectDefaultMetrics: true }) }),
+    // The process's default metrics once per registry: a node that restarts in-process (onto a
+    // snapshot, SwarmNode.farBehind) builds a second host on the same registry, and prom-client
+    // throws on a metric registered twice.
+    ...(init.metricsRegistry === undefined ? {} : { metrics: prometheusMetrics({ registry: init.metricsRegistry, preserveExistingMetrics: true, collectDefaultMetrics: init.metricsRegistry.getSingleMetric('process_cpu_user_seconds_total') === undefined }) }),
     services: {
       identify: identify(),
       ping: ping(),

@@ -5,6 +5,7 @@ import { lightLedgerOf, trustGenesis } from '../protocol/bft/light-client.js'
 import type { LightTrust } from '../protocol/bft/light-client.js'
 import { SnapshotVerifier } from '../protocol/bft/state-sync.js'
 import { ANCHOR_WINDOW, fromSnapshot, toSnapshot } from '../protocol/ledger.js'
+import type { LedgerSnapshot } from '../protocol/ledger.js'
 import type { CommitCertificate } from '../protocol/wire/messages.js'
 import type { SwarmHost } from './host.js'
 import type { Logger } from './logger.js'
@@ -125,6 +126,19 @@ export class StateSync {
 
   /** Fetch and check every step from `trust` to the snapshot at `target` from one peer; install it only if all pass. */
   async syncFrom (peer: string, trust: LightTrust, target: number): Promise<StateSyncOutcome> {
+    const verified = await this.fetchVerified(peer, trust, target)
+    await installVerified(this.c.store, verified)
+    this.c.logger.info(`started from the snapshot at height ${target} of ${peer}: ${verified.steps.length - 1} epoch boundaries checked from height ${trust.height}, ${verified.bytes} bytes, ${verified.ms} ms`)
+    return outcomeOf(verified)
+  }
+
+  /**
+   * Fetch and check every step from `trust` to the snapshot at `target` from one peer, writing
+   * nothing: a running node checks an offer this way before it stops anything (SwarmNode
+   * farBehind). Throws SnapshotRefusedError when a step fails a check (the peer sent something
+   * false), or the request's error when the peer refuses, times out or sends nothing readable.
+   */
+  async fetchVerified (peer: string, trust: LightTrust, target: number): Promise<VerifiedSnapshot> {
     const started = performance.now()
     const verifier = new SnapshotVerifier(trust, target)
     const verified: VerifiedStep[] = []
@@ -153,6 +167,13 @@ export class StateSync {
         if (step.offset !== partialBytes) throw new SnapshotRefusedError(peer, 'malformed', `a slice of the ledger after block ${height} starts at ${step.offset}, expected ${partialBytes}`)
         const [what, max] = height < target ? ['light ledger', this.init.maxLightStepBytes] : ['ledger', this.init.maxLedgerBytes]
         if (step.ledgerBytes > max) throw new SnapshotRefusedError(peer, 'malformed', `the ${what} after block ${height} would be ${step.ledgerBytes} bytes, over ${max}`)
+        // A ledger too big for one response comes in slices: its certificate is checked with the
+        // first, so a peer cannot make us read up to maxLedgerBytes of a ledger under a block our
+        // validators never signed (a whole step is checked once, below).
+        if (partialBytes === 0 && step.ledger.length < step.ledgerBytes) {
+          const certified = await verifier.checkCertificate(step.certificate!)
+          if (certified !== undefined) throw new SnapshotRefusedError(peer, certified.code, certified.reason)
+        }
         bytes += step.ledger.length
         partial.push(step.ledger)
         partialBytes += step.ledger.length
@@ -170,12 +191,30 @@ export class StateSync {
         if (checked.done) {
           // stored as the canonical form of what was checked
           const snapshot = toSnapshot(checked.state)
-          await this.c.store.installSnapshot(snapshot, new TextEncoder().encode(JSON.stringify(snapshot)), verified)
-          const ms = Math.round(performance.now() - started)
-          this.c.logger.info(`started from the snapshot at height ${target} of ${peer}: ${verified.length - 1} epoch boundaries checked from height ${trust.height}, ${bytes} bytes, ${ms} ms`)
-          return { synced: true, peer, height: target, steps: verified.length, bytes, ms }
+          return { peer, height: target, trustHeight: trust.height, snapshot, steps: verified, bytes, ms: Math.round(performance.now() - started) }
         }
       }
     }
   }
+}
+
+/** A snapshot whose every step passed (StateSync.fetchVerified), not yet installed. */
+export interface VerifiedSnapshot {
+  peer: string
+  height: number
+  /** the height trusted when the steps were checked */
+  trustHeight: number
+  snapshot: LedgerSnapshot
+  steps: VerifiedStep[]
+  bytes: number
+  ms: number
+}
+
+/** Install a checked snapshot, in one synced write: the ledger, and the light steps to it (served in turn). */
+export async function installVerified (store: NodeStore, v: VerifiedSnapshot): Promise<void> {
+  await store.installSnapshot(v.snapshot, new TextEncoder().encode(JSON.stringify(v.snapshot)), v.steps)
+}
+
+export function outcomeOf (v: VerifiedSnapshot): StateSyncOutcome {
+  return { synced: true, peer: v.peer, height: v.height, steps: v.steps.length, bytes: v.bytes, ms: v.ms }
 }

@@ -74,6 +74,19 @@ export class SnapshotVerifier {
   }
 
   /**
+   * Check only the next step's certificate (it is checked again by step()): for a ledger sent in
+   * slices, before the rest is read. Undefined when it is the expected block, certified by the
+   * set trusted now.
+   */
+  async checkCertificate (certificate: CommitCertificate): Promise<SnapshotFailure | undefined> {
+    const height = certificate.header?.height
+    if (height === undefined) return fail('malformed', 'a step has a certificate without a block header')
+    if (height !== this.expected) return fail('gap', `expected block ${this.expected} next, got block ${height}`)
+    const cert = await verifyCertificate(certificate, this.current.validators, this.current.networkId)
+    return cert.valid ? undefined : fail('bad_certificate', `block ${height} is not certified by the validator set trusted after block ${this.current.height}: ${cert.reason}`)
+  }
+
+  /**
    * Check the next step: `ledgerJson` is the JSON light ledger after the certified block for an
    * epoch boundary (light-client.ts LightLedger), the whole JSON ledger for the snapshot.
    */

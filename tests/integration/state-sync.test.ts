@@ -241,7 +241,8 @@ describe('state sync (node/state-sync.ts)', () => {
     // B's address is known before B runs: the joiner dials its bootstrap peers again every few seconds
     const port = await new Promise<number>(resolve => { const srv = createServer().listen(0, '127.0.0.1', () => { const p = (srv.address() as AddressInfo).port; srv.close(() => resolve(p)) }) })
     const bAddress = `/ip4/127.0.0.1/tcp/${port}/p2p/${peerIdFromPrivateKey(await testKey(711)).toString()}`
-    const joiner = await node('joiner', 712, { bootstrap: [a.multiaddrs()[0], bAddress], stateSync: { minGap: 20 } })
+    // with metrics on, as the CLI runs it: the restart builds a second libp2p host on the node's registry
+    const joiner = await node('joiner', 712, { bootstrap: [a.multiaddrs()[0], bAddress], stateSync: { minGap: 20 }, metrics: true })
     // 10 blocks behind A at start: under the gap, so it replays them
     expect(joiner.stateSyncOutcome).toMatchObject({ synced: false })
     await waitFor(() => joiner.status().height === 10, 15_000, 'the joiner to replay A\'s 10 blocks')
