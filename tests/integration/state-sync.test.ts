@@ -104,7 +104,7 @@ describe('state sync (node/state-sync.ts)', () => {
     expect(rejoined.status().height).toBeGreaterThan(outcome.height)
   }, 120_000)
 
-  it('a forged snapshot (tampered ledger, a header the validators never signed, a forged validator set or rest root at a boundary, an oversize step) is refused and changes nothing; the honest one is taken', async () => {
+  it('a forged snapshot (tampered ledger, a header the validators never signed, a forged validator set or rest root at a boundary, an oversize step; an uncertified ledger sent in slices, on its first slice) is refused and changes nothing; the honest one is taken', async () => {
     const EPOCH = 4
     const dir = mkdtempSync(join(tmpdir(), 'swarmrank-state-sync-'))
     cleanups.push(async () => rmSync(dir, { recursive: true, force: true }))
@@ -172,14 +172,22 @@ describe('state sync (node/state-sync.ts)', () => {
         const hash = blockHash(header)
         return { ledger: forged, certificate: makeCertificate(header, 0, outsiders.map(k => signMessageSync(k, { networkId: Buffer.from(net, 'hex'), vote: { type: VoteType.PRECOMMIT, height: header.height, round: 0, blockHash: hash } }))) }
       }),
+      // the same, with the ledger padded to 8 MiB: sent in 1 MiB slices, refused on the first
+      'uncertified, in slices': tamper((ledger, certificate) => {
+        const forged = richer(ledger)
+        const header = { ...certificate.header!, stateRoot: Buffer.from(stateRootHex(fromSnapshot(forged)), 'hex') }
+        const hash = blockHash(header)
+        return { ledger: { ...forged, padding: ' '.repeat(8 * 1024 * 1024) } as unknown as LedgerSnapshot, certificate: makeCertificate(header, 0, outsiders.map(k => signMessageSync(k, { networkId: Buffer.from(net, 'hex'), vote: { type: VoteType.PRECOMMIT, height: header.height, round: 0, blockHash: hash } }))) }
+      }),
       honest
     }
     const hosts: Record<string, SwarmHost> = {}
+    const snapshotRequests: Record<string, number> = {}
     for (const [name, source] of Object.entries(sources)) {
       const host = await createHost({ privateKey: await testKey(860 + Object.keys(hosts).length), networkIdHex: net })
       hosts[name] = host
       cleanups.unshift(async () => host.stop())
-      await serveSync(host, net, { store: served, height: () => last.height, headHash: () => '00'.repeat(32), consensusMessages: () => [], snapshots: source, logger })
+      await serveSync(host, net, { store: served, height: () => last.height, headHash: () => '00'.repeat(32), consensusMessages: () => [], snapshots: source, logger, observe: s => { if (s.kind === 'snapshot') snapshotRequests[name] = (snapshotRequests[name] ?? 0) + 1 } })
     }
     const clientHost = await createHost({ privateKey: await testKey(870), networkIdHex: net })
     cleanups.unshift(async () => clientHost.stop())
@@ -189,7 +197,7 @@ describe('state sync (node/state-sync.ts)', () => {
     let clientOpen = true
     cleanups.unshift(async () => { if (clientOpen) await client.close() })
     const stateSync = (peer: SwarmHost): StateSync => new StateSync({ host: clientHost, genesis, store: client, peers: () => [peer.peerId.toString()], logger }, { minGap: 2 })
-    const refusal: Record<string, RegExp> = { tampered: /state_root/, uncertified: /bad_certificate/, 'forged set': /state_root.*block 8/, 'forged rest root': /state_root.*block 8/, oversize: /malformed.*block 8.*over/ }
+    const refusal: Record<string, RegExp> = { tampered: /state_root/, uncertified: /bad_certificate/, 'uncertified, in slices': /bad_certificate/, 'forged set': /state_root.*block 8/, 'forged rest root': /state_root.*block 8/, oversize: /malformed.*block 8.*over/ }
     for (const name of Object.keys(refusal)) {
       await clientHost.dial(hosts[name].getMultiaddrs()[0])
       const outcome = await stateSync(hosts[name]).run()
@@ -197,6 +205,8 @@ describe('state sync (node/state-sync.ts)', () => {
       expect(!outcome.synced && outcome.reason, name).toMatch(refusal[name])
       expect(await client.getLedger(), name).toBeUndefined()
     }
+    // the boundaries, then the first slice of the snapshot's ledger: its certificate fails there
+    expect(snapshotRequests['uncertified, in slices']).toBe(2)
     await client.close()
     clientOpen = false
     expect(await keysOf(clientDb)).toEqual([])
