@@ -235,7 +235,7 @@ export class SwarmNode extends EventTarget {
     } else if (init.stateSync !== false && (init.bootstrap?.length ?? 0) > 0) {
       await dialBootstrap(host, init.bootstrap ?? [], this.log)
       this.stateSyncOutcome = await new StateSync({ host, genesis: this.genesis, store, peers: () => fetcher.somePeers(), logger: this.log }, init.stateSync).run()
-      // a snapshot just taken counts for farBehind's back-off: the blocks after it are block sync's
+      // a snapshot just taken counts for farBehind's one switch a minute: the blocks after it are block sync's
       if (this.stateSyncOutcome.synced) this.lastSwitchAt = Date.now()
       if (!this.stateSyncOutcome.synced) this.log.info(`no state sync (${this.stateSyncOutcome.reason}): catching up by blocks`)
     }
