@@ -123,7 +123,7 @@ export async function createHost (init: HostInit): Promise<SwarmHost> {
     streamMuxers: [yamux()],
     peerDiscovery,
     // The process's default metrics once per registry: a node that restarts in-process (onto a
-    // snapshot, SwarmNode.farBehind) builds a second host on the same registry, and prom-client
+    // snapshot, node/snapshot-switch.ts) builds a second host on the same registry, and prom-client
     // throws on a metric registered twice.
     ...(init.metricsRegistry === undefined ? {} : { metrics: prometheusMetrics({ registry: init.metricsRegistry, preserveExistingMetrics: true, collectDefaultMetrics: init.metricsRegistry.getSingleMetric('process_cpu_user_seconds_total') === undefined }) }),
     services: {

@@ -134,8 +134,8 @@ export class StateSync {
 
   /**
    * Fetch and check every step from `trust` to the snapshot at `target` from one peer, writing
-   * nothing: a running node checks an offer this way before it stops anything (SwarmNode
-   * farBehind). Throws SnapshotRefusedError when a step fails a check (the peer sent something
+   * nothing: a running node checks an offer this way before it stops anything (node/snapshot-switch.ts).
+   * Throws SnapshotRefusedError when a step fails a check (the peer sent something
    * false), or the request's error when the peer refuses, times out or sends nothing readable.
    */
   async fetchVerified (peer: string, trust: LightTrust, target: number): Promise<VerifiedSnapshot> {

@@ -1,10 +1,10 @@
 import { join } from 'node:path'
 import type { PrivateKey } from '@libp2p/interface'
-import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { networkIdOf } from '../protocol/genesis.js'
 import type { Genesis } from '../protocol/genesis.js'
 import { asBytes, toHex } from '../protocol/hash.js'
-import type { LightProofResult, LightTrust } from '../protocol/bft/light-client.js'
+import type { LightProofResult } from '../protocol/bft/light-client.js'
 import type { LedgerSnapshot } from '../protocol/ledger.js'
 import { censoredBy } from '../protocol/byzantine.js'
 import type { Agent } from './agents/agent.js'
@@ -29,14 +29,15 @@ import { Retention } from './retention.js'
 import { RoundRunner } from './round-runner.js'
 import type { ByzantineBehaviour } from './round-runner.js'
 import { SignStateFile } from './sign-state.js'
-import { defaultStateSyncInit, installVerified, outcomeOf, SnapshotRefusedError, StateSync } from './state-sync.js'
+import { SnapshotSwitch } from './snapshot-switch.js'
+import { installVerified, outcomeOf, StateSync } from './state-sync.js'
 import type { StateSyncInit, StateSyncOutcome, VerifiedSnapshot } from './state-sync.js'
 import { offeredSnapshotHeight } from '../protocol/bft/state-sync.js'
 import { multiaddr } from '@multiformats/multiaddr'
 import { SubmissionMeter } from '../protocol/submission.js'
 import { LEDGER_HISTORY, NodeStore } from './store.js'
 import type { QueryView } from './store.js'
-import { MAX_BLOCKS_PER_RESPONSE, serveSync } from './sync.js'
+import { serveSync } from './sync.js'
 import { Upkeep } from './upkeep.js'
 
 export { QueryInputError } from './query-intake.js'
@@ -73,7 +74,7 @@ export interface SwarmNodeInit {
    * defaults in defaultStateSyncInit); false: always replay blocks. Only with bootstrap peers. At
    * start, and while running: a node that finds a peer more than `minGap` blocks ahead with a
    * snapshot well above its height checks that snapshot while it keeps running, and restarts
-   * itself onto it only once every step has passed (SwarmNode.farBehind).
+   * itself onto it only once every step has passed (node/snapshot-switch.ts).
    */
   stateSync?: StateSyncInit | false
 }
@@ -95,24 +96,6 @@ export interface NodeStatus {
   equivocations: number
   agent: string
 }
-
-/**
- * At most one switch to a snapshot while running per this long (SwarmNode.farBehind). A second
- * line: a switch needs a snapshot that passed every check from the node's own trusted state, so a
- * liar cannot cause one; a peer holding the real chain can offer real snapshots ahead of a node
- * that lags, and this bounds how often that costs the node a restart.
- */
-const SWITCH_INTERVAL_MS = 60_000
-/**
- * A snapshot no more than this far above the node's height is not worth a restart: one block
- * sync response brings those blocks. (An honest peer that pruned them offers a snapshot further
- * ahead as the chain moves on.)
- */
-const SWITCH_MIN_AHEAD = MAX_BLOCKS_PER_RESPONSE
-/** How long the snapshot offers of a peer whose last one failed are ignored. */
-const DISTRUST_MS = 60 * 60_000
-/** Distrusted peers remembered at most (identities are free: past this, the oldest go first). */
-const MAX_DISTRUSTED = 1024
 
 /** The parts of a started node (built in start(), in dependency order). */
 interface Running {
@@ -149,15 +132,12 @@ export class SwarmNode extends EventTarget {
   private stopped = false
   /** stop() was called: no restart from a snapshot may start the node again */
   private closed = false
-  /** a restart onto a checked snapshot in progress (farBehind) */
+  /** state sync while running: checks a far-ahead peer's offer before anything stops (node/snapshot-switch.ts) */
+  private readonly switcher?: SnapshotSwitch
+  /** a restart onto a checked snapshot in progress */
   private switching?: Promise<void>
-  private lastSwitchAt = -Infinity
-  /** the peer whose offered snapshot is being checked while the node runs (one at a time) */
-  private checking?: string
   /** a snapshot checked while running, for start() to install after the restart */
   private pendingSnapshot?: VerifiedSnapshot
-  /** peers whose offered snapshot failed, until when their offers are ignored (oldest first) */
-  private readonly distrusted = new Map<string, number>()
   /** Prometheus metrics (GET /metrics), unless turned off */
   readonly metrics?: NodeMetrics
   /** What state sync did at start (undefined: not tried: turned off, or no bootstrap peers) */
@@ -174,6 +154,16 @@ export class SwarmNode extends EventTarget {
     this.log = this.logger.forComponent('node')
     this.now = init.now ?? Date.now
     this.store = new NodeStore(join(init.dataDir, 'db'))
+    if (init.stateSync !== false && (init.bootstrap?.length ?? 0) > 0) {
+      this.switcher = new SnapshotSwitch({
+        genesis: init.genesis,
+        store: this.store,
+        logger: this.log,
+        busy: () => this.closed || this.switching !== undefined,
+        switchTo: verified => { this.switching = this.restartFromSnapshot(verified).finally(() => { this.switching = undefined }) },
+        refused: detail => this.dispatchEvent(new CustomEvent('snapshot-refused', { detail }))
+      }, init.stateSync)
+    }
     if (init.metrics !== false) {
       const metrics = new NodeMetrics({
         height: () => this.running?.chain.height ?? 0,
@@ -223,7 +213,7 @@ export class SwarmNode extends EventTarget {
     const pending = this.pendingSnapshot
     this.pendingSnapshot = undefined
     if (pending !== undefined) {
-      // checked while the node ran (farBehind); it kept following blocks meanwhile
+      // checked while the node ran (node/snapshot-switch.ts); it kept following blocks meanwhile
       const saved = await store.getLedger()
       if ((saved?.height ?? 0) < pending.height) {
         await installVerified(store, pending)
@@ -235,14 +225,14 @@ export class SwarmNode extends EventTarget {
     } else if (init.stateSync !== false && (init.bootstrap?.length ?? 0) > 0) {
       await dialBootstrap(host, init.bootstrap ?? [], this.log)
       this.stateSyncOutcome = await new StateSync({ host, genesis: this.genesis, store, peers: () => fetcher.somePeers(), logger: this.log }, init.stateSync).run()
-      // a snapshot just taken counts for farBehind's one switch a minute: the blocks after it are block sync's
-      if (this.stateSyncOutcome.synced) this.lastSwitchAt = Date.now()
+      // a snapshot just taken counts for the one switch a minute: the blocks after it are block sync's
+      if (this.stateSyncOutcome.synced) this.switcher?.tookSnapshot()
       if (!this.stateSyncOutcome.synced) this.log.info(`no state sync (${this.stateSyncOutcome.reason}): catching up by blocks`)
     }
     const views = new QueryViews({ store, fetcher, logger: this.log, now })
     const chain = await Chain.open({ store, genesis: this.genesis, networkId, views, logger: this.log })
     const publisher = new Publisher({ host, privateKey: init.privateKey, networkIdHex, store, logger: this.log, recent })
-    const chainSync = new ChainSync({ host, networkIdHex, chain, fetcher, logger: this.log, now, farBehind: (status, peer) => this.farBehind(status, peer, chain, host) })
+    const chainSync = new ChainSync({ host, networkIdHex, chain, fetcher, logger: this.log, now, farBehind: (status, peer) => this.switcher?.offered(status, peer, chain, host) ?? false })
     const consensus = new ConsensusRunner({
       self,
       networkId: asBytes(networkId),
@@ -304,79 +294,12 @@ export class SwarmNode extends EventTarget {
     await this.halt()
   }
 
-  /**
-   * While running (block sync asks with each peer's status): a peer more than the state-sync gap
-   * ahead that offers a snapshot well above our height means replaying the blocks in between
-   * would take long, or fail if the peers pruned them. But a status is only its sender's claim
-   * (DESIGN §8, issue 15): the node checks the offered snapshot first, in the background, while it
-   * keeps running and following blocks from the other peers — every step from its own trusted
-   * state (its height and validator set) through the epoch boundaries to the snapshot's
-   * certificate and state root (node/state-sync.ts fetchVerified), writing nothing. Only a
-   * snapshot that passes, and is still well above the node's height, leads to a restart in this
-   * process onto it. A peer whose offer fails changes nothing and is penalised (refuseOffer).
-   * True while that peer's offer is being checked: block sync skips its blocks meanwhile.
-   */
-  private farBehind (status: { height: number, snapshotHeight: number }, peer: string, chain: Chain, host: SwarmHost): boolean {
-    const sync = this.init.stateSync
-    if (sync === false || (this.init.bootstrap?.length ?? 0) === 0 || this.closed || this.switching !== undefined) return false
-    const height = chain.height
-    const gap = sync?.minGap ?? defaultStateSyncInit.minGap
-    if (status.height - height <= gap || status.snapshotHeight <= height + SWITCH_MIN_AHEAD) return false
-    if (this.checking !== undefined) return this.checking === peer
-    if (this.distrustsSnapshotsOf(peer) || Date.now() - this.lastSwitchAt < SWITCH_INTERVAL_MS) return false
-    this.checking = peer
-    this.log.info(`${peer} claims to be ${status.height - height} blocks ahead (state sync above ${gap}) and offers a snapshot at height ${status.snapshotHeight}: checking it`)
-    void this.checkOffer(peer, status.snapshotHeight, chain, host).finally(() => { this.checking = undefined })
-    return true
-  }
-
-  /** Fetch and check `peer`'s snapshot at `target` while running; switch to it only if it passes. */
-  private async checkOffer (peer: string, target: number, chain: Chain, host: SwarmHost): Promise<void> {
-    const trust: LightTrust = { networkId: this.networkId, epochBlocks: this.genesis.params.bft.epochBlocks, height: chain.height, validators: new Map(chain.current.validators) }
-    const sync = new StateSync({ host, genesis: this.genesis, store: this.store, peers: () => [peer], logger: this.log }, this.init.stateSync === false ? {} : this.init.stateSync)
-    let verified: VerifiedSnapshot
-    try {
-      verified = await sync.fetchVerified(peer, trust, target)
-    } catch (err) {
-      if (!this.closed && this.switching === undefined) this.refuseOffer(peer, err as Error, host)
-      return
-    }
-    if (this.closed || this.switching !== undefined) return
-    if (verified.height <= chain.height + SWITCH_MIN_AHEAD) {
-      this.log.info(`the snapshot at height ${verified.height} of ${peer} passed, but block sync reached height ${chain.height} meanwhile: no switch`)
-      return
-    }
-    this.log.info(`the snapshot at height ${verified.height} of ${peer} passed every check (${verified.steps.length} steps from height ${trust.height}, ${verified.bytes} bytes, ${verified.ms} ms): restarting onto it`)
-    this.lastSwitchAt = Date.now()
-    this.switching = this.restartFromSnapshot(verified).finally(() => { this.switching = undefined })
-  }
-
-  /**
-   * A peer's offered snapshot failed: nothing changes here, and its offers are ignored for
-   * DISTRUST_MS. One that sent something false (a step that failed a check: a certificate our
-   * validators never signed, a ledger that does not hash to its header's root) is also
-   * disconnected, as gossip drops a peer that sends invalid messages; one that only refused, ran
-   * dry or timed out is not (an honest peer can be slow).
-   */
-  private refuseOffer (peer: string, err: Error, host: SwarmHost): void {
-    const forged = err instanceof SnapshotRefusedError && err.code !== 'timeout'
-    this.distrusted.delete(peer)
-    while (this.distrusted.size >= MAX_DISTRUSTED) this.distrusted.delete(this.distrusted.keys().next().value as string)
-    this.distrusted.set(peer, Date.now() + DISTRUST_MS)
-    this.log.warn(`the snapshot ${peer} offered is refused (${err.message}): nothing changed; its offers are ignored for ${DISTRUST_MS / 60_000} minutes${forged ? ', and it is disconnected' : ''}`)
-    if (forged) void host.hangUp(peerIdFromString(peer)).catch(() => {})
-    this.dispatchEvent(new CustomEvent('snapshot-refused', { detail: { peer, reason: err.message, forged } }))
-  }
-
-  /** Whether `peer`'s snapshot offers are ignored (its last one failed, less than DISTRUST_MS ago). */
+  /** Whether `peer`'s snapshot offers are ignored (its last one failed, less than an hour ago: node/snapshot-switch.ts). */
   distrustsSnapshotsOf (peer: string): boolean {
-    const until = this.distrusted.get(peer)
-    if (until === undefined) return false
-    if (until > Date.now()) return true
-    this.distrusted.delete(peer)
-    return false
+    return this.switcher?.distrusts(peer) ?? false
   }
 
+  /** A snapshot checked while running passed (node/snapshot-switch.ts): stop, and start again onto it. */
   private async restartFromSnapshot (verified: VerifiedSnapshot): Promise<void> {
     try {
       await this.halt()
