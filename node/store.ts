@@ -5,13 +5,16 @@ import type { CommitCertificate } from '../protocol/wire/messages.js'
 import { ANCHOR_WINDOW } from '../protocol/ledger.js'
 import { asBytes } from '../protocol/hash.js'
 import type { LedgerSnapshot } from '../protocol/ledger.js'
+import { finalBlockOf, fromStored, isStoredFinal, storedForm } from './stored-view.js'
+import type { StoredFinalView } from './stored-view.js'
 
 /**
  * The node's LevelDB (DESIGN §4.4 "LevelDB store"). Key spaces:
  *   msg/<id>            signed envelope bytes of every accepted protocol message
  *   block/<height>      the committed block with its commit certificate (CertifiedBlock bytes)
  *   final/<queryId>     the height of the block holding the query's record
- *   query/<queryId>     the query's view for the API (JSON)
+ *   query/<queryId>     the query's view for the API (JSON); a final one without what its block holds, rebuilt
+ *                       from block/<height> when read (node/stored-view.ts)
  *   ledger/state        the last whole ledger written (JSON): the head's, or one up to a few blocks below it, which
  *                       the stored blocks above it bring to the head at start (Chain.open)
  *   ledger/at/<height>  the whole ledger after an epoch-boundary height of the anchor window (JSON): where a
@@ -207,8 +210,11 @@ export class NodeStore {
     return this.db.get(blockKey(height))
   }
 
+  /** The query's view; a final one stored without its block's parts is rebuilt from the block. */
   async getQuery (queryIdHex: string): Promise<QueryView | undefined> {
-    return this.getJson<QueryView>(`query/${queryIdHex}`)
+    const stored = await this.getJson<QueryView | StoredFinalView>(`query/${queryIdHex}`)
+    if (stored === undefined || !isStoredFinal(stored)) return stored
+    return fromStored(stored, finalBlockOf(await this.getCertifiedBlock(stored.blockHeight)))
   }
 
   /** The height of the last block stored (0: none). */
@@ -293,9 +299,10 @@ export class NodeStore {
    */
   async commitBlock (certified: CertifiedBlock, views: QueryView[], ledger: { table: LedgerTable, whole?: LedgerSnapshot, lightJson?: Uint8Array }): Promise<void> {
     const height = ledger.table.height
+    const blockBytes = CertifiedBlockCodec.encode(certified)
     const ops: BatchOp[] = [
       ...this.takeUnwritten(),
-      { type: 'put', key: blockKey(height), value: CertifiedBlockCodec.encode(certified) },
+      { type: 'put', key: blockKey(height), value: blockBytes },
       { type: 'put', key: tableKey(height), value: json(ledger.table) }
     ]
     if (ledger.whole !== undefined) {
@@ -309,7 +316,9 @@ export class NodeStore {
       ops.push({ type: 'del', key: `pending/${qid}` })
       ops.push({ type: 'del', key: `own/${qid}` })
     }
-    for (const v of views) ops.push({ type: 'put', key: `query/${v.id}`, value: json(v) })
+    // The views without their block's parts, checked against the block as a later read decodes it.
+    const final = views.length > 0 ? finalBlockOf(CertifiedBlockCodec.decode(blockBytes)) : undefined
+    for (const v of views) ops.push({ type: 'put', key: `query/${v.id}`, value: json(storedForm(v, final)) })
     // out of the anchor window (a data directory from before ledger/table/ has a whole ledger at every height)
     if (height > LEDGER_HISTORY) ops.push({ type: 'del', key: heightKey(height - LEDGER_HISTORY) }, { type: 'del', key: tableKey(height - LEDGER_HISTORY) })
     await this.timed('block', async () => this.db.batch(ops, { sync: true }))
@@ -355,8 +364,10 @@ export class NodeStore {
     return out
   }
 
+  /** A view completed after its block was committed (answer texts fetched from peers): stored as commitBlock stores views. */
   async putQuery (view: QueryView): Promise<void> {
-    await this.db.put(`query/${view.id}`, json(view))
+    const final = view.status === 'final' && view.block !== undefined ? finalBlockOf(await this.getCertifiedBlock(view.block.height)) : undefined
+    await this.db.put(`query/${view.id}`, json(storedForm(view, final)))
   }
 
   /** The genesis state, written once on first start. */
