@@ -5,6 +5,8 @@ import type { CommitCertificate } from '../protocol/wire/messages.js'
 import { ANCHOR_WINDOW } from '../protocol/ledger.js'
 import { asBytes } from '../protocol/hash.js'
 import type { LedgerSnapshot } from '../protocol/ledger.js'
+import { ArrivalIndex, arrivalFrom, arrivalIds } from './arrival-index.js'
+import type { BatchOp } from './arrival-index.js'
 import { finalBlockOf, fromStored, isStoredFinal, storedForm } from './stored-view.js'
 import type { StoredFinalView } from './stored-view.js'
 
@@ -26,7 +28,9 @@ import type { StoredFinalView } from './stored-view.js'
  *   meta/consensus      the last votes signed, as data directories from before node/sign-state.ts kept them (read once)
  *   pending/<queryId>   queries this node acknowledged and that are not final yet (synced before the ack)
  *   own/<queryId>       this node's answer and verdicts in a round, with their salts (written before the commitment is published)
- *   mh/<height>/<id>    the chain height a message was stored at (empty value): retention prunes messages by it
+ *   mh/<height>/<tag>   the ids (32 bytes each) of the messages stored while the chain was at that height, a row per
+ *                       write batch merged into one per height (node/arrival-index.ts); older versions wrote
+ *                       mh/<height>/<id> with an empty value. Retention prunes unnamed messages by it
  *   meta/prunedBelow    retention: the data of heights below this one are pruned (node/retention.ts)
  *   light/<height>      an epoch boundary's certified header and the light ledger after it (its validator set and
  *                       the rest's root; SnapshotStep bytes): verified by state sync (the boundaries below the
@@ -84,8 +88,6 @@ const RECENT_MESSAGE_BYTES = 8 * 1024 * 1024
 /** What keeping one message costs beyond its bytes: the id string, the Map entry, the Uint8Array and its ArrayBuffer. */
 const RECENT_ENTRY_OVERHEAD = 320
 
-type BatchOp = { type: 'put', key: string, value: Uint8Array } | { type: 'del', key: string }
-
 const pad = (h: number): string => String(h).padStart(12, '0')
 
 const heightKey = (h: number): string => `ledger/at/${pad(h)}`
@@ -95,9 +97,6 @@ const tableKey = (h: number): string => `ledger/table/${pad(h)}`
 export type LedgerTable = Pick<LedgerSnapshot, 'height' | 'reputations'>
 const blockKey = (h: number): string => `block/${pad(h)}`
 const lightKey = (h: number): string => `light/${pad(h)}`
-/** A message's arrival index: its id under the height the chain was at when it was stored. */
-const arrivalKey = (h: number, idHex: string): string => `mh/${pad(h)}/${idHex}`
-const EMPTY = new Uint8Array(0)
 
 /** What one pruning pass deleted (node/retention.ts). */
 export interface PruneResult {
@@ -119,8 +118,8 @@ export class NodeStore {
   private flush?: Promise<void>
   /** Told how long each kind of write took (the node's LevelDB write-latency metric). */
   observeWrite?: (kind: string, seconds: number) => void
-  /** the chain height last committed: messages stored now are indexed under it (mh/) */
-  private height = 0
+  /** messages stored are indexed under the chain height last committed (mh/) */
+  private arrivals = new ArrivalIndex(0)
 
   constructor (location: string) {
     this.db = new Level<string, Uint8Array>(location, { valueEncoding: 'view' })
@@ -128,7 +127,7 @@ export class NodeStore {
 
   async open (): Promise<void> {
     await this.db.open()
-    this.height = Math.max((await this.getLedger())?.height ?? 0, await this.lastBlockHeight())
+    this.arrivals = new ArrivalIndex(Math.max((await this.getLedger())?.height ?? 0, await this.lastBlockHeight()))
   }
 
   async close (): Promise<void> {
@@ -154,8 +153,9 @@ export class NodeStore {
    */
   async putMessage (idHex: string, bytes: Uint8Array): Promise<void> {
     if (this.recent.has(idHex)) return
+    this.arrivals.add(idHex)
     this.keepRecent(idHex, bytes)
-    this.unwritten.push({ type: 'put', key: `msg/${idHex}`, value: bytes }, { type: 'put', key: arrivalKey(this.height, idHex), value: EMPTY })
+    this.unwritten.push({ type: 'put', key: `msg/${idHex}`, value: bytes })
     this.flush ??= new Promise<void>(resolve => setImmediate(resolve)).then(async () => {
       this.flush = undefined
       const ops = this.takeUnwritten()
@@ -164,11 +164,11 @@ export class NodeStore {
     return this.flush
   }
 
-  /** Messages accepted but not yet written: they go first in whatever batch is written next. */
+  /** Messages accepted but not yet written, with their arrival row: they go first in whatever batch is written next. */
   private takeUnwritten (): BatchOp[] {
     const ops = this.unwritten
     this.unwritten = []
-    return ops
+    return [...ops, ...this.arrivals.take()]
   }
 
   async getMessage (idHex: string): Promise<Uint8Array | undefined> {
@@ -279,8 +279,8 @@ export class NodeStore {
       { type: 'put', key: 'meta/prunedBelow', value: json(Math.max(ledger.height, await this.prunedBelow())) }
     ]
     for (const s of steps) ops.push({ type: 'put', key: lightKey(s.height), value: lightStepBytes(s.certificate, s.lightJson) })
+    ops.push(...this.takeUnwritten(), ...this.arrivals.advance(ledger.height))
     await this.db.batch(ops, { sync: true })
-    this.height = ledger.height
   }
 
   /** The lowest height from which this store holds every block up to its head (retention and state sync leave fewer). */
@@ -321,18 +321,18 @@ export class NodeStore {
     for (const v of views) ops.push({ type: 'put', key: `query/${v.id}`, value: json(storedForm(v, final)) })
     // out of the anchor window (a data directory from before ledger/table/ has a whole ledger at every height)
     if (height > LEDGER_HISTORY) ops.push({ type: 'del', key: heightKey(height - LEDGER_HISTORY) }, { type: 'del', key: tableKey(height - LEDGER_HISTORY) })
+    ops.push(...this.arrivals.advance(height))
     await this.timed('block', async () => this.db.batch(ops, { sync: true }))
-    this.height = height
   }
 
   /** A query this node acknowledged: on disk before the client hears 202, so a crash cannot lose it. */
   async putPending (queryIdHex: string, envelope: Uint8Array): Promise<void> {
+    this.arrivals.add(queryIdHex)
     this.keepRecent(queryIdHex, envelope)
     await this.timed('pending', async () => this.db.batch([
-      ...this.takeUnwritten(),
       { type: 'put', key: `pending/${queryIdHex}`, value: envelope },
       { type: 'put', key: `msg/${queryIdHex}`, value: envelope },
-      { type: 'put', key: arrivalKey(this.height, queryIdHex), value: EMPTY }
+      ...this.takeUnwritten()
     ], { sync: true }))
   }
 
@@ -418,9 +418,9 @@ export class NodeStore {
     // Messages by arrival, `orphanLag` heights behind the blocks: a round's messages arrive some
     // blocks before the block naming them (those go with that block, above); what is left of them
     // here is what no block named (rounds that never made one, late copies).
-    for await (const key of this.db.keys({ gte: `mh/${pad(Math.max(0, from - orphanLag))}/`, lt: `mh/${pad(Math.max(0, to - orphanLag))}/` })) {
+    for await (const [key, value] of this.db.iterator({ gte: arrivalFrom(Math.max(0, from - orphanLag)), lt: arrivalFrom(Math.max(0, to - orphanLag)) })) {
       ops.push({ type: 'del', key })
-      messages.add(key.slice(key.lastIndexOf('/') + 1))
+      for (const id of arrivalIds(key, value)) messages.add(id)
     }
     for (const id of messages) {
       ops.push({ type: 'del', key: `msg/${id}` })
